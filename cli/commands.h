@@ -1,0 +1,35 @@
+// The subcommands of the `akgate` program. Each returns the process exit code.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace akgate {
+
+// Exit codes shared by every subcommand.
+constexpr int kExitClean = 0;     // nothing blocking
+constexpr int kExitBlocked = 1;   // at least one blocking finding
+constexpr int kExitError = 2;     // bad input or config; the message says which and why
+
+struct ScanOptions {
+  std::vector<std::string> paths;
+  std::string config;               // rule file; empty = default rules
+  std::string format = "text";      // text | json | sarif
+  std::string output;               // file; empty = stdout
+  unsigned threads = 0;             // 0 = one per core
+  bool color = true;                // when stdout is a terminal
+  bool show_warnings = true;
+};
+int RunScan(const ScanOptions& o);
+
+int RunRulesCheck(const std::string& file);
+int RunRulesTest(const std::string& config, const std::string& rule_id, const std::string& text);
+
+// Loads `config` (empty: the default rules) and compiles it, printing any
+// error to stderr. Shared by the subcommands.
+class Scanner;
+struct RuleSet;
+bool LoadScanner(const std::string& config, RuleSet* rules, std::unique_ptr<Scanner>* scanner);
+
+}  // namespace akgate

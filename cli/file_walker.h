@@ -1,0 +1,43 @@
+// Which files `akgate scan PATH...` reads, and reading them.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace akgate {
+
+struct WalkResult {
+  std::vector<std::string> files;    // regular files, in walk order
+  std::vector<std::string> errors;   // "PATH: reason", for paths that could not be read
+  uint64_t symlinks = 0;             // not followed, counted
+};
+
+// Expands files and directories (recursively, skipping `.git` directories
+// and not following symlinks). "-" stands for standard input and is kept.
+WalkResult WalkPaths(const std::vector<std::string>& paths);
+
+// A file's bytes, memory-mapped when large. Empty `error` means success;
+// `too_large` is set (and nothing read) when the size exceeds `max_bytes`.
+class FileBytes {
+ public:
+  FileBytes() = default;
+  ~FileBytes();
+  FileBytes(const FileBytes&) = delete;
+  FileBytes& operator=(const FileBytes&) = delete;
+
+  bool Open(const std::string& path, uint64_t max_bytes, std::string* error, bool* too_large);
+  bool ReadStdin(uint64_t max_bytes, std::string* error, bool* too_large);
+  std::string_view data() const { return data_; }
+  uint64_t size_on_disk() const { return size_; }
+
+ private:
+  std::string_view data_;
+  std::string owned_;
+  void* map_ = nullptr;
+  uint64_t size_ = 0;
+};
+
+}  // namespace akgate

@@ -1,0 +1,61 @@
+// akgate: stops cloud AccessKey pairs and other secrets from leaking through git.
+#include <CLI/CLI.hpp>
+
+#include <iostream>
+#include <iterator>
+#include <string>
+
+#include "cli/commands.h"
+
+int main(int argc, char** argv) {
+  CLI::App app{"akgate: find cloud AccessKey pairs and other secrets before they are pushed"};
+  app.set_version_flag("--version", std::string("akgate ") + AKGATE_VERSION);
+  app.require_subcommand(1);
+
+  akgate::ScanOptions scan;
+  bool no_color = false, no_warnings = false;
+  CLI::App* scan_cmd = app.add_subcommand("scan", "Scan files and directories (recursively; - reads stdin)");
+  scan_cmd->add_option("paths", scan.paths, "Files or directories to scan; - for standard input")->required();
+  scan_cmd->add_option("-c,--config", scan.config, "Rule file (TOML, akgate or gitleaks v8 format)");
+  scan_cmd->add_option("-f,--format", scan.format, "Output format: text, json or sarif")
+      ->check(CLI::IsMember({"text", "json", "sarif"}));
+  scan_cmd->add_option("-o,--output", scan.output, "Write the report to this file");
+  scan_cmd->add_option("-j,--threads", scan.threads, "Worker threads (default: one per core)");
+  scan_cmd->add_flag("--no-color", no_color, "Never colour the text report");
+  scan_cmd->add_flag("--no-warnings", no_warnings, "Show only blocking findings in the text report");
+
+  CLI::App* rules_cmd = app.add_subcommand("rules", "Inspect and try rule files");
+  rules_cmd->require_subcommand(1);
+  std::string check_file;
+  CLI::App* check = rules_cmd->add_subcommand("check", "Validate a rule file and print what it defines");
+  check->add_option("file", check_file, "Rule file, or 'default' for the built-in rules")->required();
+  std::string test_config, test_rule, test_text;
+  CLI::App* test = rules_cmd->add_subcommand("test", "Show what one rule (or pair) finds in TEXT (- reads stdin)");
+  test->add_option("rule", test_rule, "Rule or pair id")->required();
+  test->add_option("text", test_text, "Text to scan, or - for standard input")->required();
+  test->add_option("-c,--config", test_config, "Rule file (default: the built-in rules)");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int rc = app.exit(e);
+    return rc == 0 ? 0 : akgate::kExitError;
+  }
+  try {
+    if (*scan_cmd) {
+      scan.color = !no_color;
+      scan.show_warnings = !no_warnings;
+      return akgate::RunScan(scan);
+    }
+    if (*check) return akgate::RunRulesCheck(check_file);
+    if (*test) {
+      if (test_text == "-")
+        test_text.assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
+      return akgate::RunRulesTest(test_config, test_rule, test_text);
+    }
+  } catch (const std::exception& e) {
+    std::cerr << "akgate: internal error: " << e.what() << "\n";
+    return akgate::kExitError;
+  }
+  return akgate::kExitError;
+}

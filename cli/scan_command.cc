@@ -1,0 +1,129 @@
+// `akgate scan`: files and directories through the engine, then a report.
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <memory>
+#include <thread>
+
+#include "cli/commands.h"
+#include "cli/file_walker.h"
+#include "engine/rule_loader.h"
+#include "engine/scanner.h"
+#include "report/report.h"
+
+namespace akgate {
+
+bool LoadScanner(const std::string& config, RuleSet* rules, std::unique_ptr<Scanner>* scanner) {
+  Status s = config.empty() ? LoadDefaultRules(rules) : LoadRulesFromFile(config, rules);
+  if (s.ok()) s = Scanner::Create(*rules, scanner);
+  if (!s.ok()) {
+    std::cerr << "akgate: " << s.message() << "\n";
+    return false;
+  }
+  return true;
+}
+
+namespace {
+
+struct FileOutcome {
+  FragmentResult result;
+  uint64_t bytes = 0;
+  std::string error;
+};
+
+FileOutcome ScanOne(const std::string& path, const Scanner& scanner, ScanScratch& scratch) {
+  FileOutcome out;
+  FileBytes bytes;
+  bool too_large = false;
+  uint64_t limit = scanner.rules().limits.max_fragment_bytes;
+  bool ok = path == "-" ? bytes.ReadStdin(limit, &out.error, &too_large)
+                        : bytes.Open(path, limit, &out.error, &too_large);
+  if (!ok) return out;
+  if (too_large) {
+    out.result.skipped = SkipReason::kOversize;
+    return out;
+  }
+  out.bytes = bytes.data().size();
+  out.result = scanner.Scan({path == "-" ? std::string_view("<stdin>") : std::string_view(path), bytes.data()},
+                            scratch);
+  return out;
+}
+
+}  // namespace
+
+int RunScan(const ScanOptions& o) {
+  auto started = std::chrono::steady_clock::now();
+  if (o.format != "text" && o.format != "json" && o.format != "sarif") {
+    std::cerr << "akgate: --format must be text, json or sarif, not \"" << o.format << "\"\n";
+    return kExitError;
+  }
+  RuleSet rules;
+  std::unique_ptr<Scanner> scanner;
+  if (!LoadScanner(o.config, &rules, &scanner)) return kExitError;
+
+  WalkResult walk = WalkPaths(o.paths);
+  std::vector<FileOutcome> outcomes(walk.files.size());
+  unsigned threads = o.threads ? o.threads : std::max(1u, std::thread::hardware_concurrency());
+  threads = static_cast<unsigned>(std::min<size_t>(threads, std::max<size_t>(1, walk.files.size())));
+  std::atomic<size_t> next{0};
+  auto worker = [&] {
+    ScanScratch scratch(*scanner);
+    for (size_t i; (i = next.fetch_add(1)) < walk.files.size();)
+      outcomes[i] = ScanOne(walk.files[i], *scanner, scratch);
+  };
+  std::vector<std::thread> pool;
+  for (unsigned t = 1; t < threads; ++t) pool.emplace_back(worker);
+  worker();
+  for (std::thread& t : pool) t.join();
+
+  std::vector<Finding> findings;
+  ScanSummary summary;
+  std::vector<std::string> errors = walk.errors;
+  if (walk.symlinks) summary.skipped["symlink"] = walk.symlinks;
+  for (FileOutcome& f : outcomes) {
+    if (!f.error.empty()) {
+      errors.push_back(f.error);
+      continue;
+    }
+    Accumulate(f.result, f.bytes, &summary);
+    for (Finding& fd : f.result.findings) findings.push_back(std::move(fd));
+  }
+  summary.duration_ms =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+
+  std::string text;
+  if (o.format == "json") {
+    nlohmann::json j = RenderJson(findings, summary);
+    nlohmann::json errs = nlohmann::json::array();
+    for (const std::string& e : errors) errs.push_back(e);
+    j["errors"] = errs;
+    text = j.dump(2) + "\n";
+  } else if (o.format == "sarif") {
+    text = RenderSarif(findings, rules, AKGATE_VERSION).dump(2) + "\n";
+  } else {
+    TextOptions t;
+    t.color = o.color && o.output.empty() && isatty(1);
+    t.show_warnings = o.show_warnings;
+    text = RenderText(findings, summary, t);
+  }
+  if (o.output.empty()) {
+    std::fwrite(text.data(), 1, text.size(), stdout);
+    std::fflush(stdout);
+  } else {
+    std::ofstream out(o.output, std::ios::binary);
+    out << text;
+    if (!out) {
+      std::cerr << "akgate: cannot write " << o.output << "\n";
+      return kExitError;
+    }
+  }
+  for (const std::string& e : errors) std::cerr << "akgate: cannot read " << e << "\n";
+  if (!errors.empty()) return kExitError;
+  return summary.Count(Action::kBlock, findings) ? kExitBlocked : kExitClean;
+}
+
+}  // namespace akgate

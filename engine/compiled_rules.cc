@@ -1,0 +1,260 @@
+#include "engine/compiled_rules.h"
+
+#include <re2/filtered_re2.h>
+
+#include <algorithm>
+#include <map>
+
+namespace akgate {
+
+namespace {
+
+std::string Lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+Status CompileRegex(const std::string& pattern, const std::string& what, std::unique_ptr<RE2>* out) {
+  RE2::Options opts;
+  opts.set_log_errors(false);
+  opts.set_max_mem(64 << 20);
+  auto re = std::make_unique<RE2>(pattern, opts);
+  if (!re->ok()) return Status::Error(what + ": regex does not compile: " + re->error());
+  *out = std::move(re);
+  return Status::Ok();
+}
+
+Status CompileAllowlist(const Allowlist& a, const std::string& what, CompiledAllowlist* out) {
+  out->target = a.target;
+  out->condition = a.condition;
+  for (const std::string& r : a.regexes) {
+    std::unique_ptr<RE2> re;
+    Status s = CompileRegex(r, what + " allowlist", &re);
+    if (!s.ok()) return s;
+    out->regexes.push_back(std::move(re));
+  }
+  for (const std::string& p : a.paths) {
+    std::unique_ptr<RE2> re;
+    Status s = CompileRegex(p, what + " allowlist path", &re);
+    if (!s.ok()) return s;
+    out->paths.push_back(std::move(re));
+  }
+  for (const std::string& w : a.stopwords)
+    if (!w.empty()) out->stopwords.push_back(Lower(w));
+  out->fingerprints.insert(a.fingerprints.begin(), a.fingerprints.end());
+  return Status::Ok();
+}
+
+// Heuristic: can the pattern match across a line break? (\s, \n, negated
+// classes, (?s) dot.) Such rules get windows that span lines.
+bool MayCrossLines(const std::string& p) {
+  for (const char* needle : {"\\s", "\\n", "\\r", "(?s", "[^", "\\W", "\\D", "\\v", "\\x0a", "\\x0A", "\\pZ"})
+    if (p.find(needle) != std::string::npos) return true;
+  return false;
+}
+
+// RE2's required substrings of one pattern; empty when it has none.
+std::vector<std::string> AtomsOf(const std::string& pattern) {
+  re2::FilteredRE2 f(3);
+  RE2::Options opts;
+  opts.set_log_errors(false);
+  int id = 0;
+  if (f.Add(pattern, opts, &id) != RE2::NoError) return {};
+  std::vector<std::string> atoms;
+  f.Compile(&atoms);
+  // A pattern with no atoms is "unfiltered": it may match anywhere.
+  std::vector<int> none, potentials;
+  f.AllPotentials(none, &potentials);
+  if (!potentials.empty()) return {};
+  return atoms;
+}
+
+}  // namespace
+
+const char* AnchoringName(Anchoring a) {
+  switch (a) {
+    case Anchoring::kAtoms: return "literal atoms";
+    case Anchoring::kKeywords: return "keywords";
+    case Anchoring::kFullScan: return "full scan (no required literal: slow)";
+    case Anchoring::kPathOnly: return "path only";
+  }
+  return "";
+}
+
+bool CompiledAllowlist::AllowsPath(std::string_view path) const {
+  for (const auto& re : paths)
+    if (RE2::PartialMatch(path, *re)) return true;
+  return false;
+}
+
+bool CompiledAllowlist::Allows(std::string_view secret, std::string_view match, std::string_view line,
+                               std::string_view path) const {
+  std::string_view subject = target == Allowlist::Target::kSecret  ? secret
+                            : target == Allowlist::Target::kMatch ? match
+                                                                  : line;
+  int criteria = 0, held = 0;
+  if (!regexes.empty()) {
+    ++criteria;
+    for (const auto& re : regexes)
+      if (RE2::PartialMatch(subject, *re)) {
+        ++held;
+        break;
+      }
+  }
+  if (!stopwords.empty()) {
+    ++criteria;
+    std::string lower = Lower(secret);
+    for (const std::string& w : stopwords)
+      if (lower.find(w) != std::string::npos) {
+        ++held;
+        break;
+      }
+  }
+  if (!paths.empty()) {
+    ++criteria;
+    if (AllowsPath(path)) ++held;
+  }
+  if (criteria == 0) return false;
+  return condition == Allowlist::Condition::kOr ? held > 0 : held == criteria;
+}
+
+std::vector<std::string> Base64Forms(std::string_view literal) {
+  static const char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::vector<std::string> forms;
+  for (size_t align = 0; align < 3; ++align) {
+    // Bytes: `align` unknown bytes, then the literal. Output character k
+    // covers bits [6k, 6k+6); it is stable when those bits lie in the literal.
+    const size_t first_bit = align * 8, end_bit = (align + literal.size()) * 8;
+    std::string form;
+    for (size_t k = 0;; ++k) {
+      size_t b0 = 6 * k, b1 = 6 * k + 6;
+      if (b1 > end_bit) break;
+      if (b0 < first_bit) continue;
+      unsigned v = 0;
+      for (size_t bit = b0; bit < b1; ++bit) {
+        size_t byte = bit / 8 - align;
+        unsigned c = static_cast<unsigned char>(literal[byte]);
+        v = (v << 1) | ((c >> (7 - bit % 8)) & 1);
+      }
+      form += kAlphabet[v];
+    }
+    if (form.size() >= 4) forms.push_back(form);
+  }
+  return forms;
+}
+
+Status CompiledRules::Build(const RuleSet& rules, std::unique_ptr<CompiledRules>* out) {
+  std::unique_ptr<CompiledRules> c(new CompiledRules());
+  c->set_ = rules;
+  const RuleSet& set = c->set_;
+
+  std::map<std::pair<std::string, bool>, uint32_t> literal_ids;  // (text, caseless) -> id
+  std::vector<Literal> literals;
+  auto literal = [&](const std::string& text, bool caseless) -> uint32_t {
+    auto key = std::make_pair(caseless ? Lower(text) : text, caseless);
+    auto it = literal_ids.find(key);
+    if (it != literal_ids.end()) return it->second;
+    uint32_t id = static_cast<uint32_t>(literals.size());
+    literals.push_back({key.first, caseless});
+    c->roles_.emplace_back();
+    literal_ids.emplace(key, id);
+    return id;
+  };
+
+  std::map<std::string, int> index_of;
+  for (size_t i = 0; i < set.rules.size(); ++i) {
+    const Rule& r = set.rules[i];
+    std::string what = "rule '" + r.id + "'";
+    if (index_of.count(r.id)) return Status::Error(what + ": defined twice");
+    index_of[r.id] = static_cast<int>(i);
+    CompiledRule cr;
+    cr.rule = &r;
+    if (!r.path.empty()) {
+      Status s = CompileRegex(r.path, what + " path", &cr.path_re);
+      if (!s.ok()) return s;
+    }
+    if (!r.validator.empty()) {
+      cr.validator = FindValidator(r.validator);
+      if (!cr.validator) return Status::Error(what + ": unknown validator '" + r.validator + "'");
+    }
+    for (const Allowlist& a : r.allowlists) {
+      CompiledAllowlist ca;
+      Status s = CompileAllowlist(a, what, &ca);
+      if (!s.ok()) return s;
+      cr.allowlists.push_back(std::move(ca));
+    }
+    uint32_t index = static_cast<uint32_t>(i);
+    if (r.regex.empty()) {
+      cr.anchoring = Anchoring::kPathOnly;
+      c->path_only_.push_back(index);
+      c->rules_.push_back(std::move(cr));
+      continue;
+    }
+    Status s = CompileRegex(r.regex, what, &cr.re);
+    if (!s.ok()) return s;
+    int groups = cr.re->NumberOfCapturingGroups();
+    if (r.secret_group > groups)
+      return Status::Error(what + ": secretGroup " + std::to_string(r.secret_group) + " but the regex has only " +
+                           std::to_string(groups) + " group(s)");
+    cr.group = r.secret_group > 0 ? r.secret_group : (groups > 0 ? 1 : 0);
+    cr.ngroups = cr.group + 1;
+    cr.multiline = MayCrossLines(r.regex);
+    for (const std::string& k : r.keywords)
+      if (!k.empty()) cr.gate_literals.push_back(literal(k, true));
+    if (!cr.gate_literals.empty()) c->gated_count_++;
+    cr.atoms = AtomsOf(r.regex);
+    if (!cr.atoms.empty()) {
+      cr.anchoring = Anchoring::kAtoms;
+      for (const std::string& a : cr.atoms) c->roles_[literal(a, true)].anchors.push_back(index);
+    } else if (!cr.gate_literals.empty()) {
+      cr.anchoring = Anchoring::kKeywords;
+      for (uint32_t id : cr.gate_literals) c->roles_[id].anchors.push_back(index);
+    } else {
+      cr.anchoring = Anchoring::kFullScan;
+      c->full_scan_.push_back(index);
+    }
+    for (uint32_t id : cr.gate_literals) c->roles_[id].gates.push_back(index);
+    c->rules_.push_back(std::move(cr));
+  }
+
+  std::map<std::string, bool> pair_ids;
+  for (const PairRule& p : set.pairs) {
+    std::string what = "pair '" + p.id + "'";
+    if (index_of.count(p.id) || pair_ids.count(p.id)) return Status::Error(what + ": id already used");
+    pair_ids[p.id] = true;
+    CompiledPair cp;
+    cp.pair = &p;
+    for (const PairPart& part : p.parts) {
+      auto it = index_of.find(part.rule);
+      if (it == index_of.end()) return Status::Error(what + ": part names unknown rule '" + part.rule + "'");
+      CompiledPart cpart;
+      cpart.rule_index = it->second;
+      cpart.part = &part;
+      if (c->rules_[it->second].anchoring == Anchoring::kPathOnly)
+        return Status::Error(what + ": part rule '" + part.rule + "' has no regex");
+      if (!part.near_regex.empty()) {
+        Status s = CompileRegex(part.near_regex, what + " near_regex of part '" + part.rule + "'", &cpart.near_re);
+        if (!s.ok()) return s;
+        if (cpart.near_re->NumberOfCapturingGroups() < 1)
+          return Status::Error(what + ": near_regex of part '" + part.rule + "' needs a capture group for the value");
+      }
+      c->rules_[it->second].pair_part = true;
+      cp.parts.push_back(std::move(cpart));
+    }
+    c->pairs_.push_back(std::move(cp));
+  }
+
+  Status s = CompileAllowlist(set.allowlist, "global", &c->global_);
+  if (!s.ok()) return s;
+
+  for (const std::string& trigger : set.base64_triggers)
+    for (const std::string& form : Base64Forms(trigger)) c->roles_[literal(form, false)].base64_trigger = true;
+
+  s = LiteralIndex::Build(literals, &c->literals_);
+  if (!s.ok()) return s;
+  *out = std::move(c);
+  return Status::Ok();
+}
+
+}  // namespace akgate

@@ -1,0 +1,60 @@
+// What the engine reports: findings and per-fragment results.
+//
+// A finding never holds a secret in full: only its redacted form and a
+// fingerprint (see redact.h). Everything downstream (reports, audit logs,
+// the hook, the gateway) works from these values.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "engine/rule.h"
+
+namespace akgate {
+
+// Where one part of a finding sits in its fragment. Lines and columns are
+// 1-based; column counts bytes. For a value found inside decoded content
+// (base64), the location is that of the encoded token.
+struct Location {
+  static constexpr uint64_t kWholeFile = ~uint64_t{0};  // path-only rules: no line
+  uint32_t line = 0;
+  uint32_t column = 0;
+  uint64_t offset = 0;
+};
+
+struct FindingPart {
+  std::string name;         // "AccessKey ID"; the rule's description for single rules
+  std::string rule_id;
+  Location location;
+  std::string redacted;     // e.g. "LTAI…9Q"
+  std::string fingerprint;  // hex, stable for (rule, secret)
+};
+
+struct Finding {
+  std::string rule_id;      // the single rule or the pair rule
+  std::string description;
+  std::string provider;
+  Action action = Action::kWarn;
+  std::string path;         // the fragment's path (as given by the caller)
+  std::vector<FindingPart> parts;  // one for a single rule; one per present part for a pair
+  std::string fingerprint;  // allowlist key: hex of hash(rule id + every part's secret)
+  std::string encoding;     // "" or "base64": how the secret was hidden
+  bool is_pair() const { return parts.size() > 1; }
+  const Location& location() const { return parts.front().location; }
+  const std::string& redacted() const { return parts.front().redacted; }
+};
+
+// Why a fragment was not scanned. kNone means it was.
+enum class SkipReason { kNone, kOversize, kBinary, kMinified, kAllowlistedPath };
+const char* SkipReasonName(SkipReason r);  // "oversize", "binary", ...
+
+struct FragmentResult {
+  SkipReason skipped = SkipReason::kNone;
+  std::vector<Finding> findings;   // allowed findings removed, sorted by offset
+  uint32_t inline_allowed = 0;     // findings suppressed by an akgate:allow line
+  uint32_t fingerprint_allowed = 0;  // findings suppressed by a fingerprint allowlist
+  uint64_t decoded_bytes = 0;      // bytes produced by decoders
+};
+
+}  // namespace akgate

@@ -1,0 +1,205 @@
+// The engine's pipeline, stage by stage (see scanner.h for the map).
+#include "engine/scanner.h"
+
+#include <algorithm>
+#include <cstring>
+
+#include "engine/candidate.h"
+#include "engine/compiled_rules.h"
+#include "engine/confirm.h"
+#include "engine/content_class.h"
+#include "engine/decode.h"
+#include "engine/pairing.h"
+#include "engine/redact.h"
+
+namespace akgate {
+
+struct ScanScratch::Impl {
+  explicit Impl(const CompiledRules& rules) : literal(rules.literals()) {}
+  LiteralScratch literal;
+  WindowCollector windows;
+  std::vector<uint64_t> triggers;
+  const CompiledRules* rules = nullptr;
+};
+
+ScanScratch::ScanScratch(const Scanner& scanner) : impl_(std::make_unique<Impl>(scanner.compiled())) {
+  impl_->rules = &scanner.compiled();
+}
+ScanScratch::~ScanScratch() = default;
+
+Scanner::Scanner(std::unique_ptr<CompiledRules> compiled) : compiled_(std::move(compiled)) {}
+Scanner::~Scanner() = default;
+
+const RuleSet& Scanner::rules() const { return compiled_->set(); }
+
+Status Scanner::Create(const RuleSet& rules, std::unique_ptr<Scanner>* out) {
+  std::unique_ptr<CompiledRules> compiled;
+  Status s = CompiledRules::Build(rules, &compiled);
+  if (!s.ok()) return s;
+  out->reset(new Scanner(std::move(compiled)));
+  return Status::Ok();
+}
+
+namespace {
+
+constexpr size_t kMaxTriggers = 4096;
+
+struct HitContext {
+  const CompiledRules* rules;
+  WindowCollector* windows;
+  std::vector<uint64_t>* triggers;
+};
+
+void OnLiteral(void* p, uint32_t id, uint64_t end) {
+  auto* h = static_cast<HitContext*>(p);
+  const LiteralRole& role = h->rules->roles()[id];
+  for (uint32_t r : role.gates) h->windows->OnGate(r);
+  for (uint32_t r : role.anchors) h->windows->OnAnchor(r, end);
+  if (role.base64_trigger && h->triggers->size() < kMaxTriggers) h->triggers->push_back(end);
+}
+
+// Findings of one fragment (or of decoded content within it) with offsets
+// and lines relative to `data`.
+void ScanText(const CompiledRules& rules, std::string_view path, std::string_view data,
+              const std::vector<uint8_t>& rule_active, ScanScratch::Impl& scratch, int depth, uint64_t* budget,
+              std::vector<Finding>* out) {
+  scratch.windows.Reset(rules, data);
+  scratch.triggers.clear();
+  HitContext ctx{&rules, &scratch.windows, &scratch.triggers};
+  rules.literals().Scan(data, scratch.literal, &OnLiteral, &ctx);
+  scratch.windows.Finish();
+
+  std::vector<Candidate> candidates;
+  ConfirmWindows(rules, scratch.windows, path, data, rule_active, &candidates);
+  std::sort(candidates.begin(), candidates.end(),
+            [](const Candidate& a, const Candidate& b) { return a.start < b.start; });
+  AssignLines(data, &candidates);
+  PairCandidates(rules, path, data, &candidates, out);
+
+  if (depth >= rules.set().limits.max_decode_depth || scratch.triggers.empty() || *budget == 0) return;
+  std::vector<uint64_t> triggers = scratch.triggers;  // the recursion reuses the scratch
+  std::vector<DecodedRegion> regions;
+  BuildDecodedRegions(data, triggers, budget, &regions);
+  for (const DecodedRegion& region : regions) {
+    std::vector<Finding> inner;
+    ScanText(rules, path, region.text, rule_active, scratch, depth + 1, budget, &inner);
+    for (Finding& f : inner) {
+      bool decoded = false;
+      for (FindingPart& part : f.parts) part.location.offset = region.ToOriginal(part.location.offset, &decoded);
+      // Findings that touch no decoded text were already found in plain text.
+      if (!decoded) continue;
+      bool duplicate = false;
+      for (const Finding& g : *out)
+        if (g.fingerprint == f.fingerprint) duplicate = true;
+      if (duplicate) continue;
+      f.encoding = "base64";
+      out->push_back(std::move(f));
+    }
+  }
+}
+
+// Lines and columns (1-based) from offsets, in one pass over the data.
+void Locate(std::string_view data, std::vector<Finding>* findings) {
+  std::vector<Location*> locs;
+  for (Finding& f : *findings)
+    for (FindingPart& p : f.parts)
+      if (p.location.offset != Location::kWholeFile) locs.push_back(&p.location);
+  std::sort(locs.begin(), locs.end(), [](const Location* a, const Location* b) { return a->offset < b->offset; });
+  uint64_t pos = 0, line_start = 0;
+  uint32_t line = 1;
+  for (Location* l : locs) {
+    uint64_t to = std::min<uint64_t>(l->offset, data.size());
+    while (pos < to) {
+      const void* nl = std::memchr(data.data() + pos, '\n', to - pos);
+      if (!nl) {
+        pos = to;
+        break;
+      }
+      pos = static_cast<const char*>(nl) - data.data() + 1;
+      line_start = pos;
+      ++line;
+    }
+    l->line = line;
+    l->column = static_cast<uint32_t>(to - line_start + 1);
+  }
+}
+
+bool LineHasMarker(std::string_view line, const std::vector<std::string>& markers) {
+  for (const std::string& m : markers)
+    if (!m.empty() && line.find(m) != std::string_view::npos) return true;
+  return false;
+}
+
+}  // namespace
+
+FragmentResult Scanner::Scan(const Fragment& fragment, ScanScratch& scratch) const {
+  const CompiledRules& rules = *compiled_;
+  const ContentLimits& limits = rules.set().limits;
+  FragmentResult result;
+  result.skipped = ClassifyContent(fragment.path, fragment.data, limits);
+  if (result.skipped == SkipReason::kNone && rules.global_allowlist().condition == Allowlist::Condition::kOr &&
+      rules.global_allowlist().AllowsPath(fragment.path))
+    result.skipped = SkipReason::kAllowlistedPath;
+  if (result.skipped != SkipReason::kNone) return result;
+
+  // Rules restricted to some paths; path-only rules report the file itself.
+  std::vector<uint8_t> active(rules.rules().size(), 1);
+  for (uint32_t r = 0; r < rules.rules().size(); ++r) {
+    const CompiledRule& cr = rules.rules()[r];
+    if (cr.path_re && !RE2::PartialMatch(fragment.path, *cr.path_re)) active[r] = 0;
+  }
+  std::vector<Finding> findings;
+  for (uint32_t r : rules.path_rules()) {
+    if (!active[r]) continue;
+    const Rule& rule = *rules.rules()[r].rule;
+    if (rule.action == Action::kOff) continue;
+    Finding f;
+    f.rule_id = rule.id;
+    f.description = rule.description;
+    f.provider = rule.provider;
+    f.action = rule.action;
+    f.path.assign(fragment.path);
+    FindingPart part;
+    part.name = rule.description;
+    part.rule_id = rule.id;
+    part.location.offset = Location::kWholeFile;
+    part.redacted = "(the whole file)";
+    part.fingerprint = Fingerprint(rule.id, {fragment.path});
+    f.fingerprint = part.fingerprint;
+    f.parts.push_back(std::move(part));
+    findings.push_back(std::move(f));
+  }
+
+  uint64_t budget = limits.max_decoded_bytes;
+  ScanText(rules, fragment.path, fragment.data, active, *scratch.impl(), 0, &budget, &findings);
+  result.decoded_bytes = limits.max_decoded_bytes - budget;
+  Locate(fragment.data, &findings);
+
+  const auto& fingerprints = rules.global_allowlist().fingerprints;
+  for (Finding& f : findings) {
+    bool inline_allowed = false;
+    for (const FindingPart& p : f.parts)
+      if (p.location.line && LineHasMarker(LineAround(fragment.data, p.location.offset, 1 << 16),
+                                           limits.inline_allow_markers))
+        inline_allowed = true;
+    if (inline_allowed) {
+      result.inline_allowed++;
+      continue;
+    }
+    bool fp_allowed = fingerprints.count(f.fingerprint) > 0;
+    for (const FindingPart& p : f.parts)
+      if (fingerprints.count(p.fingerprint)) fp_allowed = true;
+    if (fp_allowed) {
+      result.fingerprint_allowed++;
+      continue;
+    }
+    result.findings.push_back(std::move(f));
+  }
+  std::stable_sort(result.findings.begin(), result.findings.end(), [](const Finding& a, const Finding& b) {
+    auto key = [](const Finding& f) { return f.location().offset == Location::kWholeFile ? 0 : f.location().offset + 1; };
+    return key(a) < key(b);
+  });
+  return result;
+}
+
+}  // namespace akgate

@@ -1,0 +1,50 @@
+// How findings read. Every way a push or a scan is reported (terminal text,
+// JSON, SARIF) is rendered here from the same values, so a finding reads the
+// same whichever program found it.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "engine/finding.h"
+#include "engine/rule.h"
+
+namespace akgate {
+
+// Totals of one scan.
+struct ScanSummary {
+  uint64_t files = 0;                    // fragments examined (scanned or skipped)
+  uint64_t bytes = 0;                    // bytes scanned
+  std::map<std::string, uint64_t> skipped;  // reason -> count ("binary", "oversize", ...)
+  uint64_t inline_allowed = 0;
+  uint64_t fingerprint_allowed = 0;
+  uint64_t decoded_bytes = 0;
+  double duration_ms = 0;
+  uint64_t Count(Action a, const std::vector<Finding>& findings) const;
+};
+
+// Adds one fragment's result to the totals.
+void Accumulate(const FragmentResult& r, uint64_t bytes, ScanSummary* s);
+
+// "Alibaba Cloud AccessKey pair" etc.: provider and kind in one phrase.
+std::string FindingTitle(const Finding& f);
+
+struct TextOptions {
+  bool color = false;
+  bool show_warnings = true;
+};
+std::string RenderText(const std::vector<Finding>& findings, const ScanSummary& summary, const TextOptions& o);
+
+// {"findings": [...], "summary": {...}}; see docs/output.md.
+nlohmann::json FindingToJson(const Finding& f);
+nlohmann::json RenderJson(const std::vector<Finding>& findings, const ScanSummary& summary);
+
+// SARIF 2.1.0, one run, one result per finding (warn -> "warning",
+// block -> "error"), rules described in tool.driver.rules.
+nlohmann::json RenderSarif(const std::vector<Finding>& findings, const RuleSet& rules, const std::string& version);
+
+}  // namespace akgate
