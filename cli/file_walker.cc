@@ -93,7 +93,7 @@ bool FileBytes::Open(const std::string& path, uint64_t max_bytes, std::string* e
     ::close(fd);
     return true;
   }
-  if (size_ >= (64u << 10)) {
+  if (size_ >= (16u << 20)) {
     void* m = mmap(nullptr, size_, PROT_READ, MAP_PRIVATE, fd, 0);
     if (m != MAP_FAILED) {
       madvise(m, size_, MADV_SEQUENTIAL);
@@ -124,6 +124,7 @@ bool FileBytes::Open(const std::string& path, uint64_t max_bytes, std::string* e
 
 bool FileBytes::ReadStdin(uint64_t max_bytes, std::string* error, bool* too_large) {
   *too_large = false;
+  owned_.clear();
   char buf[1 << 16];
   for (;;) {
     ssize_t n = ::read(0, buf, sizeof buf);

@@ -19,11 +19,13 @@ struct WalkResult {
 // and not following symlinks). "-" stands for standard input and is kept.
 WalkResult WalkPaths(const std::vector<std::string>& paths);
 
-// A file's bytes, memory-mapped when large. Empty `error` means success;
-// `too_large` is set (and nothing read) when the size exceeds `max_bytes`.
+// A file's bytes: read into a caller-owned buffer that is reused from file to
+// file (cheaper than mapping small files), memory-mapped when large. Empty
+// `error` means success; `too_large` is set (and nothing read) when the size
+// exceeds `max_bytes`.
 class FileBytes {
  public:
-  FileBytes() = default;
+  explicit FileBytes(std::string* buffer) : owned_(*buffer) {}
   ~FileBytes();
   FileBytes(const FileBytes&) = delete;
   FileBytes& operator=(const FileBytes&) = delete;
@@ -35,7 +37,7 @@ class FileBytes {
 
  private:
   std::string_view data_;
-  std::string owned_;
+  std::string& owned_;
   void* map_ = nullptr;
   uint64_t size_ = 0;
 };

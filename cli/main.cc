@@ -6,6 +6,7 @@
 #include <string>
 
 #include "cli/commands.h"
+#include "hook/pre_receive_command.h"
 
 int main(int argc, char** argv) {
   CLI::App app{"akgate: find cloud AccessKey pairs and other secrets before they are pushed"};
@@ -35,6 +36,12 @@ int main(int argc, char** argv) {
   test->add_option("text", test_text, "Text to scan, or - for standard input")->required();
   test->add_option("-c,--config", test_config, "Rule file (default: the built-in rules)");
 
+  akgate::PreReceiveOptions pre_receive;
+  CLI::App* pre_receive_cmd = app.add_subcommand(
+      "pre-receive", "git pre-receive hook: reject pushes that introduce secrets (docs/hook.md)");
+  pre_receive_cmd->add_option("--policy", pre_receive.policy,
+                              "Server-wide policy file (default: $AKGATE_POLICY or /etc/akgate/policy.toml)");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -47,6 +54,7 @@ int main(int argc, char** argv) {
       scan.show_warnings = !no_warnings;
       return akgate::RunScan(scan);
     }
+    if (*pre_receive_cmd) return akgate::RunPreReceive(pre_receive);
     if (*check) return akgate::RunRulesCheck(check_file);
     if (*test) {
       if (test_text == "-")

@@ -35,9 +35,9 @@ struct FileOutcome {
   std::string error;
 };
 
-FileOutcome ScanOne(const std::string& path, const Scanner& scanner, ScanScratch& scratch) {
+FileOutcome ScanOne(const std::string& path, const Scanner& scanner, ScanScratch& scratch, std::string* buffer) {
   FileOutcome out;
-  FileBytes bytes;
+  FileBytes bytes(buffer);
   bool too_large = false;
   uint64_t limit = scanner.rules().limits.max_fragment_bytes;
   bool ok = path == "-" ? bytes.ReadStdin(limit, &out.error, &too_large)
@@ -72,8 +72,9 @@ int RunScan(const ScanOptions& o) {
   std::atomic<size_t> next{0};
   auto worker = [&] {
     ScanScratch scratch(*scanner);
+    std::string buffer;
     for (size_t i; (i = next.fetch_add(1)) < walk.files.size();)
-      outcomes[i] = ScanOne(walk.files[i], *scanner, scratch);
+      outcomes[i] = ScanOne(walk.files[i], *scanner, scratch, &buffer);
   };
   std::vector<std::thread> pool;
   for (unsigned t = 1; t < threads; ++t) pool.emplace_back(worker);

@@ -54,7 +54,15 @@ bool MayCrossLines(const std::string& p) {
   return false;
 }
 
-// RE2's required substrings of one pattern; empty when it has none.
+// RE2's required substrings of one pattern ("atoms"), reduced to a set that
+// still anchors every match: every match contains at least one atom of the
+// returned set. Empty when the pattern has no required literal.
+//
+// FilteredRE2 evaluates the pattern's boolean formula over atoms. An atom can
+// be dropped from the anchor set when the formula is still false with every
+// remaining anchor absent (and everything else present): then a match always
+// contains one of the remaining anchors. Short atoms are tried first, since
+// they are the common ones ("type" in `"type": "service_account"`).
 std::vector<std::string> AtomsOf(const std::string& pattern) {
   re2::FilteredRE2 f(3);
   RE2::Options opts;
@@ -63,11 +71,26 @@ std::vector<std::string> AtomsOf(const std::string& pattern) {
   if (f.Add(pattern, opts, &id) != RE2::NoError) return {};
   std::vector<std::string> atoms;
   f.Compile(&atoms);
-  // A pattern with no atoms is "unfiltered": it may match anywhere.
-  std::vector<int> none, potentials;
-  f.AllPotentials(none, &potentials);
-  if (!potentials.empty()) return {};
-  return atoms;
+  std::vector<int> present, potentials;
+  f.AllPotentials(present, &potentials);
+  if (!potentials.empty()) return {};  // "unfiltered": may match anywhere
+  std::vector<int> order(atoms.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = static_cast<int>(i);
+  std::stable_sort(order.begin(), order.end(),
+                   [&](int a, int b) { return atoms[a].size() < atoms[b].size(); });
+  std::vector<uint8_t> anchor(atoms.size(), 1);
+  for (int candidate : order) {
+    anchor[candidate] = 0;
+    present.clear();
+    for (size_t i = 0; i < atoms.size(); ++i)
+      if (!anchor[i]) present.push_back(static_cast<int>(i));
+    f.AllPotentials(present, &potentials);
+    if (!potentials.empty()) anchor[candidate] = 1;  // needed: keep it
+  }
+  std::vector<std::string> out;
+  for (size_t i = 0; i < atoms.size(); ++i)
+    if (anchor[i]) out.push_back(atoms[i]);
+  return out;
 }
 
 }  // namespace
