@@ -1,0 +1,452 @@
+// The inspection pipeline (see push_inspector.h for the stages).
+#include "git/push_inspector.h"
+
+#include <git2/commit.h>
+#include <git2/errors.h>
+#include <git2/odb.h>
+#include <git2/tag.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstring>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "git/git_error.h"
+#include "git/pack_order.h"
+#include "git/tree_diff.h"
+
+namespace akgate {
+
+const char* SourceKindName(SourceKind k) {
+  switch (k) {
+    case SourceKind::kFile: return "file";
+    case SourceKind::kCommitMessage: return "commit message";
+    case SourceKind::kTagMessage: return "tag message";
+    case SourceKind::kTaggedObject: return "tagged object";
+  }
+  return "?";
+}
+
+uint64_t InspectionStats::skipped_total() const {
+  uint64_t n = 0;
+  for (const auto& [reason, count] : skipped) n += count;
+  return n;
+}
+
+namespace {
+
+constexpr uint32_t kNoCommit = UINT32_MAX;
+
+struct OidHash {
+  size_t operator()(const git_oid& o) const {
+    size_t h;
+    std::memcpy(&h, o.id, sizeof h);
+    return h;
+  }
+};
+struct OidEq {
+  bool operator()(const git_oid& a, const git_oid& b) const { return git_oid_equal(&a, &b); }
+};
+template <typename V>
+using OidMap = std::unordered_map<git_oid, V, OidHash, OidEq>;
+
+std::string Hex(const git_oid& id) {
+  char buf[GIT_OID_HEXSZ + 1];
+  git_oid_tostr(buf, sizeof buf, &id);
+  return buf;
+}
+
+// One place a blob was introduced.
+struct Occurrence {
+  uint32_t commit = kNoCommit;  // index into NewObjects::commits
+  uint32_t tagged = 0;          // index into NewObjects::tagged when commit == kNoCommit
+  std::string path;
+  std::vector<git_oid> previous;
+  bool previous_unknown = false;
+  bool path_skipped = false;    // the rules skip this path (allowlist): its findings do not count
+};
+
+struct BlobWork {
+  std::vector<Occurrence> occurrences;
+  std::vector<Finding> findings;  // only blobs with findings keep any
+};
+
+// A finding at one place, before grouping by secret.
+struct Hit {
+  const Finding* finding;
+  SourceKind source;
+  uint32_t commit;              // kNoCommit for tags
+  std::string ref;
+  std::string path;
+  uint64_t order;               // commits in topological order, then tags
+  bool pre_existing = false;
+};
+
+std::string ShortenUtf8(std::string s, size_t max) {
+  if (s.size() <= max) return s;
+  size_t cut = max - 3;
+  while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) --cut;
+  return s.substr(0, cut) + "...";
+}
+
+class Inspector {
+ public:
+  Inspector(const Repository& repo, const Scanner& scanner, const InspectOptions& o, PushInspection* out)
+      : repo_(repo), scanner_(scanner), o_(o), out_(out), scratch_(scanner) {}
+
+  Status Run(const std::vector<RefUpdate>& updates) {
+    out_->repository = repo_.path();
+    out_->refs = updates;
+    InspectionStats& st = out_->stats;
+    st.refs = updates.size();
+
+    NewObjectsOptions no;
+    no.missing = o_.missing;
+    no.cancel = o_.cancel;
+    Status s = FindNewObjects(repo_, updates, no, &new_);
+    if (!s.ok()) return s;
+    st.deletions = new_.deletions;
+    st.commits = new_.commits.size();
+    st.tags = new_.tags.size();
+    for (const RefUpdate& u : updates) tips_.insert(u.new_id);
+
+    if (!(s = CollectFiles()).ok()) return s;
+    if (!(s = ScanBlobs()).ok()) return s;
+    if (!(s = ScanMessages()).ok()) return s;
+    if (!(s = MarkPreExisting()).ok()) return s;
+    return Group();
+  }
+
+ private:
+  bool Cancelled() const { return o_.cancel && o_.cancel->load(std::memory_order_relaxed); }
+
+  void AddFile(uint32_t commit, uint32_t tagged, IntroducedFile&& f) {
+    auto [it, inserted] = blob_index_.emplace(f.blob, blobs_.size());
+    if (inserted) {
+      blobs_.emplace_back();
+      blob_ids_.push_back(f.blob);
+    }
+    Occurrence occ;
+    occ.commit = commit;
+    occ.tagged = tagged;
+    occ.path = std::move(f.path);
+    occ.previous = std::move(f.previous);
+    occ.previous_unknown = f.previous_unknown;
+    blobs_[it->second].occurrences.push_back(std::move(occ));
+    out_->stats.files++;
+  }
+
+  // Stage 2: the files each new commit (and each tagged tree or blob) brings.
+  Status CollectFiles() {
+    for (uint32_t i = 0; i < new_.commits.size(); ++i) {
+      if (Cancelled()) return Status::Error("cancelled");
+      TreeChanges changes;
+      Status s = DiffCommit(repo_.repo(), repo_.odb(), new_.commits[i], o_.missing, &changes);
+      if (!s.ok()) return s;
+      out_->stats.gitlinks += changes.gitlinks;
+      for (IntroducedFile& f : changes.files) AddFile(i, 0, std::move(f));
+      if (o_.progress) o_.progress->commits.fetch_add(1, std::memory_order_relaxed);
+    }
+    for (uint32_t t = 0; t < new_.tagged.size(); ++t) {
+      const TaggedContent& tc = new_.tagged[t];
+      if (tc.type == GIT_OBJECT_BLOB) {
+        IntroducedFile f;
+        f.path = tc.ref;
+        f.blob = tc.id;
+        AddFile(kNoCommit, t, std::move(f));
+        continue;
+      }
+      TreeChanges changes;
+      Status s = ListTree(repo_.repo(), repo_.odb(), tc.id, o_.missing, &changes);
+      if (!s.ok()) return s;
+      out_->stats.gitlinks += changes.gitlinks;
+      for (IntroducedFile& f : changes.files) AddFile(kNoCommit, t, std::move(f));
+    }
+    return Status::Ok();
+  }
+
+  // Does the engine skip this path whatever the content (path allowlist)?
+  bool PathSkipped(const std::string& path) {
+    auto it = path_skipped_.find(path);
+    if (it != path_skipped_.end()) return it->second;
+    bool skipped = scanner_.Scan({path, std::string_view()}, scratch_).skipped == SkipReason::kAllowlistedPath;
+    path_skipped_.emplace(path, skipped);
+    return skipped;
+  }
+
+  // The path a shared blob is scanned under: the first one the rules do not
+  // skip, so a copy under an allowlisted path cannot hide one elsewhere.
+  std::string ChooseScanPath(BlobWork& b) {
+    bool same_path = true;
+    for (const Occurrence& o : b.occurrences)
+      if (o.path != b.occurrences.front().path) same_path = false;
+    if (same_path) return b.occurrences.front().path;
+    std::string chosen;
+    for (Occurrence& o : b.occurrences) {
+      o.path_skipped = PathSkipped(o.path);
+      if (!o.path_skipped && chosen.empty()) chosen = o.path;
+    }
+    return chosen.empty() ? b.occurrences.front().path : chosen;
+  }
+
+  void CountSkip(SkipReason reason, const Occurrence& where, uint64_t size) {
+    InspectionStats& st = out_->stats;
+    st.skipped[SkipReasonName(reason)]++;
+    if (st.skipped_examples.size() >= o_.max_skipped_examples) return;
+    SkippedFile f;
+    f.path = where.path;
+    f.commit = where.commit == kNoCommit ? new_.tagged[where.tagged].ref : Hex(new_.commits[where.commit]).substr(0, 10);
+    f.reason = SkipReasonName(reason);
+    f.size = size;
+    st.skipped_examples.push_back(std::move(f));
+  }
+
+  // Reads a blob after checking its size. *absent: not in the object
+  // database (exists upstream only).
+  Status ReadBlob(const git_oid& id, git_odb_object** obj, size_t* size, bool* oversize, bool* absent) {
+    git_object_t type;
+    *obj = nullptr;
+    *oversize = *absent = false;
+    int rc = git_odb_read_header(size, &type, repo_.odb(), &id);
+    if (rc == GIT_ENOTFOUND) {
+      *absent = true;
+      return Status::Ok();
+    }
+    if (rc < 0) return GitStatus("cannot read blob " + Hex(id));
+    if (type != GIT_OBJECT_BLOB) return Status::Error("object " + Hex(id) + " is not a blob");
+    if (*size > scanner_.rules().limits.max_fragment_bytes) {
+      *oversize = true;
+      return Status::Ok();
+    }
+    if (git_odb_read(obj, repo_.odb(), &id) < 0) return GitStatus("cannot read blob " + Hex(id));
+    return Status::Ok();
+  }
+
+  // Stage 3: every distinct blob, once, in pack order.
+  Status ScanBlobs() {
+    InspectionStats& st = out_->stats;
+    std::vector<git_oid> order = blob_ids_;
+    PackOrder(std::vector<std::string>{repo_.object_dirs().front()}).Sort(&order);
+    for (const git_oid& id : order) {
+      if (Cancelled()) return Status::Error("cancelled");
+      BlobWork& b = blobs_[blob_index_.at(id)];
+      std::string path = ChooseScanPath(b);
+      st.blobs++;
+      git_odb_object* obj = nullptr;
+      size_t size = 0;
+      bool oversize, absent;
+      Status s = ReadBlob(id, &obj, &size, &oversize, &absent);
+      if (!s.ok()) return s;
+      if (absent) {
+        if (o_.missing == MissingObjects::kError) return Status::Error("blob " + Hex(id) + " is missing");
+        continue;
+      }
+      if (oversize) {
+        CountSkip(SkipReason::kOversize, b.occurrences.front(), size);
+        continue;
+      }
+      std::string_view data(static_cast<const char*>(git_odb_object_data(obj)), git_odb_object_size(obj));
+      FragmentResult r = scanner_.Scan({path, data}, scratch_);
+      git_odb_object_free(obj);
+      if (o_.progress) {
+        o_.progress->blobs.fetch_add(1, std::memory_order_relaxed);
+        o_.progress->bytes.fetch_add(size, std::memory_order_relaxed);
+      }
+      st.inline_allowed += r.inline_allowed;
+      st.fingerprint_allowed += r.fingerprint_allowed;
+      if (r.skipped != SkipReason::kNone) {
+        CountSkip(r.skipped, b.occurrences.front(), size);
+        continue;
+      }
+      st.blobs_scanned++;
+      st.bytes_scanned += size;
+      b.findings = std::move(r.findings);
+    }
+    return Status::Ok();
+  }
+
+  void AddMessageFindings(FragmentResult&& r, SourceKind source, uint32_t commit, const std::string& ref,
+                          uint64_t order) {
+    InspectionStats& st = out_->stats;
+    st.messages_scanned++;
+    st.inline_allowed += r.inline_allowed;
+    st.fingerprint_allowed += r.fingerprint_allowed;
+    for (Finding& f : r.findings) {
+      message_findings_.push_back(std::make_unique<Finding>(std::move(f)));
+      hits_.push_back({message_findings_.back().get(), source, commit, ref, "", order, false});
+    }
+  }
+
+  // Commit and tag messages are content too.
+  Status ScanMessages() {
+    for (uint32_t i = 0; i < new_.commits.size(); ++i) {
+      if (Cancelled()) return Status::Error("cancelled");
+      git_commit* c = nullptr;
+      if (git_commit_lookup(&c, repo_.repo(), &new_.commits[i]) < 0)
+        return GitStatus("cannot read commit " + Hex(new_.commits[i]));
+      const char* msg = git_commit_message_raw(c);
+      FragmentResult r = scanner_.Scan({"", msg ? std::string_view(msg) : std::string_view()}, scratch_);
+      git_commit_free(c);
+      AddMessageFindings(std::move(r), SourceKind::kCommitMessage, i, "", i);
+    }
+    for (size_t t = 0; t < new_.tags.size(); ++t) {
+      git_tag* tag = nullptr;
+      if (git_tag_lookup(&tag, repo_.repo(), &new_.tags[t].id) < 0)
+        return GitStatus("cannot read tag " + Hex(new_.tags[t].id));
+      const char* msg = git_tag_message(tag);
+      FragmentResult r = scanner_.Scan({"", msg ? std::string_view(msg) : std::string_view()}, scratch_);
+      git_tag_free(tag);
+      AddMessageFindings(std::move(r), SourceKind::kTagMessage, kNoCommit, new_.tags[t].ref,
+                         new_.commits.size() + t);
+    }
+    return Status::Ok();
+  }
+
+  // The fingerprints found in an older version of a file (cached by blob).
+  // Null when that version cannot be compared (absent, oversize, skipped).
+  const std::unordered_set<std::string>* PreviousFingerprints(const git_oid& id, const std::string& path) {
+    auto it = previous_.find(id);
+    if (it != previous_.end()) return it->second.get();
+    std::unique_ptr<std::unordered_set<std::string>> fps;
+    git_odb_object* obj = nullptr;
+    size_t size;
+    bool oversize, absent;
+    if (ReadBlob(id, &obj, &size, &oversize, &absent).ok() && obj) {
+      std::string_view data(static_cast<const char*>(git_odb_object_data(obj)), git_odb_object_size(obj));
+      FragmentResult r = scanner_.Scan({path, data}, scratch_);
+      git_odb_object_free(obj);
+      out_->stats.previous_scanned++;
+      if (r.skipped == SkipReason::kNone) {
+        fps = std::make_unique<std::unordered_set<std::string>>();
+        for (const Finding& f : r.findings) {
+          fps->insert(f.fingerprint);
+          for (const FindingPart& p : f.parts) fps->insert(p.fingerprint);
+        }
+      }
+    }
+    return (previous_[id] = std::move(fps)).get();
+  }
+
+  static bool FoundIn(const Finding& f, const std::unordered_set<std::string>& fps) {
+    if (fps.count(f.fingerprint)) return true;
+    for (const FindingPart& p : f.parts)
+      if (!fps.count(p.fingerprint)) return false;
+    return true;
+  }
+
+  // Stage 4: a hit per (finding, occurrence), pre-existing when an older
+  // version of that file already had the secret.
+  Status MarkPreExisting() {
+    for (BlobWork& b : blobs_) {
+      if (b.findings.empty()) continue;
+      if (Cancelled()) return Status::Error("cancelled");
+      for (const Occurrence& occ : b.occurrences) {
+        if (occ.path_skipped) continue;
+        std::vector<const std::unordered_set<std::string>*> prev;
+        for (const git_oid& p : occ.previous)
+          if (const auto* fps = PreviousFingerprints(p, occ.path)) prev.push_back(fps);
+        for (const Finding& f : b.findings) {
+          Hit h{&f, occ.commit == kNoCommit ? SourceKind::kTaggedObject : SourceKind::kFile, occ.commit,
+                occ.commit == kNoCommit ? new_.tagged[occ.tagged].ref : "", occ.path,
+                occ.commit == kNoCommit ? new_.commits.size() + new_.tags.size() + occ.tagged : occ.commit, false};
+          for (const auto* fps : prev)
+            if (FoundIn(f, *fps)) h.pre_existing = true;
+          hits_.push_back(std::move(h));
+        }
+      }
+    }
+    return Status::Ok();
+  }
+
+  CommitInfo Describe(uint32_t index) {
+    CommitInfo info;
+    const git_oid& id = new_.commits[index];
+    info.id = Hex(id);
+    info.short_id = info.id.substr(0, 10);
+    info.is_tip = tips_.count(info.id) > 0;
+    git_commit* c = nullptr;
+    if (git_commit_lookup(&c, repo_.repo(), &id) < 0) return info;
+    if (const git_signature* a = git_commit_author(c))
+      info.author = std::string(a->name ? a->name : "") + " <" + (a->email ? a->email : "") + ">";
+    if (const char* s = git_commit_summary(c)) info.subject = ShortenUtf8(s, 72);
+    info.parents = git_commit_parentcount(c);
+    git_commit_free(c);
+    return info;
+  }
+
+  // Stage 5: one PushFinding per secret, from its oldest introducing place.
+  Status Group() {
+    std::unordered_map<std::string, std::vector<size_t>> by_secret;
+    std::vector<std::string> secret_order;
+    for (size_t i = 0; i < hits_.size(); ++i) {
+      auto [it, inserted] = by_secret.try_emplace(hits_[i].finding->fingerprint);
+      if (inserted) secret_order.push_back(it->first);
+      it->second.push_back(i);
+    }
+    for (const std::string& fp : secret_order) {
+      std::vector<size_t>& hs = by_secret[fp];
+      std::stable_sort(hs.begin(), hs.end(), [&](size_t a, size_t b) {
+        if (hits_[a].pre_existing != hits_[b].pre_existing) return !hits_[a].pre_existing;
+        return hits_[a].order < hits_[b].order;
+      });
+      const Hit& h = hits_[hs.front()];
+      PushFinding pf;
+      pf.finding = *h.finding;
+      pf.finding.path = h.path;
+      pf.source = h.source;
+      pf.ref = h.ref;
+      pf.pre_existing = h.pre_existing;
+      for (size_t k = 1; k < hs.size(); ++k)
+        if (hits_[hs[k]].pre_existing == h.pre_existing) pf.also_in++;
+      if (h.commit != kNoCommit) pf.commit = Describe(h.commit);
+      out_->findings.push_back(std::move(pf));
+      order_.push_back(h.order);
+    }
+    // Introduced before pre-existing; oldest commit first; then by place.
+    std::vector<size_t> idx(out_->findings.size());
+    for (size_t i = 0; i < idx.size(); ++i) idx[i] = i;
+    const auto& fs = out_->findings;
+    std::stable_sort(idx.begin(), idx.end(), [&](size_t a, size_t b) {
+      if (fs[a].pre_existing != fs[b].pre_existing) return !fs[a].pre_existing;
+      if (order_[a] != order_[b]) return order_[a] < order_[b];
+      if (fs[a].finding.path != fs[b].finding.path) return fs[a].finding.path < fs[b].finding.path;
+      return fs[a].finding.location().line < fs[b].finding.location().line;
+    });
+    std::vector<PushFinding> sorted;
+    sorted.reserve(idx.size());
+    for (size_t i : idx) sorted.push_back(std::move(out_->findings[i]));
+    out_->findings = std::move(sorted);
+    return Status::Ok();
+  }
+
+  const Repository& repo_;
+  const Scanner& scanner_;
+  const InspectOptions& o_;
+  PushInspection* out_;
+  ScanScratch scratch_;
+  NewObjects new_;
+  std::unordered_set<std::string> tips_;
+  OidMap<size_t> blob_index_;
+  std::vector<git_oid> blob_ids_;
+  std::vector<BlobWork> blobs_;
+  std::unordered_map<std::string, bool> path_skipped_;
+  OidMap<std::unique_ptr<std::unordered_set<std::string>>> previous_;
+  std::vector<std::unique_ptr<Finding>> message_findings_;
+  std::vector<Hit> hits_;
+  std::vector<uint64_t> order_;
+};
+
+}  // namespace
+
+Status InspectPush(const Repository& repo, const Scanner& scanner, const std::vector<RefUpdate>& updates,
+                   const InspectOptions& options, PushInspection* out) {
+  auto started = std::chrono::steady_clock::now();
+  Inspector inspector(repo, scanner, options, out);
+  Status s = inspector.Run(updates);
+  out->stats.duration_ms =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+  return s;
+}
+
+}  // namespace akgate

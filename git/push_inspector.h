@@ -1,0 +1,57 @@
+// Inspecting a push: from ref updates to the findings it introduces.
+//
+//   1. new_objects.h   which commits, tags and tagged objects are new
+//   2. tree_diff.h     which files each new commit introduces
+//   3. here            each distinct blob read once (in pack order, size
+//                      checked first) and scanned once, however many
+//                      commits and paths share it; commit and tag messages
+//                      scanned too
+//   4. here            each finding checked against the previous version(s)
+//                      of its file: a secret already there is pre-existing
+//   5. here            findings grouped by secret, oldest commit first
+//
+//   InspectOptions o;
+//   PushInspection result;
+//   Status s = InspectPush(repo, scanner, updates, o, &result);
+//
+// What counts as "introduced": a finding in an introduced file whose
+// fingerprint (or every part's fingerprint, for a pair) is not in any previous
+// version of that file. A secret added by one commit and removed by a later
+// commit of the same push is introduced by the first: it is in history.
+//
+// Only the pre-existing check reads old content, and only for blobs that
+// have findings: old content is never scanned otherwise.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <vector>
+
+#include "engine/scanner.h"
+#include "engine/status.h"
+#include "git/new_objects.h"
+#include "git/push_inspection.h"
+#include "git/ref_update.h"
+#include "git/repository.h"
+
+namespace akgate {
+
+// Live counters, readable from another thread (the watchdog reports how far
+// an inspection got when its time ran out).
+struct InspectProgress {
+  std::atomic<uint64_t> commits{0};
+  std::atomic<uint64_t> blobs{0};
+  std::atomic<uint64_t> bytes{0};
+};
+
+struct InspectOptions {
+  MissingObjects missing = MissingObjects::kError;
+  const std::atomic<bool>* cancel = nullptr;  // stop early (returns an error)
+  InspectProgress* progress = nullptr;
+  size_t max_skipped_examples = 10;
+};
+
+Status InspectPush(const Repository& repo, const Scanner& scanner, const std::vector<RefUpdate>& updates,
+                   const InspectOptions& options, PushInspection* out);
+
+}  // namespace akgate

@@ -1,0 +1,104 @@
+#include "git/repository.h"
+
+#include <git2/common.h>
+#include <git2/global.h>
+
+#include <filesystem>
+#include <mutex>
+#include <system_error>
+
+#include "git/git_error.h"
+#include "git/quoted_path.h"
+
+namespace akgate {
+
+namespace fs = std::filesystem;
+
+void InitLibgit2(bool verify_hashes) {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    git_libgit2_init();
+    // git has already opened this repository to run the hook (or the gateway
+    // created the directory itself): libgit2's safe.directory check would only
+    // refuse repositories shared between users that git serves fine.
+    git_libgit2_opts(GIT_OPT_SET_OWNER_VALIDATION, 0);
+    // Trees are read many times while commits are compared with their
+    // parents; let the object cache keep large ones too.
+    git_libgit2_opts(GIT_OPT_SET_CACHE_OBJECT_LIMIT, GIT_OBJECT_TREE, size_t{1} << 20);
+  });
+  git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, verify_hashes ? 1 : 0);
+}
+
+namespace {
+
+bool IsDirectory(const std::string& p) {
+  std::error_code ec;
+  return fs::is_directory(p, ec);
+}
+
+// git sets GIT_QUARANTINE_PATH unquoted, but quotes the same directory in
+// GIT_ALTERNATE_OBJECT_DIRECTORIES; accept either form.
+std::string ResolveQuarantine(const std::string& value) {
+  if (value.empty() || IsDirectory(value)) return value;
+  return PathFromGitEnv(value);
+}
+
+}  // namespace
+
+Repository::~Repository() {
+  git_odb_free(odb_);
+  git_repository_free(repo_);
+}
+
+Status Repository::Open(const RepositoryOptions& o, std::unique_ptr<Repository>* out) {
+  InitLibgit2(o.verify_object_hashes);
+  std::unique_ptr<Repository> r(new Repository());
+  r->verify_ = o.verify_object_hashes;
+  r->path_ = o.git_dir.empty() ? "." : o.git_dir;
+  std::error_code ec;
+  fs::path abs = fs::absolute(r->path_, ec);
+  if (!ec) r->path_ = abs.lexically_normal().string();
+  if (r->path_.size() > 1 && r->path_.back() == '/') r->path_.pop_back();
+  if (git_repository_open_bare(&r->repo_, r->path_.c_str()) < 0)
+    return GitStatus("cannot open the repository " + r->path_);
+  if (git_repository_odb(&r->odb_, r->repo_) < 0) return GitStatus("cannot open the objects of " + r->path_);
+
+  r->quarantine_dir_ = ResolveQuarantine(o.quarantine_dir);
+  if (!r->quarantine_dir_.empty()) {
+    if (!IsDirectory(r->quarantine_dir_))
+      return Status::Error("the quarantine directory " + r->quarantine_dir_ +
+                           " (GIT_QUARANTINE_PATH) does not exist");
+    if (git_odb_add_disk_alternate(r->odb_, r->quarantine_dir_.c_str()) < 0)
+      return GitStatus("cannot read the pushed objects in " + r->quarantine_dir_);
+    r->object_dirs_.push_back(r->quarantine_dir_);
+  }
+  r->object_dirs_.push_back((fs::path(r->path_) / "objects").string());
+  *out = std::move(r);
+  return Status::Ok();
+}
+
+Status Repository::OpenObjectsOnly(const std::string& objects_dir, bool verify_object_hashes,
+                                   std::unique_ptr<Repository>* out) {
+  InitLibgit2(verify_object_hashes);
+  std::unique_ptr<Repository> r(new Repository());
+  r->objects_only_ = true;
+  r->verify_ = verify_object_hashes;
+  r->path_ = objects_dir;
+  if (!IsDirectory(objects_dir)) return Status::Error("the objects directory " + objects_dir + " does not exist");
+  if (git_odb_open(&r->odb_, objects_dir.c_str()) < 0) return GitStatus("cannot open the objects in " + objects_dir);
+  if (git_repository_wrap_odb(&r->repo_, r->odb_) < 0) return GitStatus("cannot use the objects in " + objects_dir);
+  r->object_dirs_.push_back(objects_dir);
+  *out = std::move(r);
+  return Status::Ok();
+}
+
+Status Repository::Reopen(std::unique_ptr<Repository>* out) const {
+  if (objects_only_) return OpenObjectsOnly(path_, verify_, out);
+  RepositoryOptions o;
+  o.git_dir = path_;
+  o.quarantine_dir = quarantine_dir_;
+  o.verify_object_hashes = verify_;
+  return Open(o, out);
+}
+
+}  // namespace akgate

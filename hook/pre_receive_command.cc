@@ -1,0 +1,229 @@
+// The hook, in the order a push goes through it: environment, policy, stdin,
+// rules, repository, inspection, decision, report, notification, audit.
+#include "hook/pre_receive_command.h"
+
+#include <signal.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <iostream>
+#include <mutex>
+
+#include "gate/push_gate.h"
+#include "git/ref_update.h"
+#include "git/repository.h"
+#include "hook/hook_environment.h"
+#include "hook/watchdog.h"
+#include "notify/audit_log.h"
+#include "policy/policy.h"
+#include "policy/push_options.h"
+
+namespace akgate {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+constexpr size_t kMaxStdinBytes = size_t{256} << 20;  // a million refs fit easily
+
+// All of stdin; an error past kMaxStdinBytes (a runaway writer, not git).
+Status ReadStdin(std::string* out) {
+  char buf[65536];
+  for (;;) {
+    ssize_t n = read(0, buf, sizeof buf);
+    if (n == 0) return Status::Ok();
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return Status::Error(std::string("cannot read the ref updates on stdin: ") + std::strerror(errno));
+    }
+    if (out->size() + static_cast<size_t>(n) > kMaxStdinBytes)
+      return Status::Error("more than 256 MiB of ref updates on stdin");
+    out->append(buf, static_cast<size_t>(n));
+  }
+}
+
+void Print(const std::vector<std::string>& lines) {
+  std::string text;
+  for (const std::string& l : lines) text += l + "\n";
+  std::fwrite(text.data(), 1, text.size(), stderr);
+  std::fflush(stderr);
+}
+
+// Notifications must end within the budget: their time is set aside from
+// the inspection's share of it.
+Clock::duration NotifyReserve(const Policy& p) {
+  double s = 0;
+  if (!p.webhook_url.empty()) s = std::max(s, p.webhook_timeout);
+  if (!p.notify_command.empty()) s = std::max(s, p.command_timeout);
+  s = std::min(s, p.time_budget / 2);
+  return std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(s));
+}
+
+std::string Seconds(double s) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%g s", s);
+  return buf;
+}
+
+class Hook {
+ public:
+  explicit Hook(const PreReceiveOptions& o) : options_(o) {}
+
+  int Run() {
+    try {
+      return RunChecked();
+    } catch (const std::exception& e) {
+      return Fail(Cause::kError, std::string("internal error: ") + e.what());
+    } catch (...) {
+      return Fail(Cause::kError, "internal error");
+    }
+  }
+
+ private:
+  int RunChecked() {
+    started_ = Clock::now();
+    signal(SIGPIPE, SIG_IGN);
+    env_ = ReadHookEnvironment([](const char* name) { return std::getenv(name); });
+    if (!options_.policy.empty()) {
+      env_.policy_file = options_.policy;
+      env_.policy_explicit = true;
+    }
+    std::error_code ec;
+    auto abs = std::filesystem::absolute(env_.git_dir, ec);
+    repository_ = ec ? env_.git_dir : abs.lexically_normal().string();
+    if (repository_.size() > 1 && repository_.back() == '/') repository_.pop_back();
+
+    PolicyFiles files;
+    files.server = env_.policy_file;
+    files.server_required = env_.policy_explicit;
+    files.repository = (std::filesystem::path(env_.git_dir) / "akgate.toml").string();
+    Status policy_status = LoadPolicy(files, &policy_);
+
+    input_.started = started_;
+    input_.via = "pre-receive";
+    input_.repository = repository_;
+    input_.request.pusher = env_.pusher;
+    input_.request.options = ParsePushOptions(env_.push_options);
+    auto& problems = input_.request.options.problems;
+    problems.insert(problems.begin(), env_.problems.begin(), env_.problems.end());
+    input_.cancel = &cancel_;
+    input_.progress = &progress_;
+
+    deadline_ = started_ + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(policy_.time_budget));
+    dog_ = std::make_unique<Watchdog>(deadline_ - NotifyReserve(policy_), [this] { OnTimeout(); });
+
+    if (!policy_status.ok()) return Fail(Cause::kError, policy_status.message());
+
+    std::string text;
+    Status s = ReadStdin(&text);
+    std::vector<RefUpdate> refs;
+    if (s.ok()) s = ParseRefUpdates(text, &refs);
+    if (!s.ok()) return Fail(Cause::kError, "git sent ref updates akgate cannot read: " + s.message());
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      input_.refs = std::move(refs);
+    }
+
+    std::unique_ptr<Gate> gate;
+    s = Gate::Create(policy_, &gate);
+    if (!s.ok()) return Fail(Cause::kError, "cannot load the rules: " + s.message());
+
+    RepositoryOptions ro;
+    ro.git_dir = env_.git_dir;
+    ro.quarantine_dir = env_.quarantine;
+    std::unique_ptr<Repository> repo;
+    s = Repository::Open(ro, &repo);
+    if (!s.ok()) return Fail(Cause::kError, s.message());
+    input_.repo = repo.get();
+
+    PushOutcome outcome = gate->Check(input_);
+    ClaimOrWait();
+    return Finish(&outcome);
+  }
+
+  // The main thread takes the decision, unless the watchdog already has (it
+  // then ends the process).
+  void ClaimOrWait() {
+    if (claimed_) return;
+    if (dog_ && !dog_->Claim()) dog_->WaitForever();
+    claimed_ = true;
+  }
+
+  int Fail(Cause cause, const std::string& what) {
+    ClaimOrWait();
+    PushOutcome outcome = FailedPush(policy_, input_, cause, what);
+    return Finish(&outcome);
+  }
+
+  // Runs on the watchdog's thread; the main thread may still be inside
+  // libgit2 or a scan, so only copies and atomics are used, then the
+  // process exits.
+  void OnTimeout() {
+    cancel_.store(true);
+    PushInput input;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      input.refs = input_.refs;
+    }
+    input.started = started_;
+    input.via = input_.via;
+    input.repository = repository_;
+    input.request = input_.request;
+    InspectionStats partial;
+    partial.commits = progress_.commits.load();
+    partial.blobs = progress_.blobs.load();
+    partial.bytes_scanned = progress_.bytes.load();
+    PushOutcome outcome = FailedPush(policy_, input, Cause::kTimeout,
+                                     "the check took longer than its time budget of " + Seconds(policy_.time_budget) +
+                                         " (time_budget in the policy)",
+                                     partial);
+    int code = Record(input, &outcome);
+    std::fflush(stderr);
+    std::fflush(stdout);
+    _exit(code);
+  }
+
+  int Finish(PushOutcome* outcome) { return Record(input_, outcome); }
+
+  int Record(const PushInput& input, PushOutcome* outcome) {
+    Print(outcome->report);
+    std::unique_ptr<AuditLog> audit;
+    std::vector<std::string> problems;
+    if (!policy_.audit_log.empty()) {
+      Status s = AuditLog::Open(policy_.audit_log, &audit);
+      if (!s.ok()) problems.push_back(s.message());
+    }
+    std::vector<std::string> more = RecordPush(policy_, input, outcome, audit.get(), deadline_);
+    problems.insert(problems.end(), more.begin(), more.end());
+    std::vector<std::string> lines;
+    for (const std::string& p : problems) lines.push_back("akgate: note: this decision was not recorded: " + p);
+    Print(lines);
+    return outcome->decision.exit_code();
+  }
+
+  const PreReceiveOptions& options_;
+  Clock::time_point started_, deadline_;
+  HookEnvironment env_;
+  std::string repository_;
+  Policy policy_;
+  PushInput input_;
+  std::mutex mu_;  // input_.refs, shared with the watchdog
+  std::atomic<bool> cancel_{false};
+  InspectProgress progress_;
+  bool claimed_ = false;
+  std::unique_ptr<Watchdog> dog_;  // declared last: destroyed (joined) first
+};
+
+}  // namespace
+
+int RunPreReceive(const PreReceiveOptions& options) {
+  Hook hook(options);
+  return hook.Run();
+}
+
+}  // namespace akgate

@@ -1,0 +1,132 @@
+#include "policy/decision.h"
+
+#include <algorithm>
+
+namespace akgate {
+
+const char* DispositionName(Disposition d) {
+  switch (d) {
+    case Disposition::kBlocks: return "block";
+    case Disposition::kWarns: return "warn";
+    case Disposition::kAllowedByPolicy: return "allowed-by-policy";
+    case Disposition::kAllowedByOption: return "allowed-by-push-option";
+    case Disposition::kPreExisting: return "pre-existing";
+    case Disposition::kOff: return "off";
+  }
+  return "?";
+}
+
+const char* CauseName(Cause c) {
+  switch (c) {
+    case Cause::kClean: return "clean";
+    case Cause::kWarnings: return "warnings";
+    case Cause::kFindings: return "findings";
+    case Cause::kBypassed: return "bypassed";
+    case Cause::kError: return "error";
+    case Cause::kTimeout: return "timeout";
+  }
+  return "?";
+}
+
+namespace {
+
+bool Listed(const std::vector<std::string>& fps, const Finding& f) {
+  auto has = [&](const std::string& fp) { return std::find(fps.begin(), fps.end(), fp) != fps.end(); };
+  if (has(f.fingerprint)) return true;
+  for (const FindingPart& p : f.parts)
+    if (has(p.fingerprint)) return true;
+  return false;
+}
+
+// Who the pusher is and what they may do; shared by both kinds of decision.
+PushDecision Start(const Policy& policy, const PushRequest& request) {
+  PushDecision d;
+  d.pusher = request.pusher;
+  d.may_bypass = PusherListed(policy.bypass_who, request.pusher);
+  d.may_allow = PusherListed(policy.allow_who, request.pusher);
+  d.verbose = request.options.verbose || policy.show_pre_existing;
+  d.bypass_requested = request.options.bypass;
+  d.bypass_reason = request.options.bypass_reason;
+  d.notes = request.options.problems;
+  if (!request.options.allow.empty() && !d.may_allow)
+    d.allow_refused = "the policy does not let " + (request.pusher.empty() ? "you" : request.pusher) +
+                      " allow findings with -o akgate.allow";
+  return d;
+}
+
+// A rejected push becomes a bypassed one when the pusher asked and may.
+void ApplyBypass(const Policy& policy, PushDecision* d) {
+  if (d->accepted || !d->bypass_requested) return;
+  if (!d->may_bypass) {
+    d->bypass_refused = "the policy does not let " + (d->pusher.empty() ? "you" : d->pusher) + " bypass akgate";
+    return;
+  }
+  if (policy.bypass_require_reason && d->bypass_reason.empty()) {
+    d->bypass_refused = "a reason is required: git push -o akgate.bypass=\"why this is safe\"";
+    return;
+  }
+  d->accepted = true;
+  d->bypass_used = true;
+}
+
+}  // namespace
+
+PushDecision Decide(const PushInspection& inspection, const Policy& policy, const PushRequest& request) {
+  PushDecision d = Start(policy, request);
+  const std::vector<std::string>& wanted = request.options.allow;
+  std::vector<std::string> used;
+  for (const PushFinding& pf : inspection.findings) {
+    const Finding& f = pf.finding;
+    Disposition disp;
+    if (pf.pre_existing) {
+      disp = Disposition::kPreExisting;
+    } else if (f.action == Action::kOff) {
+      disp = Disposition::kOff;
+    } else if (Listed(policy.allow_fingerprints, f)) {
+      disp = Disposition::kAllowedByPolicy;
+    } else if (d.may_allow && Listed(wanted, f)) {
+      disp = Disposition::kAllowedByOption;
+      for (const std::string& fp : wanted)
+        if (fp == f.fingerprint || std::any_of(f.parts.begin(), f.parts.end(), [&](const FindingPart& p) {
+              return p.fingerprint == fp;
+            }))
+          used.push_back(fp);
+    } else {
+      disp = f.action == Action::kBlock ? Disposition::kBlocks : Disposition::kWarns;
+    }
+    switch (disp) {
+      case Disposition::kBlocks: d.blocking++; break;
+      case Disposition::kWarns: d.warnings++; break;
+      case Disposition::kAllowedByPolicy:
+      case Disposition::kAllowedByOption: d.allowed++; break;
+      case Disposition::kPreExisting: d.pre_existing++; break;
+      case Disposition::kOff: break;
+    }
+    d.dispositions.push_back(disp);
+  }
+  for (const std::string& fp : wanted) {
+    if (std::find(used.begin(), used.end(), fp) != used.end()) {
+      if (std::find(d.allowed_by_option.begin(), d.allowed_by_option.end(), fp) == d.allowed_by_option.end())
+        d.allowed_by_option.push_back(fp);
+    } else if (d.may_allow) {
+      d.allow_unused.push_back(fp);
+    }
+  }
+  d.accepted = d.blocking == 0;
+  d.cause = d.blocking ? Cause::kFindings : d.warnings ? Cause::kWarnings : Cause::kClean;
+  ApplyBypass(policy, &d);
+  if (d.bypass_used) d.cause = Cause::kBypassed;
+  return d;
+}
+
+PushDecision DecideFailure(Cause cause, const std::string& what, const Policy& policy, const PushRequest& request) {
+  PushDecision d = Start(policy, request);
+  d.cause = cause;
+  d.error = what;
+  d.fail_mode = cause == Cause::kTimeout ? policy.on_timeout : policy.on_error;
+  d.accepted = d.fail_mode == FailMode::kAllow;
+  ApplyBypass(policy, &d);
+  return d;
+}
+
+}  // namespace akgate

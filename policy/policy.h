@@ -1,0 +1,95 @@
+// The push policy: what blocks, what is allowed, who may bypass, how long the
+// check may take and what happens when it cannot finish. Data in TOML,
+// documented with a commented example in install/policy.example.toml and in
+// docs/hook.md.
+//
+// Two files, both admin-owned, read from the server (never from pushed
+// content):
+//   1. server-wide: /etc/akgate/policy.toml, or the file named by
+//      $AKGATE_POLICY (then it must exist);
+//   2. per repository: $GIT_DIR/akgate.toml, laid over the first. Its
+//      scalars replace the server's; its [allowlist] lists add to them; its
+//      other lists ([rules] files, [bypass] who) replace them.
+// Neither file is required: without them the defaults below apply.
+//
+// Every error names the file and line: "policy /etc/akgate/policy.toml:12:
+// limits.on_timeout must be "block" or "allow", not "maybe"". Unknown keys
+// are errors too (a misspelt key must not silently weaken the policy).
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "engine/rule.h"
+#include "engine/status.h"
+
+namespace akgate {
+
+// What to do with a push that could not be checked (internal error, broken
+// policy or rules, bad input) or not in time. Default: block (fail-closed),
+// see docs/hook.md for why. Either way the pusher is told and it is audited.
+enum class FailMode { kBlock, kAllow };
+const char* FailModeName(FailMode m);  // "block", "allow"
+
+struct Policy {
+  // [rules]
+  std::vector<std::string> rule_files;        // none: the built-in rules
+  std::map<std::string, Action> rule_actions;  // [rules.actions] id = "block" | "warn" | "off"
+
+  // [allowlist]
+  std::vector<std::string> allow_paths;        // RE2 on file paths: such files are not scanned
+  std::vector<std::string> allow_fingerprints;  // findings allowed (audited as allowed)
+  bool inline_allow = true;                    // honour `akgate:allow` / `gitleaks:allow` lines
+
+  // [limits]
+  uint64_t max_file_bytes = 0;                 // 0: the rules' limit (50 MiB by default)
+  double time_budget = 60;                     // seconds for the whole check
+  FailMode on_timeout = FailMode::kBlock;
+  FailMode on_error = FailMode::kBlock;
+
+  // [report]
+  size_t max_findings = 5;                     // shown in full; the rest are counted
+  bool show_pre_existing = false;              // list pre-existing secrets too (also -o akgate.verbose)
+
+  // [bypass]
+  std::vector<std::string> bypass_who;         // pushers who may -o akgate.bypass; "*": anyone
+  bool bypass_require_reason = true;
+  std::vector<std::string> allow_who = {"*"};  // pushers who may -o akgate.allow=<fingerprint>
+
+  // [audit]
+  std::string audit_log = "/var/log/akgate/audit.log";  // "": no audit file
+
+  // [notify] (on block, on bypass, on allow)
+  std::string webhook_url;                     // http:// or https://
+  double webhook_timeout = 3;                  // seconds, also bounded by what is left of the budget
+  std::string webhook_ca_file;                 // extra CA bundle for an https webhook
+  std::vector<std::string> notify_command;     // argv; the JSON event on its stdin
+  double command_timeout = 5;
+
+  std::vector<std::string> sources;            // files read, in order (for messages)
+};
+
+// Is `pusher` in `who` (exact names; "*" matches anyone)?
+bool PusherListed(const std::vector<std::string>& who, const std::string& pusher);
+
+struct PolicyFiles {
+  std::string server = "/etc/akgate/policy.toml";
+  bool server_required = false;  // named explicitly: a missing file is an error
+  std::string repository;        // $GIT_DIR/akgate.toml; missing is fine
+};
+
+// Reads both files into *out (starting from its current values). On error
+// *out keeps what was read, and out->on_error is the best available answer
+// to "fail open or closed?": the broken file's own on_error when it can be
+// read (even from a file that does not parse), else the server file's, else
+// the default.
+Status LoadPolicy(const PolicyFiles& files, Policy* out);
+
+// One file's text laid over *out. `origin` names it in messages; relative
+// rule file paths are resolved against `base_dir`.
+Status ParsePolicy(std::string_view toml, const std::string& origin, const std::string& base_dir, Policy* out);
+
+}  // namespace akgate

@@ -1,0 +1,39 @@
+// The developer-facing report of a push decision: what git shows the pusher
+// behind its `remote: ` prefix. Plain text, no colour, every line under 100
+// characters. Shared by the hook (stderr) and the gateway (side-band 2), so
+// a rejection reads the same whichever way the push came in.
+//
+// A rejection has, in the spirit of GitHub's push protection:
+//   - a verdict line;
+//   - per secret (at most max_findings, then "and K more"): provider and
+//     kind, commit (short id, author, subject), path:line of each part, the
+//     redacted value, the fingerprint;
+//   - what to do: remove it (amend / rebase -i <commit>^ / filter-repo,
+//     naming the commit), rotate the key at the provider, and how to push
+//     anyway if it is a false positive (only the ways this pusher may use).
+// An accepted push gets one summary line, plus its warnings, allowed
+// findings and skipped files, never silently.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "git/push_inspection.h"
+#include "policy/decision.h"
+
+namespace akgate {
+
+struct PushReportOptions {
+  size_t max_findings = 5;
+  size_t width = 90;                // lines are at most this long (git adds "remote: ")
+};
+
+// The report as lines (no newline characters).
+std::vector<std::string> RenderPushReport(const PushInspection& inspection, const PushDecision& decision,
+                                          const PushReportOptions& options);
+
+// What to do after a leak, per provider ("Alibaba Cloud", "AWS", ...): lines
+// of advice. Unknown providers get generic advice.
+std::vector<std::string> RotationAdvice(const std::string& provider);
+
+}  // namespace akgate

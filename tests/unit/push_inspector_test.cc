@@ -1,0 +1,254 @@
+// Inspecting a push end to end on libgit2-built repositories: introduced vs
+// pre-existing, blobs scanned once, messages, skipped content, the gateway's
+// objects-only mode.
+#include <doctest/doctest.h>
+
+#include "engine/rule_loader.h"
+#include "engine/scanner.h"
+#include "git/push_inspector.h"
+#include "git_fixture.h"
+
+using namespace akgate;
+using namespace akgate::testing;
+
+namespace {
+
+const char* kRules = R"(
+title = "push test rules"
+[limits]
+max_fragment_bytes = 4096
+[[rules]]
+id = "ak-id"
+description = "AccessKey ID"
+provider = "Alibaba Cloud"
+regex = '''\b(LTAI[A-Za-z0-9]{20})\b'''
+entropy = 2.5
+action = "warn"
+[[rules]]
+id = "ak-secret"
+description = "AccessKey secret"
+provider = "Alibaba Cloud"
+regex = '''(?i)access_?key_?secret[\\"'\s]*[:=][\\"'\s]*([A-Za-z0-9]{30})\b'''
+entropy = 3.0
+action = "warn"
+[[pairs]]
+id = "ak-pair"
+description = "AccessKey pair"
+provider = "Alibaba Cloud"
+action = "block"
+window_lines = 3
+[[pairs.parts]]
+rule = "ak-id"
+name = "AccessKey ID"
+[[pairs.parts]]
+rule = "ak-secret"
+name = "AccessKey secret"
+)";
+
+struct Keys {
+  std::string id = "LTAI" + RandomAlnum(20);
+  std::string secret = RandomAlnum(30);
+  std::string File() const { return "access_key_id = " + id + "\naccess_key_secret = " + secret + "\n"; }
+};
+
+struct Fixture {
+  TestRepo repo;
+  RuleSet rules;
+  std::unique_ptr<Scanner> scanner;
+  Fixture() {
+    REQUIRE(LoadRulesFromString(kRules, "<test>", &rules).ok());
+    Status s = Scanner::Create(rules, &scanner);
+    REQUIRE_MESSAGE(s.ok(), s.message());
+  }
+  PushInspection Inspect(const std::vector<RefUpdate>& updates) {
+    auto r = repo.Open();
+    PushInspection out;
+    Status s = InspectPush(*r, *scanner, updates, {}, &out);
+    REQUIRE_MESSAGE(s.ok(), s.message());
+    return out;
+  }
+};
+
+size_t Introduced(const PushInspection& in) {
+  size_t n = 0;
+  for (const PushFinding& f : in.findings) n += !f.pre_existing;
+  return n;
+}
+
+}  // namespace
+
+TEST_CASE("a pair added by a commit is introduced, with its commit and lines") {
+  Fixture f;
+  Keys k;
+  git_oid c1 = f.repo.Commit({{"README", "hello\n"}}, {});
+  f.repo.SetRef("refs/heads/main", c1);
+  git_oid c2 = f.repo.Commit({{"README", "hello\n"}, {"conf/app.ini", "# config\n" + k.File()}}, {c1}, "Add config\n");
+  PushInspection in = f.Inspect({TestRepo::Update(&c1, &c2, "refs/heads/main")});
+  REQUIRE(in.findings.size() == 1);
+  const PushFinding& pf = in.findings[0];
+  CHECK_FALSE(pf.pre_existing);
+  CHECK(pf.finding.rule_id == "ak-pair");
+  CHECK(pf.finding.path == "conf/app.ini");
+  CHECK(pf.finding.parts.at(0).location.line == 2);
+  CHECK(pf.finding.parts.at(1).location.line == 3);
+  CHECK(pf.commit.id == Hex(c2));
+  CHECK(pf.commit.short_id == Hex(c2).substr(0, 10));
+  CHECK(pf.commit.subject == "Add config");
+  CHECK(pf.commit.author == "Tester <tester@example.com>");
+  CHECK(pf.commit.is_tip);
+  CHECK(in.stats.commits == 1);
+  CHECK(in.stats.blobs_scanned == 1);  // README is not new
+  CHECK(in.stats.messages_scanned == 1);
+}
+
+TEST_CASE("a secret already in the parent's version of the file is pre-existing") {
+  Fixture f;
+  Keys k;
+  git_oid c1 = f.repo.Commit({{"app.ini", k.File()}}, {});
+  f.repo.SetRef("refs/heads/main", c1);
+  git_oid c2 = f.repo.Commit({{"app.ini", "# edited\n" + k.File() + "more = 1\n"}}, {c1});
+  PushInspection in = f.Inspect({TestRepo::Update(&c1, &c2, "refs/heads/main")});
+  REQUIRE(in.findings.size() == 1);
+  CHECK(in.findings[0].pre_existing);
+  CHECK(Introduced(in) == 0);
+  CHECK(in.stats.previous_scanned == 1);
+
+  SUBCASE("a second, new secret in the same file is introduced") {
+    Keys k2;
+    git_oid c3 = f.repo.Commit({{"app.ini", k.File() + "\n\n\n\n" + k2.File()}}, {c1});
+    PushInspection in3 = f.Inspect({TestRepo::Update(&c1, &c3, "refs/heads/main")});
+    REQUIRE(in3.findings.size() == 2);
+    CHECK(Introduced(in3) == 1);
+    CHECK_FALSE(in3.findings[0].pre_existing);  // introduced ones come first
+  }
+  SUBCASE("a renamed file keeps its secrets pre-existing") {
+    git_oid c3 = f.repo.Commit({{"conf/app.ini", k.File() + "extra\n"}}, {c1});
+    PushInspection in3 = f.Inspect({TestRepo::Update(&c1, &c3, "refs/heads/main")});
+    REQUIRE(in3.findings.size() == 1);
+    CHECK(in3.findings[0].pre_existing);
+  }
+}
+
+TEST_CASE("a secret added then removed in the same push still blocks: it is in history") {
+  Fixture f;
+  Keys k;
+  git_oid c1 = f.repo.Commit({{"README", "x\n"}}, {});
+  f.repo.SetRef("refs/heads/main", c1);
+  git_oid c2 = f.repo.Commit({{"README", "x\n"}, {"app.ini", k.File()}}, {c1}, "oops\n");
+  git_oid c3 = f.repo.Commit({{"README", "x\n"}}, {c2}, "remove it\n");
+  PushInspection in = f.Inspect({TestRepo::Update(&c1, &c3, "refs/heads/main")});
+  REQUIRE(Introduced(in) == 1);
+  CHECK(in.findings[0].commit.id == Hex(c2));
+  CHECK_FALSE(in.findings[0].commit.is_tip);
+}
+
+TEST_CASE("each blob is scanned once however many commits and paths share it") {
+  Fixture f;
+  Keys k;
+  git_oid c1 = f.repo.Commit({{"README", "x\n"}}, {});
+  f.repo.SetRef("refs/heads/main", c1);
+  git_oid c2 = f.repo.Commit({{"README", "x\n"}, {"a/app.ini", k.File()}}, {c1});
+  git_oid c3 = f.repo.Commit({{"README", "x\n"}, {"a/app.ini", k.File()}, {"b/copy.ini", k.File()}}, {c2});
+  git_oid side = f.repo.Commit({{"README", "x\n"}, {"c/again.ini", k.File()}}, {c1});
+  PushInspection in = f.Inspect({TestRepo::Update(&c1, &c3, "refs/heads/main"),
+                                 TestRepo::Update(nullptr, &side, "refs/heads/side")});
+  CHECK(in.stats.blobs == 1);
+  CHECK(in.stats.blobs_scanned == 1);
+  CHECK(in.stats.files == 3);
+  REQUIRE(in.findings.size() == 1);  // one secret, reported once
+  CHECK(in.findings[0].also_in == 2);
+}
+
+TEST_CASE("merge with a key only on one side: reported at the side's commit, not the merge") {
+  Fixture f;
+  Keys k;
+  git_oid base = f.repo.Commit({{"README", "x\n"}}, {});
+  f.repo.SetRef("refs/heads/main", base);
+  git_oid side = f.repo.Commit({{"README", "x\n"}, {"key.ini", k.File()}}, {base}, "side adds key\n");
+  git_oid other = f.repo.Commit({{"README", "y\n"}}, {base});
+  git_oid merge = f.repo.Commit({{"README", "y\n"}, {"key.ini", k.File()}}, {other, side}, "merge\n");
+  PushInspection in = f.Inspect({TestRepo::Update(&base, &merge, "refs/heads/main")});
+  REQUIRE(in.findings.size() == 1);
+  CHECK(in.findings[0].commit.id == Hex(side));
+  CHECK(in.findings[0].also_in == 0);
+
+  SUBCASE("when the side was already pushed, the merge brings nothing") {
+    f.repo.SetRef("refs/heads/side", side);
+    PushInspection in2 = f.Inspect({TestRepo::Update(&base, &merge, "refs/heads/main")});
+    CHECK(in2.findings.empty());
+  }
+}
+
+TEST_CASE("commit messages and annotated tag messages are content") {
+  Fixture f;
+  Keys k;
+  git_oid c1 = f.repo.Commit({{"README", "x\n"}}, {});
+  f.repo.SetRef("refs/heads/main", c1);
+  git_oid c2 = f.repo.Commit({{"README", "y\n"}}, {c1}, "Deploy\n\n" + k.File());
+  PushInspection in = f.Inspect({TestRepo::Update(&c1, &c2, "refs/heads/main")});
+  REQUIRE(in.findings.size() == 1);
+  CHECK(in.findings[0].source == SourceKind::kCommitMessage);
+  CHECK(in.findings[0].commit.id == Hex(c2));
+
+  Keys k2;
+  git_oid tag = f.repo.Tag("v1", c1, "Release\n" + k2.File());
+  PushInspection tin = f.Inspect({TestRepo::Update(nullptr, &tag, "refs/tags/v1")});
+  REQUIRE(tin.findings.size() == 1);
+  CHECK(tin.findings[0].source == SourceKind::kTagMessage);
+  CHECK(tin.findings[0].ref == "refs/tags/v1");
+  CHECK(tin.stats.commits == 0);  // the tagged commit already exists
+  CHECK(tin.stats.tags == 1);
+}
+
+TEST_CASE("binary and oversize blobs are skipped and counted, never silently") {
+  Fixture f;
+  Keys k;
+  git_oid c1 = f.repo.Commit({{"README", "x\n"}}, {});
+  f.repo.SetRef("refs/heads/main", c1);
+  std::string binary = std::string("\0\x01\x02", 3) + k.File();
+  std::string huge = k.File() + std::string(8192, 'a');
+  git_oid c2 = f.repo.Commit({{"README", "x\n"}, {"logo.png", binary}, {"dump.sql", huge}}, {c1});
+  PushInspection in = f.Inspect({TestRepo::Update(&c1, &c2, "refs/heads/main")});
+  CHECK(in.findings.empty());
+  CHECK(in.stats.skipped.at("binary") == 1);
+  CHECK(in.stats.skipped.at("oversize") == 1);
+  CHECK(in.stats.skipped_total() == 2);
+  REQUIRE(in.stats.skipped_examples.size() == 2);
+  CHECK(in.stats.blobs_scanned == 0);
+}
+
+TEST_CASE("symlink targets are scanned; gitlinks are not blobs") {
+  Fixture f;
+  git_oid c1 = f.repo.Commit({{"README", "x\n"}}, {});
+  f.repo.SetRef("refs/heads/main", c1);
+  git_oid c2 = f.repo.Commit({{"README", "x\n"}, {"link", "@link:README"},
+                              {"vendor/lib", "@gitlink:1234567890123456789012345678901234567890"}},
+                             {c1});
+  PushInspection in = f.Inspect({TestRepo::Update(&c1, &c2, "refs/heads/main")});
+  CHECK(in.stats.blobs_scanned == 1);
+  CHECK(in.stats.gitlinks == 1);
+}
+
+TEST_CASE("empty pushes and deletions inspect nothing") {
+  Fixture f;
+  git_oid c1 = f.repo.Commit({{"README", "x\n"}}, {});
+  f.repo.SetRef("refs/heads/main", c1);
+  PushInspection in = f.Inspect({});
+  CHECK(in.stats.commits == 0);
+  PushInspection del = f.Inspect({TestRepo::Update(&c1, nullptr, "refs/heads/main")});
+  CHECK(del.stats.deletions == 1);
+  CHECK(del.findings.empty());
+}
+
+TEST_CASE("cancellation stops the inspection with an error") {
+  Fixture f;
+  git_oid c1 = f.repo.Commit({{"README", "x\n"}}, {});
+  git_oid c2 = f.repo.Commit({{"README", "y\n"}}, {c1});
+  auto r = f.repo.Open();
+  std::atomic<bool> cancel{true};
+  InspectOptions o;
+  o.cancel = &cancel;
+  PushInspection out;
+  Status s = InspectPush(*r, *f.scanner, {TestRepo::Update(nullptr, &c2, "refs/heads/main")}, o, &out);
+  CHECK_FALSE(s.ok());
+}
