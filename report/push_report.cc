@@ -176,8 +176,8 @@ void RemoveAdvice(const PushInspection& in, const std::vector<size_t>& blocking,
   if (tip) out->push_back("       in your last commit:  fix the file, git add it, then git commit --amend");
   if (oldest) {
     std::string cmd = oldest->parents ? "git rebase -i " + oldest->short_id + "^" : "git rebase -i --root";
-    Wrap("in an older commit:   " + cmd + "  (mark " + oldest->short_id + " \"edit\", fix, git commit --amend, "
-         "git rebase --continue)", "       ", width, out);
+    out->push_back("       in an older commit:   " + cmd);
+    out->push_back("         (mark " + oldest->short_id + " \"edit\", fix it, git commit --amend, then git rebase --continue)");
     out->push_back("       in many commits:      git filter-repo --replace-text <file with the secret>");
   }
   if (tag) out->push_back("       in a tag:             git tag -d <tag>, then re-create it without the secret");
@@ -196,14 +196,20 @@ void HowToFix(const PushInspection& in, const PushDecision& d, const std::vector
   if (d.may_allow || d.may_bypass) out->push_back("  3. If it is not a real secret (a false positive), push anyway:");
   else out->push_back("  3. If it is not a real secret (a false positive), ask the server administrators to");
   if (d.may_allow) {
-    std::string opts;
+    // One command for the findings shown, continued over lines as a shell would.
+    std::string line = "       git push";
     size_t shown = 0;
     for (size_t i : blocking) {
-      if (shown++ == 3) break;
-      opts += " -o akgate.allow=" + in.findings[i].finding.fingerprint;
+      if (shown++ == 4) break;
+      std::string opt = " -o akgate.allow=" + in.findings[i].finding.fingerprint;
+      if (line.size() + opt.size() + 2 > width) {
+        out->push_back(line + " \\");
+        line = "               ";
+      }
+      line += opt;
     }
-    out->push_back("       git push" + opts);
-    if (blocking.size() > 3) out->push_back("       (one -o akgate.allow=<fingerprint> per finding)");
+    out->push_back(line);
+    if (blocking.size() > 4) out->push_back("       (one -o akgate.allow=<fingerprint> per finding)");
   } else if (!d.may_bypass) {
     out->push_back("     allowlist its fingerprint in the akgate policy.");
   }

@@ -1,0 +1,313 @@
+// The policy file, push options, the rules the policy implies, and the decision.
+#include <doctest/doctest.h>
+
+#include <fstream>
+
+#include "engine/rule_loader.h"
+#include "git_fixture.h"
+#include "policy/decision.h"
+#include "policy/policy.h"
+#include "policy/policy_rules.h"
+#include "policy/push_options.h"
+
+using namespace akgate;
+using namespace akgate::testing;
+
+namespace {
+
+Status Parse(const std::string& text, Policy* p) { return ParsePolicy(text, "/etc/akgate/policy.toml", "/etc/akgate", p); }
+
+void Write(const std::string& path, const std::string& text) {
+  std::ofstream out(path);
+  out << text;
+}
+
+PushFinding MakeFinding(const std::string& rule, Action action, const std::string& fp, bool pre = false) {
+  PushFinding pf;
+  pf.finding.rule_id = rule;
+  pf.finding.description = "AccessKey pair";
+  pf.finding.provider = "Alibaba Cloud";
+  pf.finding.action = action;
+  pf.finding.path = "app.ini";
+  pf.finding.fingerprint = fp;
+  FindingPart part;
+  part.name = "AccessKey ID";
+  part.rule_id = rule;
+  part.location.line = 3;
+  part.redacted = "LTAI…xy";
+  part.fingerprint = fp.substr(0, 15) + "0";
+  pf.finding.parts.push_back(part);
+  pf.pre_existing = pre;
+  pf.commit.id = std::string(40, 'c');
+  pf.commit.short_id = std::string(10, 'c');
+  return pf;
+}
+
+PushRequest Request(const std::string& pusher, std::vector<std::string> options = {}) {
+  return PushRequest{pusher, ParsePushOptions(options)};
+}
+
+}  // namespace
+
+TEST_CASE("policy defaults: fail closed, nobody bypasses, everyone may allow one finding") {
+  Policy p;
+  CHECK(p.on_error == FailMode::kBlock);
+  CHECK(p.on_timeout == FailMode::kBlock);
+  CHECK(p.bypass_who.empty());
+  CHECK(PusherListed(p.allow_who, "anyone"));
+  CHECK(p.max_findings == 5);
+  CHECK(p.inline_allow);
+}
+
+TEST_CASE("a full policy file parses") {
+  Policy p;
+  Status s = Parse(R"(
+[rules]
+files = ["rules/custom.toml", "/abs/more.toml"]
+[rules.actions]
+alibaba-accesskey-pair = "block"
+generic-api-key = "off"
+[allowlist]
+paths = ['''(^|/)testdata/''']
+fingerprints = ["0123456789ABCDEF"]
+inline = false
+[limits]
+max_file_size = "10 MiB"
+time_budget = 4.5
+on_timeout = "allow"
+on_error = "block"
+[report]
+max_findings = 3
+show_pre_existing = true
+[bypass]
+who = ["alice", "release-bot"]
+require_reason = false
+allow_who = ["alice"]
+[audit]
+log = "/var/log/akgate/audit.log"
+[notify]
+webhook = "https://hooks.example.com/akgate?token=x"
+webhook_timeout = 2
+command = "logger -t akgate"
+command_timeout = 1
+)",
+                   &p);
+  REQUIRE_MESSAGE(s.ok(), s.message());
+  CHECK(p.rule_files == std::vector<std::string>{"/etc/akgate/rules/custom.toml", "/abs/more.toml"});
+  CHECK(p.rule_actions.at("generic-api-key") == Action::kOff);
+  CHECK(p.allow_fingerprints == std::vector<std::string>{"0123456789abcdef"});
+  CHECK_FALSE(p.inline_allow);
+  CHECK(p.max_file_bytes == 10u << 20);
+  CHECK(p.time_budget == doctest::Approx(4.5));
+  CHECK(p.on_timeout == FailMode::kAllow);
+  CHECK(p.max_findings == 3);
+  CHECK(p.show_pre_existing);
+  CHECK(PusherListed(p.bypass_who, "alice"));
+  CHECK_FALSE(PusherListed(p.bypass_who, "bob"));
+  CHECK_FALSE(p.bypass_require_reason);
+  CHECK(p.notify_command == std::vector<std::string>{"/bin/sh", "-c", "logger -t akgate"});
+  CHECK(p.sources == std::vector<std::string>{"/etc/akgate/policy.toml"});
+}
+
+TEST_CASE("policy errors name the file, the line and the key") {
+  Policy p;
+  Status s = Parse("[limits]\n\non_timeout = \"maybe\"\n", &p);
+  CHECK_FALSE(s.ok());
+  CHECK(s.message() == "policy /etc/akgate/policy.toml:3: limits.on_timeout must be \"block\" or \"allow\", not \"maybe\"");
+
+  s = Parse("[limits]\ntime_budgt = 3\n", &p);
+  CHECK(s.message().find(":2: limits.time_budgt is not a policy key") != std::string::npos);
+
+  s = Parse("[limits\n", &p);
+  CHECK(s.message().rfind("policy /etc/akgate/policy.toml:1: ", 0) == 0);
+
+  s = Parse("[allowlist]\nfingerprints = [\"xyz\"]\n", &p);
+  CHECK(s.message().find("16 hex digits") != std::string::npos);
+
+  s = Parse("[notify]\nwebhook = \"ftp://x\"\n", &p);
+  CHECK(s.message().find("http:// or https://") != std::string::npos);
+
+  s = Parse("[bypass]\nwho = \"alice\"\n", &p);
+  CHECK(s.message().find("bypass.who must be an array of strings") != std::string::npos);
+
+  s = Parse("surprise = 1\n", &p);
+  CHECK(s.message().find("surprise is not a policy key") != std::string::npos);
+}
+
+TEST_CASE("a broken policy still says whether to fail open, when it can") {
+  SUBCASE("semantic error after on_error") {
+    Policy p;
+    CHECK_FALSE(Parse("[limits]\non_error = \"allow\"\n[bypass]\nwho = 3\n", &p).ok());
+    CHECK(p.on_error == FailMode::kAllow);
+  }
+  SUBCASE("a file that does not parse: the on_error line is still honoured") {
+    Policy p;
+    CHECK_FALSE(Parse("[limits]\non_error = \"allow\"  # fail open\n[[[broken\n", &p).ok());
+    CHECK(p.on_error == FailMode::kAllow);
+  }
+  SUBCASE("nothing readable: the default, block") {
+    Policy p;
+    CHECK_FALSE(Parse("garbage ===\n", &p).ok());
+    CHECK(p.on_error == FailMode::kBlock);
+  }
+}
+
+TEST_CASE("server and repository files: the repository's laid over the server's") {
+  TempDir d;
+  Write(d.path() + "/server.toml",
+        "[allowlist]\npaths = ['^vendor/']\n[bypass]\nwho = ['alice']\n[limits]\ntime_budget = 10\n");
+  Write(d.path() + "/repo.toml", "[allowlist]\npaths = ['^docs/']\n[bypass]\nwho = ['bob']\n");
+  Policy p;
+  PolicyFiles f{d.path() + "/server.toml", true, d.path() + "/repo.toml"};
+  REQUIRE(LoadPolicy(f, &p).ok());
+  CHECK(p.allow_paths == std::vector<std::string>{"^vendor/", "^docs/"});  // lists under [allowlist] add up
+  CHECK(p.bypass_who == std::vector<std::string>{"bob"});                  // other lists replace
+  CHECK(p.time_budget == doctest::Approx(10));
+  CHECK(p.sources.size() == 2);
+
+  Policy q;
+  CHECK(LoadPolicy({d.path() + "/missing.toml", false, ""}, &q).ok());   // the default path may be absent
+  Status s = LoadPolicy({d.path() + "/missing.toml", true, ""}, &q);      // an explicit one may not
+  CHECK(s.message().find("no such file") != std::string::npos);
+  Write(d.path() + "/bad-repo.toml", "[limits]\non_timeout = 1\n");
+  s = LoadPolicy({d.path() + "/server.toml", true, d.path() + "/bad-repo.toml"}, &q);
+  CHECK(s.message().find("bad-repo.toml:2") != std::string::npos);
+}
+
+TEST_CASE("the policy's overrides reach the rules") {
+  Policy p;
+  p.rule_actions["alibaba-accesskey-pair"] = Action::kWarn;
+  p.rule_actions["no-such-rule"] = Action::kOff;
+  p.allow_paths = {"^vendor/"};
+  p.inline_allow = false;
+  p.max_file_bytes = 1234;
+  RuleSet rules;
+  std::vector<std::string> warnings;
+  Status s = BuildRules(p, &rules, &warnings);
+  REQUIRE_MESSAGE(s.ok(), s.message());
+  bool found = false;
+  for (const PairRule& pr : rules.pairs)
+    if (pr.id == "alibaba-accesskey-pair") {
+      CHECK(pr.action == Action::kWarn);
+      found = true;
+    }
+  CHECK(found);
+  REQUIRE(warnings.size() == 1);
+  CHECK(warnings[0].find("no-such-rule") != std::string::npos);
+  CHECK(rules.allowlist.paths.back() == "^vendor/");
+  CHECK(rules.limits.inline_allow_markers.empty());
+  CHECK(rules.limits.max_fragment_bytes == 1234);
+
+  Policy bad;
+  bad.rule_files = {"/nonexistent/rules.toml"};
+  CHECK_FALSE(BuildRules(bad, &rules, &warnings).ok());
+}
+
+TEST_CASE("push options") {
+  PushOptions o = ParsePushOptions({"ci.skip", "akgate.bypass=false positive: test fixture",
+                                    "akgate.allow=0123456789ABCDEF,fedcba9876543210", "akgate.allow=nothex",
+                                    "akgate.verbose", "akgate.frobnicate=1"});
+  CHECK(o.bypass);
+  CHECK(o.bypass_reason == "false positive: test fixture");
+  CHECK(o.allow == std::vector<std::string>{"0123456789abcdef", "fedcba9876543210"});
+  CHECK(o.verbose);
+  REQUIRE(o.problems.size() == 2);
+  CHECK(o.problems[0].find("nothex") != std::string::npos);
+  CHECK(o.problems[1].find("akgate.frobnicate") != std::string::npos);
+
+  PushOptions bare = ParsePushOptions({"akgate.bypass"});
+  CHECK(bare.bypass);
+  CHECK(bare.bypass_reason.empty());
+  PushOptions ctl = ParsePushOptions({std::string("akgate.bypass=a\nb\x1b[31m")});
+  CHECK(ctl.bypass_reason.find('\n') == std::string::npos);
+  CHECK(ctl.bypass_reason.find('\x1b') == std::string::npos);
+}
+
+TEST_CASE("decisions") {
+  PushInspection in;
+  in.findings.push_back(MakeFinding("pair", Action::kBlock, "aaaaaaaaaaaaaaaa"));
+  in.findings.push_back(MakeFinding("single", Action::kWarn, "bbbbbbbbbbbbbbbb"));
+  in.findings.push_back(MakeFinding("pair", Action::kBlock, "cccccccccccccccc", /*pre=*/true));
+  Policy p;
+
+  SUBCASE("a blocking finding rejects; warnings and pre-existing do not") {
+    PushDecision d = Decide(in, p, Request("bob"));
+    CHECK_FALSE(d.accepted);
+    CHECK(d.cause == Cause::kFindings);
+    CHECK(d.blocking == 1);
+    CHECK(d.warnings == 1);
+    CHECK(d.pre_existing == 1);
+    CHECK(d.dispositions == std::vector<Disposition>{Disposition::kBlocks, Disposition::kWarns, Disposition::kPreExisting});
+    CHECK(d.exit_code() == 1);
+    CHECK(d.notify());
+  }
+  SUBCASE("-o akgate.allow=<fp> allows that finding, audited and notified") {
+    PushDecision d = Decide(in, p, Request("bob", {"akgate.allow=aaaaaaaaaaaaaaaa", "akgate.allow=dddddddddddddddd"}));
+    CHECK(d.accepted);
+    CHECK(d.cause == Cause::kWarnings);
+    CHECK(d.dispositions[0] == Disposition::kAllowedByOption);
+    CHECK(d.allowed_by_option == std::vector<std::string>{"aaaaaaaaaaaaaaaa"});
+    CHECK(d.allow_unused == std::vector<std::string>{"dddddddddddddddd"});
+    CHECK(d.notify());
+  }
+  SUBCASE("a part's fingerprint allows the finding too") {
+    PushDecision d = Decide(in, p, Request("bob", {"akgate.allow=aaaaaaaaaaaaaaa0"}));
+    CHECK(d.accepted);
+    CHECK(d.allowed_by_option == std::vector<std::string>{"aaaaaaaaaaaaaaa0"});
+  }
+  SUBCASE("-o akgate.allow is refused for pushers the policy does not list") {
+    p.allow_who = {"alice"};
+    PushDecision d = Decide(in, p, Request("bob", {"akgate.allow=aaaaaaaaaaaaaaaa"}));
+    CHECK_FALSE(d.accepted);
+    CHECK(d.allow_refused.find("bob") != std::string::npos);
+  }
+  SUBCASE("the policy's fingerprint allowlist") {
+    p.allow_fingerprints = {"aaaaaaaaaaaaaaaa"};
+    PushDecision d = Decide(in, p, Request("bob"));
+    CHECK(d.accepted);
+    CHECK(d.dispositions[0] == Disposition::kAllowedByPolicy);
+    CHECK_FALSE(d.notify());
+  }
+  SUBCASE("bypass: allowed for listed pushers with a reason") {
+    p.bypass_who = {"alice"};
+    PushDecision d = Decide(in, p, Request("alice", {"akgate.bypass=test fixture"}));
+    CHECK(d.accepted);
+    CHECK(d.bypass_used);
+    CHECK(d.cause == Cause::kBypassed);
+    CHECK(d.bypass_reason == "test fixture");
+    CHECK(d.notify());
+  }
+  SUBCASE("bypass: refused for others, and without a reason") {
+    p.bypass_who = {"alice"};
+    PushDecision d = Decide(in, p, Request("bob", {"akgate.bypass=please"}));
+    CHECK_FALSE(d.accepted);
+    CHECK(d.bypass_refused.find("bob") != std::string::npos);
+    PushDecision e = Decide(in, p, Request("alice", {"akgate.bypass"}));
+    CHECK_FALSE(e.accepted);
+    CHECK(e.bypass_refused.find("reason is required") != std::string::npos);
+    p.bypass_require_reason = false;
+    CHECK(Decide(in, p, Request("alice", {"akgate.bypass"})).accepted);
+    p.bypass_who = {"*"};
+    CHECK(Decide(in, p, Request("anyone", {"akgate.bypass=ok"})).accepted);
+  }
+  SUBCASE("a clean push") {
+    PushInspection clean;
+    PushDecision d = Decide(clean, p, Request("bob"));
+    CHECK(d.accepted);
+    CHECK(d.cause == Cause::kClean);
+    CHECK_FALSE(d.notify());
+  }
+  SUBCASE("errors and timeouts follow on_error / on_timeout") {
+    PushDecision e = DecideFailure(Cause::kError, "broken", p, Request("bob"));
+    CHECK_FALSE(e.accepted);
+    CHECK(e.fail_mode == FailMode::kBlock);
+    p.on_timeout = FailMode::kAllow;
+    PushDecision t = DecideFailure(Cause::kTimeout, "slow", p, Request("bob"));
+    CHECK(t.accepted);
+    CHECK(t.cause == Cause::kTimeout);
+    p.bypass_who = {"bob"};
+    PushDecision b = DecideFailure(Cause::kError, "broken", p, Request("bob", {"akgate.bypass=urgent fix"}));
+    CHECK(b.accepted);
+    CHECK(b.bypass_used);
+  }
+}
