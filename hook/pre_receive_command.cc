@@ -101,7 +101,7 @@ class Hook {
     PolicyFiles files;
     files.server = env_.policy_file;
     files.server_required = env_.policy_explicit;
-    files.repository = (std::filesystem::path(env_.git_dir) / "akgate.toml").string();
+    files.repository = repository_ + "/akgate.toml";
     Status policy_status = LoadPolicy(files, &policy_);
 
     input_.started = started_;

@@ -1,0 +1,208 @@
+#!/usr/bin/env bash
+# The hook's policy over real pushes: bypass (allowed and refused), allowing
+# one finding, broken configuration and the fail mode, bad input, the time
+# budget, rule overrides, notifications (webhook up and down, command) and
+# the audit line.
+#
+#   AKGATE=build/akgate bash tests/hook/policy_test.sh   (tests/run.sh does this)
+set -uo pipefail
+# shellcheck source=tests/hook/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+server="$(new_server server.git)"
+work="$(new_clone "$server" work)"
+base="$(git -C "$work" rev-parse HEAD)"
+me="$(id -un)"
+
+# --- bypass -------------------------------------------------------------------------
+commit_file "$work" conf/app.ini "$(alibaba_pair)" "Add config"
+push "$work" -o 'akgate.bypass=test fixture, not a real key' origin main
+expect_rc "bypass refused when the policy lets nobody bypass" 1
+check "bypass refused: the pusher is told why" grep -q "Bypass refused: the policy does not let $me bypass akgate" <<<"$err"
+check "bypass refused: audited" test "$(audit_field 'a["decision"], a["bypass_requested"]')" = "reject True"
+
+write_policy '[bypass]' 'who = ["someone-else"]'
+push "$work" -o 'akgate.bypass=test fixture' origin main
+expect_rc "bypass refused for a pusher not listed" 1
+
+write_policy '[bypass]' "who = [\"$me\"]"
+push "$work" -o akgate.bypass origin main
+expect_rc "bypass refused without a reason" 1
+check "bypass without a reason: told a reason is required" grep -q "a reason is required" <<<"$err"
+
+export GL_USERNAME=release-bot
+write_policy '[bypass]' 'who = ["release-bot"]'
+push "$work" -o 'akgate.bypass=test fixture, not a real key' origin main
+expect_rc "bypass allowed for a listed pusher (GL_USERNAME) with a reason" 0
+check "bypass: the report says who bypassed and why" grep -q "bypassed by release-bot" <<<"$err"
+check "bypass: audited with the reason" test "$(audit_field 'a["decision"], a["pusher"], a["bypass_reason"]')" = "bypass release-bot test fixture, not a real key"
+check "bypass: the ref was updated" test "$(server_ref "$server" main)" = "$(git -C "$work" rev-parse HEAD)"
+unset GL_USERNAME
+base="$(git -C "$work" rev-parse HEAD)"
+write_policy
+
+# --- allowing one finding by fingerprint --------------------------------------------
+commit_file "$work" test/fixture.ini "$(alibaba_pair)" "Test fixture"
+push "$work" origin main
+fp="$(first_fingerprint)"
+expect_rc "a fixture key is rejected first" 1
+push "$work" -o "akgate.allow=$fp" origin main
+expect_rc "-o akgate.allow=<fingerprint> lets that finding through" 0
+check "allow: listed as allowed" grep -q "Allowed (audited):" <<<"$err"
+check "allow: audited" test "$(audit_field 'a["allowed_fingerprints"][0], a["findings"][0]["disposition"]')" = "$fp allowed-by-push-option"
+base="$(git -C "$work" rev-parse HEAD)"
+
+commit_file "$work" test/two.ini "$(alibaba_pair)" "Two keys"
+commit_file "$work" test/three.ini "$(alibaba_pair)" "Three keys"
+push "$work" origin main
+fp2="$(first_fingerprint)"
+push "$work" -o "akgate.allow=$fp2" origin main
+expect_rc "-o akgate.allow allows one finding, not the others" 1
+push "$work" -o akgate.allow=nothex origin main
+check "a malformed -o akgate.allow is explained" grep -q "akgate.allow=nothex is not a fingerprint" <<<"$err"
+
+write_policy '[bypass]' 'allow_who = ["nobody"]'
+push "$work" -o "akgate.allow=$fp2" origin main
+check "-o akgate.allow refused when the policy does not permit it" grep -q "akgate.allow ignored" <<<"$err"
+write_policy '[allowlist]' "fingerprints = [\"$fp2\"]"
+push "$work" origin main
+expect_rc "the policy's fingerprint allowlist allows one finding, not the other" 1
+git -C "$work" reset -q --hard "$base"
+write_policy
+
+# --- rule overrides and the per-repository file --------------------------------------
+commit_file "$work" aws.ini "$(aws_pair)" "AWS key"
+printf '[rules.actions]\naws-accesskey-pair = "warn"\n' >"$server/akgate.toml"
+push "$work" origin main
+expect_rc "per-repository policy turns a rule into a warning: accepted" 0
+check "warning shown on the accepted push" grep -q "push accepted with 1 warning" <<<"$err"
+rm "$server/akgate.toml"
+base="$(git -C "$work" rev-parse HEAD)"
+
+# --- broken configuration: a clear message and the configured fail mode --------------
+commit_file "$work" clean.txt "clean $(random_alnum 8)" "Clean change"
+printf '[limits]\ntime_budget = "soon"\n' >"$AKGATE_POLICY"
+push "$work" origin main
+expect_rc "broken policy: fail closed by default" 1
+check "broken policy: the message names the file, line and key" grep -q "policy $AKGATE_POLICY:2: limits.time_budget must be" <<<"$err"
+check "broken policy: the fail mode is named" grep -q 'on_error = "block"' <<<"$err"
+printf '[audit]\nlog = "%s"\n[limits]\non_error = "allow"\n[[[ not toml\n' "$AUDIT_LOG" >"$AKGATE_POLICY"
+push "$work" origin main
+expect_rc "broken policy with on_error = \"allow\": fail open" 0
+check "fail open: the pusher is told the check was incomplete" grep -q "ACCEPTED WITHOUT A COMPLETE CHECK" <<<"$err"
+base="$(git -C "$work" rev-parse HEAD)"
+write_policy
+printf '[limits\n' >"$server/akgate.toml"
+commit_file "$work" clean2.txt "clean $(random_alnum 8)" "Clean change"
+push "$work" origin main
+expect_rc "broken per-repository policy: fail closed" 1
+check "broken per-repository policy: named" grep -q "policy $server/akgate.toml:1" <<<"$err"
+rm "$server/akgate.toml"
+write_policy '[rules]' 'files = ["/nonexistent/rules.toml"]'
+push "$work" origin main
+expect_rc "missing rule file: fail closed" 1
+check "missing rule file: named" grep -q "/nonexistent/rules.toml" <<<"$err"
+write_policy
+
+# --- bad input on stdin, the time budget (hook run directly) -------------------------
+run_stdin /dev/null env GIT_DIR="$server" "$AKGATE" pre-receive
+expect_rc "no ref updates: accepted" 0
+printf 'this is not a ref update\n' >"$TEST_TMP/bad-stdin"
+run_stdin "$TEST_TMP/bad-stdin" env GIT_DIR="$server" "$AKGATE" pre-receive
+expect_rc "malformed stdin: fail closed" 1
+check "malformed stdin: the line and the problem are named" grep -q "ref update line 1: \"this\" is not an object id" <<<"$err"
+write_policy '[limits]' 'time_budget = 1' 'on_timeout = "block"'
+start=$(date +%s%N)
+run_stdin <(sleep 5) env GIT_DIR="$server" "$AKGATE" pre-receive   # stdin that never ends in time
+elapsed_ms=$(( ($(date +%s%N) - start) / 1000000 ))
+expect_rc "time budget: a check that cannot finish is blocked (on_timeout = block)" 1
+check "time budget: the pusher is told" grep -q "the check did not finish in time" <<<"$err"
+check "time budget: audited as a timeout" test "$(audit_field 'a["cause"], a["decision"]')" = "timeout reject"
+check "time budget: enforced (exited before stdin closed: ${elapsed_ms} ms)" test "$elapsed_ms" -lt 4000
+write_policy '[limits]' 'time_budget = 0.5' 'on_timeout = "allow"'
+run_stdin <(sleep 3) env GIT_DIR="$server" "$AKGATE" pre-receive
+expect_rc "time budget: on_timeout = allow lets it through" 0
+write_policy
+
+# --- notifications -------------------------------------------------------------------
+cat >"$TEST_TMP/receiver.py" <<'PY'
+import http.server, sys
+out, port_file = sys.argv[1], sys.argv[2]
+class Handler(http.server.BaseHTTPRequestHandler):
+    def do_POST(self):
+        body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        with open(out, "ab") as f:
+            f.write(self.path.encode() + b" " + self.headers.get("Content-Type", "").encode() + b" " + body + b"\n")
+        self.send_response(200)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+    def log_message(self, *args):
+        pass
+server = http.server.HTTPServer(("127.0.0.1", 0), Handler)
+with open(port_file, "w") as f:
+    f.write(str(server.server_port))
+server.serve_forever()
+PY
+python3 "$TEST_TMP/receiver.py" "$TEST_TMP/posted" "$TEST_TMP/port" &
+receiver=$!
+for _ in $(seq 50); do [[ -s "$TEST_TMP/port" ]] && break; sleep 0.1; done
+port="$(cat "$TEST_TMP/port" 2>/dev/null)"
+
+write_policy '[notify]' "webhook = \"http://127.0.0.1:$port/akgate?token=t\"" \
+  "command = [\"/bin/sh\", \"-c\", \"cat > '$TEST_TMP/command.json'\"]"
+commit_file "$work" notify.ini "$(alibaba_pair)" "Key for the webhook"
+push "$work" origin main
+expect_rc "webhook up: the push is still rejected" 1
+check "webhook: one POST received" test "$(grep -c . "$TEST_TMP/posted" 2>/dev/null)" = 1
+posted="$(sed 's/^[^{]*//' "$TEST_TMP/posted" 2>/dev/null)"
+check "webhook: JSON to the configured path" grep -q "^/akgate?token=t application/json {" "$TEST_TMP/posted"
+check "webhook: the JSON says block, with the finding redacted" python3 -c '
+import json, sys
+e = json.loads(sys.argv[1])
+assert e["event"] == "block" and e["decision"] == "reject", e
+f = e["findings"][0]
+assert f["path"] == "notify.ini" and len(f["fingerprint"]) == 16 and "…" in f["redacted"][0], f' "$posted"
+check "webhook: no secret in the notification" lacks "$posted" "$(sed -n 's/access_key_secret = //p' "$work/notify.ini")"
+check "command: got the same event on stdin" python3 -c '
+import json, sys
+assert json.load(open(sys.argv[1]))["event"] == "block"' "$TEST_TMP/command.json"
+check "audit: notification recorded as delivered" test "$(audit_field 'a.get("notified")')" = True
+
+export REMOTE_USER=alice
+write_policy '[bypass]' 'who = ["alice"]' '[notify]' "webhook = \"http://127.0.0.1:$port/akgate\""
+push "$work" -o "akgate.bypass=false positive: sample data" origin main
+expect_rc "bypass via REMOTE_USER: accepted" 0
+check "webhook: bypass notified with the reason" python3 -c '
+import json, sys
+e = json.loads(open(sys.argv[1]).read().splitlines()[-1].split(" ", 2)[2])
+assert e["event"] == "bypass" and e["bypass_reason"] == "false positive: sample data" and e["pusher"] == "alice", e' "$TEST_TMP/posted"
+unset REMOTE_USER
+base="$(git -C "$work" rev-parse HEAD)"
+
+kill "$receiver" 2>/dev/null
+wait "$receiver" 2>/dev/null
+write_policy '[notify]' "webhook = \"http://127.0.0.1:$port/akgate\"" 'webhook_timeout = 2'
+commit_file "$work" down.ini "$(alibaba_pair)" "Key while the receiver is down"
+start=$(date +%s%N)
+push "$work" origin main
+elapsed_ms=$(( ($(date +%s%N) - start) / 1000000 ))
+expect_rc "webhook receiver down: the decision is unchanged (rejected)" 1
+check "webhook receiver down: no delay beyond its timeout (${elapsed_ms} ms)" test "$elapsed_ms" -lt 3000
+check "webhook receiver down: the failure is audited" test "$(audit_field 'a["notified"], "webhook" in a["notify_errors"][0]')" = "False True"
+write_policy '[notify]' 'webhook = "http://192.0.2.1:9/unreachable"' 'webhook_timeout = 1'
+start=$(date +%s%N)
+push "$work" origin main
+elapsed_ms=$(( ($(date +%s%N) - start) / 1000000 ))
+expect_rc "webhook unreachable: still rejected" 1
+check "webhook unreachable: bounded by webhook_timeout (${elapsed_ms} ms)" test "$elapsed_ms" -lt 2500
+write_policy
+
+# --- the audit log cannot be written: the decision stands, the pusher is told -------
+write_policy
+printf '[audit]\nlog = "/proc/akgate-nowhere/audit.log"\n' >"$AKGATE_POLICY"
+push "$work" origin main
+expect_rc "audit log unwritable: decision unchanged" 1
+check "audit log unwritable: the pusher is told" grep -q "this decision was not recorded" <<<"$err"
+write_policy
+
+finish
