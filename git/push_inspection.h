@@ -4,6 +4,7 @@
 // the audit record.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <map>
 #include <string>
@@ -66,6 +67,14 @@ struct InspectionStats {
   uint64_t fingerprint_allowed = 0;  // suppressed by the rules' fingerprint allowlist
   double duration_ms = 0;
   uint64_t skipped_total() const;
+};
+
+// Live counters, readable from another thread (the watchdog reports how far
+// an inspection got when its time ran out).
+struct InspectProgress {
+  std::atomic<uint64_t> commits{0};
+  std::atomic<uint64_t> blobs{0};
+  std::atomic<uint64_t> bytes{0};
 };
 
 struct PushInspection {

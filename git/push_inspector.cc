@@ -13,7 +13,7 @@
 #include <unordered_set>
 
 #include "git/git_error.h"
-#include "git/pack_order.h"
+#include "git/blob_scanner.h"
 #include "git/tree_diff.h"
 
 namespace akgate {
@@ -112,7 +112,7 @@ class Inspector {
     for (const RefUpdate& u : updates) tips_.insert(u.new_id);
 
     if (!(s = CollectFiles()).ok()) return s;
-    if (!(s = ScanBlobs()).ok()) return s;
+    if (!(s = ScanAllBlobs()).ok()) return s;
     if (!(s = ScanMessages()).ok()) return s;
     if (!(s = MarkPreExisting()).ok()) return s;
     return Group();
@@ -202,66 +202,34 @@ class Inspector {
     st.skipped_examples.push_back(std::move(f));
   }
 
-  // Reads a blob after checking its size. *absent: not in the object
-  // database (exists upstream only).
-  Status ReadBlob(const git_oid& id, git_odb_object** obj, size_t* size, bool* oversize, bool* absent) {
-    git_object_t type;
-    *obj = nullptr;
-    *oversize = *absent = false;
-    int rc = git_odb_read_header(size, &type, repo_.odb(), &id);
-    if (rc == GIT_ENOTFOUND) {
-      *absent = true;
-      return Status::Ok();
-    }
-    if (rc < 0) return GitStatus("cannot read blob " + Hex(id));
-    if (type != GIT_OBJECT_BLOB) return Status::Error("object " + Hex(id) + " is not a blob");
-    if (*size > scanner_.rules().limits.max_fragment_bytes) {
-      *oversize = true;
-      return Status::Ok();
-    }
-    if (git_odb_read(obj, repo_.odb(), &id) < 0) return GitStatus("cannot read blob " + Hex(id));
-    return Status::Ok();
-  }
-
-  // Stage 3: every distinct blob, once, in pack order.
-  Status ScanBlobs() {
+  // Stage 3: every distinct blob, once (blob_scanner.h).
+  Status ScanAllBlobs() {
     InspectionStats& st = out_->stats;
-    std::vector<git_oid> order = blob_ids_;
-    PackOrder(std::vector<std::string>{repo_.object_dirs().front()}).Sort(&order);
-    for (const git_oid& id : order) {
-      if (Cancelled()) return Status::Error("cancelled");
-      BlobWork& b = blobs_[blob_index_.at(id)];
-      std::string path = ChooseScanPath(b);
+    std::vector<BlobTask> tasks(blobs_.size());
+    for (size_t i = 0; i < blobs_.size(); ++i) tasks[i] = {blob_ids_[i], ChooseScanPath(blobs_[i])};
+    std::vector<BlobOutcome> outcomes;
+    BlobScanOptions bo;
+    bo.threads = o_.threads;
+    bo.cancel = o_.cancel;
+    bo.progress = o_.progress;
+    Status s = ScanBlobs(repo_, scanner_, tasks, bo, &outcomes);
+    if (!s.ok()) return s;
+    for (size_t i = 0; i < blobs_.size(); ++i) {
+      BlobOutcome& r = outcomes[i];
+      if (r.absent) {
+        if (o_.missing == MissingObjects::kError) return Status::Error("blob " + Hex(blob_ids_[i]) + " is missing");
+        continue;
+      }
       st.blobs++;
-      git_odb_object* obj = nullptr;
-      size_t size = 0;
-      bool oversize, absent;
-      Status s = ReadBlob(id, &obj, &size, &oversize, &absent);
-      if (!s.ok()) return s;
-      if (absent) {
-        if (o_.missing == MissingObjects::kError) return Status::Error("blob " + Hex(id) + " is missing");
-        continue;
-      }
-      if (oversize) {
-        CountSkip(SkipReason::kOversize, b.occurrences.front(), size);
-        continue;
-      }
-      std::string_view data(static_cast<const char*>(git_odb_object_data(obj)), git_odb_object_size(obj));
-      FragmentResult r = scanner_.Scan({path, data}, scratch_);
-      git_odb_object_free(obj);
-      if (o_.progress) {
-        o_.progress->blobs.fetch_add(1, std::memory_order_relaxed);
-        o_.progress->bytes.fetch_add(size, std::memory_order_relaxed);
-      }
-      st.inline_allowed += r.inline_allowed;
-      st.fingerprint_allowed += r.fingerprint_allowed;
-      if (r.skipped != SkipReason::kNone) {
-        CountSkip(r.skipped, b.occurrences.front(), size);
+      st.inline_allowed += r.result.inline_allowed;
+      st.fingerprint_allowed += r.result.fingerprint_allowed;
+      if (r.result.skipped != SkipReason::kNone) {
+        CountSkip(r.result.skipped, blobs_[i].occurrences.front(), r.size);
         continue;
       }
       st.blobs_scanned++;
-      st.bytes_scanned += size;
-      b.findings = std::move(r.findings);
+      st.bytes_scanned += r.size;
+      blobs_[i].findings = std::move(r.result.findings);
     }
     return Status::Ok();
   }
@@ -312,7 +280,8 @@ class Inspector {
     git_odb_object* obj = nullptr;
     size_t size;
     bool oversize, absent;
-    if (ReadBlob(id, &obj, &size, &oversize, &absent).ok() && obj) {
+    if (ReadBlob(repo_.odb(), id, scanner_.rules().limits.max_fragment_bytes, &obj, &size, &oversize, &absent).ok() &&
+        obj) {
       std::string_view data(static_cast<const char*>(git_odb_object_data(obj)), git_odb_object_size(obj));
       FragmentResult r = scanner_.Scan({path, data}, scratch_);
       git_odb_object_free(obj);

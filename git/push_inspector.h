@@ -2,10 +2,10 @@
 //
 //   1. new_objects.h   which commits, tags and tagged objects are new
 //   2. tree_diff.h     which files each new commit introduces
-//   3. here            each distinct blob read once (in pack order, size
-//                      checked first) and scanned once, however many
-//                      commits and paths share it; commit and tag messages
-//                      scanned too
+//   3. blob_scanner.h  each distinct blob read once (in pack order, size
+//                      checked first, on a few threads) and scanned once,
+//                      however many commits and paths share it; here:
+//                      commit and tag messages scanned too
 //   4. here            each finding checked against the previous version(s)
 //                      of its file: a secret already there is pre-existing
 //   5. here            findings grouped by secret, oldest commit first
@@ -36,18 +36,11 @@
 
 namespace akgate {
 
-// Live counters, readable from another thread (the watchdog reports how far
-// an inspection got when its time ran out).
-struct InspectProgress {
-  std::atomic<uint64_t> commits{0};
-  std::atomic<uint64_t> blobs{0};
-  std::atomic<uint64_t> bytes{0};
-};
-
 struct InspectOptions {
   MissingObjects missing = MissingObjects::kError;
   const std::atomic<bool>* cancel = nullptr;  // stop early (returns an error)
   InspectProgress* progress = nullptr;
+  unsigned threads = 0;                       // blob reading and scanning; 0: automatic
   size_t max_skipped_examples = 10;
 };
 

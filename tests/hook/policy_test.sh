@@ -42,7 +42,7 @@ base="$(git -C "$work" rev-parse HEAD)"
 write_policy
 
 # --- allowing one finding by fingerprint --------------------------------------------
-commit_file "$work" test/fixture.ini "$(alibaba_pair)" "Test fixture"
+commit_file "$work" samples/fixture.ini "$(alibaba_pair)" "Test fixture"
 push "$work" origin main
 fp="$(first_fingerprint)"
 expect_rc "a fixture key is rejected first" 1
@@ -52,8 +52,8 @@ check "allow: listed as allowed" grep -q "Allowed (audited):" <<<"$err"
 check "allow: audited" test "$(audit_field 'a["allowed_fingerprints"][0], a["findings"][0]["disposition"]')" = "$fp allowed-by-push-option"
 base="$(git -C "$work" rev-parse HEAD)"
 
-commit_file "$work" test/two.ini "$(alibaba_pair)" "Two keys"
-commit_file "$work" test/three.ini "$(alibaba_pair)" "Three keys"
+commit_file "$work" samples/two.ini "$(alibaba_pair)" "Two keys"
+commit_file "$work" samples/three.ini "$(alibaba_pair)" "Three keys"
 push "$work" origin main
 fp2="$(first_fingerprint)"
 push "$work" -o "akgate.allow=$fp2" origin main

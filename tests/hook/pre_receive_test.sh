@@ -186,9 +186,9 @@ done
 
 # --- binary and huge blobs are skipped and counted ---------------------------------
 write_policy '[limits]' 'max_file_size = "64 KiB"'
-{ printf '\x89PNG\r\n\x1a\n\0\0\0'; alibaba_pair; } >"$work/logo.png"
+{ printf '\x89PNG\r\n\x1a\n\0\0\0'; alibaba_pair; } >"$work/record.raw"
 { alibaba_pair; head -c 200000 /dev/zero | tr '\0' 'a'; } >"$work/dump.sql"
-git -C "$work" add logo.png dump.sql
+git -C "$work" add record.raw dump.sql
 git -C "$work" commit -q -m "Binary and huge files"
 push "$work" origin main
 expect_rc "binary and oversize files: not scanned (engine policy), push accepted" 0

@@ -1,0 +1,55 @@
+// Reading and scanning many blobs: each once, in pack order, on a few
+// threads. The inspector's stage 3 (push_inspector.h), in its own file
+// because it is where a large push spends its time (zlib inflate, mostly).
+//
+// Work is handed out in runs of consecutive blobs (in pack-offset order, see
+// pack_order.h), so each thread reads neighbouring objects and keeps its
+// delta-base cache warm; every thread has its own Repository handle
+// (libgit2 objects are not thread-safe) and its own ScanScratch. Results
+// come back in the order of the tasks, whatever the threads did.
+#pragma once
+
+#include <git2/odb.h>
+#include <git2/oid.h>
+
+#include <atomic>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "engine/finding.h"
+#include "engine/scanner.h"
+#include "engine/status.h"
+#include "git/push_inspection.h"
+#include "git/repository.h"
+
+namespace akgate {
+
+struct BlobTask {
+  git_oid id;
+  std::string path;       // what the rules see (path rules, allowlists)
+};
+
+struct BlobOutcome {
+  bool absent = false;    // not in the object database
+  uint64_t size = 0;
+  FragmentResult result;  // result.skipped == kOversize when too large to read
+};
+
+struct BlobScanOptions {
+  unsigned threads = 0;   // 0: one per core, at most 4; small batches use one
+  const std::atomic<bool>* cancel = nullptr;
+  InspectProgress* progress = nullptr;
+};
+
+// out->at(i) is the outcome of tasks[i].
+Status ScanBlobs(const Repository& repo, const Scanner& scanner, const std::vector<BlobTask>& tasks,
+                 const BlobScanOptions& options, std::vector<BlobOutcome>* out);
+
+// One blob, size checked first with git_odb_read_header: *obj is null when
+// the blob is absent (*absent) or larger than `max_bytes` (*oversize).
+// The caller frees *obj.
+Status ReadBlob(git_odb* odb, const git_oid& id, uint64_t max_bytes, git_odb_object** obj, size_t* size,
+                bool* oversize, bool* absent);
+
+}  // namespace akgate
