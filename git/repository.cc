@@ -1,6 +1,8 @@
 #include "git/repository.h"
 
 #include <git2/common.h>
+#include <git2/config.h>
+#include <git2/errors.h>
 #include <git2/global.h>
 
 #include <filesystem>
@@ -99,6 +101,17 @@ Status Repository::Reopen(std::unique_ptr<Repository>* out) const {
   o.quarantine_dir = quarantine_dir_;
   o.verify_object_hashes = verify_;
   return Open(o, out);
+}
+
+bool Repository::AcceptsPushOptions() const {
+  if (objects_only_) return true;
+  git_config* config = nullptr;
+  if (git_repository_config_snapshot(&config, repo_) < 0) return true;
+  int value = 0;
+  int rc = git_config_get_bool(&value, config, "receive.advertisepushoptions");
+  git_config_free(config);
+  if (rc == GIT_ENOTFOUND) return false;
+  return rc < 0 || value != 0;
 }
 
 }  // namespace akgate

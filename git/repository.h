@@ -68,6 +68,11 @@ class Repository {
   const std::string& path() const { return path_; }  // for messages and audit
   bool objects_only() const { return objects_only_; }
 
+  // receive.advertisePushOptions from the repository's configuration (git's
+  // default: false). Without it `git push -o` fails on the client, so the
+  // report does not suggest push options. True when it cannot be read.
+  bool AcceptsPushOptions() const;
+
  private:
   Repository() = default;
   git_repository* repo_ = nullptr;

@@ -140,6 +140,7 @@ class Hook {
     s = Repository::Open(ro, &repo);
     if (!s.ok()) return Fail(Cause::kError, s.message());
     input_.repo = repo.get();
+    input_.request.push_options_accepted = repo->AcceptsPushOptions();
 
     PushOutcome outcome = gate->Check(input_);
     ClaimOrWait();

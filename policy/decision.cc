@@ -45,6 +45,7 @@ PushDecision Start(const Policy& policy, const PushRequest& request) {
   d.may_bypass = PusherListed(policy.bypass_who, request.pusher);
   d.may_allow = PusherListed(policy.allow_who, request.pusher);
   d.verbose = request.options.verbose || policy.show_pre_existing;
+  d.push_options_accepted = request.push_options_accepted;
   d.bypass_requested = request.options.bypass;
   d.bypass_reason = request.options.bypass_reason;
   d.notes = request.options.problems;

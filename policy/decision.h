@@ -26,6 +26,7 @@ namespace akgate {
 struct PushRequest {
   std::string pusher;
   PushOptions options;
+  bool push_options_accepted = true;  // the server accepts `git push -o` (report hints)
 };
 
 enum class Disposition {
@@ -69,6 +70,7 @@ struct PushDecision {
   std::vector<std::string> allow_unused;       // given but matching no finding
   std::string allow_refused;              // why -o akgate.allow was not honoured
   bool verbose = false;                   // list pre-existing findings too
+  bool push_options_accepted = true;      // the report may suggest `git push -o`
   std::vector<std::string> notes;         // for the pusher: push option problems, policy warnings
 
   // Events worth a notification: a block, a bypass, an allowed finding.

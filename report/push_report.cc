@@ -160,8 +160,13 @@ void RenderList(const PushInspection& in, const std::vector<size_t>& idx, size_t
 // Step 1 of "how to fix": remove the secret, naming the commit to edit.
 void RemoveAdvice(const PushInspection& in, const std::vector<size_t>& blocking, size_t width,
                   std::vector<std::string>* out) {
-  out->push_back("  1. Remove it from every commit you are pushing. Deleting it in a new commit is");
-  out->push_back("     not enough: it stays in the history.");
+  if (blocking.size() == 1) {
+    out->push_back("  1. Remove it from every commit you are pushing. Deleting it in a new commit is");
+    out->push_back("     not enough: it stays in the history.");
+  } else {
+    out->push_back("  1. Remove them from every commit you are pushing. Deleting them in a new commit");
+    out->push_back("     is not enough: they stay in the history.");
+  }
   bool tip = false, tag = false;
   const CommitInfo* oldest = nullptr;
   for (size_t i : blocking) {
@@ -188,11 +193,19 @@ void HowToFix(const PushInspection& in, const PushDecision& d, const std::vector
   out->push_back("");
   out->push_back("How to fix it:");
   RemoveAdvice(in, blocking, width, out);
-  out->push_back("  2. Rotate the key: treat it as leaked, anyone who saw the commit may have copied it.");
+  out->push_back(blocking.size() == 1
+                     ? "  2. Rotate the key: treat it as leaked, anyone who saw the commit may have copied it."
+                     : "  2. Rotate the keys: treat them as leaked, anyone who saw the commits may have them.");
   std::set<std::string> providers;
   for (size_t i : blocking) providers.insert(in.findings[i].finding.provider);
   for (const std::string& p : providers)
     for (const std::string& line : RotationAdvice(p)) Wrap(line, "       ", width, out);
+  if (!d.push_options_accepted && (d.may_allow || d.may_bypass)) {
+    out->push_back("  3. If it is not a real secret (a false positive), ask the server administrators to");
+    out->push_back("     allowlist its fingerprint, or to turn on push options for this repository");
+    out->push_back("     (git config receive.advertisePushOptions true) to allow it with -o akgate.allow.");
+    return;
+  }
   if (d.may_allow || d.may_bypass) out->push_back("  3. If it is not a real secret (a false positive), push anyway:");
   else out->push_back("  3. If it is not a real secret (a false positive), ask the server administrators to");
   if (d.may_allow) {
@@ -330,7 +343,8 @@ std::vector<std::string> RenderPushReport(const PushInspection& in, const PushDe
       if (timeout) out.push_back("Try pushing fewer commits at a time, or ask the administrators to raise time_budget.");
       else out.push_back("Please tell the server administrators; the message above says what failed.");
       if (!d.bypass_refused.empty()) Wrap("Bypass refused: " + d.bypass_refused + ".", "", width, &out);
-      else if (d.may_bypass) out.push_back("You may push anyway: git push -o akgate.bypass=\"why this is safe\"");
+      else if (d.may_bypass && d.push_options_accepted)
+        out.push_back("You may push anyway: git push -o akgate.bypass=\"why this is safe\"");
     }
     RenderNotes(d, width, &out);
     return out;

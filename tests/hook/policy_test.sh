@@ -61,6 +61,12 @@ expect_rc "-o akgate.allow allows one finding, not the others" 1
 push "$work" -o akgate.allow=nothex origin main
 check "a malformed -o akgate.allow is explained" grep -q "akgate.allow=nothex is not a fingerprint" <<<"$err"
 
+git -C "$server" config receive.advertisePushOptions false
+push "$work" origin main
+check "push options off on the server: the report does not suggest git push -o" lacks "$err" "git push -o akgate.allow="
+check "push options off on the server: says how to turn them on" grep -q "receive.advertisePushOptions" <<<"$err"
+git -C "$server" config receive.advertisePushOptions true
+
 write_policy '[bypass]' 'allow_who = ["nobody"]'
 push "$work" -o "akgate.allow=$fp2" origin main
 check "-o akgate.allow refused when the policy does not permit it" grep -q "akgate.allow ignored" <<<"$err"

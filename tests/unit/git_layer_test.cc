@@ -320,3 +320,13 @@ TEST_CASE("pack order: offsets from the pack index, loose objects last") {
   PackOrder none({r.dir() + "/nowhere"});
   CHECK(none.packs() == 0);
 }
+
+TEST_CASE("push options: the repository says whether it accepts them") {
+  TestRepo r;
+  CHECK_FALSE(r.Open()->AcceptsPushOptions());  // git's default
+  git_config* c = nullptr;
+  REQUIRE(git_repository_config(&c, r.raw()) == 0);
+  REQUIRE(git_config_set_bool(c, "receive.advertisePushOptions", 1) == 0);
+  git_config_free(c);
+  CHECK(r.Open()->AcceptsPushOptions());
+}

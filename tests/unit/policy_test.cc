@@ -109,6 +109,22 @@ command_timeout = 1
   CHECK(p.sources == std::vector<std::string>{"/etc/akgate/policy.toml"});
 }
 
+TEST_CASE("the commented example policy parses and matches the defaults") {
+  Policy p;
+  Status s = LoadPolicy({std::string(AKGATE_SOURCE_DIR) + "/install/policy.example.toml", true, ""}, &p);
+  REQUIRE_MESSAGE(s.ok(), s.message());
+  Policy d;
+  CHECK(p.time_budget == d.time_budget);
+  CHECK(p.on_error == d.on_error);
+  CHECK(p.on_timeout == d.on_timeout);
+  CHECK(p.bypass_who == d.bypass_who);
+  CHECK(p.allow_who == d.allow_who);
+  CHECK(p.audit_log == d.audit_log);
+  CHECK(p.max_findings == d.max_findings);
+  CHECK(p.webhook_timeout == d.webhook_timeout);
+  CHECK(p.command_timeout == d.command_timeout);
+}
+
 TEST_CASE("policy errors name the file, the line and the key") {
   Policy p;
   Status s = Parse("[limits]\n\non_timeout = \"maybe\"\n", &p);

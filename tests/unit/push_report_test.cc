@@ -84,6 +84,12 @@ TEST_CASE("a rejection: verdict, each finding, what to do; short lines") {
 
   d.may_bypass = true;
   CHECK(Contains(RenderPushReport(in, d, {}), "git push -o akgate.bypass=\"why this is safe\""));
+
+  d.push_options_accepted = false;  // the server does not advertise push options
+  auto no_options = RenderPushReport(in, d, {});
+  CHECK_FALSE(Contains(no_options, "git push -o akgate.allow=00"));
+  CHECK_FALSE(Contains(no_options, "akgate.bypass"));
+  CHECK(Contains(no_options, "receive.advertisePushOptions"));
 }
 
 TEST_CASE("a root commit is rebased with --root; a tag message says so") {
