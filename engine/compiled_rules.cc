@@ -87,9 +87,16 @@ std::vector<std::string> AtomsOf(const std::string& pattern) {
     f.AllPotentials(present, &potentials);
     if (!potentials.empty()) anchor[candidate] = 1;  // needed: keep it
   }
+  // An anchor containing another anchor adds no hit the shorter one misses.
   std::vector<std::string> out;
-  for (size_t i = 0; i < atoms.size(); ++i)
-    if (anchor[i]) out.push_back(atoms[i]);
+  for (size_t i = 0; i < atoms.size(); ++i) {
+    if (!anchor[i]) continue;
+    bool redundant = false;
+    for (size_t j = 0; j < atoms.size() && !redundant; ++j)
+      redundant = j != i && anchor[j] && atoms[i].size() > atoms[j].size() &&
+                  atoms[i].find(atoms[j]) != std::string::npos;
+    if (!redundant) out.push_back(atoms[i]);
+  }
   return out;
 }
 

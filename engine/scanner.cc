@@ -71,8 +71,10 @@ void ScanText(const CompiledRules& rules, std::string_view path, std::string_vie
 
   std::vector<Candidate> candidates;
   ConfirmWindows(rules, scratch.windows, path, data, rule_active, &candidates);
-  std::sort(candidates.begin(), candidates.end(),
-            [](const Candidate& a, const Candidate& b) { return a.start < b.start; });
+  // By offset, then by rule order in the file: ties resolve the same way every time.
+  std::sort(candidates.begin(), candidates.end(), [](const Candidate& a, const Candidate& b) {
+    return a.start != b.start ? a.start < b.start : a.rule < b.rule;
+  });
   AssignLines(data, &candidates);
   PairCandidates(rules, path, data, &candidates, out);
 
@@ -136,13 +138,13 @@ FragmentResult Scanner::Scan(const Fragment& fragment, ScanScratch& scratch) con
   const CompiledRules& rules = *compiled_;
   const ContentLimits& limits = rules.set().limits;
   FragmentResult result;
-  result.skipped = ClassifyContent(fragment.path, fragment.data, limits);
-  if (result.skipped == SkipReason::kNone && rules.global_allowlist().condition == Allowlist::Condition::kOr &&
-      rules.global_allowlist().AllowsPath(fragment.path))
+  if (rules.global_allowlist().condition == Allowlist::Condition::kOr &&
+      rules.global_allowlist().AllowsPath(fragment.path)) {
     result.skipped = SkipReason::kAllowlistedPath;
-  if (result.skipped != SkipReason::kNone) return result;
-
-  // Rules restricted to some paths; path-only rules report the file itself.
+    return result;
+  }
+  // Rules restricted to some paths; path-only rules report the file itself,
+  // whatever its content (a .p12 keystore is binary).
   std::vector<uint8_t> active(rules.rules().size(), 1);
   for (uint32_t r = 0; r < rules.rules().size(); ++r) {
     const CompiledRule& cr = rules.rules()[r];
@@ -169,11 +171,13 @@ FragmentResult Scanner::Scan(const Fragment& fragment, ScanScratch& scratch) con
     f.parts.push_back(std::move(part));
     findings.push_back(std::move(f));
   }
-
-  uint64_t budget = limits.max_decoded_bytes;
-  ScanText(rules, fragment.path, fragment.data, active, *scratch.impl(), 0, &budget, &findings);
-  result.decoded_bytes = limits.max_decoded_bytes - budget;
-  Locate(fragment.data, &findings);
+  result.skipped = ClassifyContent(fragment.path, fragment.data, limits);
+  if (result.skipped == SkipReason::kNone) {
+    uint64_t budget = limits.max_decoded_bytes;
+    ScanText(rules, fragment.path, fragment.data, active, *scratch.impl(), 0, &budget, &findings);
+    result.decoded_bytes = limits.max_decoded_bytes - budget;
+    Locate(fragment.data, &findings);
+  }
 
   const auto& fingerprints = rules.global_allowlist().fingerprints;
   for (Finding& f : findings) {
