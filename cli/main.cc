@@ -6,6 +6,7 @@
 #include <string>
 
 #include "cli/commands.h"
+#include "hook/install_command.h"
 #include "hook/pre_receive_command.h"
 
 int main(int argc, char** argv) {
@@ -41,6 +42,7 @@ int main(int argc, char** argv) {
       "pre-receive", "git pre-receive hook: reject pushes that introduce secrets (docs/hook.md)");
   pre_receive_cmd->add_option("--policy", pre_receive.policy,
                               "Server-wide policy file (default: $AKGATE_POLICY or /etc/akgate/policy.toml)");
+  akgate::InstallCommands install(&app);  // install, uninstall (docs: install/README.md)
 
   try {
     app.parse(argc, argv);
@@ -55,6 +57,7 @@ int main(int argc, char** argv) {
       return akgate::RunScan(scan);
     }
     if (*pre_receive_cmd) return akgate::RunPreReceive(pre_receive);
+    if (install.selected()) return install.Run();
     if (*check) return akgate::RunRulesCheck(check_file);
     if (*test) {
       if (test_text == "-")

@@ -1,0 +1,149 @@
+// `akgate install` / `akgate uninstall`: which targets, then one line per
+// target with what was done, and what the administrator should know.
+#include "hook/install_command.h"
+
+#include <CLI/CLI.hpp>
+
+#include <iostream>
+#include <vector>
+
+#include "cli/commands.h"
+#include "hook/hook_installer.h"
+
+namespace akgate {
+
+namespace {
+
+constexpr const char* kGlobalHooksDir = "/etc/akgate/hooks";
+
+// What to do next, beyond files: said once after a successful install.
+std::vector<std::string> NextSteps(HookKind kind, const std::string& path) {
+  switch (kind) {
+    case HookKind::kGitolite:
+      return {"gitolite links hooks/common into every repository: make sure ~/.gitolite.rc has",
+              "  LOCAL_CODE => \"" + path + "\",",
+              "then, as the gitolite user, run: gitolite setup --hooks-only",
+              "for `git push -o akgate.bypass=...`, let gitolite set receive.advertisePushOptions",
+              "(GIT_CONFIG_KEYS in ~/.gitolite.rc, `config receive.advertisePushOptions = true` in",
+              "gitolite.conf); see install/README.md"};
+    case HookKind::kGitLabGlobal:
+      return {"GitLab runs it for every repository when Gitaly's custom_hooks_dir is " + path,
+              "(gitaly['configuration'] = { hooks: { custom_hooks_dir: '" + path + "' } } in",
+              "/etc/gitlab/gitlab.rb, then gitlab-ctl reconfigure)"};
+    case HookKind::kGitLab:
+      return {"GitLab 15.11 and later also accept repository hooks through `gitaly hooks set`;",
+              "see install/README.md"};
+    default:
+      return {};
+  }
+}
+
+}  // namespace
+
+InstallCommands::InstallCommands(CLI::App* app) {
+  install_ = app->add_subcommand("install", "Install the pre-receive hook into repositories or a git server");
+  uninstall_ = app->add_subcommand("uninstall", "Remove the pre-receive hook and restore what was there");
+  AddTargets(install_, &install_args_, true);
+  AddTargets(uninstall_, &uninstall_args_, false);
+  install_->footer("An existing pre-receive hook is kept and runs after akgate accepts the push.\n"
+                   "Exit code: 0 done, 2 error. Commands for each server: install/README.md\n");
+}
+
+void InstallCommands::AddTargets(CLI::App* cmd, Args* a, bool install) {
+  auto* group = cmd->add_option_group("target", "Where (exactly one)");
+  group->add_option("--repo", a->repo, "One repository (bare, or a working copy)");
+  group->add_option("--all-under", a->all_under, "Every repository under this directory (recursively)");
+  group->add_flag("--global", a->global,
+                  std::string("Server-wide: core.hooksPath = ") + kGlobalHooksDir + " in the system gitconfig");
+  group->add_option("--hooks-path", a->hooks_path, "Server-wide: core.hooksPath = this directory");
+  group->add_option("--gitlab", a->gitlab, "A GitLab repository: custom_hooks/pre-receive.d/akgate");
+  group->add_option("--gitlab-global", a->gitlab_global,
+                    "GitLab, every repository: DIR/pre-receive.d/akgate (DIR: Gitaly's custom_hooks_dir)");
+  group->add_option("--gitea", a->gitea, "A Gitea repository: hooks/pre-receive.d/akgate");
+  group->add_option("--gitolite", a->gitolite, "gitolite: LOCAL_CODE/hooks/common/pre-receive");
+  group->require_option(1);
+  cmd->add_option("--kind", a->kind, "With --all-under: repository, gitlab or gitea (default: repository)")
+      ->check(CLI::IsMember({"repository", "gitlab", "gitea"}));
+  cmd->add_option("--gitconfig", a->gitconfig,
+                  "With --global/--hooks-path: this gitconfig instead of the system one");
+  if (install) {
+    cmd->add_option("--akgate", a->akgate, "The akgate binary the hook runs (default: this one)");
+    cmd->add_option("--policy", a->policy, "Server-wide policy file the hook passes to pre-receive");
+    cmd->add_flag("--force", a->force,
+                  "Install even where the hook may not run (core.hooksPath set, forge-managed repository)");
+  }
+}
+
+bool InstallCommands::selected() const { return install_->parsed() || uninstall_->parsed(); }
+
+int InstallCommands::Run() {
+  return install_->parsed() ? Run(install_args_, true) : Run(uninstall_args_, false);
+}
+
+int InstallCommands::Run(const Args& a, bool install) {
+  const char* verb = install ? "install" : "uninstall";
+  InstallOptions options;
+  options.force = a.force;
+  options.policy = a.policy;
+  if (install) {
+    options.akgate = a.akgate.empty() ? CurrentExecutable() : a.akgate;
+    if (options.akgate.empty()) {
+      std::cerr << "akgate install: cannot tell where this program is; give --akgate PATH\n";
+      return kExitError;
+    }
+    if (options.akgate[0] != '/') {
+      std::cerr << "akgate install: --akgate must be an absolute path\n";
+      return kExitError;
+    }
+  }
+
+  std::vector<InstallTarget> targets;
+  auto add = [&](HookKind kind, const std::string& path) { targets.push_back({kind, path, a.gitconfig}); };
+  if (!a.repo.empty()) add(HookKind::kRepository, a.repo);
+  if (a.global) add(HookKind::kHooksPath, kGlobalHooksDir);
+  if (!a.hooks_path.empty()) add(HookKind::kHooksPath, a.hooks_path);
+  if (!a.gitlab.empty()) add(HookKind::kGitLab, a.gitlab);
+  if (!a.gitlab_global.empty()) add(HookKind::kGitLabGlobal, a.gitlab_global);
+  if (!a.gitea.empty()) add(HookKind::kGitea, a.gitea);
+  if (!a.gitolite.empty()) add(HookKind::kGitolite, a.gitolite);
+  bool many = !a.all_under.empty();
+  if (many) {
+    std::vector<std::string> problems;
+    std::vector<std::string> repos = FindGitDirectories(a.all_under, &problems);
+    for (const std::string& p : problems) std::cerr << "akgate " << verb << ": warning: " << p << "\n";
+    if (repos.empty()) {
+      std::cerr << "akgate " << verb << ": no git repositories under " << a.all_under << "\n";
+      return kExitError;
+    }
+    HookKind kind = a.kind == "gitlab" ? HookKind::kGitLab : a.kind == "gitea" ? HookKind::kGitea : HookKind::kRepository;
+    for (const std::string& r : repos) add(kind, r);
+  }
+
+  int done = 0, unchanged = 0, failed = 0;
+  for (const InstallTarget& t : targets) {
+    InstallResult r;
+    Status s = install ? InstallHook(t, options, &r) : UninstallHook(t, options, &r);
+    if (!s.ok()) {
+      ++failed;
+      std::cerr << "akgate " << verb << ": " << (many ? t.path + ": " : "") << s.message() << "\n";
+      continue;
+    }
+    r.changed ? ++done : ++unchanged;
+    std::cout << r.summary << "\n";
+    if (!many || r.changed)
+      for (const std::string& n : r.notes) std::cout << "  - " << n << "\n";
+    if (install && r.changed && !many)
+      for (const std::string& n : NextSteps(t.kind, t.path)) std::cout << "  " << n << "\n";
+  }
+  if (many) {
+    std::cout << targets.size() << " repositories under " << a.all_under << ": " << done
+              << (install ? " installed or updated, " : " uninstalled, ") << unchanged << " unchanged, " << failed
+              << " failed\n";
+    if (install && done + unchanged > 0)
+      for (const std::string& n : NextSteps(targets.front().kind, targets.front().path))
+        std::cout << "  " << n << "\n";
+  }
+  return failed ? kExitError : 0;
+}
+
+}  // namespace akgate

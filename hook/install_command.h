@@ -1,0 +1,35 @@
+// `akgate install` and `akgate uninstall`: put the pre-receive hook where a
+// git server runs it, or take it out again (hook_installer.h does the work;
+// install/README.md shows the commands for each kind of server).
+#pragma once
+
+#include <string>
+
+namespace CLI {
+class App;
+}
+
+namespace akgate {
+
+// Registers both subcommands on `app`; Run() runs whichever was chosen.
+class InstallCommands {
+ public:
+  explicit InstallCommands(CLI::App* app);
+  bool selected() const;
+  int Run();
+
+ private:
+  struct Args {
+    std::string repo, all_under, kind = "repository", hooks_path, gitconfig, gitlab, gitlab_global, gitea,
+        gitolite, akgate, policy;
+    bool global = false, force = false;
+  };
+  void AddTargets(CLI::App* cmd, Args* args, bool install);
+  int Run(const Args& args, bool install);
+
+  CLI::App* install_ = nullptr;
+  CLI::App* uninstall_ = nullptr;
+  Args install_args_, uninstall_args_;
+};
+
+}  // namespace akgate
