@@ -1,85 +1,14 @@
-// Pack index version 2 (gitformat-pack): "\377tOc", version 2, 256 fan-out
-// counts, N object ids, N CRC32s, N 32-bit offsets (MSB set: index into the
-// 64-bit table), then the 64-bit offsets. All big-endian.
+// Sorting object ids by where they sit in the packs (pack_index.h reads
+// the offsets).
 #include "git/pack_order.h"
 
-#include <fcntl.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <algorithm>
-#include <cstring>
 #include <filesystem>
 #include <system_error>
 
+#include "git/pack_index.h"
+
 namespace akgate {
-
-namespace {
-
-uint32_t Be32(const unsigned char* p) {
-  return (uint32_t{p[0]} << 24) | (uint32_t{p[1]} << 16) | (uint32_t{p[2]} << 8) | uint32_t{p[3]};
-}
-
-}  // namespace
-
-struct PackOrder::Index {
-  const unsigned char* map = nullptr;
-  size_t size = 0;
-  uint32_t count = 0;
-  ~Index() {
-    if (map) munmap(const_cast<unsigned char*>(map), size);
-  }
-
-  bool Open(const std::string& path) {
-    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return false;
-    struct stat st;
-    bool ok = fstat(fd, &st) == 0 && st.st_size >= 8 + 256 * 4;
-    if (ok) {
-      void* m = mmap(nullptr, st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
-      if (m == MAP_FAILED) ok = false;
-      else {
-        map = static_cast<const unsigned char*>(m);
-        size = st.st_size;
-      }
-    }
-    ::close(fd);
-    if (!ok) return false;
-    if (std::memcmp(map, "\377tOc", 4) != 0 || Be32(map + 4) != 2) return false;
-    count = Be32(map + 8 + 255 * 4);
-    // ids, crcs, 32-bit offsets, the trailer's two hashes at least.
-    return size >= 8 + 256 * 4 + uint64_t{count} * (20 + 4 + 4) + 40;
-  }
-
-  // The pack offset of `id`, or false.
-  bool Find(const git_oid& id, uint64_t* offset) const {
-    const unsigned char* fan = map + 8;
-    uint32_t lo = id.id[0] == 0 ? 0 : Be32(fan + (id.id[0] - 1) * 4);
-    uint32_t hi = Be32(fan + id.id[0] * 4);
-    const unsigned char* ids = fan + 256 * 4;
-    if (lo > hi || hi > count) return false;  // a corrupt fan-out table
-    while (lo < hi) {
-      uint32_t mid = lo + (hi - lo) / 2;
-      int c = std::memcmp(ids + uint64_t{mid} * 20, id.id, 20);
-      if (c == 0) {
-        const unsigned char* off32 = ids + uint64_t{count} * 24;
-        uint32_t o = Be32(off32 + uint64_t{mid} * 4);
-        if (!(o & 0x80000000u)) {
-          *offset = o;
-          return true;
-        }
-        const unsigned char* off64 = off32 + uint64_t{count} * 4 + uint64_t{o & 0x7fffffffu} * 8;
-        if (off64 + 8 > map + size) return false;
-        *offset = (uint64_t{Be32(off64)} << 32) | Be32(off64 + 4);
-        return true;
-      }
-      if (c < 0) lo = mid + 1;
-      else hi = mid;
-    }
-    return false;
-  }
-};
 
 PackOrder::PackOrder(const std::vector<std::string>& object_dirs, size_t max_packs) {
   namespace fs = std::filesystem;
@@ -91,7 +20,7 @@ PackOrder::PackOrder(const std::vector<std::string>& object_dirs, size_t max_pac
     std::sort(idx.begin(), idx.end());
     for (const std::string& p : idx) {
       if (packs_.size() >= max_packs) return;
-      auto index = std::make_unique<Index>();
+      auto index = std::make_unique<PackIndex>();
       if (index->Open(p)) packs_.push_back(std::move(index));
     }
   }

@@ -5,7 +5,7 @@
 // defeats libgit2's delta-base cache; reading in pack-offset order is the
 // cheap order (measured in the design notes: about half the time on the
 // git/git history). libgit2 1.5 does not expose offsets, so this reads the
-// pack indexes (.idx version 2) directly. Everything here is an optimisation:
+// pack indexes directly (pack_index.h). Everything here is an optimisation:
 // an unreadable index only means the objects are read in id order.
 #pragma once
 
@@ -17,6 +17,8 @@
 #include <vector>
 
 namespace akgate {
+
+class PackIndex;
 
 class PackOrder {
  public:
@@ -36,8 +38,7 @@ class PackOrder {
   size_t packs() const { return packs_.size(); }
 
  private:
-  struct Index;
-  std::vector<std::unique_ptr<Index>> packs_;
+  std::vector<std::unique_ptr<PackIndex>> packs_;
 };
 
 }  // namespace akgate

@@ -139,10 +139,11 @@ class Inspector {
 
   // Stage 2: the files each new commit (and each tagged tree or blob) brings.
   Status CollectFiles() {
+    CommitDiffer differ(repo_.repo(), repo_.odb(), o_.missing);
     for (uint32_t i = 0; i < new_.commits.size(); ++i) {
       if (Cancelled()) return Status::Error("cancelled");
       TreeChanges changes;
-      Status s = DiffCommit(repo_.repo(), repo_.odb(), new_.commits[i], o_.missing, &changes);
+      Status s = differ.Diff(new_.commits[i], &changes);
       if (!s.ok()) return s;
       out_->stats.gitlinks += changes.gitlinks;
       for (IntroducedFile& f : changes.files) AddFile(i, 0, std::move(f));
@@ -158,7 +159,7 @@ class Inspector {
         continue;
       }
       TreeChanges changes;
-      Status s = ListTree(repo_.repo(), repo_.odb(), tc.id, o_.missing, &changes);
+      Status s = differ.ListTree(tc.id, &changes);
       if (!s.ok()) return s;
       out_->stats.gitlinks += changes.gitlinks;
       for (IntroducedFile& f : changes.files) AddFile(kNoCommit, t, std::move(f));

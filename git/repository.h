@@ -38,6 +38,9 @@ struct RepositoryOptions {
   // push were hashed by git's index-pack (or unpack-objects) on arrival, so
   // the hook reads them without re-hashing by default: about half the CPU.
   bool verify_object_hashes = false;
+  // Read the pushed pack with akgate's pack reader (pack_reader.h) ahead of
+  // libgit2's: same objects, far fewer delta re-inflations on long histories.
+  bool fast_pack_reader = true;
 };
 
 class Repository {
@@ -49,7 +52,7 @@ class Repository {
   // A repository made of one objects directory only (loose objects and/or
   // pack/ inside), with no refs: what a gateway has after indexing a pack.
   static Status OpenObjectsOnly(const std::string& objects_dir, bool verify_object_hashes,
-                                std::unique_ptr<Repository>* out);
+                                std::unique_ptr<Repository>* out, bool fast_pack_reader = true);
 
   ~Repository();
   Repository(const Repository&) = delete;
@@ -82,6 +85,7 @@ class Repository {
   std::string quarantine_dir_;
   bool objects_only_ = false;
   bool verify_ = false;
+  bool fast_ = true;
 };
 
 // libgit2's global state, initialised once per process. `verify_hashes`

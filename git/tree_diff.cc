@@ -6,6 +6,7 @@
 #include <git2/odb.h>
 #include <git2/tree.h>
 
+#include <cstring>
 #include <memory>
 #include <unordered_map>
 #include <unordered_set>
@@ -43,25 +44,80 @@ struct DeletedFile {
   git_oid blob;
 };
 
+struct OidHash {
+  size_t operator()(const git_oid& o) const {
+    size_t h;
+    std::memcpy(&h, o.id, sizeof h);
+    return h;
+  }
+};
+struct OidEq {
+  bool operator()(const git_oid& a, const git_oid& b) const { return git_oid_equal(&a, &b); }
+};
+
+}  // namespace
+
+// The trees read for the current commit and the one before. Commits come
+// parents first, so the next commit's parent trees are usually here; holding
+// them ourselves beats libgit2's object cache, which evicts at random once
+// full and then re-inflates whole delta chains.
+struct TreeCache {
+  using Map = std::unordered_map<git_oid, TreePtr, OidHash, OidEq>;
+  Map current, previous;
+
+  void NextCommit() {
+    previous = std::move(current);
+    current = Map();
+  }
+  // Another reference to a cached tree, or null.
+  git_tree* Find(const git_oid& id) {
+    auto it = current.find(id);
+    if (it == current.end()) {
+      auto p = previous.find(id);
+      if (p == previous.end()) return nullptr;
+      it = current.emplace(id, std::move(p->second)).first;
+      previous.erase(p);
+    }
+    git_tree* dup = nullptr;
+    git_tree_dup(&dup, it->second.get());
+    return dup;
+  }
+  void Keep(const git_oid& id, git_tree* t) {
+    git_tree* dup = nullptr;
+    if (git_tree_dup(&dup, t) == 0) current[id].reset(dup);
+  }
+};
+
+namespace {
+
 class Differ {
  public:
-  Differ(git_repository* repo, git_odb* odb, MissingObjects missing, TreeChanges* out)
-      : repo_(repo), odb_(odb), missing_(missing), out_(out) {}
+  Differ(git_repository* repo, git_odb* odb, MissingObjects missing, TreeCache* cache, TreeChanges* out)
+      : repo_(repo), odb_(odb), missing_(missing), cache_(cache), out_(out) {}
 
   // Loads a tree; *absent is set (and Ok returned) when it is upstream-only.
   Status Load(const git_oid& id, TreePtr* tree, bool* absent) {
+    *absent = false;
+    if (git_tree* cached = cache_->Find(id)) {
+      tree->reset(cached);
+      return Status::Ok();
+    }
     git_tree* t = nullptr;
     int rc = git_tree_lookup(&t, repo_, &id);
-    *absent = false;
     if (rc == GIT_ENOTFOUND && missing_ == MissingObjects::kExistUpstream) {
       *absent = true;
       return Status::Ok();
     }
     if (rc < 0) return GitStatus("cannot read tree " + Hex(id));
     tree->reset(t);
+    cache_->Keep(id, t);
     return Status::Ok();
   }
 
+  // Compares the tree `tree_id` at `prefix` with each parent's tree there.
+  // Entries are in git's tree order in every tree, so each parent is walked
+  // with a cursor alongside the new tree (a merge, not a lookup per entry),
+  // and a path string is built only for what differs.
   Status Diff(const std::string& prefix, const git_oid& tree_id, std::vector<Side>& parents) {
     for (const Side& p : parents)
       if (p.state == Side::kTree && git_oid_equal(&p.id, &tree_id)) return Status::Ok();
@@ -69,81 +125,95 @@ class Differ {
     bool absent;
     Status s = Load(tree_id, &tree, &absent);
     if (!s.ok() || absent) return s;  // an upstream-only subtree holds nothing new
+    bool unknown = false;
     for (Side& p : parents) {
-      if (p.state != Side::kTree) continue;
-      s = Load(p.id, &p.tree, &absent);
-      if (!s.ok()) return s;
-      if (absent) p.state = Side::kUnknown;
+      if (p.state == Side::kTree) {
+        s = Load(p.id, &p.tree, &absent);
+        if (!s.ok()) return s;
+        if (absent) p.state = Side::kUnknown;
+      }
+      if (p.state == Side::kUnknown) unknown = true;
     }
+    const bool renames = parents.size() == 1 && parents[0].state == Side::kTree;
+    auto join = [&](const char* name) { return prefix.empty() ? std::string(name) : prefix + "/" + name; };
 
+    std::vector<size_t> cursor(parents.size(), 0);
+    std::vector<const git_tree_entry*> match(parents.size());
     size_t n = git_tree_entrycount(tree.get());
     for (size_t i = 0; i < n; ++i) {
       const git_tree_entry* e = git_tree_entry_byindex(tree.get(), i);
-      const char* name = git_tree_entry_name(e);
-      git_filemode_t mode = git_tree_entry_filemode(e);
-      const git_oid* id = git_tree_entry_id(e);
-      std::string path = prefix.empty() ? std::string(name) : prefix + "/" + name;
-
-      if (mode == GIT_FILEMODE_TREE) {
-        std::vector<Side> sub(parents.size());
-        for (size_t k = 0; k < parents.size(); ++k) {
-          if (parents[k].state == Side::kUnknown) {
-            sub[k].state = Side::kUnknown;
-          } else if (parents[k].state == Side::kTree) {
-            const git_tree_entry* pe = git_tree_entry_byname(parents[k].tree.get(), name);
-            if (pe && git_tree_entry_filemode(pe) == GIT_FILEMODE_TREE) {
-              sub[k].state = Side::kTree;
-              sub[k].id = *git_tree_entry_id(pe);
-            }
+      // Each parent's entry with the same name and kind, if any; entries a
+      // single parent has before it are files deleted from this tree.
+      for (size_t k = 0; k < parents.size(); ++k) {
+        match[k] = nullptr;
+        if (parents[k].state != Side::kTree) continue;
+        git_tree* pt = parents[k].tree.get();
+        size_t pn = git_tree_entrycount(pt);
+        while (cursor[k] < pn) {
+          const git_tree_entry* pe = git_tree_entry_byindex(pt, cursor[k]);
+          int c = git_tree_entry_cmp(pe, e);
+          if (c > 0) break;
+          ++cursor[k];
+          if (c == 0) {
+            match[k] = pe;
+            break;
           }
+          if (renames) NoteDeleted(pe, join);
         }
-        s = Diff(path, *id, sub);
-        if (!s.ok()) return s;
-        continue;
       }
-
-      bool same = false, unknown = false;
-      std::vector<git_oid> previous;
-      for (const Side& p : parents) {
-        if (p.state == Side::kUnknown) unknown = true;
-        if (p.state != Side::kTree) continue;
-        const git_tree_entry* pe = git_tree_entry_byname(p.tree.get(), name);
-        if (!pe) continue;
-        git_filemode_t pm = git_tree_entry_filemode(pe);
-        bool comparable = mode == GIT_FILEMODE_COMMIT ? pm == GIT_FILEMODE_COMMIT : IsFile(pm);
-        if (!comparable) continue;
-        if (git_oid_equal(git_tree_entry_id(pe), id)) same = true;
-        else if (mode != GIT_FILEMODE_COMMIT) previous.push_back(*git_tree_entry_id(pe));
-      }
-      if (same) continue;
-      if (mode == GIT_FILEMODE_COMMIT) {
-        out_->gitlinks++;
-        continue;
-      }
-      if (!IsFile(mode)) continue;
-      if (missing_ == MissingObjects::kExistUpstream && !git_odb_exists(odb_, id)) continue;
-      IntroducedFile f;
-      f.path = std::move(path);
-      f.blob = *id;
-      f.symlink = mode == GIT_FILEMODE_LINK;
-      f.previous = std::move(previous);
-      f.previous_unknown = unknown;
-      out_->files.push_back(std::move(f));
+      s = Entry(e, parents, match, unknown, join);
+      if (!s.ok()) return s;
     }
-
-    // Files only the (single) parent has: rename sources.
-    if (parents.size() == 1 && parents[0].state == Side::kTree) {
+    if (renames) {
       git_tree* pt = parents[0].tree.get();
-      size_t pn = git_tree_entrycount(pt);
-      for (size_t i = 0; i < pn; ++i) {
-        const git_tree_entry* pe = git_tree_entry_byindex(pt, i);
-        if (!IsFile(git_tree_entry_filemode(pe))) continue;
-        const char* name = git_tree_entry_name(pe);
-        if (git_tree_entry_byname(tree.get(), name)) continue;
-        deleted_.push_back({prefix.empty() ? std::string(name) : prefix + "/" + name, *git_tree_entry_id(pe)});
-      }
+      for (size_t j = cursor[0]; j < git_tree_entrycount(pt); ++j) NoteDeleted(git_tree_entry_byindex(pt, j), join);
     }
     return Status::Ok();
+  }
+
+  // One entry of the new tree against its matches in the parents.
+  template <typename Join>
+  Status Entry(const git_tree_entry* e, std::vector<Side>& parents, const std::vector<const git_tree_entry*>& match,
+               bool unknown, const Join& join) {
+    git_filemode_t mode = git_tree_entry_filemode(e);
+    const git_oid* id = git_tree_entry_id(e);
+    for (const git_tree_entry* pe : match)
+      if (pe && git_oid_equal(git_tree_entry_id(pe), id) &&
+          (mode == GIT_FILEMODE_TREE) == (git_tree_entry_filemode(pe) == GIT_FILEMODE_TREE))
+        return Status::Ok();  // the same as in some parent: nothing new here or below
+
+    if (mode == GIT_FILEMODE_TREE) {
+      std::vector<Side> sub(parents.size());
+      for (size_t k = 0; k < parents.size(); ++k) {
+        if (parents[k].state == Side::kUnknown) {
+          sub[k].state = Side::kUnknown;
+        } else if (match[k] && git_tree_entry_filemode(match[k]) == GIT_FILEMODE_TREE) {
+          sub[k].state = Side::kTree;
+          sub[k].id = *git_tree_entry_id(match[k]);
+        }
+      }
+      return Diff(join(git_tree_entry_name(e)), *id, sub);
+    }
+    if (mode == GIT_FILEMODE_COMMIT) {
+      out_->gitlinks++;
+      return Status::Ok();
+    }
+    if (!IsFile(mode)) return Status::Ok();
+    if (missing_ == MissingObjects::kExistUpstream && !git_odb_exists(odb_, id)) return Status::Ok();
+    IntroducedFile f;
+    f.path = join(git_tree_entry_name(e));
+    f.blob = *id;
+    f.symlink = mode == GIT_FILEMODE_LINK;
+    for (const git_tree_entry* pe : match)
+      if (pe && IsFile(git_tree_entry_filemode(pe))) f.previous.push_back(*git_tree_entry_id(pe));
+    f.previous_unknown = unknown;
+    out_->files.push_back(std::move(f));
+    return Status::Ok();
+  }
+
+  template <typename Join>
+  void NoteDeleted(const git_tree_entry* pe, const Join& join) {
+    if (IsFile(git_tree_entry_filemode(pe))) deleted_.push_back({join(git_tree_entry_name(pe)), *git_tree_entry_id(pe)});
   }
 
   // Added files (no previous version) matched with deleted ones.
@@ -180,22 +250,29 @@ class Differ {
   git_repository* repo_;
   git_odb* odb_;
   MissingObjects missing_;
+  TreeCache* cache_;
   TreeChanges* out_;
   std::vector<DeletedFile> deleted_;
 };
 
 }  // namespace
 
-Status DiffCommit(git_repository* repo, git_odb* odb, const git_oid& id, MissingObjects missing, TreeChanges* out) {
+CommitDiffer::CommitDiffer(git_repository* repo, git_odb* odb, MissingObjects missing)
+    : repo_(repo), odb_(odb), missing_(missing), cache_(std::make_unique<TreeCache>()) {}
+
+CommitDiffer::~CommitDiffer() = default;
+
+Status CommitDiffer::Diff(const git_oid& id, TreeChanges* out) {
+  cache_->NextCommit();
   git_commit* c = nullptr;
-  if (git_commit_lookup(&c, repo, &id) < 0) return GitStatus("cannot read commit " + Hex(id));
+  if (git_commit_lookup(&c, repo_, &id) < 0) return GitStatus("cannot read commit " + Hex(id));
   git_oid tree_id = *git_commit_tree_id(c);
   std::vector<Side> parents(git_commit_parentcount(c));
   Status s;
   for (unsigned i = 0; i < parents.size() && s.ok(); ++i) {
     git_commit* p = nullptr;
-    int rc = git_commit_lookup(&p, repo, git_commit_parent_id(c, i));
-    if (rc == GIT_ENOTFOUND && missing == MissingObjects::kExistUpstream) {
+    int rc = git_commit_lookup(&p, repo_, git_commit_parent_id(c, i));
+    if (rc == GIT_ENOTFOUND && missing_ == MissingObjects::kExistUpstream) {
       parents[i].state = Side::kUnknown;
       continue;
     }
@@ -209,16 +286,24 @@ Status DiffCommit(git_repository* repo, git_odb* odb, const git_oid& id, Missing
   }
   git_commit_free(c);
   if (!s.ok()) return s;
-  Differ d(repo, odb, missing, out);
+  Differ d(repo_, odb_, missing_, cache_.get(), out);
   s = d.Diff("", tree_id, parents);
   if (s.ok()) d.MatchRenames();
   return s;
 }
 
-Status ListTree(git_repository* repo, git_odb* odb, const git_oid& tree, MissingObjects missing, TreeChanges* out) {
-  Differ d(repo, odb, missing, out);
+Status CommitDiffer::ListTree(const git_oid& tree, TreeChanges* out) {
+  Differ d(repo_, odb_, missing_, cache_.get(), out);
   std::vector<Side> none;
   return d.Diff("", tree, none);
+}
+
+Status DiffCommit(git_repository* repo, git_odb* odb, const git_oid& id, MissingObjects missing, TreeChanges* out) {
+  return CommitDiffer(repo, odb, missing).Diff(id, out);
+}
+
+Status ListTree(git_repository* repo, git_odb* odb, const git_oid& tree, MissingObjects missing, TreeChanges* out) {
+  return CommitDiffer(repo, odb, missing).ListTree(tree, out);
 }
 
 }  // namespace akgate

@@ -24,6 +24,7 @@
 #include <git2/oid.h>
 #include <git2/types.h>
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -43,6 +44,30 @@ struct IntroducedFile {
 struct TreeChanges {
   std::vector<IntroducedFile> files;
   uint32_t gitlinks = 0;          // submodule entries added or changed
+};
+
+struct TreeCache;
+
+// Diffs commits one after another (parents before children), keeping the
+// trees of the last commit it read: the next commit's parent is usually that
+// commit, so its trees are compared without being read again. One per thread.
+class CommitDiffer {
+ public:
+  CommitDiffer(git_repository* repo, git_odb* odb, MissingObjects missing);
+  ~CommitDiffer();
+  CommitDiffer(const CommitDiffer&) = delete;
+  CommitDiffer& operator=(const CommitDiffer&) = delete;
+
+  // As DiffCommit below.
+  Status Diff(const git_oid& commit, TreeChanges* out);
+  // As ListTree below.
+  Status ListTree(const git_oid& tree, TreeChanges* out);
+
+ private:
+  git_repository* repo_;
+  git_odb* odb_;
+  MissingObjects missing_;
+  std::unique_ptr<TreeCache> cache_;
 };
 
 // The changes commit `id` introduces relative to its parents. With

@@ -1,0 +1,79 @@
+// Reading objects straight from the pushed pack, with a delta-base cache that
+// suits a push's access pattern, as a libgit2 object-database backend.
+//
+// Why not libgit2's own pack reader: libgit2 1.5 keeps a 16 MB delta-base
+// cache per pack and, once it is full, empties all of it. Reading a long
+// history's trees in commit order then re-inflates whole delta chains: on a
+// 20,000-commit push, 7.8 inflates per tree read and about four times the CPU
+// of `git cat-file --batch` on the same objects. This reader keeps every
+// object it materialises (up to 4 MiB each) in an LRU cache, so a delta is
+// usually applied to a base that is already there, whatever the order.
+//
+// It only accelerates: libgit2 still parses commits and trees, and anything
+// this reader does not find or cannot read (a loose object, another pack, an
+// unexpected encoding) goes on to libgit2's own backends (GIT_PASSTHROUGH).
+// One reader per Repository handle, so per thread; not thread-safe itself.
+#pragma once
+
+#include <git2/odb.h>
+#include <git2/oid.h>
+#include <git2/types.h>
+
+#include <cstdint>
+#include <list>
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "engine/status.h"
+
+namespace akgate {
+
+class PackIndex;
+
+class PackReader {
+ public:
+  struct Buffer {
+    std::unique_ptr<char[]> bytes;
+    size_t size = 0;
+  };
+  using Data = std::shared_ptr<const Buffer>;
+
+  // The packs under `<objects_dir>/pack` with version-2 indexes; null when
+  // there are none.
+  static std::unique_ptr<PackReader> Open(const std::string& objects_dir, size_t cache_bytes = size_t{64} << 20);
+  ~PackReader();
+
+  enum class Result { kFound, kNotFound, kUnreadable };
+  Result Read(const git_oid& id, git_object_t* type, Data* data);
+  Result ReadHeader(const git_oid& id, git_object_t* type, size_t* size);
+  bool Contains(const git_oid& id) const;
+
+ private:
+  struct Pack;
+  PackReader() = default;
+  bool Locate(const git_oid& id, size_t* pack, uint64_t* offset) const;
+  Result ReadAt(size_t pack, uint64_t offset, git_object_t* type, Data* data);
+  Result HeaderAt(size_t pack, uint64_t offset, git_object_t* type, size_t* size);
+
+  // LRU of materialised objects by (pack, offset).
+  Data CacheGet(uint64_t key, git_object_t* type);
+  void CachePut(uint64_t key, git_object_t type, const Data& data);
+
+  std::vector<std::unique_ptr<Pack>> packs_;
+  struct Entry {
+    uint64_t key;
+    git_object_t type;
+    Data data;
+  };
+  std::list<Entry> lru_;  // most recent first
+  std::unordered_map<uint64_t, std::list<Entry>::iterator> cache_;
+  size_t cache_bytes_ = 0, cache_limit_ = 0;
+};
+
+// Puts a PackReader over `objects_dir`'s packs in front of `odb`'s own
+// backends (the odb owns it). No packs there: nothing is added.
+Status AddPackReaderBackend(git_odb* odb, const std::string& objects_dir);
+
+}  // namespace akgate
