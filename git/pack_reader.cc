@@ -361,6 +361,10 @@ int BackendReadHeader(size_t* len, git_object_t* type, git_odb_backend* b, const
 
 int BackendExists(git_odb_backend* b, const git_oid* id) { return ReaderOf(b).Contains(*id) ? 1 : 0; }
 
+// libgit2 calls foreach without checking for null. The objects here are also
+// listed by libgit2's own pack backend, so listing none avoids duplicates.
+int BackendForeach(git_odb_backend*, git_odb_foreach_cb, void*) { return 0; }
+
 void BackendFree(git_odb_backend* b) { delete reinterpret_cast<Backend*>(b); }
 
 }  // namespace
@@ -377,6 +381,7 @@ Status AddPackReaderBackend(git_odb* odb, const std::string& objects_dir) {
   b->parent.read = &BackendRead;
   b->parent.read_header = &BackendReadHeader;
   b->parent.exists = &BackendExists;
+  b->parent.foreach = &BackendForeach;
   b->parent.free = &BackendFree;
   // Ahead of libgit2's own backends (priority 1 and 2).
   if (git_odb_add_backend(odb, &b->parent, 100) < 0) {

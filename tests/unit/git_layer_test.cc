@@ -403,3 +403,26 @@ TEST_CASE("the pack reader returns exactly what libgit2 reads, deltas included")
   CHECK(DiffCommit(repo->repo(), repo->odb(), commits.back(), MissingObjects::kError, &changes).ok());
   CHECK(changes.files.size() == 3);
 }
+
+TEST_CASE("with the pack reader in front, git_odb_foreach lists each packed object as before") {
+  TestRepo r;
+  git_oid c = r.Commit({{"a", "1"}, {"b", "2"}}, {});
+  git_packbuilder* pb = nullptr;
+  REQUIRE(git_packbuilder_new(&pb, r.raw()) == 0);
+  REQUIRE(git_packbuilder_insert_commit(pb, &c) == 0);
+  std::string pack_dir = r.path() + "/objects/pack";
+  REQUIRE(git_packbuilder_write(pb, pack_dir.c_str(), 0, nullptr, nullptr) == 0);
+  git_packbuilder_free(pb);
+  auto count = [](git_odb* odb) {
+    size_t n = 0;
+    git_odb_foreach(odb, [](const git_oid*, void* p) { ++*static_cast<size_t*>(p); return 0; }, &n);
+    return n;
+  };
+  RepositoryOptions plain;
+  plain.git_dir = r.path();
+  plain.fast_pack_reader = false;
+  std::unique_ptr<Repository> without, with;
+  REQUIRE(Repository::Open(plain, &without).ok());
+  with = r.Open();
+  CHECK(count(with->odb()) == count(without->odb()));
+}
