@@ -1,0 +1,116 @@
+// What the request handlers share: the gateway-wide context, one request's
+// state (an Exchange), and the steps every proxied request is made of
+// (connect upstream, rewrite the header, relay the response back).
+//
+// A request's journey:
+//   session.cc       read the header; /healthz, /metrics; route; 404/400;
+//                    fetch traffic and anything else relayed as a stream;
+//                    the receive-pack advertisement rewritten (no-thin)
+//   push_handler.cc  POST git-receive-pack: spool, index, inspect, then
+//                    forward the exact body or answer with a report-status
+#pragma once
+
+#include <atomic>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <string>
+
+#include "engine/status.h"
+#include "gateway/config.h"
+#include "gateway/http_stream.h"
+#include "gateway/metrics.h"
+#include "gateway/push_inspector.h"
+
+namespace akgate::gateway {
+
+// Shared by every connection; outlives them all.
+struct GatewayContext {
+  const Config& config;
+  Metrics& metrics;
+  PushInspector& inspector;
+  net::thread_pool& workers;                       // indexing and inspection
+  std::map<std::string, std::unique_ptr<ssl::context>> upstream_tls;  // by CA file
+  std::atomic<bool> draining{false};               // SIGTERM received
+  std::atomic<unsigned> pushes{0};                 // pushes being handled
+  std::atomic<uint64_t> next_request_id{1};
+
+  // Client connections, so SIGTERM can close those waiting idle between
+  // requests while in-flight requests finish.
+  struct LiveSession {
+    net::any_io_executor executor;  // the session's strand
+    Stream* stream = nullptr;       // touched only on that strand
+    bool idle = false;
+  };
+  std::mutex sessions_mu;
+  std::set<std::shared_ptr<LiveSession>> sessions;
+  void CloseIdleSessions();
+
+  ssl::context& UpstreamTls(const Route& route) {
+    return *upstream_tls.at(route.ca_file.empty() ? config.ca_file : route.ca_file);
+  }
+};
+
+// One request on one client connection.
+struct Exchange {
+  GatewayContext& gw;
+  Stream& client;
+  beast::flat_buffer& client_buffer;
+  http::request_parser<http::buffer_body>& parser;   // header read, body not yet
+  const Route& route;
+  std::string upstream_target;   // path (+ query) on the upstream
+  std::string path;              // request path, for logs (never the query)
+  std::string client_address;
+  uint64_t id = 0;
+  Clock::time_point deadline;    // the whole request must end by then
+  bool keep_alive = false;       // what the client asked for
+  // Filled as the request goes, for the access log.
+  unsigned status = 0;
+  uint64_t bytes_in = 0;
+  uint64_t bytes_out = 0;
+  std::string note;              // e.g. "blocked", "upstream unreachable"
+
+  std::chrono::seconds idle() const { return std::chrono::seconds(gw.config.idle_timeout_s); }
+  std::chrono::seconds upstream_idle() const { return std::chrono::seconds(gw.config.upstream_timeout_s); }
+};
+
+// A short text response (errors, health). Returns whether the connection
+// may be kept.
+net::awaitable<bool> SendText(Exchange& x, http::status status, std::string text, bool keep_alive);
+
+// Writes "100 Continue" when the client asked for it (and removes Expect from
+// the header, which the gateway never forwards).
+net::awaitable<beast::error_code> AnswerExpectContinue(Exchange& x);
+
+// Opens a connection to the route's upstream (TLS: peer and host name
+// verified, SNI set). On failure *error says why, in words for the client.
+net::awaitable<std::unique_ptr<Stream>> ConnectUpstream(Exchange& x, std::string* error);
+
+// Rewrites a client request header into the upstream's: target, Host,
+// hop-by-hop headers removed, one request per upstream connection.
+// End-to-end headers (Authorization, Content-Type, Git-Protocol, ...) pass
+// through unchanged.
+void PrepareUpstreamHeader(const Exchange& x, http::request_header<>& h);
+
+// Reads the upstream's response and streams it to the client as it comes,
+// with no size limit of its own. Returns whether the client connection may be
+// kept; sets x.status. `sideband_prefix` (side-band packets) goes in front of
+// a successful receive-pack result: akgate's notes on an accepted push.
+net::awaitable<bool> RelayResponse(Exchange& x, Stream& upstream, beast::flat_buffer& upstream_buffer,
+                                   std::string_view sideband_prefix = {});
+
+// 502 for an upstream that could not be reached or failed mid-exchange.
+net::awaitable<bool> SendBadGateway(Exchange& x, const std::string& why);
+
+// The user name of a Basic Authorization header ("" if none). The password
+// is never decoded into anything that outlives this call.
+std::string BasicAuthUser(std::string_view authorization);
+
+// Serves one client connection until it closes (session.cc).
+net::awaitable<void> RunSession(GatewayContext& gw, tcp::socket socket, ssl::context* tls);
+
+// POST <repo>/git-receive-pack (push_handler.cc).
+net::awaitable<bool> HandlePush(Exchange& x);
+
+}  // namespace akgate::gateway

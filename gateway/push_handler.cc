@@ -1,0 +1,328 @@
+// POST <repo>/git-receive-pack, in the order the push travels:
+//
+//   1. a push slot (limits.max_concurrent_pushes), a private spool directory
+//   2. the body streams in: every byte to the spool file, the decoded bytes
+//      through the command parser, the pack into libgit2's indexer
+//      (limits.max_push_bytes bounds it)
+//   3. the pack is committed (deltas resolved; a thin pack fails closed) and
+//      inspected on a worker thread, by the same code as the hook
+//   4. clean (or bypassed): the exact body goes upstream with a known
+//      Content-Length and the upstream's answer streams back;
+//      dirty: the upstream never sees it and the client gets a report-status
+//      (HTTP 200) with `ng` for every ref and the hook's report on band 2
+//
+// The spool is removed when this coroutine ends, however it ends.
+#include <spdlog/spdlog.h>
+
+#include <exception>
+
+#include "gateway/body_decoder.h"
+#include "gateway/exchange.h"
+#include "gateway/push_request.h"
+#include "gateway/push_spool.h"
+#include "gateway/report_status.h"
+
+namespace akgate::gateway {
+
+namespace {
+
+constexpr size_t kReadChunk = 64 * 1024;
+
+// Runs f() on the worker pool and resumes the coroutine on its own strand
+// with the result. f must not throw.
+template <class F>
+net::awaitable<std::invoke_result_t<F&>> RunOnWorkers(net::thread_pool& pool, F f) {
+  using R = std::invoke_result_t<F&>;
+  co_return co_await net::async_initiate<const net::use_awaitable_t<>&, void(R)>(
+      [&pool](auto handler, F fn) {
+        net::post(pool, [fn = std::move(fn), handler = std::move(handler)]() mutable {
+          R result = fn();
+          auto ex = net::get_associated_executor(handler);
+          net::post(ex, [handler = std::move(handler), result = std::move(result)]() mutable {
+            std::move(handler)(std::move(result));
+          });
+        });
+      },
+      net::use_awaitable, std::move(f));
+}
+
+// Holds one of limits.max_concurrent_pushes for the life of a push.
+class PushSlot {
+ public:
+  explicit PushSlot(GatewayContext& gw) : gw_(gw) {
+    unsigned n = gw_.pushes.fetch_add(1) + 1;
+    acquired_ = n <= gw_.config.max_concurrent_pushes;
+    gw_.metrics.pushes_in_flight++;
+  }
+  ~PushSlot() {
+    gw_.pushes--;
+    gw_.metrics.pushes_in_flight--;
+  }
+  bool acquired() const { return acquired_; }
+
+ private:
+  GatewayContext& gw_;
+  bool acquired_ = false;
+};
+
+std::string MiB(uint64_t bytes) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.1f MiB", bytes / 1048576.0);
+  return buf;
+}
+
+// The report-status response for a push the gateway refuses.
+net::awaitable<bool> SendReport(Exchange& x, const PushRequest& request, const Rejection& rejection) {
+  http::response<http::string_body> res{http::status::ok, x.parser.get().version()};
+  res.set(http::field::server, "akgate-gateway");
+  res.set(http::field::content_type, "application/x-git-receive-pack-result");
+  res.set(http::field::cache_control, "no-cache");
+  res.body() = EncodeRejection(request, rejection);
+  // The rest of an unread body would be taken for the next request.
+  res.keep_alive(x.keep_alive && x.parser.is_done() && !x.gw.draining);
+  res.prepare_payload();
+  x.status = 200;
+  x.bytes_out += res.body().size();
+  x.gw.metrics.bytes_to_clients += res.body().size();
+  beast::error_code ec;
+  x.client.ArmTimer(x.idle(), x.deadline);
+  co_await http::async_write(x.client, res, Await(ec));
+  co_return !ec && res.keep_alive();
+}
+
+// A refusal before inspection (malformed, too large, thin pack): with the
+// command list known, a report-status naming every ref; otherwise plain text.
+net::awaitable<bool> Refuse(Exchange& x, const PushRequest& request, bool commands_known, http::status fallback,
+                            const std::string& unpack_status, const std::string& message) {
+  x.gw.metrics.pushes_refused++;
+  x.note = "refused: " + message;
+  if (commands_known && !request.commands.empty()) {
+    Rejection r;
+    r.unpack_status = unpack_status;
+    r.reason = "unpacker error";
+    if (unpack_status == "ok") r.reason = message;
+    r.human_report = "akgate-gateway: " + message + "\n";
+    co_return co_await SendReport(x, request, r);
+  }
+  co_return co_await SendText(x, fallback, "akgate-gateway: " + message, false);
+}
+
+// Reads and throws away the rest of a body the gateway will not use, so the
+// client, still sending, reads the answer instead of a broken pipe. At most
+// `budget` bytes; false if the body was longer or the client failed.
+net::awaitable<bool> Drain(Exchange& x, uint64_t budget) {
+  std::unique_ptr<char[]> buf(new char[kReadChunk]);
+  uint64_t drained = 0;
+  while (!x.parser.is_done()) {
+    x.parser.get().body().data = buf.get();
+    x.parser.get().body().size = kReadChunk;
+    beast::error_code ec;
+    x.client.ArmTimer(x.idle(), x.deadline);
+    co_await http::async_read(x.client, x.client_buffer, x.parser, Await(ec));
+    if (ec == http::error::need_buffer) ec = {};
+    if (ec) co_return false;
+    drained += kReadChunk - x.parser.get().body().size;
+    if (drained > budget) co_return false;
+  }
+  co_return true;
+}
+
+// Sends the spooled body upstream and streams the answer back, with
+// `notes` (side-band packets) in front of a successful result.
+net::awaitable<bool> Forward(Exchange& x, const PushSpool& spool, std::string_view notes = {}) {
+  std::string error;
+  std::unique_ptr<Stream> up = co_await ConnectUpstream(x, &error);
+  if (!up) co_return co_await SendBadGateway(x, error);
+  http::request<http::file_body> req;
+  req.base() = x.parser.get().base();
+  PrepareUpstreamHeader(x, req.base());
+  req.erase(http::field::transfer_encoding);
+  beast::error_code ec;
+  req.body().open(spool.body_path().c_str(), beast::file_mode::scan, ec);
+  if (ec) co_return co_await SendText(x, http::status::internal_server_error,
+                                      "akgate-gateway: cannot reopen the spooled push: " + ec.message(), false);
+  req.content_length(spool.body_bytes());  // the exact body, with a known length
+  up->ArmTimer(x.upstream_idle(), x.deadline);
+  co_await http::async_write(*up, req, Await(ec));
+  if (ec) co_return co_await SendBadGateway(x, "cannot send the push (" + ec.message() + ")");
+  beast::flat_buffer up_buf;
+  co_return co_await RelayResponse(x, *up, up_buf, notes);
+}
+
+const char* DecisionName(PushVerdict::Decision d) {
+  switch (d) {
+    case PushVerdict::Decision::kAllow: return "allow";
+    case PushVerdict::Decision::kBlock: return "block";
+    case PushVerdict::Decision::kBypass: return "bypass";
+    case PushVerdict::Decision::kError: return "error";
+  }
+  return "?";
+}
+
+}  // namespace
+
+net::awaitable<bool> HandlePush(Exchange& x) {
+  GatewayContext& gw = x.gw;
+  gw.metrics.requests_push++;
+  const Config& cfg = gw.config;
+  PushRequest none;
+
+  // 1. A slot and a spool.
+  PushSlot slot(gw);
+  if (!slot.acquired()) {
+    gw.metrics.pushes_refused++;
+    x.note = "busy";
+    http::response<http::string_body> res{http::status::service_unavailable, x.parser.get().version()};
+    res.set(http::field::content_type, "text/plain; charset=utf-8");
+    res.set(http::field::retry_after, "10");
+    res.body() = "akgate-gateway: too many pushes in progress (limits.max_concurrent_pushes = " +
+                 std::to_string(cfg.max_concurrent_pushes) + "); try again shortly\n";
+    res.keep_alive(false);
+    res.prepare_payload();
+    x.status = 503;
+    beast::error_code ec;
+    x.client.ArmTimer(x.idle(), x.deadline);
+    co_await http::async_write(x.client, res, Await(ec));
+    co_return false;
+  }
+  auto content_length = x.parser.content_length();
+  if (content_length && *content_length > cfg.max_push_bytes) {
+    co_return co_await Refuse(x, none, false, http::status::payload_too_large, "ok",
+                              "the push is " + MiB(*content_length) + ", more than this gateway accepts (" +
+                                  MiB(cfg.max_push_bytes) + ", limits.max_push_bytes)");
+  }
+  std::unique_ptr<BodyDecoder> decoder;
+  if (Status s = BodyDecoder::Create(SV(x.parser.get()[http::field::content_encoding]), &decoder); !s.ok())
+    co_return co_await Refuse(x, none, false, http::status::unsupported_media_type, "ok", s.message());
+  std::unique_ptr<PushSpool> spool;
+  if (Status s = PushSpool::Create(cfg.temp_dir, &spool); !s.ok()) {
+    spdlog::error("spool_failed id={} error=\"{}\"", x.id, s.message());
+    co_return co_await SendText(x, http::status::service_unavailable,
+                                "akgate-gateway: cannot store the push for inspection (see the gateway's log)", false);
+  }
+  if (beast::error_code ec = co_await AnswerExpectContinue(x); ec) co_return false;
+
+  // 2. The body streams in.
+  PushSpool* sp = spool.get();
+  PushRequestParser parser([sp](std::string_view pack) { return sp->AppendPack(pack); });
+  Status parse_status;
+  bool too_large = false;
+  auto scan_started = Clock::now();
+  std::unique_ptr<char[]> buf(new char[kReadChunk]);
+  while (!x.parser.is_done() && !too_large && parse_status.ok()) {
+    x.parser.get().body().data = buf.get();
+    x.parser.get().body().size = kReadChunk;
+    beast::error_code ec;
+    x.client.ArmTimer(x.idle(), x.deadline);
+    co_await http::async_read(x.client, x.client_buffer, x.parser, Await(ec));
+    if (ec == http::error::need_buffer) ec = {};
+    if (ec) {
+      x.note = "client stopped sending: " + ec.message();
+      gw.metrics.bytes_from_clients += x.bytes_in;
+      co_return false;  // the spool goes with this frame
+    }
+    size_t n = kReadChunk - x.parser.get().body().size;
+    x.bytes_in += n;
+    gw.metrics.bytes_from_clients += n;
+    if (x.bytes_in > cfg.max_push_bytes) {
+      too_large = true;
+      break;
+    }
+    std::string_view chunk(buf.get(), n);
+    parse_status = spool->AppendBody(chunk);
+    if (parse_status.ok())
+      parse_status = decoder->Decode(chunk, [&parser](std::string_view d) { return parser.Feed(d); });
+  }
+  if (x.parser.is_done() && parse_status.ok()) {
+    parse_status = decoder->Finish();
+    if (parse_status.ok()) parse_status = parser.Finish();
+  }
+  const PushRequest& request = parser.request();
+  if (too_large || !parse_status.ok()) {
+    std::string message;
+    if (too_large)
+      message = "the push is larger than this gateway accepts (" + MiB(cfg.max_push_bytes) + ", limits.max_push_bytes)";
+    else
+      message = "malformed push request: " + parse_status.message();
+    bool pack_error = !too_large && parser.commands_complete() && request.has_pack;
+    if (!co_await Drain(x, cfg.max_push_bytes)) {
+      x.note = message;
+      gw.metrics.pushes_refused++;
+      co_return false;
+    }
+    // Named values, not conditionals, inside co_await: GCC 12 can destroy a
+    // conditional's temporary twice in a coroutine.
+    http::status fallback = http::status::bad_request;
+    if (too_large) fallback = http::status::payload_too_large;
+    std::string unpack_status = "ok";
+    if (pack_error) unpack_status = parse_status.message();
+    co_return co_await Refuse(x, request, parser.commands_complete(), fallback, unpack_status, message);
+  }
+
+  // 3. Index and inspect.
+  if (request.commands.empty()) {
+    // The probe ("0000") or an empty command list: nothing to inspect, and
+    // the upstream must answer it (authentication comes back this way).
+    co_return co_await Forward(x, *spool);
+  }
+  Status committed = co_await RunOnWorkers(gw.workers, [sp]() -> Status {
+    try {
+      return sp->CommitPack();
+    } catch (const std::exception& e) {
+      return Status::Error(e.what());
+    }
+  });
+  if (!committed.ok()) {
+    co_return co_await Refuse(x, request, true, http::status::bad_request, committed.message(),
+                              committed.message() + " (the gateway needs a self-contained pack; thin packs "
+                                                    "are refused)");
+  }
+  InspectInput input;
+  if (spool->has_pack()) input.objects_dir = spool->objects_dir();
+  input.commands = request.commands;
+  input.push_options = request.push_options;
+  input.repo = x.path.substr(0, x.path.size() - std::string_view("/git-receive-pack").size());
+  input.upstream = x.route.upstream;
+  input.pusher = BasicAuthUser(SV(x.parser.get()[http::field::authorization]));
+  input.client_address = x.client_address;
+  PushInspector* inspector = &gw.inspector;
+  PushVerdict verdict = co_await RunOnWorkers(gw.workers, [inspector, &input]() -> PushVerdict {
+    try {
+      return inspector->Inspect(input);
+    } catch (const std::exception& e) {
+      PushVerdict v;
+      v.decision = PushVerdict::Decision::kError;
+      v.ref_reason = "akgate could not inspect the push";
+      v.report = std::string("akgate-gateway: internal error while inspecting the push: ") + e.what() + "\n";
+      return v;
+    }
+  });
+  auto scan_us = std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - scan_started).count();
+  gw.metrics.scan_microseconds += static_cast<uint64_t>(scan_us);
+  gw.metrics.pushes_scanned++;
+  spdlog::info("push id={} repo={} pusher={} refs={} pack_bytes={} objects={} commits={} blobs={} findings={} "
+               "decision={} scan_ms={:.1f}",
+               x.id, input.repo, input.pusher, request.commands.size(),
+               request.pack_bytes, spool->pack_objects(), verdict.commits, verdict.blobs, verdict.findings,
+               DecisionName(verdict.decision), scan_us / 1000.0);
+
+  // 4. Forward, or answer for the upstream.
+  if (verdict.forwards()) {
+    if (verdict.decision == PushVerdict::Decision::kBypass) {
+      gw.metrics.pushes_bypassed++;
+      x.note = "bypassed";
+    }
+    std::string notes;
+    if (request.HasCapability("side-band-64k")) notes = SidebandMessages(verdict.report);
+    co_return co_await Forward(x, *spool, notes);
+  }
+  gw.metrics.pushes_blocked++;
+  x.note = "blocked";
+  if (verdict.decision == PushVerdict::Decision::kError) x.note = "inspection failed (fail closed)";
+  Rejection r;
+  r.reason = verdict.ref_reason;
+  r.human_report = verdict.report;
+  co_return co_await SendReport(x, request, r);
+}
+
+}  // namespace akgate::gateway

@@ -1,0 +1,57 @@
+// The gateway's one question to the rest of akgate: may this push go
+// upstream? The answer is computed by the same code as the pre-receive hook
+// (new commits and blobs, introduced-content logic, policy, audit,
+// notifications, report text), so a finding reads the same whichever way a
+// push came in. The gateway only adapts its inputs: a pack indexed into a
+// private objects directory, with no refs, where an object that is absent
+// exists upstream and is not new.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "engine/status.h"
+#include "gateway/push_request.h"
+
+namespace akgate::gateway {
+
+struct InspectInput {
+  std::string objects_dir;                 // holds pack/ (empty: no pack, e.g. delete-only)
+  std::vector<RefCommand> commands;        // in the client's order
+  std::vector<std::string> push_options;   // "akgate.bypass=reason", "akgate.allow=<fp>", ...
+  std::string repo;                        // the repository path as the client named it
+  std::string upstream;                    // where it would go (audit)
+  std::string pusher;                      // user name of the Authorization header, or ""
+  std::string client_address;
+};
+
+struct PushVerdict {
+  enum class Decision { kAllow, kBlock, kBypass, kError };
+  Decision decision = Decision::kAllow;
+  std::string report;        // the human report (the hook's text); empty when clean
+  std::string ref_reason;    // one line for every `ng` when blocked
+  uint64_t commits = 0, blobs = 0, bytes = 0;
+  uint64_t findings = 0;     // blocking findings
+  double scan_ms = 0;
+  bool forwards() const { return decision == Decision::kAllow || decision == Decision::kBypass; }
+};
+
+// Implementations are shared by every connection and called from worker
+// threads concurrently: Inspect must be thread-safe.
+class PushInspector {
+ public:
+  virtual ~PushInspector() = default;
+  virtual PushVerdict Inspect(const InspectInput& input) = 0;
+};
+
+struct InspectorOptions {
+  // The hook's server-wide policy file (rules, allowlists, bypass, audit,
+  // notifications). Empty: /etc/akgate/policy.toml if present, else defaults.
+  std::string policy_file;
+};
+
+// The production inspector (akgate's git layer, engine, policy and reports).
+Status CreatePushInspector(const InspectorOptions& options, std::unique_ptr<PushInspector>* out);
+
+}  // namespace akgate::gateway

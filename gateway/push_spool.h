@@ -1,0 +1,67 @@
+// Where a push waits while it is inspected: one private temporary directory
+// per push holding
+//
+//   body            the request body exactly as the client sent it (what is
+//                   forwarded upstream if the push is clean)
+//   objects/pack/   the pack, indexed by libgit2's indexer as it streams in
+//
+// The directory is removed when the PushSpool is destroyed, whatever happened
+// (clean, rejected, client gone, upstream error), so nothing is left behind.
+// Nothing of the pack is held in memory: the body goes to a file and the
+// indexer writes its own pack file.
+//
+// Not thread-safe; a push uses its spool from one strand, and Commit() (the
+// heavy part) may run on a worker thread while nothing else touches it.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "engine/status.h"
+
+struct git_indexer;
+struct git_indexer_progress;
+
+namespace akgate::gateway {
+
+class PushSpool {
+ public:
+  // Creates `temp_root`/push-XXXXXX (mode 0700).
+  static Status Create(const std::string& temp_root, std::unique_ptr<PushSpool>* out);
+  ~PushSpool();
+  PushSpool(const PushSpool&) = delete;
+  PushSpool& operator=(const PushSpool&) = delete;
+
+  // The raw body, appended as received.
+  Status AppendBody(std::string_view raw);
+  // Pack bytes (after the command list), streamed into the indexer.
+  Status AppendPack(std::string_view bytes);
+  // Resolves deltas and writes the index. A thin pack (a delta whose base is
+  // not in the pack) fails here: the gateway has no objects to complete it.
+  Status CommitPack();
+
+  bool has_pack() const { return indexer_ != nullptr; }
+  const std::string& dir() const { return dir_; }
+  std::string objects_dir() const { return dir_ + "/objects"; }
+  std::string body_path() const { return dir_ + "/body"; }
+  uint64_t body_bytes() const { return body_bytes_; }
+  unsigned pack_objects() const { return objects_; }
+
+ private:
+  explicit PushSpool(std::string dir) : dir_(std::move(dir)) {}
+  std::string dir_;
+  int body_fd_ = -1;
+  uint64_t body_bytes_ = 0;
+  git_indexer* indexer_ = nullptr;
+  // libgit2 keeps its counts in the caller's progress struct: the same one
+  // must go to every append and to the commit.
+  git_indexer_progress* progress_ = nullptr;  // owned
+  unsigned objects_ = 0;
+};
+
+// Calls git_libgit2_init once for the process.
+void InitLibgit2();
+
+}  // namespace akgate::gateway

@@ -1,0 +1,587 @@
+// One client connection: requests in, routed, relayed or inspected,
+// responses out. Pushes are handed to push_handler.cc; everything else is
+// here, in the order a request meets it.
+#include <spdlog/spdlog.h>
+
+#include <array>
+#include <cctype>
+#include <limits>
+
+#include "gateway/advertisement.h"
+#include "gateway/exchange.h"
+
+namespace akgate::gateway {
+
+namespace {
+
+constexpr size_t kRelayChunk = 64 * 1024;
+constexpr uint64_t kNoBodyLimit = std::numeric_limits<uint64_t>::max();
+
+bool IEquals(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i)
+    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i]))) return false;
+  return true;
+}
+
+// Hop-by-hop headers (RFC 9110 7.6.1) are the gateway's own business with
+// each side; everything else is end-to-end and passes through.
+void RemoveHopByHop(http::fields& f) {
+  // Headers named in Connection are hop-by-hop too.
+  std::vector<std::string> named;
+  for (auto const& token : http::token_list(f[http::field::connection])) named.emplace_back(token);
+  for (const std::string& n : named) f.erase(n);
+  for (auto field : {http::field::connection, http::field::keep_alive, http::field::proxy_authenticate,
+                     http::field::proxy_authorization, http::field::te, http::field::trailer, http::field::upgrade,
+                     http::field::proxy_connection, http::field::expect})
+    f.erase(field);
+}
+
+std::string ErrorText(const beast::error_code& ec) { return ec.message(); }
+
+// A request path the gateway will map onto an upstream: absolute, and no
+// dot segments (raw or percent-encoded) that could climb out of the route's
+// base path once the upstream normalises it.
+bool SafePath(std::string_view path) {
+  if (path.empty() || path[0] != '/') return false;
+  if (path.find('\\') != std::string_view::npos) return false;
+  std::string lower;
+  for (char c : path) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (lower.find("%2e") != std::string::npos || lower.find("%2f") != std::string::npos ||
+      lower.find("%5c") != std::string::npos || lower.find("%00") != std::string::npos)
+    return false;
+  size_t pos = 0;
+  while (pos < path.size()) {
+    size_t end = path.find('/', pos + 1);
+    if (end == std::string_view::npos) end = path.size();
+    std::string_view seg = path.substr(pos + 1, end - pos - 1);
+    if (seg == "." || seg == "..") return false;
+    pos = end;
+  }
+  for (unsigned char c : path)
+    if (c < 0x20 || c == 0x7f) return false;
+  return true;
+}
+
+bool QueryHasService(std::string_view query, std::string_view service) {
+  size_t pos = 0;
+  while (pos <= query.size()) {
+    size_t end = query.find('&', pos);
+    if (end == std::string_view::npos) end = query.size();
+    if (query.substr(pos, end - pos) == std::string("service=") + std::string(service)) return true;
+    pos = end + 1;
+  }
+  return false;
+}
+
+bool EndsWith(std::string_view s, std::string_view suffix) {
+  return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
+}
+
+// Copies the body the parser `p` reads from `in` to `out` through `sr`, one
+// chunk at a time (Beast's HTTP relay pattern). Errors: *in_ec for the
+// reading side, *out_ec for the writing side.
+template <bool isRequest>
+net::awaitable<void> RelayBody(Stream& in, beast::flat_buffer& in_buf, http::parser<isRequest, http::buffer_body>& p,
+                               std::chrono::seconds in_idle, Stream& out,
+                               http::serializer<isRequest, http::buffer_body>& sr, std::chrono::seconds out_idle,
+                               Clock::time_point deadline, uint64_t* moved, beast::error_code* in_ec,
+                               beast::error_code* out_ec) {
+  std::unique_ptr<char[]> buf(new char[kRelayChunk]);
+  do {
+    if (!p.is_done()) {
+      p.get().body().data = buf.get();
+      p.get().body().size = kRelayChunk;
+      in.ArmTimer(in_idle, deadline);
+      beast::error_code ec;
+      co_await http::async_read(in, in_buf, p, Await(ec));
+      if (ec == http::error::need_buffer) ec = {};
+      if (ec) {
+        *in_ec = ec;
+        co_return;
+      }
+      p.get().body().size = kRelayChunk - p.get().body().size;
+      p.get().body().data = buf.get();
+      p.get().body().more = !p.is_done();
+      *moved += p.get().body().size;
+    } else {
+      p.get().body().data = nullptr;
+      p.get().body().size = 0;
+      p.get().body().more = false;
+    }
+    out.ArmTimer(out_idle, deadline);
+    beast::error_code ec;
+    co_await http::async_write(out, sr, Await(ec));
+    if (ec == http::error::need_buffer) ec = {};
+    if (ec) {
+      *out_ec = ec;
+      co_return;
+    }
+  } while (!p.is_done() || !sr.is_done());
+}
+
+}  // namespace
+
+void GatewayContext::CloseIdleSessions() {
+  std::lock_guard<std::mutex> lock(sessions_mu);
+  for (const auto& s : sessions) {
+    net::post(s->executor, [s] {
+      if (s->idle && s->stream) {
+        beast::error_code ignored;
+        s->stream->tcp().socket().cancel(ignored);
+      }
+    });
+  }
+}
+
+std::string BasicAuthUser(std::string_view auth) {
+  if (auth.size() < 6 || !IEquals(auth.substr(0, 6), "basic ")) return "";
+  std::string_view b64 = auth.substr(6);
+  while (!b64.empty() && b64.front() == ' ') b64.remove_prefix(1);
+  static const std::string kAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string user;
+  uint32_t acc = 0;
+  int bits = 0;
+  for (char c : b64) {
+    if (c == '=') break;
+    size_t v = kAlphabet.find(c);
+    if (v == std::string::npos) return "";
+    acc = (acc << 6) | static_cast<uint32_t>(v);
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      char ch = static_cast<char>((acc >> bits) & 0xff);
+      if (ch == ':') return user;  // stop before the password
+      if (static_cast<unsigned char>(ch) < 0x20 || user.size() >= 256) return "";
+      user += ch;
+    }
+  }
+  return "";  // no ':' : not user:password
+}
+
+net::awaitable<bool> SendText(Exchange& x, http::status status, std::string text, bool keep_alive) {
+  http::response<http::string_body> res{status, x.parser.get().version()};
+  res.set(http::field::server, "akgate-gateway");
+  res.set(http::field::content_type, "text/plain; charset=utf-8");
+  res.set(http::field::cache_control, "no-cache");
+  if (!text.empty() && text.back() != '\n') text += '\n';
+  res.body() = std::move(text);
+  res.keep_alive(keep_alive && !x.gw.draining);
+  res.prepare_payload();
+  x.status = static_cast<unsigned>(status);
+  x.bytes_out += res.body().size();
+  x.client.ArmTimer(x.idle(), x.deadline);
+  beast::error_code ec;
+  co_await http::async_write(x.client, res, Await(ec));
+  co_return !ec && res.keep_alive();
+}
+
+net::awaitable<bool> SendBadGateway(Exchange& x, const std::string& why) {
+  x.gw.metrics.upstream_errors++;
+  x.note = "upstream error";
+  spdlog::warn("upstream_error id={} route={} upstream={} error=\"{}\"", x.id, x.route.prefix, x.route.upstream, why);
+  co_return co_await SendText(x, http::status::bad_gateway,
+                              "akgate-gateway: the upstream " + x.route.url.host_header + " failed: " + why,
+                              false);
+}
+
+net::awaitable<beast::error_code> AnswerExpectContinue(Exchange& x) {
+  beast::error_code ec;
+  auto& req = x.parser.get();
+  bool expect = IEquals(SV(req[http::field::expect]), "100-continue");
+  req.erase(http::field::expect);
+  if (!expect || x.parser.is_done()) co_return ec;
+  http::response<http::empty_body> cont{http::status::continue_, req.version()};
+  x.client.ArmTimer(x.idle(), x.deadline);
+  co_await http::async_write(x.client, cont, Await(ec));
+  co_return ec;
+}
+
+net::awaitable<std::unique_ptr<Stream>> ConnectUpstream(Exchange& x, std::string* error) {
+  const UpstreamUrl& u = x.route.url;
+  auto ex = co_await net::this_coro::executor;
+  tcp::resolver resolver(ex);
+  beast::error_code ec;
+  auto results = co_await resolver.async_resolve(u.host, u.port, Await(ec));
+  if (ec) {
+    *error = "cannot resolve " + u.host + ": " + ErrorText(ec);
+    co_return nullptr;
+  }
+  beast::tcp_stream tcp_stream(ex);
+  tcp_stream.expires_after(std::chrono::seconds(x.gw.config.connect_timeout_s));
+  co_await tcp_stream.async_connect(results, Await(ec));
+  if (ec) {
+    *error = "cannot connect to " + u.host_header + ": " + ErrorText(ec);
+    co_return nullptr;
+  }
+  if (!u.tls) co_return std::make_unique<Stream>(std::move(tcp_stream));
+
+  auto up = std::make_unique<Stream>(std::move(tcp_stream), x.gw.UpstreamTls(x.route));
+  // SNI, and the certificate must name the host we asked for.
+  if (!SSL_set_tlsext_host_name(up->tls().native_handle(), u.host.c_str())) {
+    *error = "cannot set the TLS server name for " + u.host;
+    co_return nullptr;
+  }
+  up->tls().set_verify_mode(ssl::verify_peer);
+  up->tls().set_verify_callback(ssl::host_name_verification(u.host));
+  up->tcp().expires_after(std::chrono::seconds(x.gw.config.connect_timeout_s));
+  co_await up->tls().async_handshake(ssl::stream_base::client, Await(ec));
+  if (ec) {
+    *error = "TLS handshake with " + u.host_header + " failed: " + ErrorText(ec);
+    co_return nullptr;
+  }
+  co_return up;
+}
+
+void PrepareUpstreamHeader(const Exchange& x, http::request_header<>& h) {
+  RemoveHopByHop(h);
+  h.target(x.upstream_target);
+  h.set(http::field::host, x.route.url.host_header);
+  h.version(11);
+  // One request per upstream connection keeps the gateway stateless and a
+  // half-read upstream response can never leak into another request.
+  h.set(http::field::connection, "close");
+  std::string xff(h["X-Forwarded-For"]);
+  h.set("X-Forwarded-For", xff.empty() ? x.client_address : xff + ", " + x.client_address);
+  h.set("X-Forwarded-Proto", x.client.is_tls() ? "https" : "http");
+}
+
+net::awaitable<bool> RelayResponse(Exchange& x, Stream& upstream, beast::flat_buffer& up_buf,
+                                   std::string_view prefix) {
+  http::response_parser<http::buffer_body> p;
+  // Clones are as large as repositories. Not boost::none: Beast 1.74 compares
+  // a Content-Length with an empty optional as "over the limit".
+  p.body_limit(kNoBodyLimit);
+  p.header_limit(64 * 1024);
+  if (x.parser.get().method() == http::verb::head) p.skip(true);
+  beast::error_code ec;
+  upstream.ArmTimer(x.upstream_idle(), x.deadline);
+  co_await http::async_read_header(upstream, up_buf, p, Await(ec));
+  if (ec) co_return co_await SendBadGateway(x, "no valid response (" + ErrorText(ec) + ")");
+
+  auto& res = p.get();
+  RemoveHopByHop(res);
+  x.status = res.result_int();
+  bool framed = res.has_content_length() || res.chunked();
+  bool keep = x.keep_alive && !x.gw.draining;
+  // An upstream that ends its body by closing: chunk it for an HTTP/1.1
+  // client, or close after it.
+  if (!framed && !p.is_done()) {
+    if (x.parser.get().version() >= 11)
+      res.chunked(true);
+    else
+      keep = false;
+  }
+  res.keep_alive(keep);
+  res.set(http::field::via, "1.1 akgate-gateway");
+  bool add_prefix = !prefix.empty() && res.result() == http::status::ok && !p.is_done() &&
+                    SV(res[http::field::content_type]) == "application/x-git-receive-pack-result" &&
+                    res[http::field::content_encoding].empty();
+  if (add_prefix && res.has_content_length()) {
+    uint64_t n = 0;
+    auto cl = SV(res[http::field::content_length]);
+    for (char c : cl) n = n * 10 + static_cast<uint64_t>(c - '0');
+    res.content_length(n + prefix.size());
+  }
+  http::response_serializer<http::buffer_body> sr{res};
+  x.client.ArmTimer(x.idle(), x.deadline);
+  co_await http::async_write_header(x.client, sr, Await(ec));
+  if (ec) co_return false;
+  if (add_prefix) {
+    p.get().body().data = const_cast<char*>(prefix.data());
+    p.get().body().size = prefix.size();
+    p.get().body().more = true;
+    co_await http::async_write(x.client, sr, Await(ec));
+    if (ec == http::error::need_buffer) ec = {};
+    if (ec) co_return false;
+    x.bytes_out += prefix.size();
+  }
+  beast::error_code in_ec, out_ec;
+  uint64_t moved = 0;
+  co_await RelayBody<false>(upstream, up_buf, p, x.upstream_idle(), x.client, sr, x.idle(), x.deadline, &moved,
+                            &in_ec, &out_ec);
+  x.bytes_out += moved;
+  x.gw.metrics.bytes_to_clients += moved;
+  if (in_ec) {
+    // The header is gone already: all we can do is cut the connection.
+    x.gw.metrics.upstream_errors++;
+    x.note = "upstream failed mid-response: " + ErrorText(in_ec);
+    co_return false;
+  }
+  co_return !out_ec && keep;
+}
+
+namespace {
+
+// Fetch, clone and anything else that needs no inspection: both bodies
+// stream through with no size limit of the gateway's own.
+net::awaitable<bool> RelayRequest(Exchange& x) {
+  x.gw.metrics.requests_fetch++;
+  std::string error;
+  std::unique_ptr<Stream> up = co_await ConnectUpstream(x, &error);
+  if (!up) co_return co_await SendBadGateway(x, error);
+  beast::error_code ec = co_await AnswerExpectContinue(x);
+  if (ec) co_return false;
+
+  auto& req = x.parser.get();
+  PrepareUpstreamHeader(x, req);
+  http::request_serializer<http::buffer_body> sr{req};
+  up->ArmTimer(x.upstream_idle(), x.deadline);
+  co_await http::async_write_header(*up, sr, Await(ec));
+  if (ec) co_return co_await SendBadGateway(x, "cannot send the request (" + ErrorText(ec) + ")");
+  beast::error_code in_ec, out_ec;
+  co_await RelayBody<true>(x.client, x.client_buffer, x.parser, x.idle(), *up, sr, x.upstream_idle(), x.deadline,
+                           &x.bytes_in, &in_ec, &out_ec);
+  x.gw.metrics.bytes_from_clients += x.bytes_in;
+  if (in_ec) {
+    x.note = "client stopped sending: " + ErrorText(in_ec);
+    co_return false;
+  }
+  if (out_ec) co_return co_await SendBadGateway(x, "cannot send the request body (" + ErrorText(out_ec) + ")");
+  beast::flat_buffer up_buf;
+  co_return co_await RelayResponse(x, *up, up_buf);
+}
+
+// GET info/refs?service=git-receive-pack: the advertisement gets `no-thin`.
+net::awaitable<bool> RelayAdvertisement(Exchange& x) {
+  x.gw.metrics.requests_advertisement++;
+  std::string error;
+  std::unique_ptr<Stream> up = co_await ConnectUpstream(x, &error);
+  if (!up) co_return co_await SendBadGateway(x, error);
+
+  http::request<http::empty_body> req{x.parser.get().method(), x.upstream_target, 11};
+  req.base() = x.parser.get().base();
+  PrepareUpstreamHeader(x, req.base());
+  req.erase(http::field::content_length);
+  req.erase(http::field::transfer_encoding);
+  // The body is rewritten, so it must arrive uncompressed.
+  req.set(http::field::accept_encoding, "identity");
+  beast::error_code ec;
+  up->ArmTimer(x.upstream_idle(), x.deadline);
+  co_await http::async_write(*up, req, Await(ec));
+  if (ec) co_return co_await SendBadGateway(x, "cannot send the request (" + ErrorText(ec) + ")");
+
+  beast::flat_buffer up_buf;
+  http::response_parser<http::string_body> p;
+  p.body_limit(x.gw.config.max_advertisement_bytes);
+  p.header_limit(64 * 1024);
+  up->ArmTimer(x.upstream_idle(), x.deadline);
+  co_await http::async_read(*up, up_buf, p, Await(ec));
+  if (ec == http::error::body_limit)
+    co_return co_await SendBadGateway(x, "the ref advertisement is larger than limits.max_advertisement_bytes");
+  if (ec) co_return co_await SendBadGateway(x, "no valid response (" + ErrorText(ec) + ")");
+
+  http::response<http::string_body> res = p.release();
+  RemoveHopByHop(res);
+  bool is_adv = res.result() == http::status::ok &&
+                res[http::field::content_type] == "application/x-git-receive-pack-advertisement";
+  if (is_adv) {
+    auto enc = res[http::field::content_encoding];
+    if (!enc.empty() && !IEquals(SV(enc), "identity"))
+      co_return co_await SendBadGateway(
+          x, "it compressed the ref advertisement (Content-Encoding: " + std::string(enc) +
+                 ") although asked for identity");
+    std::string rewritten;
+    Status s = AddNoThin(res.body(), &rewritten);
+    if (s.ok()) {
+      res.body() = std::move(rewritten);
+    } else {
+      // A thin pack still fails closed at indexing; say why in the log.
+      spdlog::warn("advertisement_not_rewritten id={} route={} reason=\"{}\"", x.id, x.route.prefix, s.message());
+    }
+  }
+  x.status = res.result_int();
+  res.chunked(false);
+  res.erase(http::field::transfer_encoding);
+  res.keep_alive(x.keep_alive && !x.gw.draining);
+  res.set(http::field::via, "1.1 akgate-gateway");
+  res.prepare_payload();
+  x.bytes_out += res.body().size();
+  x.gw.metrics.bytes_to_clients += res.body().size();
+  x.client.ArmTimer(x.idle(), x.deadline);
+  co_await http::async_write(x.client, res, Await(ec));
+  co_return !ec && res.keep_alive();
+}
+
+// One request whose header has been read. Returns whether to keep the
+// connection for another.
+net::awaitable<bool> HandleRequest(GatewayContext& gw, Stream& client, beast::flat_buffer& buffer,
+                                   http::request_parser<http::buffer_body>& parser, const std::string& peer) {
+  auto& req = parser.get();
+  std::string target(req.target());
+  size_t q = target.find('?');
+  std::string path = target.substr(0, q);
+  std::string query;
+  if (q != std::string::npos) query = target.substr(q + 1);
+  static const Route kNoRoute;
+  Exchange x{gw, client, buffer, parser, kNoRoute};
+  x.id = gw.next_request_id++;
+  x.path = path;
+  x.client_address = peer;
+  x.deadline = Clock::now() + std::chrono::seconds(gw.config.request_timeout_s);
+  x.keep_alive = req.keep_alive();
+  auto started = Clock::now();
+  bool keep = false;
+
+  // A body the gateway does not read must not be mistaken for the next
+  // request: such responses close the connection unless there is no body.
+  bool bodyless = parser.is_done();
+  std::string route_path = path;  // "/h/repo.git" matches the route "/h/repo.git/" too
+  if (!EndsWith(path, "/")) route_path += "/";
+  if (path == "/healthz" || path == "/metrics") {
+    gw.metrics.requests_other++;
+    if (path == "/healthz") {
+      http::status status = http::status::ok;
+      std::string text = "ok";
+      if (gw.draining) {
+        status = http::status::service_unavailable;
+        text = "draining";
+      }
+      keep = co_await SendText(x, status, text, bodyless);
+    } else {
+      x.status = 200;
+      http::response<http::string_body> res{http::status::ok, req.version()};
+      res.set(http::field::content_type, "text/plain; version=0.0.4");
+      res.body() = gw.metrics.Render();
+      res.keep_alive(bodyless && x.keep_alive && !gw.draining);
+      res.prepare_payload();
+      beast::error_code ec;
+      client.ArmTimer(x.idle(), x.deadline);
+      co_await http::async_write(client, res, Await(ec));
+      keep = !ec && res.keep_alive();
+    }
+  } else if (!SafePath(path)) {
+    gw.metrics.requests_other++;
+    keep = co_await SendText(x, http::status::bad_request,
+                             "akgate-gateway: the request path is not allowed (dot segments, encoded separators or "
+                             "control characters)",
+                             false);
+  } else if (const Route* route = gw.config.FindRoute(route_path); route == nullptr) {
+    gw.metrics.requests_other++;
+    keep = co_await SendText(x, http::status::not_found,
+                             "akgate-gateway: no route for " + path + " (see the [[route]] entries of the configuration)",
+                             bodyless);
+  } else {
+    Exchange rx{gw, client, buffer, parser, *route};
+    rx.id = x.id;
+    rx.path = x.path;
+    rx.client_address = peer;
+    rx.deadline = x.deadline;
+    rx.keep_alive = x.keep_alive;
+    rx.upstream_target = route->url.base_path;
+    if (path.size() > route->prefix.size()) rx.upstream_target += path.substr(route->prefix.size());
+    if (q != std::string::npos) rx.upstream_target += "?" + query;
+    if (req.method() == http::verb::post && EndsWith(path, "/git-receive-pack")) {
+      keep = co_await HandlePush(rx);
+    } else if (req.method() == http::verb::get && EndsWith(path, "/info/refs") &&
+               QueryHasService(query, "git-receive-pack")) {
+      keep = co_await RelayAdvertisement(rx);
+    } else {
+      keep = co_await RelayRequest(rx);
+    }
+    x.status = rx.status;
+    x.bytes_in = rx.bytes_in;
+    x.bytes_out = rx.bytes_out;
+    x.note = rx.note;
+    auto ms = std::chrono::duration<double, std::milli>(Clock::now() - started).count();
+    std::string note;
+    if (!x.note.empty()) note = " note=\"" + x.note + "\"";
+    spdlog::info("request id={} client={} method={} path={} route={} status={} bytes_in={} bytes_out={} ms={:.1f}{}",
+                 x.id, peer, std::string(req.method_string()), path, route->prefix, x.status, x.bytes_in,
+                 x.bytes_out, ms, note);
+    co_return keep;
+  }
+  auto ms = std::chrono::duration<double, std::milli>(Clock::now() - started).count();
+  spdlog::info("request id={} client={} method={} path={} status={} ms={:.1f}", x.id, peer,
+               std::string(req.method_string()), path, x.status, ms);
+  co_return keep;
+}
+
+}  // namespace
+
+net::awaitable<void> RunSession(GatewayContext& gw, tcp::socket socket, ssl::context* tls) {
+  gw.metrics.connections_open++;
+  std::string peer;
+  {
+    beast::error_code ec;
+    auto ep = socket.remote_endpoint(ec);
+    peer = "?";
+    if (!ec) peer = ep.address().to_string();
+  }
+  auto ex = socket.get_executor();
+  std::unique_ptr<Stream> client;
+  if (tls)
+    client = std::make_unique<Stream>(beast::tcp_stream(std::move(socket)), *tls);
+  else
+    client = std::make_unique<Stream>(beast::tcp_stream(std::move(socket)));
+  auto live = std::make_shared<GatewayContext::LiveSession>();
+  live->executor = ex;
+  live->stream = client.get();
+  {
+    std::lock_guard<std::mutex> lock(gw.sessions_mu);
+    gw.sessions.insert(live);
+  }
+  beast::error_code ec;
+  auto idle = std::chrono::seconds(gw.config.idle_timeout_s);
+  if (tls) {
+    client->tcp().expires_after(idle);
+    co_await client->tls().async_handshake(ssl::stream_base::server, Await(ec));
+  }
+  beast::flat_buffer buffer;
+  while (!ec) {
+    http::request_parser<http::buffer_body> parser;
+    parser.header_limit(gw.config.max_header_bytes);
+    parser.body_limit(kNoBodyLimit);  // each handler enforces its own limit
+    live->idle = true;
+    if (gw.draining) break;
+    client->tcp().expires_after(idle);
+    co_await http::async_read_header(*client, buffer, parser, Await(ec));
+    live->idle = false;
+    if (ec == http::error::header_limit) {
+      static const Route kNoRoute;
+      Exchange x{gw, *client, buffer, parser, kNoRoute};
+      x.deadline = Clock::now() + idle;
+      gw.metrics.requests_other++;
+      spdlog::warn("request_rejected client={} reason=\"header larger than limits.max_header_bytes\"", peer);
+      co_await SendText(x, http::status::request_header_fields_too_large,
+                        "akgate-gateway: the request header is larger than " +
+                            std::to_string(gw.config.max_header_bytes) + " bytes",
+                        false);
+      break;
+    }
+    if (ec) {
+      if (ec != http::error::end_of_stream && ec != net::error::operation_aborted && ec != beast::error::timeout &&
+          ec != net::error::eof && ec != net::error::connection_reset && buffer.size() > 0) {
+        static const Route kNoRoute;
+        Exchange x{gw, *client, buffer, parser, kNoRoute};
+        x.deadline = Clock::now() + idle;
+        gw.metrics.requests_other++;
+        co_await SendText(x, http::status::bad_request, "akgate-gateway: malformed HTTP request: " + ec.message(),
+                          false);
+      }
+      break;
+    }
+    bool keep = false;
+    try {
+      keep = co_await HandleRequest(gw, *client, buffer, parser, peer);
+    } catch (const std::exception& e) {
+      spdlog::error("request_failed client={} error=\"{}\"", peer, e.what());
+      keep = false;
+    }
+    if (!keep || gw.draining) break;
+  }
+  // Close politely; a TLS peer that vanished gives stream_truncated, which is benign.
+  if (client->is_tls()) {
+    client->tcp().expires_after(std::chrono::seconds(5));
+    co_await client->tls().async_shutdown(Await(ec));
+  }
+  client->tcp().socket().shutdown(tcp::socket::shutdown_send, ec);
+  {
+    std::lock_guard<std::mutex> lock(gw.sessions_mu);
+    live->stream = nullptr;
+    gw.sessions.erase(live);
+  }
+  gw.metrics.connections_open--;
+}
+
+}  // namespace akgate::gateway

@@ -1,0 +1,208 @@
+# shellcheck shell=bash
+# The world the gateway tests and benchmark run in, sourced (not run):
+# a test CA, an upstream (git-http-backend behind nginx + fcgiwrap, basic auth:
+# alice / s3cret-pass, bob / bobs-pass) and akgate-gateway itself, all on
+# 127.0.0.1 with free ports, in a temporary directory $T removed on exit.
+#
+# Before sourcing: GATEWAY (the binary), and pass/fail/finish functions.
+# After: $T, $H (HTTP gateway URL with credentials, route /h/), $S (HTTPS,
+# route /s/), $UP_HTTP/$UP_HTTPS (upstream ports), GW_PID, GW_HTTP, GW_HTTPS,
+# helpers new_upstream_repo, seed_upstream_repo, upstream_rev, add_key_file,
+# write_gateway_config, start_gateway. GW_MAX_PUSH_BYTES sets the push limit.
+
+NGINX="$(command -v nginx || echo /usr/sbin/nginx)"
+FCGIWRAP="$(command -v fcgiwrap || echo /usr/sbin/fcgiwrap)"
+
+T="$(mktemp -d "${TMPDIR:-/tmp}/akgate-gw-test.XXXXXX")"
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null; done
+  [[ -f "$T/nginx.pid" ]] && kill "$(cat "$T/nginx.pid")" 2>/dev/null
+  [[ -f "$T/lb/nginx.pid" ]] && kill "$(cat "$T/lb/nginx.pid")" 2>/dev/null
+  wait 2>/dev/null
+  if [[ -n "${AKGATE_KEEP_TEST_DIR:-}" ]]; then echo "kept $T"; else rm -rf "$T"; fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+free_port() {
+  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
+}
+wait_for_port() {  # PORT: up to 10 s
+  for _ in $(seq 1 100); do
+    python3 -c "import socket,sys; s=socket.socket(); s.settimeout(0.2); sys.exit(s.connect_ex(('127.0.0.1',$1)))" && return 0
+    sleep 0.1
+  done
+  return 1
+}
+random_alnum() {
+  python3 -c 'import secrets, string, sys
+a = string.ascii_letters + string.digits
+print("".join(secrets.choice(a) for _ in range(int(sys.argv[1]))))' "$1"
+}
+
+# --- test CA and certificates ---------------------------------------------------
+mkdir -p "$T/tls"
+(
+  cd "$T/tls"
+  openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.pem -days 2 -subj "/CN=akgate test CA" \
+    -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign"
+  openssl req -newkey rsa:2048 -nodes -keyout server.key -out server.csr -subj "/CN=localhost"
+  printf 'subjectAltName=DNS:localhost,IP:127.0.0.1\nextendedKeyUsage=serverAuth\n' >ext.cnf
+  openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out server.pem -days 2 -extfile ext.cnf
+) >"$T/tls/log" 2>&1 || { fail "test CA created" "$(cat "$T/tls/log")"; finish; exit 1; }
+
+# --- upstream: nginx + fcgiwrap + git-http-backend, basic auth ------------------
+mkdir -p "$T/repos" "$T/nginx" "$T/home"
+export HOME="$T/home" GIT_CONFIG_NOSYSTEM=1 GIT_TERMINAL_PROMPT=0
+git config --global user.name "Test Dev"
+git config --global user.email "dev@example.com"
+git config --global init.defaultBranch main
+git config --global advice.detachedHead false
+htpasswd -bc "$T/nginx/htpasswd" alice s3cret-pass >/dev/null 2>&1
+htpasswd -b "$T/nginx/htpasswd" bob bobs-pass >/dev/null 2>&1
+
+UP_HTTP="$(free_port)"
+UP_HTTPS="$(free_port)"
+"$FCGIWRAP" -s "unix:$T/fcgi.sock" -c 8 >"$T/fcgiwrap.log" 2>&1 &
+pids+=($!)
+nginx_user=""
+[[ "$(id -u)" -eq 0 ]] && nginx_user="user root root;"
+cat >"$T/nginx/nginx.conf" <<EOF
+$nginx_user
+worker_processes 2;
+pid $T/nginx.pid;
+error_log $T/nginx/error.log warn;
+events { worker_connections 256; }
+http {
+  access_log $T/nginx/access.log;
+  client_body_temp_path $T/nginx/body;
+  proxy_temp_path $T/nginx/proxy;
+  fastcgi_temp_path $T/nginx/fastcgi;
+  uwsgi_temp_path $T/nginx/uwsgi;
+  scgi_temp_path $T/nginx/scgi;
+  client_max_body_size 0;
+  server {
+    listen 127.0.0.1:$UP_HTTP;
+    listen 127.0.0.1:$UP_HTTPS ssl;
+    ssl_certificate $T/tls/server.pem;
+    ssl_certificate_key $T/tls/server.key;
+    location ~ ^/git(/.*)\$ {
+      auth_basic "git";
+      auth_basic_user_file $T/nginx/htpasswd;
+      fastcgi_pass unix:$T/fcgi.sock;
+      fastcgi_read_timeout 300;
+      include /etc/nginx/fastcgi_params;
+      fastcgi_param SCRIPT_FILENAME /usr/lib/git-core/git-http-backend;
+      fastcgi_param GIT_PROJECT_ROOT $T/repos;
+      fastcgi_param GIT_HTTP_EXPORT_ALL "";
+      fastcgi_param PATH_INFO \$1;
+      fastcgi_param REMOTE_USER \$remote_user;
+      fastcgi_param GIT_PROTOCOL \$http_git_protocol;
+      fastcgi_param HOME $T/home;
+    }
+  }
+}
+EOF
+"$NGINX" -c "$T/nginx/nginx.conf" -e "$T/nginx/error.log" 2>"$T/nginx/start.log" ||
+  { fail "upstream nginx starts" "$(cat "$T/nginx/start.log" "$T/nginx/error.log" 2>/dev/null)"; finish; exit 1; }
+wait_for_port "$UP_HTTP" || { fail "upstream nginx listens"; finish; exit 1; }
+
+new_upstream_repo() {  # NAME: an empty bare repository upstream
+  git init -q --bare "$T/repos/$1.git"
+  git -C "$T/repos/$1.git" config receive.advertisePushOptions true
+  git -C "$T/repos/$1.git" config http.receivepack true
+}
+seed_upstream_repo() {  # NAME: a bare repository with one commit on main
+  new_upstream_repo "$1"
+  local w="$T/seed-$1"
+  git init -q "$w"
+  echo "# $1" >"$w/README.md"
+  printf 'def main():\n    return 0\n' >"$w/app.py"
+  git -C "$w" add . && git -C "$w" commit -qm "initial"
+  git -C "$w" push -q "$T/repos/$1.git" main
+}
+upstream_rev() { git --git-dir="$T/repos/$1.git" rev-parse --verify -q "$2" 2>/dev/null; }
+
+# --- the gateway ----------------------------------------------------------------
+DOWN_PORT="$(free_port)"   # nothing listens there
+mkdir -p "$T/gw/tmp" "$T/gw2/tmp"
+cat >"$T/policy.toml" <<EOF
+[bypass]
+who = ["alice"]
+require_reason = true
+[audit]
+log = "$T/audit.log"
+EOF
+write_gateway_config() {  # DIR
+  cat >"$1/gateway.toml" <<EOF
+[server]
+threads = 2
+scan_threads = 2
+temp_dir = "$1/tmp"
+[[server.listen]]
+address = "127.0.0.1"
+port = 0
+[[server.listen]]
+address = "127.0.0.1"
+port = 0
+tls_cert = "$T/tls/server.pem"
+tls_key = "$T/tls/server.key"
+[limits]
+max_header_bytes = 8192
+max_push_bytes = ${GW_MAX_PUSH_BYTES:-8388608}
+max_concurrent_pushes = 32
+idle_timeout_s = 5
+request_timeout_s = 120
+shutdown_grace_s = 30
+[upstream]
+connect_timeout_s = 5
+[[route]]
+prefix = "/h/"
+upstream = "http://127.0.0.1:$UP_HTTP/git/"
+[[route]]
+prefix = "/s/"
+upstream = "https://localhost:$UP_HTTPS/git/"
+ca_file = "$T/tls/ca.pem"
+[[route]]
+prefix = "/down/"
+upstream = "http://127.0.0.1:$DOWN_PORT/git/"
+[inspect]
+policy = "$T/policy.toml"
+[log]
+level = "info"
+file = "$1/gateway.log"
+EOF
+}
+start_gateway() {  # DIR: starts it, sets GW_PID, GW_HTTP, GW_HTTPS
+  rm -f "$1/ports"
+  "$GATEWAY" --config "$1/gateway.toml" --ports-file "$1/ports" >"$1/stdout" 2>"$1/stderr" &
+  GW_PID=$!
+  pids+=("$GW_PID")
+  for _ in $(seq 1 100); do [[ -s "$1/ports" ]] && break; sleep 0.1; done
+  [[ -s "$1/ports" ]] || return 1
+  GW_HTTP="$(sed -n 1p "$1/ports")"
+  GW_HTTPS="$(sed -n 2p "$1/ports")"
+}
+write_gateway_config "$T/gw"
+if ! start_gateway "$T/gw"; then
+  fail "gateway starts" "$(cat "$T/gw/stderr" "$T/gw/gateway.log" 2>/dev/null)"
+  finish
+  exit 1
+fi
+pass "gateway starts (http :$GW_HTTP, https :$GW_HTTPS)"
+H="http://alice:s3cret-pass@127.0.0.1:$GW_HTTP/h"
+S="https://alice:s3cret-pass@localhost:$GW_HTTPS/s"
+export GIT_SSL_CAINFO="$T/tls/ca.pem"
+
+# A fake Alibaba Cloud AccessKey pair, random each run.
+AK_ID="LTAI5t$(random_alnum 18)"
+AK_SECRET="$(random_alnum 30)"
+add_key_file() {  # WORKTREE FILE
+  cat >"$1/$2" <<EOF
+from aliyunsdkcore.client import AcsClient
+
+client = AcsClient("$AK_ID", "$AK_SECRET", "cn-hangzhou")
+EOF
+}
+
