@@ -124,9 +124,9 @@ TEST_CASE("advertisement rewrite handles an empty repository and protocol v1") {
   std::string out;
   REQUIRE(AddNoThin(adv, &out).ok());
   auto p = Packets(out);
-  REQUIRE(p.size() == 4);
-  CHECK(p[1] == "version 1\n");
-  CHECK(p[2].find("delete-refs no-thin\n") != std::string::npos);
+  REQUIRE(p.size() == 5);
+  CHECK(p[2] == "version 1\n");
+  CHECK(p[3].find("delete-refs no-thin\n") != std::string::npos);
 }
 
 TEST_CASE("advertisement rewrite refuses what is not an advertisement") {
@@ -188,7 +188,8 @@ TEST_CASE("push request: hostile input gives a clear error, never a crash") {
       {"0003", "bad pkt-line length"},
       {"fff9" + std::string(100, 'x'), "exceeds the maximum"},
       {cmd, "ended inside the command list"},
-      {PktLine("not a command") + "0000", "malformed command 1"},
+      {PktLine("not-a-command") + "0000", "malformed command 1"},
+      {PktLine("not a command") + "0000", "malformed object id in command 1"},
       {PktLine(kA + " " + kB + "\n") + "0000", "malformed command 1"},
       {PktLine("xyz " + kB + " refs/heads/x\n") + "0000", "malformed object id"},
       {PktLine(kA + " " + kB.substr(0, 39) + "G refs/heads/x\n") + "0000", "malformed object id"},
@@ -377,6 +378,6 @@ upstream = "http://10.0.0.1/"
   CHECK(ParseConfig("[[server.listen]]\nport=1\ntls_cert='a'\n[[route]]\nprefix='/a'\nupstream='http://x'\n", "x", &c)
             .message()
             .find("go together") != std::string::npos);
-  CHECK(ParseConfig("[limits]\nmax_push_byte = 3\n", "x", &c).message().find("unknown key") != std::string::npos);
+  CHECK(ParseConfig("[[server.listen]]\nport=1\n[limits]\nmax_push_byte = 3\n", "x", &c).message().find("unknown key") != std::string::npos);
   CHECK(ParseConfig("[[server.listen]]\nport=70000\n", "x", &c).message().find("between") != std::string::npos);
 }
