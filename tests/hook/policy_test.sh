@@ -185,6 +185,52 @@ assert e["event"] == "bypass" and e["bypass_reason"] == "false positive: sample 
 unset REMOTE_USER
 base="$(git -C "$work" rev-parse HEAD)"
 
+# https: a local receiver with a certificate from a test CA. Verified with
+# the CA given (webhook_ca_file), refused without it.
+if command -v openssl >/dev/null; then
+  openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=akgate test" \
+    -addext "subjectAltName=IP:127.0.0.1,DNS:localhost" \
+    -keyout "$TEST_TMP/tls.key" -out "$TEST_TMP/tls.crt" >/dev/null 2>&1
+  cat >"$TEST_TMP/tls-receiver.py" <<'PY'
+import http.server, ssl, sys
+out, port_file, cert, key = sys.argv[1:5]
+class Handler(http.server.BaseHTTPRequestHandler):
+    def do_POST(self):
+        body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        with open(out, "ab") as f:
+            f.write(body + b"\n")
+        self.send_response(204)
+        self.end_headers()
+    def log_message(self, *args):
+        pass
+server = http.server.HTTPServer(("127.0.0.1", 0), Handler)
+ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+ctx.load_cert_chain(cert, key)
+server.socket = ctx.wrap_socket(server.socket, server_side=True)
+with open(port_file, "w") as f:
+    f.write(str(server.server_port))
+server.serve_forever()
+PY
+  python3 "$TEST_TMP/tls-receiver.py" "$TEST_TMP/tls-posted" "$TEST_TMP/tls-port" "$TEST_TMP/tls.crt" "$TEST_TMP/tls.key" &
+  tls_receiver=$!
+  for _ in $(seq 50); do [[ -s "$TEST_TMP/tls-port" ]] && break; sleep 0.1; done
+  tls_port="$(cat "$TEST_TMP/tls-port" 2>/dev/null)"
+  commit_file "$work" tls.ini "$(alibaba_pair)" "Key for the https webhook"
+  write_policy '[notify]' "webhook = \"https://127.0.0.1:$tls_port/hook\"" "webhook_ca_file = \"$TEST_TMP/tls.crt\""
+  push "$work" origin main
+  check "https webhook with the receiver's CA: delivered" test "$(audit_field 'a.get("notified")')" = True
+  check "https webhook: the receiver got the event" grep -q '"event":"block"' "$TEST_TMP/tls-posted"
+  write_policy '[notify]' "webhook = \"https://127.0.0.1:$tls_port/hook\""
+  push "$work" origin main
+  check "https webhook with an unknown CA: refused (peer verified)" test "$(audit_field 'a["notified"], "webhook" in a["notify_errors"][0]')" = "False True"
+  expect_rc "https webhook refused: the decision is unchanged" 1
+  kill "$tls_receiver" 2>/dev/null
+  wait "$tls_receiver" 2>/dev/null
+  git -C "$work" reset -q --hard "$base"
+else
+  skip "https webhook" "no openssl command"
+fi
+
 kill "$receiver" 2>/dev/null
 wait "$receiver" 2>/dev/null
 write_policy '[notify]' "webhook = \"http://127.0.0.1:$port/akgate\"" 'webhook_timeout = 2'
