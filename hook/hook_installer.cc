@@ -343,9 +343,22 @@ Status MakeLayout(const InstallTarget& t, const InstallOptions& o, bool installi
       } else if (t.kind == HookKind::kGitea) {
         l->hook_dir = Join(l->root, "hooks/pre-receive.d");
         l->hook_name = "akgate";
+        std::string dispatcher;
+        if (installing && !o.force &&
+            !(ReadFile(Join(l->root, "hooks/pre-receive"), &dispatcher) && dispatcher.find(".d/") != std::string::npos))
+          return Status::Error(l->root + "/hooks/pre-receive does not run hooks/pre-receive.d/* (not a Gitea "
+                               "repository?), so akgate would never run there; use --repo (or --force)");
       } else {
         l->hook_dir = Join(l->root, "custom_hooks/pre-receive.d");
         l->hook_name = "akgate";
+      }
+      struct stat st;
+      std::string hooks = Join(l->root, "hooks");
+      if (installing && !o.force && lstat(hooks.c_str(), &st) == 0 && S_ISLNK(st.st_mode)) {
+        std::error_code ec;
+        return Status::Error(hooks + " is a symbolic link to " + fs::read_symlink(hooks, ec).string() +
+                             ", perhaps shared with other repositories: writing there would change them too "
+                             "(--force to do it anyway)");
       }
       if (t.kind != HookKind::kGitLab) {
         l->config = Join(l->root, "config");
