@@ -76,7 +76,7 @@ sg="$(median <"$T/small_gw")"
 # --- large push: a whole history into an empty repository -------------------------
 large="$T/large"
 git init -q "$large"
-src_files="$(find /usr/include /usr/share/doc /usr/share/perl* -type f -size -1M 2>/dev/null | sort)"
+src_files="$(find /usr/include /usr/share/doc /usr/share/perl* -type f -size -1000k 2>/dev/null | sort)"
 budget=$((large_mb * 1000000))
 commits=0
 size=0
