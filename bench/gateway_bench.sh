@@ -126,4 +126,5 @@ echo "  gateway: ${scan_line#*level=info }"
 echo
 printf 'gateway memory: RSS %.1f MB before the large push; peak RSS %.1f MB before it, %.1f MB after it\n' \
   "$(calc "$rss_before / 1024")" "$(calc "$hwm_before / 1024")" "$(calc "$hwm_after / 1024")"
-printf '  (pack %.1f MB: the peak does not grow with the pack)\n' "$(calc "$pack_bytes / 1000000")"
+printf '  (pack %.1f MB; the request body goes to disk, libgit2 maps the pack file and the inspection reads blobs)\n' \
+  "$(calc "$pack_bytes / 1000000")"
