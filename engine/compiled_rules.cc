@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <map>
 
+#include "engine/compile_cache.h"
+
 namespace akgate {
 
 namespace {
@@ -15,28 +17,39 @@ std::string Lower(std::string_view s) {
   return out;
 }
 
-Status CompileRegex(const std::string& pattern, const std::string& what, std::unique_ptr<RE2>* out) {
+std::unique_ptr<RE2> NewRE2(const std::string& pattern) {
   RE2::Options opts;
   opts.set_log_errors(false);
   opts.set_max_mem(64 << 20);
-  auto re = std::make_unique<RE2>(pattern, opts);
-  if (!re->ok()) return Status::Error(what + ": regex does not compile: " + re->error());
-  *out = std::move(re);
+  return std::make_unique<RE2>(pattern, opts);
+}
+
+// With `validate`, builds the program now and reports a pattern RE2 rejects;
+// without (the rule set was validated when its cache entry was written), the
+// program is built on first use.
+Status CompileRegex(const std::string& pattern, const std::string& what, bool validate,
+                    std::unique_ptr<LazyRegex>* out) {
+  std::unique_ptr<RE2> re;
+  if (validate) {
+    re = NewRE2(pattern);
+    if (!re->ok()) return Status::Error(what + ": regex does not compile: " + re->error());
+  }
+  *out = std::make_unique<LazyRegex>(pattern, std::move(re));
   return Status::Ok();
 }
 
-Status CompileAllowlist(const Allowlist& a, const std::string& what, CompiledAllowlist* out) {
+Status CompileAllowlist(const Allowlist& a, const std::string& what, bool validate, CompiledAllowlist* out) {
   out->target = a.target;
   out->condition = a.condition;
   for (const std::string& r : a.regexes) {
-    std::unique_ptr<RE2> re;
-    Status s = CompileRegex(r, what + " allowlist", &re);
+    std::unique_ptr<LazyRegex> re;
+    Status s = CompileRegex(r, what + " allowlist", validate, &re);
     if (!s.ok()) return s;
     out->regexes.push_back(std::move(re));
   }
   for (const std::string& p : a.paths) {
-    std::unique_ptr<RE2> re;
-    Status s = CompileRegex(p, what + " allowlist path", &re);
+    std::unique_ptr<LazyRegex> re;
+    Status s = CompileRegex(p, what + " allowlist path", validate, &re);
     if (!s.ok()) return s;
     out->paths.push_back(std::move(re));
   }
@@ -102,6 +115,16 @@ std::vector<std::string> AtomsOf(const std::string& pattern) {
 
 }  // namespace
 
+LazyRegex::LazyRegex(std::string pattern, std::unique_ptr<RE2> built)
+    : pattern_(std::move(pattern)), re_(std::move(built)) {
+  if (re_) std::call_once(once_, [] {});
+}
+
+const RE2& LazyRegex::get() const {
+  std::call_once(once_, [this] { re_ = NewRE2(pattern_); });
+  return *re_;
+}
+
 const char* AnchoringName(Anchoring a) {
   switch (a) {
     case Anchoring::kAtoms: return "literal atoms";
@@ -114,7 +137,7 @@ const char* AnchoringName(Anchoring a) {
 
 bool CompiledAllowlist::AllowsPath(std::string_view path) const {
   for (const auto& re : paths)
-    if (RE2::PartialMatch(path, *re)) return true;
+    if (RE2::PartialMatch(path, re->get())) return true;
   return false;
 }
 
@@ -127,7 +150,7 @@ bool CompiledAllowlist::Allows(std::string_view secret, std::string_view match, 
   if (!regexes.empty()) {
     ++criteria;
     for (const auto& re : regexes)
-      if (RE2::PartialMatch(subject, *re)) {
+      if (RE2::PartialMatch(subject, re->get())) {
         ++held;
         break;
       }
@@ -174,10 +197,15 @@ std::vector<std::string> Base64Forms(std::string_view literal) {
   return forms;
 }
 
-Status CompiledRules::Build(const RuleSet& rules, std::unique_ptr<CompiledRules>* out) {
+Status CompiledRules::Build(const RuleSet& rules, const std::string& cache_dir, std::unique_ptr<CompiledRules>* out) {
   std::unique_ptr<CompiledRules> c(new CompiledRules());
   c->set_ = rules;
   const RuleSet& set = c->set_;
+  const std::string key = cache_dir.empty() ? "" : CompileCacheKey(set);
+  CompileCache cache;
+  const bool hit = !cache_dir.empty() && LoadCompileCache(cache_dir, key, set.rules.size(), &cache);
+  const bool validate = !hit;
+  c->from_cache_ = hit;
 
   std::map<std::pair<std::string, bool>, uint32_t> literal_ids;  // (text, caseless) -> id
   std::vector<Literal> literals;
@@ -201,7 +229,7 @@ Status CompiledRules::Build(const RuleSet& rules, std::unique_ptr<CompiledRules>
     CompiledRule cr;
     cr.rule = &r;
     if (!r.path.empty()) {
-      Status s = CompileRegex(r.path, what + " path", &cr.path_re);
+      Status s = CompileRegex(r.path, what + " path", validate, &cr.path_re);
       if (!s.ok()) return s;
     }
     if (!r.validator.empty()) {
@@ -210,7 +238,7 @@ Status CompiledRules::Build(const RuleSet& rules, std::unique_ptr<CompiledRules>
     }
     for (const Allowlist& a : r.allowlists) {
       CompiledAllowlist ca;
-      Status s = CompileAllowlist(a, what, &ca);
+      Status s = CompileAllowlist(a, what, validate, &ca);
       if (!s.ok()) return s;
       cr.allowlists.push_back(std::move(ca));
     }
@@ -221,19 +249,24 @@ Status CompiledRules::Build(const RuleSet& rules, std::unique_ptr<CompiledRules>
       c->rules_.push_back(std::move(cr));
       continue;
     }
-    Status s = CompileRegex(r.regex, what, &cr.re);
+    Status s = CompileRegex(r.regex, what, validate, &cr.re);
     if (!s.ok()) return s;
-    int groups = cr.re->NumberOfCapturingGroups();
-    if (r.secret_group > groups)
-      return Status::Error(what + ": secretGroup " + std::to_string(r.secret_group) + " but the regex has only " +
-                           std::to_string(groups) + " group(s)");
-    cr.group = r.secret_group > 0 ? r.secret_group : (groups > 0 ? 1 : 0);
+    if (hit) {
+      cr.group = cache.rules[i].group;
+      cr.atoms = cache.rules[i].atoms;
+    } else {
+      int groups = cr.re->get().NumberOfCapturingGroups();
+      if (r.secret_group > groups)
+        return Status::Error(what + ": secretGroup " + std::to_string(r.secret_group) + " but the regex has only " +
+                             std::to_string(groups) + " group(s)");
+      cr.group = r.secret_group > 0 ? r.secret_group : (groups > 0 ? 1 : 0);
+      cr.atoms = AtomsOf(r.regex);
+    }
     cr.ngroups = cr.group + 1;
     cr.multiline = MayCrossLines(r.regex);
     for (const std::string& k : r.keywords)
       if (!k.empty()) cr.gate_literals.push_back(literal(k, true));
     if (!cr.gate_literals.empty()) c->gated_count_++;
-    cr.atoms = AtomsOf(r.regex);
     if (!cr.atoms.empty()) {
       cr.anchoring = Anchoring::kAtoms;
       for (const std::string& a : cr.atoms) c->roles_[literal(a, true)].anchors.push_back(index);
@@ -264,9 +297,10 @@ Status CompiledRules::Build(const RuleSet& rules, std::unique_ptr<CompiledRules>
       if (c->rules_[it->second].anchoring == Anchoring::kPathOnly)
         return Status::Error(what + ": part rule '" + part.rule + "' has no regex");
       if (!part.near_regex.empty()) {
-        Status s = CompileRegex(part.near_regex, what + " near_regex of part '" + part.rule + "'", &cpart.near_re);
+        Status s = CompileRegex(part.near_regex, what + " near_regex of part '" + part.rule + "'", validate,
+                                &cpart.near_re);
         if (!s.ok()) return s;
-        if (cpart.near_re->NumberOfCapturingGroups() < 1)
+        if (validate && cpart.near_re->get().NumberOfCapturingGroups() < 1)
           return Status::Error(what + ": near_regex of part '" + part.rule + "' needs a capture group for the value");
       }
       c->rules_[it->second].pair_part = true;
@@ -275,14 +309,22 @@ Status CompiledRules::Build(const RuleSet& rules, std::unique_ptr<CompiledRules>
     c->pairs_.push_back(std::move(cp));
   }
 
-  Status s = CompileAllowlist(set.allowlist, "global", &c->global_);
+  Status s = CompileAllowlist(set.allowlist, "global", validate, &c->global_);
   if (!s.ok()) return s;
 
   for (const std::string& trigger : set.base64_triggers)
     for (const std::string& form : Base64Forms(trigger)) c->roles_[literal(form, false)].base64_trigger = true;
 
-  s = LiteralIndex::Build(literals, &c->literals_);
-  if (!s.ok()) return s;
+  if (!hit || !LiteralIndex::Load(literals, cache.literal_database, &c->literals_).ok()) {
+    s = LiteralIndex::Build(literals, &c->literals_);
+    if (!s.ok()) return s;
+    if (!cache_dir.empty()) {
+      CompileCache fresh;
+      for (const CompiledRule& cr : c->rules_) fresh.rules.push_back({cr.group, cr.atoms});
+      fresh.literal_database = c->literals_->Serialize();
+      StoreCompileCache(cache_dir, key, fresh);  // best effort
+    }
+  }
   *out = std::move(c);
   return Status::Ok();
 }

@@ -13,6 +13,7 @@
 #include <re2/re2.h>
 
 #include <memory>
+#include <mutex>
 #include <string>
 #include <unordered_set>
 #include <vector>
@@ -24,12 +25,28 @@
 
 namespace akgate {
 
+// An RE2 program built on first use. Most rules never see a literal hit in
+// a small push, and building every program costs more than scanning one
+// (the hook's start-up budget). Thread-safe; the pattern was validated when
+// the rule set was first compiled (see compile_cache.h).
+class LazyRegex {
+ public:
+  LazyRegex(std::string pattern, std::unique_ptr<RE2> built);  // built may be null
+  const RE2& get() const;
+  const std::string& pattern() const { return pattern_; }
+
+ private:
+  std::string pattern_;
+  mutable std::once_flag once_;
+  mutable std::unique_ptr<RE2> re_;
+};
+
 struct CompiledAllowlist {
   Allowlist::Target target = Allowlist::Target::kSecret;
   Allowlist::Condition condition = Allowlist::Condition::kOr;
-  std::vector<std::unique_ptr<RE2>> regexes;
+  std::vector<std::unique_ptr<LazyRegex>> regexes;
   std::vector<std::string> stopwords;  // lowercased
-  std::vector<std::unique_ptr<RE2>> paths;
+  std::vector<std::unique_ptr<LazyRegex>> paths;
   std::unordered_set<std::string> fingerprints;
 
   // Does the allowlist drop this candidate? `path_matched` is precomputed.
@@ -44,8 +61,8 @@ const char* AnchoringName(Anchoring a);
 
 struct CompiledRule {
   const Rule* rule = nullptr;
-  std::unique_ptr<RE2> re;         // null for path-only rules
-  std::unique_ptr<RE2> path_re;    // null when the rule has no path
+  std::unique_ptr<LazyRegex> re;       // null for path-only rules
+  std::unique_ptr<LazyRegex> path_re;  // null when the rule has no path
   int group = 0;                   // capture group of the secret (0 = whole match)
   int ngroups = 0;                 // submatches to request (group + 1)
   bool multiline = false;          // may match across lines: wider windows
@@ -59,7 +76,7 @@ struct CompiledRule {
 
 struct CompiledPart {
   int rule_index = -1;
-  std::unique_ptr<RE2> near_re;    // may be null
+  std::unique_ptr<LazyRegex> near_re;  // may be null
   const PairPart* part = nullptr;
 };
 
@@ -78,7 +95,10 @@ struct LiteralRole {
 
 class CompiledRules {
  public:
-  static Status Build(const RuleSet& rules, std::unique_ptr<CompiledRules>* out);
+  // `cache_dir` (may be empty: no cache) keeps what is costly to derive (RE2
+  // atoms, the Hyperscan database) between processes; see compile_cache.h.
+  static Status Build(const RuleSet& rules, const std::string& cache_dir, std::unique_ptr<CompiledRules>* out);
+  bool from_cache() const { return from_cache_; }
 
   const RuleSet& set() const { return set_; }
   const std::vector<CompiledRule>& rules() const { return rules_; }
@@ -100,6 +120,7 @@ class CompiledRules {
   std::vector<uint32_t> full_scan_;
   std::vector<uint32_t> path_only_;
   size_t gated_count_ = 0;
+  bool from_cache_ = false;
 };
 
 // The three base64 alignments of `literal`, reduced to the characters that do

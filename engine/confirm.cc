@@ -109,7 +109,7 @@ void ConfirmWindows(const CompiledRules& rules, const WindowCollector& windows, 
     const CompiledRule& cr = rules.rules()[r];
     uint64_t pos = w.begin;
     while (pos < w.end &&
-           cr.re->Match(text, pos, w.end, RE2::UNANCHORED, sub, cr.ngroups)) {
+           cr.re->get().Match(text, pos, w.end, RE2::UNANCHORED, sub, cr.ngroups)) {
       uint64_t mstart = sub[0].data() - data.data(), mend = mstart + sub[0].size();
       pos = mend > mstart ? mend : mstart + 1;
       const re2::StringPiece& s = sub[cr.group];

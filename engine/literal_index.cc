@@ -3,6 +3,7 @@
 #include <hs/hs.h>
 
 #include <climits>
+#include <cstdlib>
 #include <stdexcept>
 
 namespace akgate {
@@ -62,6 +63,35 @@ Status LiteralIndex::Build(const std::vector<Literal>& literals, std::unique_ptr
   }
   *out = std::move(index);
   return Status::Ok();
+}
+
+Status LiteralIndex::Load(const std::vector<Literal>& literals, const std::string& serialized,
+                          std::unique_ptr<LiteralIndex>* out) {
+  if (hs_valid_platform() != HS_SUCCESS)
+    return Status::Error("this CPU lacks SSSE3, which the Hyperscan literal matcher needs");
+  std::unique_ptr<LiteralIndex> index(new LiteralIndex());
+  index->count_ = literals.size();
+  for (const Literal& l : literals) index->max_len_ = std::max(index->max_len_, l.text.size());
+  if (literals.empty() != serialized.empty()) return Status::Error("cached literal index does not match");
+  if (!serialized.empty()) {
+    if (hs_deserialize_database(serialized.data(), serialized.size(), &index->db_) != HS_SUCCESS)
+      return Status::Error("cached literal index is not usable here");
+    char* info = nullptr;
+    if (hs_database_info(index->db_, &info) != HS_SUCCESS) return Status::Error("cached literal index is damaged");
+    free(info);
+  }
+  *out = std::move(index);
+  return Status::Ok();
+}
+
+std::string LiteralIndex::Serialize() const {
+  if (!db_) return "";
+  char* bytes = nullptr;
+  size_t len = 0;
+  if (hs_serialize_database(db_, &bytes, &len) != HS_SUCCESS) return "";
+  std::string out(bytes, len);
+  free(bytes);
+  return out;
 }
 
 LiteralIndex::~LiteralIndex() {

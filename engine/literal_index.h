@@ -30,6 +30,11 @@ class LiteralIndex {
  public:
   // An empty literal list is valid: Scan then reports nothing.
   static Status Build(const std::vector<Literal>& literals, std::unique_ptr<LiteralIndex>* out);
+  // The same index from Serialize()'s bytes (compile_cache.h); fails on bytes
+  // that are not a database for this Hyperscan build and platform.
+  static Status Load(const std::vector<Literal>& literals, const std::string& serialized,
+                     std::unique_ptr<LiteralIndex>* out);
+  std::string Serialize() const;
   ~LiteralIndex();
 
   // Calls on_hit(literal_id, end_offset) for each occurrence; literal_id is

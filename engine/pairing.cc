@@ -56,7 +56,7 @@ void AddNearCandidates(const CompiledRules& rules, const CompiledPart& part, std
     const Candidate anchor = (*cands)[ai];
     Window w = LinesAround(data, anchor.start, window);
     uint64_t pos = std::max(w.begin, searched_to);
-    while (pos < w.end && part.near_re->Match(text, pos, w.end, RE2::UNANCHORED, sub, 2)) {
+    while (pos < w.end && part.near_re->get().Match(text, pos, w.end, RE2::UNANCHORED, sub, 2)) {
       uint64_t mstart = sub[0].data() - data.data(), mend = mstart + sub[0].size();
       pos = mend > mstart ? mend : mstart + 1;
       if (!sub[1].data() || sub[1].empty()) continue;

@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "engine/candidate.h"
+#include "engine/compile_cache.h"
 #include "engine/compiled_rules.h"
 #include "engine/confirm.h"
 #include "engine/content_class.h"
@@ -33,8 +34,12 @@ Scanner::~Scanner() = default;
 const RuleSet& Scanner::rules() const { return compiled_->set(); }
 
 Status Scanner::Create(const RuleSet& rules, std::unique_ptr<Scanner>* out) {
+  return Create(rules, DefaultCompileCacheDir(), out);
+}
+
+Status Scanner::Create(const RuleSet& rules, const std::string& cache_dir, std::unique_ptr<Scanner>* out) {
   std::unique_ptr<CompiledRules> compiled;
-  Status s = CompiledRules::Build(rules, &compiled);
+  Status s = CompiledRules::Build(rules, cache_dir, &compiled);
   if (!s.ok()) return s;
   out->reset(new Scanner(std::move(compiled)));
   return Status::Ok();
@@ -148,7 +153,7 @@ FragmentResult Scanner::Scan(const Fragment& fragment, ScanScratch& scratch) con
   std::vector<uint8_t> active(rules.rules().size(), 1);
   for (uint32_t r = 0; r < rules.rules().size(); ++r) {
     const CompiledRule& cr = rules.rules()[r];
-    if (cr.path_re && !RE2::PartialMatch(fragment.path, *cr.path_re)) active[r] = 0;
+    if (cr.path_re && !RE2::PartialMatch(fragment.path, cr.path_re->get())) active[r] = 0;
   }
   std::vector<Finding> findings;
   for (uint32_t r : rules.path_rules()) {

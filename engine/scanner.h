@@ -25,6 +25,7 @@
 #pragma once
 
 #include <memory>
+#include <string>
 #include <string_view>
 
 #include "engine/finding.h"
@@ -57,7 +58,10 @@ class Scanner {
  public:
   // Compiles `rules`. Fails with a message naming the rule and the reason when
   // a regex does not compile or a pair names an unknown rule.
+  // Compiled forms are cached in DefaultCompileCacheDir() (compile_cache.h);
+  // the second form names the cache directory ("" = no cache).
   static Status Create(const RuleSet& rules, std::unique_ptr<Scanner>* out);
+  static Status Create(const RuleSet& rules, const std::string& cache_dir, std::unique_ptr<Scanner>* out);
   ~Scanner();
 
   FragmentResult Scan(const Fragment& fragment, ScanScratch& scratch) const;

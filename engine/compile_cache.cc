@@ -1,0 +1,171 @@
+#include "engine/compile_cache.h"
+
+#include <hs/hs.h>
+#include <openssl/evp.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+namespace akgate {
+
+namespace {
+
+constexpr char kMagic[] = "akgate-compile-cache-v1\n";
+
+class Hasher {
+ public:
+  Hasher() : ctx_(EVP_MD_CTX_new()) { EVP_DigestInit_ex(ctx_, EVP_sha256(), nullptr); }
+  ~Hasher() { EVP_MD_CTX_free(ctx_); }
+  // Length-prefixed, so ("ab","c") and ("a","bc") differ.
+  void Add(std::string_view s) {
+    uint64_t n = s.size();
+    EVP_DigestUpdate(ctx_, &n, sizeof n);
+    EVP_DigestUpdate(ctx_, s.data(), s.size());
+  }
+  void Add(const std::vector<std::string>& v) {
+    Add(std::to_string(v.size()));
+    for (const std::string& s : v) Add(s);
+  }
+  std::string Hex() {
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int len = 0;
+    EVP_DigestFinal_ex(ctx_, md, &len);
+    static const char kHex[] = "0123456789abcdef";
+    std::string out;
+    for (unsigned i = 0; i < len; ++i) {
+      out += kHex[md[i] >> 4];
+      out += kHex[md[i] & 15];
+    }
+    return out;
+  }
+
+ private:
+  EVP_MD_CTX* ctx_;
+};
+
+void PutU32(std::string* out, uint32_t v) { out->append(reinterpret_cast<const char*>(&v), sizeof v); }
+void PutString(std::string* out, std::string_view s) {
+  PutU32(out, static_cast<uint32_t>(s.size()));
+  out->append(s);
+}
+
+class Reader {
+ public:
+  explicit Reader(std::string_view d) : d_(d) {}
+  bool U32(uint32_t* v) {
+    if (d_.size() < sizeof *v) return false;
+    std::memcpy(v, d_.data(), sizeof *v);
+    d_.remove_prefix(sizeof *v);
+    return true;
+  }
+  bool String(std::string* s) {
+    uint32_t n;
+    if (!U32(&n) || d_.size() < n) return false;
+    s->assign(d_.substr(0, n));
+    d_.remove_prefix(n);
+    return true;
+  }
+  bool done() const { return d_.empty(); }
+
+ private:
+  std::string_view d_;
+};
+
+std::string PathFor(const std::string& dir, const std::string& key) { return dir + "/rules-" + key + ".cache"; }
+
+}  // namespace
+
+std::string CompileCacheKey(const RuleSet& set) {
+  Hasher h;
+  h.Add(kMagic);
+  h.Add(AKGATE_VERSION);
+  h.Add(hs_version());
+  for (const Rule& r : set.rules) {
+    h.Add(r.id);
+    h.Add(r.regex);
+    h.Add(std::to_string(r.secret_group));
+    h.Add(r.keywords);
+    h.Add(r.path);
+    for (const Allowlist& a : r.allowlists) {
+      h.Add(a.regexes);
+      h.Add(a.paths);
+    }
+  }
+  for (const PairRule& p : set.pairs)
+    for (const PairPart& part : p.parts) h.Add(part.near_regex);
+  h.Add(set.allowlist.regexes);
+  h.Add(set.allowlist.paths);
+  h.Add(set.base64_triggers);
+  return h.Hex();
+}
+
+bool LoadCompileCache(const std::string& dir, const std::string& key, size_t rule_count, CompileCache* out) {
+  std::ifstream in(PathFor(dir, key), std::ios::binary);
+  if (!in) return false;
+  std::stringstream ss;
+  ss << in.rdbuf();
+  std::string data = ss.str();
+  Reader r(data);
+  std::string magic, stored_key;
+  uint32_t n = 0;
+  if (!r.String(&magic) || magic != kMagic || !r.String(&stored_key) || stored_key != key || !r.U32(&n) ||
+      n != rule_count)
+    return false;
+  CompileCache c;
+  c.rules.resize(n);
+  for (CompileCache::RuleEntry& e : c.rules) {
+    uint32_t group = 0, atoms = 0;
+    if (!r.U32(&group) || group > 99 || !r.U32(&atoms) || atoms > 4096) return false;
+    e.group = static_cast<int>(group);
+    e.atoms.resize(atoms);
+    for (std::string& a : e.atoms)
+      if (!r.String(&a) || a.empty()) return false;
+  }
+  if (!r.String(&c.literal_database) || !r.done()) return false;
+  *out = std::move(c);
+  return true;
+}
+
+void StoreCompileCache(const std::string& dir, const std::string& key, const CompileCache& cache) {
+  std::string data;
+  PutString(&data, kMagic);
+  PutString(&data, key);
+  PutU32(&data, static_cast<uint32_t>(cache.rules.size()));
+  for (const CompileCache::RuleEntry& e : cache.rules) {
+    PutU32(&data, static_cast<uint32_t>(e.group));
+    PutU32(&data, static_cast<uint32_t>(e.atoms.size()));
+    for (const std::string& a : e.atoms) PutString(&data, a);
+  }
+  PutString(&data, cache.literal_database);
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  // Write beside, then rename: readers never see half a file.
+  std::string tmp = PathFor(dir, key) + ".tmp." + std::to_string(getpid());
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    if (!out) return;
+    out.write(data.data(), static_cast<std::streamsize>(data.size()));
+    if (!out) {
+      std::filesystem::remove(tmp, ec);
+      return;
+    }
+  }
+  std::filesystem::rename(tmp, PathFor(dir, key), ec);
+  if (ec) std::filesystem::remove(tmp, ec);
+}
+
+std::string DefaultCompileCacheDir() {
+  if (const char* d = std::getenv("AKGATE_CACHE_DIR")) {
+    if (std::strcmp(d, "off") == 0) return "";
+    if (*d) return d;
+  }
+  if (const char* x = std::getenv("XDG_CACHE_HOME"); x && *x) return std::string(x) + "/akgate";
+  if (const char* h = std::getenv("HOME"); h && *h) return std::string(h) + "/.cache/akgate";
+  return "";
+}
+
+}  // namespace akgate
