@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Configures and builds akgate with CMake and Ninja.
+#
+#   bash install/build.sh              -> build/akgate
+#   bash install/build.sh --sanitize   -> build-asan/akgate (ASan + UBSan)
+#
+# Environment: AKGATE_JOBS (parallel jobs; default: the number of cores),
+# AKGATE_BUILD_TYPE (CMake build type; default: the project's RelWithDebInfo).
+# Dependencies come from install/deps.sh.
+set -euo pipefail
+
+die() { echo "install/build.sh: $*" >&2; exit 1; }
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+build_dir="$root/build"
+cmake_args=()
+
+for arg in "$@"; do
+  case "$arg" in
+    --sanitize) build_dir="$root/build-asan"; cmake_args+=(-DAKGATE_SANITIZE=ON) ;;
+    -h|--help) sed -n '2,9p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) die "unknown option '$arg' (options: --sanitize)" ;;
+  esac
+done
+
+for tool in cmake ninja g++ pkg-config; do
+  command -v "$tool" >/dev/null 2>&1 ||
+    die "'$tool' not found; run: bash install/deps.sh build"
+done
+
+[[ -z "${AKGATE_BUILD_TYPE:-}" ]] || cmake_args+=(-DCMAKE_BUILD_TYPE="$AKGATE_BUILD_TYPE")
+
+# A build directory configured earlier keeps its generator; a new one uses Ninja.
+generator=()
+[[ -f "$build_dir/CMakeCache.txt" ]] || generator=(-G Ninja)
+
+echo "install/build.sh: configuring $build_dir"
+cmake -S "$root" -B "$build_dir" "${generator[@]}" "${cmake_args[@]}" ||
+  die "cmake configure failed (see above; for a missing package run: bash install/deps.sh build)"
+
+echo "install/build.sh: building with ${AKGATE_JOBS:-$(nproc)} jobs"
+cmake --build "$build_dir" --parallel "${AKGATE_JOBS:-$(nproc)}" || die "build failed"
+
+[[ -x "$build_dir/akgate" ]] || die "build finished but $build_dir/akgate is missing"
+echo "install/build.sh: built $build_dir/akgate"

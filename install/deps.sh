@@ -1,0 +1,121 @@
+#!/usr/bin/env bash
+# Installs akgate's Debian 12 dependencies with apt-get.
+#
+#   bash install/deps.sh [GROUP...]      GROUP: build test bench all (default: all)
+#
+# Idempotent: packages already installed are not touched, and when nothing is
+# missing the script needs neither root nor the network. Otherwise it runs
+# `apt-get update` once and installs what is missing, as root or through sudo.
+#
+# To add a group (the hook will bring openssh-server, the gateway nginx and
+# fcgiwrap), add a `group_NAME` function below that prints its packages and
+# name it in `all`.
+set -euo pipefail
+
+die() { echo "install/deps.sh: $*" >&2; exit 1; }
+
+# --- groups: one package a line, with why ---------------------------------
+
+group_build() {
+  echo cmake ninja-build g++ pkg-config   # toolchain
+  echo git                                # the hook reads pushes with git
+  echo libre2-dev                         # rule regexes (confirm stage)
+  hyperscan_package                       # literal prefilter: one Hyperscan pass over
+                                          # every rule's literals is what gets the scan
+                                          # to GB/s; RE2 then runs only near its hits
+  echo libtomlplusplus-dev                # rules and config are TOML
+  echo libgit2-dev                        # reading pushed objects
+  echo libssl-dev                         # fingerprints (SHA-256)
+  echo zlib1g-dev
+  echo libboost-dev
+  echo libspdlog-dev                      # logging
+  echo libcli11-dev                       # command line
+  echo nlohmann-json3-dev                 # JSON and SARIF reports
+}
+
+group_test() {
+  echo doctest-dev                        # unit tests
+  echo python3                            # script tests validate JSON and SARIF
+  echo nginx-light fcgiwrap               # gateway tests: git-http-backend upstream, load balancer
+  echo apache2-utils                      # gateway tests: htpasswd (upstream basic auth)
+  echo openssl curl                       # gateway tests: test CA, raw HTTP requests
+  echo openssh-server openssh-client      # transport tests: pushes over ssh to a local sshd
+                                          # (nginx-light, fcgiwrap: their smart-HTTP pushes)
+}
+
+group_bench() {
+  echo ripgrep                            # reference: rg with the same regexes
+  echo hyperfine                          # timing whole commands
+  echo time                               # /usr/bin/time -v: peak memory
+  echo util-linux                         # taskset: pin to one core
+  echo python3                            # corpus collection, rules.toml parsing
+}
+
+group_all() { group_build; group_test; group_bench; }
+
+# Debian ships Hyperscan for amd64 only; elsewhere its portable fork
+# Vectorscan has the same API and pkg-config name (libhs).
+hyperscan_package() {
+  if [[ "$(dpkg --print-architecture)" == amd64 ]]; then
+    echo libhyperscan-dev
+  else
+    echo libvectorscan-dev
+  fi
+}
+
+# --- main ------------------------------------------------------------------
+
+for tool in apt-get dpkg-query dpkg; do
+  command -v "$tool" >/dev/null 2>&1 ||
+    die "needs a Debian-based system ('$tool' not found)"
+done
+
+groups=("$@")
+[[ ${#groups[@]} -gt 0 ]] || groups=(all)
+
+wanted=()
+for g in "${groups[@]}"; do
+  declare -F "group_$g" >/dev/null || die "unknown group '$g' (groups: build test bench all)"
+  # shellcheck disable=SC2207  # package names have no spaces
+  wanted+=($("group_$g"))
+done
+
+installed() {
+  [[ "$(dpkg-query -W -f='${db:Status-Status}' "$1" 2>/dev/null)" == installed ]]
+}
+
+missing=()
+declare -A seen=()
+for p in "${wanted[@]}"; do
+  [[ -z "${seen[$p]:-}" ]] || continue
+  seen[$p]=1
+  installed "$p" && continue
+  # Either Hyperscan or Vectorscan satisfies the literal prefilter.
+  if [[ "$p" == libhyperscan-dev || "$p" == libvectorscan-dev ]] &&
+     { installed libhyperscan-dev || installed libvectorscan-dev; }; then
+    continue
+  fi
+  missing+=("$p")
+done
+
+if [[ ${#missing[@]} -eq 0 ]]; then
+  echo "install/deps.sh: all dependencies present (${groups[*]})"
+  exit 0
+fi
+
+if [[ "$(id -u)" -eq 0 ]]; then
+  as_root=()
+elif command -v sudo >/dev/null 2>&1; then
+  as_root=(sudo)
+else
+  die "missing packages (${missing[*]}) and not root; run as root or install sudo"
+fi
+
+echo "install/deps.sh: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+"${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -q ||
+  die "apt-get update failed"
+"${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
+  --no-install-recommends "${missing[@]}" ||
+  die "apt-get install failed for: ${missing[*]}"
+echo "install/deps.sh: done"

@@ -1,0 +1,254 @@
+#!/usr/bin/env bash
+# `akgate scan` as a user sees it: exit codes, the three report formats, stdin,
+# error messages, and which files are scanned. Every key is random per run.
+#
+#   AKGATE=build/akgate bash tests/cli/scan_cli_test.sh    (tests/run.sh does this)
+set -euo pipefail
+# shellcheck source=tests/lib/check.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/check.sh"
+
+# --- fixtures ------------------------------------------------------------------
+
+ID="LTAI5t$(random_alnum 18)"
+SECRET="$(random_alnum 30)"
+T="$TEST_TMP"
+
+mkdir -p "$T/clean/src" "$T/leak" "$T/lone" "$T/repo/.git" "$T/repo/src" "$T/allowed"
+
+cat >"$T/clean/src/app.py" <<'EOF'
+import os
+
+ACCESS_KEY_ID = os.getenv("ALIBABA_CLOUD_ACCESS_KEY_ID")
+print("hello")
+EOF
+printf '# clean project\n\nNothing to see here.\n' >"$T/clean/README.md"
+
+cat >"$T/leak/.env" <<EOF
+APP_ENV=production
+ALIBABA_CLOUD_ACCESS_KEY_ID=$ID
+ALIBABA_CLOUD_ACCESS_KEY_SECRET=$SECRET
+EOF
+
+printf 'ALIBABA_CLOUD_ACCESS_KEY_ID=%s\n' "LTAI5t$(random_alnum 18)" >"$T/lone/.env"
+
+# The pair sits only inside .git, which a scan must skip.
+cp "$T/leak/.env" "$T/repo/.git/config"
+cp "$T/clean/src/app.py" "$T/repo/src/app.py"
+
+cat >"$T/allowed/.env" <<EOF
+ALIBABA_CLOUD_ACCESS_KEY_ID=$ID # akgate:allow
+ALIBABA_CLOUD_ACCESS_KEY_SECRET=$SECRET # akgate:allow
+EOF
+
+printf '[[rules]]\nid = "broken"\nregex = "unterminated\n' >"$T/bad.toml"
+
+# --- validators (python3) --------------------------------------------------------
+
+# A JSON report: findings with the documented fields, and a summary.
+# Usage: valid_json_report FILE MIN_BLOCK
+valid_json_report() {
+  python3 - "$1" "$2" <<'PY'
+import json, sys
+path, min_block = sys.argv[1], int(sys.argv[2])
+try:
+    doc = json.load(open(path))
+except Exception as e:
+    sys.exit(f"not JSON: {e}")
+problems = []
+findings = doc.get("findings")
+if not isinstance(findings, list):
+    sys.exit("no 'findings' list")
+for i, f in enumerate(findings):
+    for key in ("rule", "provider", "action", "path", "secret", "fingerprint"):
+        if not isinstance(f.get(key), str) or not f.get(key):
+            problems.append(f"finding {i}: '{key}' missing or not a non-empty string")
+    for key in ("line", "column"):
+        if not isinstance(f.get(key), int) or f.get(key) < 1:
+            problems.append(f"finding {i}: '{key}' missing or not a positive integer")
+    if f.get("action") not in ("block", "warn"):
+        problems.append(f"finding {i}: action {f.get('action')!r} is not block or warn")
+blocks = [f for f in findings if f.get("action") == "block"]
+if len(blocks) < min_block:
+    problems.append(f"{len(blocks)} block findings, expected at least {min_block}")
+for i, f in enumerate(blocks):
+    # A pair reports where each of its parts is.
+    parts = next((v for v in f.values() if isinstance(v, list) and len(v) >= 2
+                  and all(isinstance(p, dict) and isinstance(p.get("line"), int) for p in v)), None)
+    if parts is None:
+        problems.append(f"block finding {i}: no list of part locations (each with a line)")
+s = doc.get("summary")
+if not isinstance(s, dict):
+    sys.exit("no 'summary' object")
+for key in ("files", "bytes", "duration_ms"):
+    if not isinstance(s.get(key), (int, float)):
+        problems.append(f"summary.{key} missing or not a number")
+counts = s.get("findings")
+if not isinstance(counts, dict) or not all(isinstance(counts.get(k), int) for k in ("block", "warn")):
+    problems.append("summary.findings must hold integer 'block' and 'warn'")
+elif counts["block"] != len(blocks):
+    problems.append(f"summary.findings.block={counts['block']} but {len(blocks)} block findings listed")
+if problems:
+    sys.exit("\n".join(problems))
+PY
+}
+
+# Prints a summary field of a JSON report, e.g. `json_field FILE summary.files`.
+json_field() {
+  python3 - "$1" "$2" <<'PY'
+import json, sys
+v = json.load(open(sys.argv[1]))
+for k in sys.argv[2].split("."):
+    v = v[k]
+print(v)
+PY
+}
+
+# A SARIF 2.1.0 log with what GitHub code scanning requires of a result.
+valid_sarif() {
+  python3 - "$1" <<'PY'
+import json, sys
+try:
+    doc = json.load(open(sys.argv[1]))
+except Exception as e:
+    sys.exit(f"not JSON: {e}")
+problems = []
+if doc.get("version") != "2.1.0":
+    problems.append(f"version is {doc.get('version')!r}, not '2.1.0'")
+if "sarif" not in str(doc.get("$schema", "")):
+    problems.append("$schema missing or not a SARIF schema")
+runs = doc.get("runs")
+if not isinstance(runs, list) or not runs:
+    sys.exit("runs missing or empty")
+run = runs[0]
+driver = run.get("tool", {}).get("driver", {})
+if not driver.get("name"):
+    problems.append("runs[0].tool.driver.name missing")
+rule_ids = {r.get("id") for r in driver.get("rules", []) if isinstance(r, dict)}
+results = run.get("results")
+if not isinstance(results, list) or not results:
+    problems.append("runs[0].results missing or empty")
+    results = []
+for i, r in enumerate(results):
+    if not r.get("ruleId"):
+        problems.append(f"result {i}: ruleId missing")
+    elif rule_ids and r["ruleId"] not in rule_ids:
+        problems.append(f"result {i}: ruleId {r['ruleId']!r} not in tool.driver.rules")
+    if not r.get("message", {}).get("text"):
+        problems.append(f"result {i}: message.text missing")
+    if r.get("level", "warning") not in ("error", "warning", "note", "none"):
+        problems.append(f"result {i}: level {r.get('level')!r} invalid")
+    locs = r.get("locations")
+    if not isinstance(locs, list) or not locs:
+        problems.append(f"result {i}: locations missing")
+        continue
+    phys = locs[0].get("physicalLocation", {})
+    if not phys.get("artifactLocation", {}).get("uri"):
+        problems.append(f"result {i}: physicalLocation.artifactLocation.uri missing")
+    line = phys.get("region", {}).get("startLine")
+    if not isinstance(line, int) or line < 1:
+        problems.append(f"result {i}: region.startLine missing or not positive")
+if not any(r.get("level") == "error" for r in results):
+    problems.append("no result with level 'error' for the blocking pair")
+if problems:
+    sys.exit("\n".join(problems))
+PY
+}
+
+# --- exit codes --------------------------------------------------------------------
+
+run "$AKGATE" scan "$T/clean"
+expect_rc "a clean directory exits 0" 0
+
+run "$AKGATE" scan "$T/leak"
+expect_rc "a directory holding an AccessKey pair exits 1" 1
+check "the text report names the file holding the pair" contains "$out" ".env"
+check "the text report never shows the secret in full" lacks "$out$err" "$SECRET"
+check "the text report has no colour codes when not on a terminal" lacks "$out" $'\e['
+
+run "$AKGATE" scan "$T/clean" "$T/leak"
+expect_rc "several paths: one with a pair makes the scan exit 1" 1
+
+run "$AKGATE" scan --format json "$T/lone"
+expect_rc "a lone AccessKey ID only warns (exit 0)" 0
+check "the lone ID is reported as a warning" \
+  test "$(json_field "$TEST_TMP/.out" summary.findings.warn 2>/dev/null)" -ge 1
+
+run "$AKGATE" scan "$T/allowed"
+expect_rc "lines marked akgate:allow are not reported (exit 0)" 0
+
+# --- report formats ----------------------------------------------------------------
+
+run "$AKGATE" scan --format json "$T/leak"
+expect_rc "--format json keeps exit code 1 for a pair" 1
+check "--format json: findings with rule, provider, action, path, line, column, secret, fingerprint, part locations; summary" \
+  valid_json_report "$TEST_TMP/.out" 1
+check "--format json: summary counts the one file scanned" \
+  test "$(json_field "$TEST_TMP/.out" summary.files 2>/dev/null)" = 1
+check "--format json: summary counts its bytes" \
+  test "$(json_field "$TEST_TMP/.out" summary.bytes 2>/dev/null)" = "$(stat -c %s "$T/leak/.env")"
+check "--format json never shows the secret in full" lacks "$out$err" "$SECRET"
+
+run "$AKGATE" scan --format json "$T/clean"
+check "--format json on a clean directory: valid, no findings" valid_json_report "$TEST_TMP/.out" 0
+
+run "$AKGATE" scan --format sarif "$T/leak"
+expect_rc "--format sarif keeps exit code 1 for a pair" 1
+check "--format sarif: SARIF 2.1.0 with the fields GitHub code scanning requires" \
+  valid_sarif "$TEST_TMP/.out"
+check "--format sarif never shows the secret in full" lacks "$out$err" "$SECRET"
+
+run "$AKGATE" scan --format xml "$T/clean"
+expect_rc "an unknown --format is an error (exit 2)" 2
+
+# --- stdin ---------------------------------------------------------------------------
+
+run_stdin "$T/leak/.env" "$AKGATE" scan -
+expect_rc "'-' scans standard input: a pair exits 1" 1
+run_stdin "$T/clean/src/app.py" "$AKGATE" scan -
+expect_rc "'-' scans standard input: clean text exits 0" 0
+
+# --- errors name the path ------------------------------------------------------------
+
+missing="$T/no-such-dir/settings.py"
+run "$AKGATE" scan "$missing"
+expect_rc "a path that does not exist exits 2" 2
+check "the error names the missing path" contains "$err" "$missing"
+
+# Root reads any file, so as root the unreadable-file check runs as 'nobody'.
+unreadable="$T/unreadable/secret.env"
+mkdir -p "$T/unreadable"
+cp "$T/leak/.env" "$unreadable"
+chmod 000 "$unreadable"
+if [[ "$(id -u)" -ne 0 ]]; then
+  run "$AKGATE" scan "$unreadable"
+  expect_rc "an unreadable file exits 2" 2
+  check "the error names the unreadable file" contains "$err" "$unreadable"
+elif command -v setpriv >/dev/null 2>&1 && id nobody >/dev/null 2>&1; then
+  chmod 755 "$T" "$T/unreadable"
+  cp "$AKGATE" "$T/akgate-copy" && chmod 755 "$T/akgate-copy"
+  run setpriv --reuid=nobody --regid="$(id -g nobody)" --clear-groups "$T/akgate-copy" scan "$unreadable"
+  expect_rc "an unreadable file exits 2 (run as nobody)" 2
+  check "the error names the unreadable file" contains "$err" "$unreadable"
+else
+  skip "an unreadable file exits 2" "running as root without setpriv or user nobody"
+fi
+
+run "$AKGATE" scan --config "$T/bad.toml" "$T/clean"
+expect_rc "a config file that is not valid TOML exits 2" 2
+check "the error names the bad config file" contains "$err" "bad.toml"
+
+run "$AKGATE" scan --config "$T/no-such-config.toml" "$T/clean"
+expect_rc "a config file that does not exist exits 2" 2
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+run "$AKGATE" scan --config "$root/rules/default.toml" "$T/leak"
+expect_rc "--config rules/default.toml loads and blocks the pair" 1
+
+# --- what is scanned -------------------------------------------------------------------
+
+run "$AKGATE" scan --format json "$T/repo"
+expect_rc "a pair inside .git is not scanned (exit 0)" 0
+check "only the file outside .git is counted" \
+  test "$(json_field "$TEST_TMP/.out" summary.files 2>/dev/null)" = 1
+
+finish
