@@ -3,9 +3,8 @@
 #include "hook/hook_installer.h"
 
 #include <fcntl.h>
-#include <poll.h>
+#include <strings.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -15,10 +14,11 @@
 #include <filesystem>
 #include <fstream>
 #include <optional>
-#include <regex>
 #include <sstream>
 
 #include <nlohmann/json.hpp>
+
+#include "hook/git_config_file.h"
 
 namespace akgate {
 
@@ -140,162 +140,6 @@ Status WriteExecutable(const std::string& path, const std::string& text) {
   return Status::Ok();
 }
 
-// --- git config, through git itself (its exact file format and locking) --------
-
-struct GitRun {
-  int status = -1;
-  std::string out, err;
-};
-
-GitRun RunGit(const std::vector<std::string>& args) {
-  GitRun r;
-  int out[2], err[2];
-  if (pipe2(out, O_CLOEXEC) != 0) return r;
-  if (pipe2(err, O_CLOEXEC) != 0) {
-    close(out[0]), close(out[1]);
-    return r;
-  }
-  pid_t pid = fork();
-  if (pid < 0) {
-    for (int fd : {out[0], out[1], err[0], err[1]}) close(fd);
-    r.err = Errno("cannot start git");
-    return r;
-  }
-  if (pid == 0) {
-    dup2(out[1], 1);
-    dup2(err[1], 2);
-    int devnull = open("/dev/null", O_RDONLY);
-    if (devnull >= 0) dup2(devnull, 0);
-    // Outside any repository: no repository discovery, no ownership checks.
-    if (chdir("/") != 0) _exit(127);
-    std::vector<char*> argv;
-    argv.push_back(const_cast<char*>("git"));
-    for (const std::string& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-    argv.push_back(nullptr);
-    execvp("git", argv.data());
-    dprintf(2, "cannot run git: %s\n", std::strerror(errno));
-    _exit(127);
-  }
-  close(out[1]);
-  close(err[1]);
-  pollfd fds[2] = {{out[0], POLLIN, 0}, {err[0], POLLIN, 0}};
-  std::string* sinks[2] = {&r.out, &r.err};
-  int open_fds = 2;
-  while (open_fds > 0) {
-    if (poll(fds, 2, -1) < 0) {
-      if (errno == EINTR) continue;
-      break;
-    }
-    for (int i = 0; i < 2; ++i) {
-      if (fds[i].fd < 0 || !(fds[i].revents & (POLLIN | POLLHUP | POLLERR))) continue;
-      char buf[4096];
-      ssize_t n = read(fds[i].fd, buf, sizeof buf);
-      if (n > 0) {
-        sinks[i]->append(buf, static_cast<size_t>(n));
-      } else if (n == 0 || errno != EINTR) {
-        close(fds[i].fd);
-        fds[i].fd = -1;
-        --open_fds;
-      }
-    }
-  }
-  int wstatus = 0;
-  while (waitpid(pid, &wstatus, 0) < 0 && errno == EINTR) {
-  }
-  r.status = WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : 128;
-  while (!r.err.empty() && r.err.back() == '\n') r.err.pop_back();
-  return r;
-}
-
-std::string SystemGitConfig() {
-  if (const char* p = std::getenv("GIT_CONFIG_SYSTEM"); p && *p) return p;
-  return "/etc/gitconfig";
-}
-
-// One config file, read and written with `git config --file`.
-class ConfigFile {
- public:
-  explicit ConfigFile(std::string path) : path_(std::move(path)) {}
-  const std::string& path() const { return path_; }
-
-  Status Get(const std::string& key, std::optional<std::string>* value) const {
-    value->reset();
-    if (!Exists(path_)) return Status::Ok();
-    GitRun r = RunGit({"config", "--file", path_, "--get", key});
-    if (r.status == 0) {
-      std::string v = r.out;
-      if (!v.empty() && v.back() == '\n') v.pop_back();
-      *value = v;
-      return Status::Ok();
-    }
-    if (r.status == 1) return Status::Ok();  // not set
-    return Failed("read " + key + " from", r);
-  }
-
-  Status Set(const std::string& key, const std::string& value) const {
-    return Change({"config", "--file", path_, key, value}, "set " + key + " in");
-  }
-
-  Status Unset(const std::string& key) const {
-    GitRun r = RunGit({"config", "--file", path_, "--unset-all", key});
-    if (r.status == 0 || r.status == 5) return Status::Ok();  // 5: was not set
-    return Failed("unset " + key + " in", r);
-  }
-
-  // A `[section]` header is in the file (keys or not).
-  bool HasSectionHeader(const std::string& section) const {
-    std::string text;
-    if (!ReadFile(path_, &text)) return false;
-    std::regex header(R"(^\s*\[\s*([A-Za-z0-9.-]+)\s*(\"[^\"]*\"\s*)?\])");
-    std::istringstream lines(text);
-    for (std::string line; std::getline(lines, line);) {
-      std::smatch m;
-      if (std::regex_search(line, m, header) && !m[2].matched &&
-          strcasecmp(m[1].str().c_str(), section.c_str()) == 0)
-        return true;
-    }
-    return false;
-  }
-
-  bool SectionHasKeys(const std::string& section) const {
-    if (!Exists(path_)) return false;
-    return RunGit({"config", "--file", path_, "--get-regexp", "^" + section + "\\."}).status == 0;
-  }
-
-  Status RemoveSection(const std::string& section) const {
-    return Change({"config", "--file", path_, "--remove-section", section}, "remove [" + section + "] from");
-  }
-
- private:
-  // git rewrites the file through a lock file and a rename: keep its owner.
-  Status Change(const std::vector<std::string>& args, const std::string& what) const {
-    struct stat before;
-    bool existed = stat(path_.c_str(), &before) == 0;
-    if (!existed) {
-      if (Status s = CheckWritable(Parent(path_)); !s.ok()) return s;
-    } else if (Status s = CheckWritable(Parent(path_)); !s.ok()) {
-      return s;
-    }
-    GitRun r = RunGit(args);
-    if (r.status != 0) return Failed(what, r);
-    if (geteuid() == 0) {
-      if (existed) {
-        if (chown(path_.c_str(), before.st_uid, before.st_gid) != 0) { /* best effort */ }
-      } else {
-        TakeOwnerOf(path_, Parent(path_));
-      }
-    }
-    return Status::Ok();
-  }
-
-  Status Failed(const std::string& what, const GitRun& r) const {
-    std::string why = r.err.empty() ? "git exited " + std::to_string(r.status) : r.err;
-    return Status::Error("cannot " + what + " " + path_ + ": " + why);
-  }
-
-  std::string path_;
-};
-
 std::string SectionOf(const std::string& key) { return key.substr(0, key.find('.')); }
 
 // --- where each kind puts its wrapper -------------------------------------------
@@ -371,7 +215,7 @@ Status MakeLayout(const InstallTarget& t, const InstallOptions& o, bool installi
       l->hook_dir = path;
       l->hook_name = "pre-receive";
       l->chains = true;
-      l->config = t.gitconfig.empty() ? SystemGitConfig() : Absolute(t.gitconfig);
+      l->config = t.gitconfig.empty() ? SystemGitConfigPath() : Absolute(t.gitconfig);
       l->settings = {{"core.hooksPath", path}, {"receive.advertisePushOptions", "true"}};
       l->pass_through = true;
       return Status::Ok();
@@ -480,10 +324,10 @@ Status ReadRecord(const std::string& file, Json* record) {
 Status CheckHooksPathUnset(const Layout& l, const InstallOptions& o) {
   if (o.force) return Status::Ok();
   std::vector<std::string> files = {Join(l.root, "config")};
-  if (!std::getenv("GIT_CONFIG_NOSYSTEM")) files.push_back(SystemGitConfig());
+  if (!std::getenv("GIT_CONFIG_NOSYSTEM")) files.push_back(SystemGitConfigPath());
   for (const std::string& f : files) {
     std::optional<std::string> v;
-    if (!ConfigFile(f).Get("core.hooksPath", &v).ok() || !v) continue;
+    if (!GitConfigFile(f).Get("core.hooksPath", &v).ok() || !v) continue;
     return Status::Error("core.hooksPath is set to '" + *v + "' in " + f + ": git runs hooks from there, not from " +
                          l.hook_dir + ", so this hook would never run; install with --hooks-path " + *v +
                          " instead (or --force)");
@@ -496,7 +340,7 @@ Status CheckHooksPathUnset(const Layout& l, const InstallOptions& o) {
 // What the settings are before install, into the record (nothing written).
 Status RecordSettings(const Layout& l, Json* record) {
   if (l.config.empty()) return Status::Ok();
-  ConfigFile config(l.config);
+  GitConfigFile config(l.config);
   Json was = Json::object();
   Json sections = Json::array();
   for (const auto& [key, value] : l.settings) {
@@ -521,7 +365,7 @@ Status RecordSettings(const Layout& l, Json* record) {
 // Sets what install sets (again, on a second install, if it was changed since).
 Status ApplySettings(const Layout& l, bool first_install, std::vector<std::string>* notes) {
   if (l.config.empty()) return Status::Ok();
-  ConfigFile config(l.config);
+  GitConfigFile config(l.config);
   for (const auto& [key, value] : l.settings) {
     std::optional<std::string> v;
     if (Status s = config.Get(key, &v); !s.ok()) return s;
@@ -655,7 +499,8 @@ Status RestoreSettings(const Layout& l, const Json& record, std::vector<std::str
   const Json& c = record["config"];
   std::string file = Resolve(l.root, c.value("file", std::string()));
   if (file.empty()) return Status::Ok();
-  ConfigFile config(file);
+  if (Status s = CheckWritable(Parent(file)); !s.ok()) return s;
+  GitConfigFile config(file);
   for (const auto& [key, value] : l.settings) {
     if (!c["was"].contains(key)) continue;
     const Json& was = c["was"][key];
