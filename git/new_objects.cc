@@ -1,6 +1,7 @@
 // Tips from the ref updates, then a revision walk that hides everything the
 // existing refs reach.
 #include "git/new_objects.h"
+#include "git/oid_map.h"
 
 #include <git2/commit.h>
 #include <git2/errors.h>
@@ -18,19 +19,6 @@
 namespace akgate {
 
 namespace {
-
-struct OidHash {
-  size_t operator()(const git_oid& o) const {
-    size_t h;
-    static_assert(sizeof h <= GIT_OID_RAWSZ);
-    std::memcpy(&h, o.id, sizeof h);
-    return h;
-  }
-};
-struct OidEq {
-  bool operator()(const git_oid& a, const git_oid& b) const { return git_oid_equal(&a, &b); }
-};
-using OidSet = std::unordered_set<git_oid, OidHash, OidEq>;
 
 std::string Hex(const git_oid& id) {
   char buf[GIT_OID_HEXSZ + 1];

@@ -1,5 +1,6 @@
 // The inspection pipeline (see push_inspector.h for the stages).
 #include "git/push_inspector.h"
+#include "git/oid_map.h"
 
 #include <git2/commit.h>
 #include <git2/errors.h>
@@ -38,18 +39,6 @@ namespace {
 
 constexpr uint32_t kNoCommit = UINT32_MAX;
 
-struct OidHash {
-  size_t operator()(const git_oid& o) const {
-    size_t h;
-    std::memcpy(&h, o.id, sizeof h);
-    return h;
-  }
-};
-struct OidEq {
-  bool operator()(const git_oid& a, const git_oid& b) const { return git_oid_equal(&a, &b); }
-};
-template <typename V>
-using OidMap = std::unordered_map<git_oid, V, OidHash, OidEq>;
 
 std::string Hex(const git_oid& id) {
   char buf[GIT_OID_HEXSZ + 1];

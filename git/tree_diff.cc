@@ -1,5 +1,6 @@
 // A recursive compare of one tree with its parents' trees at the same path.
 #include "git/tree_diff.h"
+#include "git/oid_map.h"
 
 #include <git2/commit.h>
 #include <git2/errors.h>
@@ -44,16 +45,6 @@ struct DeletedFile {
   git_oid blob;
 };
 
-struct OidHash {
-  size_t operator()(const git_oid& o) const {
-    size_t h;
-    std::memcpy(&h, o.id, sizeof h);
-    return h;
-  }
-};
-struct OidEq {
-  bool operator()(const git_oid& a, const git_oid& b) const { return git_oid_equal(&a, &b); }
-};
 
 }  // namespace
 

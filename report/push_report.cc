@@ -12,19 +12,6 @@ namespace akgate {
 
 namespace {
 
-std::string Bytes(uint64_t n) {
-  char buf[32];
-  if (n < 1024) std::snprintf(buf, sizeof buf, "%llu B", static_cast<unsigned long long>(n));
-  else if (n < (1ull << 20)) std::snprintf(buf, sizeof buf, "%.1f KiB", n / 1024.0);
-  else if (n < (1ull << 30)) std::snprintf(buf, sizeof buf, "%.1f MiB", n / 1048576.0);
-  else std::snprintf(buf, sizeof buf, "%.2f GiB", n / 1073741824.0);
-  return buf;
-}
-
-std::string Plural(uint64_t n, const char* one, const char* many) {
-  return std::to_string(n) + " " + (n == 1 ? one : many);
-}
-
 std::string Duration(double ms) {
   char buf[32];
   if (ms < 1000) std::snprintf(buf, sizeof buf, "%.0f ms", ms);
@@ -116,7 +103,7 @@ void RenderFinding(const PushFinding& pf, const std::string& label, size_t width
 std::string Checked(const InspectionStats& s) {
   std::string t = "checked " + Plural(s.commits, "new commit", "new commits");
   if (s.tags) t += ", " + Plural(s.tags, "tag", "tags");
-  t += ", " + Plural(s.blobs_scanned, "file", "files") + " (" + Bytes(s.bytes_scanned) + ") in " +
+  t += ", " + Plural(s.blobs_scanned, "file", "files") + " (" + HumanBytes(s.bytes_scanned) + ") in " +
        Duration(s.duration_ms);
   return t;
 }
@@ -128,7 +115,7 @@ void RenderSkipped(const InspectionStats& s, size_t width, std::vector<std::stri
   for (const auto& [reason, count] : s.skipped) reasons += (reasons.empty() ? "" : ", ") + reason + " " + std::to_string(count);
   out->push_back("Not scanned: " + Plural(n, "file", "files") + " (" + reasons + "):");
   for (const SkippedFile& f : s.skipped_examples) {
-    std::string tail = " (" + f.reason + (f.reason == "oversize" ? ", " + Bytes(f.size) : "") + ", " + f.commit + ")";
+    std::string tail = " (" + f.reason + (f.reason == "oversize" ? ", " + HumanBytes(f.size) : "") + ", " + f.commit + ")";
     out->push_back("    " + Ellipsize(f.path, width - 4 - Width(tail)) + tail);
   }
   if (n > s.skipped_examples.size())
@@ -338,7 +325,7 @@ std::vector<std::string> RenderPushReport(const PushInspection& in, const PushDe
          "", width, &out);
     if (s.commits || s.blobs)
       out.push_back("So far: " + Plural(s.commits, "commit", "commits") + ", " + Plural(s.blobs, "file", "files") +
-                    " (" + Bytes(s.bytes_scanned) + ").");
+                    " (" + HumanBytes(s.bytes_scanned) + ").");
     if (!d.accepted) {
       if (timeout) out.push_back("Try pushing fewer commits at a time, or ask the administrators to raise time_budget.");
       else out.push_back("Please tell the server administrators; the message above says what failed.");

@@ -30,6 +30,10 @@ struct ScanSummary {
 // Adds one fragment's result to the totals.
 void Accumulate(const FragmentResult& r, uint64_t bytes, ScanSummary* s);
 
+// "3.2 KiB"; "1 file" / "2 files": wording shared by every report.
+std::string HumanBytes(uint64_t n);
+std::string Plural(uint64_t n, const char* one, const char* many);
+
 // "Alibaba Cloud AccessKey pair" etc.: provider and kind in one phrase.
 std::string FindingTitle(const Finding& f);
 

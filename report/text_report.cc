@@ -22,6 +22,8 @@ struct Palette {
   }
 };
 
+}  // namespace
+
 std::string HumanBytes(uint64_t n) {
   char buf[32];
   if (n < 1024) std::snprintf(buf, sizeof buf, "%llu B", static_cast<unsigned long long>(n));
@@ -31,16 +33,18 @@ std::string HumanBytes(uint64_t n) {
   return buf;
 }
 
+namespace {
+
 std::string Where(const Finding& f, const FindingPart& p) {
   if (p.location.offset == Location::kWholeFile) return f.path;
   return f.path + ":" + std::to_string(p.location.line) + ":" + std::to_string(p.location.column);
 }
 
+}  // namespace
+
 std::string Plural(uint64_t n, const char* one, const char* many) {
   return std::to_string(n) + " " + (n == 1 ? one : many);
 }
-
-}  // namespace
 
 std::string FindingTitle(const Finding& f) {
   std::string d = f.description.empty() ? f.rule_id : f.description;
