@@ -145,8 +145,7 @@ void RenderList(const PushInspection& in, const std::vector<size_t>& idx, size_t
 }
 
 // Step 1 of "how to fix": remove the secret, naming the commit to edit.
-void RemoveAdvice(const PushInspection& in, const std::vector<size_t>& blocking, size_t width,
-                  std::vector<std::string>* out) {
+void RemoveAdvice(const PushInspection& in, const std::vector<size_t>& blocking, std::vector<std::string>* out) {
   if (blocking.size() == 1) {
     out->push_back("  1. Remove it from every commit you are pushing. Deleting it in a new commit is");
     out->push_back("     not enough: it stays in the history.");
@@ -179,7 +178,7 @@ void HowToFix(const PushInspection& in, const PushDecision& d, const std::vector
               std::vector<std::string>* out) {
   out->push_back("");
   out->push_back("How to fix it:");
-  RemoveAdvice(in, blocking, width, out);
+  RemoveAdvice(in, blocking, out);
   out->push_back(blocking.size() == 1
                      ? "  2. Rotate the key: treat it as leaked, anyone who saw the commit may have copied it."
                      : "  2. Rotate the keys: treat them as leaked, anyone who saw the commits may have them.");
