@@ -252,6 +252,8 @@ std::string RenderWrapper(const Layout& l, const InstallOptions& o, const Json& 
   w += "# what was here, as recorded on the next line (keep that line).\n";
   w += kMarker + record.dump() + "\n";
   w += "akgate=" + ShellQuote(o.akgate) + "\n";
+  if (!o.cache_dir.empty())
+    w += "[ -n \"${AKGATE_CACHE_DIR:-}\" ] || AKGATE_CACHE_DIR=" + ShellQuote(o.cache_dir) + "\nexport AKGATE_CACHE_DIR\n";
   w += "if [ ! -x \"$akgate\" ]; then\n";
   w += "  echo \"akgate: $akgate is missing: push refused (reinstall akgate or run akgate uninstall)\" >&2\n";
   w += "  exit 1\n";

@@ -65,6 +65,10 @@ struct InstallTarget {
 struct InstallOptions {
   std::string akgate;   // absolute path of the binary the wrapper execs
   std::string policy;   // passed as `pre-receive --policy FILE` when set
+  // Where the hook keeps compiled rules between pushes (AKGATE_CACHE_DIR,
+  // unless the environment sets it); empty: the engine's default, under the
+  // home of the user running git, which web servers often do not set.
+  std::string cache_dir;
   bool force = false;   // install into a repository that looks forge-managed
 };
 

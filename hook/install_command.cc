@@ -69,6 +69,8 @@ void InstallCommands::AddTargets(CLI::App* cmd, Args* a, bool install) {
   if (install) {
     cmd->add_option("--akgate", a->akgate, "The akgate binary the hook runs (default: this one)");
     cmd->add_option("--policy", a->policy, "Server-wide policy file the hook passes to pre-receive");
+    cmd->add_option("--cache-dir", a->cache_dir,
+                    "Where the hook keeps compiled rules between pushes (default: ~/.cache/akgate of the git user)");
     cmd->add_flag("--force", a->force,
                   "Install even where the hook may not run (core.hooksPath set, forge-managed repository)");
   }
@@ -85,6 +87,7 @@ int InstallCommands::Run(const Args& a, bool install) {
   InstallOptions options;
   options.force = a.force;
   options.policy = a.policy;
+  options.cache_dir = a.cache_dir;
   if (install) {
     options.akgate = a.akgate.empty() ? CurrentExecutable() : a.akgate;
     if (options.akgate.empty()) {

@@ -21,7 +21,7 @@ class InstallCommands {
  private:
   struct Args {
     std::string repo, all_under, kind = "repository", hooks_path, gitconfig, gitlab, gitlab_global, gitea,
-        gitolite, akgate, policy;
+        gitolite, akgate, policy, cache_dir;
     bool global = false, force = false;
   };
   void AddTargets(CLI::App* cmd, Args* args, bool install);

@@ -113,7 +113,7 @@ new_server() {
   local repo="$T/srv/$1"
   git init -q --bare "$repo"
   git -C "$repo" config http.receivepack true
-  "$AKGATE" install --repo "$repo" --policy "$POLICY" >"$T/install.log" 2>&1 ||
+  "$AKGATE" install --repo "$repo" --policy "$POLICY" --cache-dir "$T/rules-cache" >"$T/install.log" 2>&1 ||
     { cat "$T/install.log"; return 1; }
   printf '%s\n' "$repo"
 }
@@ -148,6 +148,8 @@ transport_cases() {
   expect_rc "$name: clean push accepted" 0
   check "$name: clean push: the hook's summary reaches the pusher" grep -q "^remote: akgate: push accepted: checked 2 new commits" <<<"$err"
   check "$name: clean push: ref updated" test "$(server_ref "$repo" main)" = "$(git -C "$work" rev-parse HEAD)"
+  check "$name: the compiled rules are cached where install said (--cache-dir)" \
+    test -n "$(find "$T/rules-cache" -name 'rules-*.cache' 2>/dev/null)"
   check "$name: clean push: audited with the pusher ($pusher)" test "$(last_audit 'a["decision"], a["pusher"]')" = "accept $pusher"
   local base
   base="$(server_ref "$repo" main)"
@@ -313,6 +315,13 @@ EOF
     check "install without permission: names the directory and what to do" \
       grep -q "cannot write to $T/srv/root-owned.git/hooks: Permission denied; run as the owner" <<<"$err"
     check "install without permission: nothing written" test ! -e "$T/srv/root-owned.git/hooks/pre-receive"
+    # Root installing into the git user's repository leaves it the git user's.
+    git init -q --bare "$T/srv/nobody-owned.git"
+    chown -R nobody "$T/srv/nobody-owned.git"
+    run "$AKGATE" install --gitea "$T/srv/nobody-owned.git" --force
+    expect_rc "install as root into another user's repository" 0
+    check "as root: what install created belongs to the repository's owner" \
+      test "$(stat -c %U "$T/srv/nobody-owned.git/hooks/pre-receive.d" "$T/srv/nobody-owned.git/hooks/pre-receive.d/akgate" "$T/srv/nobody-owned.git/config" | sort -u)" = nobody
   else
     skip "install without permission" "needs root and runuser"
   fi

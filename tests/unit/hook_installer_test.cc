@@ -145,6 +145,7 @@ TEST_CASE("the wrapper: akgate first with the ref updates, then the chained hook
   CHECK(Sh("cd '" + repo + "' && GIT_DIR=. hooks/pre-receive < '" + dir.path() + "/updates'") == 0);
   CHECK(Read(dir.path() + "/bin/akgate.stdin") == updates);
   CHECK(Read(dir.path() + "/bin/akgate.args") == "pre-receive --policy " + o.policy + "\n");
+  CHECK(Read(hook).find("AKGATE_CACHE_DIR") == std::string::npos);
   CHECK(Read(repo + "/old-hook.stdin") == updates);
 
   // akgate refuses: its exit code is the hook's, and the chained hook never runs.
@@ -161,6 +162,21 @@ TEST_CASE("the wrapper: akgate first with the ref updates, then the chained hook
   // akgate gone: the push is refused (fail closed), with a message.
   fs::remove(dir.path() + "/bin/akgate");
   CHECK(Sh("cd '" + repo + "' && GIT_DIR=. hooks/pre-receive < /dev/null 2>/dev/null") == 1);
+}
+
+TEST_CASE("--cache-dir: the wrapper sets AKGATE_CACHE_DIR unless the environment does") {
+  TempDir dir;
+  std::string repo = BareRepo(dir);
+  std::string fake = FakeAkgate(dir);
+  Write(fake, "#!/bin/sh\necho \"$AKGATE_CACHE_DIR\" > \"$(dirname \"$0\")/cache.dir\"\ncat >/dev/null\n", true);
+  InstallOptions o = Options(fake);
+  o.cache_dir = dir.path() + "/cache dir";
+  InstallResult r;
+  REQUIRE(InstallHook({HookKind::kRepository, repo}, o, &r).ok());
+  CHECK(Sh("cd '" + repo + "' && env -u AKGATE_CACHE_DIR hooks/pre-receive < /dev/null") == 0);
+  CHECK(Read(dir.path() + "/bin/cache.dir") == o.cache_dir + "\n");
+  CHECK(Sh("cd '" + repo + "' && AKGATE_CACHE_DIR=/elsewhere hooks/pre-receive < /dev/null") == 0);
+  CHECK(Read(dir.path() + "/bin/cache.dir") == "/elsewhere\n");
 }
 
 TEST_CASE("without a chained hook the wrapper execs akgate directly") {
