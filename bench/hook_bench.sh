@@ -7,9 +7,10 @@
 #   --akgate PATH   the binary (default build/akgate; build: bash install/build.sh)
 #   --out DIR       repositories and results (default /tmp/akgate-hook-bench; emptied)
 #   --runs N        timed runs for the small push (default 30, or $AKGATE_HOOK_BENCH_RUNS)
-#   --commits N     size of the large push, in commits (default 20000, or
-#                   $AKGATE_HOOK_BENCH_SCALE); about 30 KB of new blob content
-#                   per commit, so 20000 is ~0.6 GB and 60000 ~2 GB
+#   --commits N     size of the large push, in commits (default 60000, or
+#                   $AKGATE_HOOK_BENCH_SCALE); about 27 KB of new blob content
+#                   per commit: 20000 is ~0.6 GB, 60000 ~1.6 GB (about 6 minutes
+#                   for the whole benchmark on 2 cores)
 #
 # 1. Small push (1 commit: 2 files edited, 1 added), N times, median:
 #    a. the hook alone: `akgate pre-receive` run directly, as git runs it
@@ -38,14 +39,14 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 akgate="$root/build/akgate"
 out="/tmp/akgate-hook-bench"
 runs="${AKGATE_HOOK_BENCH_RUNS:-30}"
-commits="${AKGATE_HOOK_BENCH_SCALE:-20000}"
+commits="${AKGATE_HOOK_BENCH_SCALE:-60000}"
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --akgate) akgate="${2:?--akgate needs a path}"; shift 2 ;;
     --out) out="${2:?--out needs a directory}"; shift 2 ;;
     --runs) runs="${2:?--runs needs a number}"; shift 2 ;;
     --commits) commits="${2:?--commits needs a number}"; shift 2 ;;
-    -h|--help) sed -n '2,33p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,34p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) die "unknown option '$1' (see --help)" ;;
   esac
 done
