@@ -36,7 +36,8 @@ cleanup() {
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null; done
   for pid in "${groups[@]}"; do kill -- "-$pid" 2>/dev/null; done
   for f in "$T/ssh/sshd.pid" "$T/nginx/nginx.pid"; do
-    [[ -s "$f" ]] && kill "$(cat "$f")" 2>/dev/null
+    # The server may remove its pid file between the test and the read.
+    [[ -s "$f" ]] && kill "$(cat "$f" 2>/dev/null)" 2>/dev/null
   done
   wait 2>/dev/null
   if [[ -n "${AKGATE_KEEP_TEST_DIR:-}" ]]; then
