@@ -1,14 +1,14 @@
 #include "engine/compile_cache.h"
 
 #include <hs/hs.h>
-#include <openssl/evp.h>
 #include <unistd.h>
 
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
+
+#include "engine/sha256.h"
 
 namespace akgate {
 
@@ -18,33 +18,20 @@ constexpr char kMagic[] = "akgate-compile-cache-v1\n";
 
 class Hasher {
  public:
-  Hasher() : ctx_(EVP_MD_CTX_new()) { EVP_DigestInit_ex(ctx_, EVP_sha256(), nullptr); }
-  ~Hasher() { EVP_MD_CTX_free(ctx_); }
   // Length-prefixed, so ("ab","c") and ("a","bc") differ.
   void Add(std::string_view s) {
     uint64_t n = s.size();
-    EVP_DigestUpdate(ctx_, &n, sizeof n);
-    EVP_DigestUpdate(ctx_, s.data(), s.size());
+    sha_.Update(std::string_view(reinterpret_cast<const char*>(&n), sizeof n));
+    sha_.Update(s);
   }
   void Add(const std::vector<std::string>& v) {
     Add(std::to_string(v.size()));
     for (const std::string& s : v) Add(s);
   }
-  std::string Hex() {
-    unsigned char md[EVP_MAX_MD_SIZE];
-    unsigned int len = 0;
-    EVP_DigestFinal_ex(ctx_, md, &len);
-    static const char kHex[] = "0123456789abcdef";
-    std::string out;
-    for (unsigned i = 0; i < len; ++i) {
-      out += kHex[md[i] >> 4];
-      out += kHex[md[i] & 15];
-    }
-    return out;
-  }
+  std::string Hex() { return sha_.FinalHex(); }
 
  private:
-  EVP_MD_CTX* ctx_;
+  Sha256 sha_;
 };
 
 void PutU32(std::string* out, uint32_t v) { out->append(reinterpret_cast<const char*>(&v), sizeof v); }
@@ -104,11 +91,19 @@ std::string CompileCacheKey(const RuleSet& set) {
 }
 
 bool LoadCompileCache(const std::string& dir, const std::string& key, size_t rule_count, CompileCache* out) {
-  std::ifstream in(PathFor(dir, key), std::ios::binary);
-  if (!in) return false;
-  std::stringstream ss;
-  ss << in.rdbuf();
-  std::string data = ss.str();
+  // One read into a buffer of the file's size: the cache is mostly a
+  // serialized Hyperscan database (hundreds of KB), and every copy of it is
+  // page faults in the start-up of a small push's hook.
+  std::string data;
+  {
+    std::ifstream in(PathFor(dir, key), std::ios::binary | std::ios::ate);
+    if (!in) return false;
+    std::streamoff size = in.tellg();
+    if (size <= 0 || size > (std::streamoff{64} << 20)) return false;
+    data.resize(static_cast<size_t>(size));
+    in.seekg(0);
+    if (!in.read(data.data(), size)) return false;
+  }
   Reader r(data);
   std::string magic, stored_key;
   uint32_t n = 0;

@@ -1,6 +1,6 @@
 #include "engine/redact.h"
 
-#include <openssl/evp.h>
+#include "engine/sha256.h"
 
 namespace akgate {
 
@@ -15,24 +15,13 @@ std::string Redact(std::string_view secret) {
 }
 
 std::string Fingerprint(std::string_view rule_id, const std::vector<std::string_view>& secrets) {
-  EVP_MD_CTX* ctx = EVP_MD_CTX_new();
-  EVP_DigestInit_ex(ctx, EVP_sha256(), nullptr);
-  EVP_DigestUpdate(ctx, rule_id.data(), rule_id.size());
+  Sha256 sha;
+  sha.Update(rule_id);
   for (std::string_view s : secrets) {
-    EVP_DigestUpdate(ctx, "", 1);
-    EVP_DigestUpdate(ctx, s.data(), s.size());
+    sha.Update(std::string_view("", 1));
+    sha.Update(s);
   }
-  unsigned char md[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  EVP_DigestFinal_ex(ctx, md, &len);
-  EVP_MD_CTX_free(ctx);
-  static const char kHex[] = "0123456789abcdef";
-  std::string out;
-  for (int i = 0; i < 8; ++i) {
-    out += kHex[md[i] >> 4];
-    out += kHex[md[i] & 15];
-  }
-  return out;
+  return sha.FinalHex(8);
 }
 
 }  // namespace akgate

@@ -9,7 +9,8 @@
 #include <unistd.h>
 
 #include <filesystem>
-#include <mutex>
+
+#include "git/repository.h"
 
 namespace akgate::gateway {
 
@@ -21,11 +22,6 @@ std::string GitError(const char* what) {
 }
 
 }  // namespace
-
-void InitLibgit2() {
-  static std::once_flag once;
-  std::call_once(once, [] { git_libgit2_init(); });
-}
 
 Status PushSpool::Create(const std::string& temp_root, std::unique_ptr<PushSpool>* out) {
   std::error_code ec;
@@ -63,7 +59,7 @@ Status PushSpool::AppendBody(std::string_view raw) {
 
 Status PushSpool::AppendPack(std::string_view bytes) {
   if (!indexer_) {
-    InitLibgit2();
+    InitLibgit2(/*verify_hashes=*/false);  // the indexer hashes every object itself
     std::string pack_dir = objects_dir() + "/pack";
     std::error_code ec;
     std::filesystem::create_directories(pack_dir, ec);

@@ -61,7 +61,4 @@ class PushSpool {
   unsigned objects_ = 0;
 };
 
-// Calls git_libgit2_init once for the process.
-void InitLibgit2();
-
 }  // namespace akgate::gateway

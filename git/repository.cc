@@ -3,11 +3,8 @@
 #include <git2/common.h>
 #include <git2/config.h>
 #include <git2/errors.h>
-#include <git2/global.h>
 
-#include <atomic>
 #include <filesystem>
-#include <mutex>
 #include <system_error>
 
 #include "git/git_error.h"
@@ -17,26 +14,6 @@
 namespace akgate {
 
 namespace fs = std::filesystem;
-
-void InitLibgit2(bool verify_hashes) {
-  static std::once_flag once;
-  std::call_once(once, [] {
-    git_libgit2_init();
-    // git has already opened this repository to run the hook (or the gateway
-    // created the directory itself): libgit2's safe.directory check would only
-    // refuse repositories shared between users that git serves fine.
-    git_libgit2_opts(GIT_OPT_SET_OWNER_VALIDATION, 0);
-    // Trees are not kept in libgit2's object cache: the commit differ holds
-    // the ones it needs (tree_diff.h), and on a long push the cache only
-    // churned (and held 300 MB more for a 20,000-commit push).
-    git_libgit2_opts(GIT_OPT_SET_CACHE_OBJECT_LIMIT, GIT_OBJECT_TREE, size_t{0});
-  });
-  // A process-wide libgit2 setting: only touched when it changes, so threads
-  // opening repositories with the same choice (the gateway) never race on it.
-  static std::atomic<int> current{-1};
-  int want = verify_hashes ? 1 : 0;
-  if (current.exchange(want) != want) git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, want);
-}
 
 namespace {
 
