@@ -52,6 +52,7 @@ class PackReader {
 
  private:
   struct Pack;
+  static std::shared_ptr<const Pack> SharedPack(const std::string& idx_path);
   PackReader() = default;
   bool Locate(const git_oid& id, size_t* pack, uint64_t* offset) const;
   Result ReadAt(size_t pack, uint64_t offset, git_object_t* type, Data* data);
@@ -61,7 +62,7 @@ class PackReader {
   Data CacheGet(uint64_t key, git_object_t* type);
   void CachePut(uint64_t key, git_object_t type, const Data& data);
 
-  std::vector<std::unique_ptr<Pack>> packs_;
+  std::vector<std::shared_ptr<const Pack>> packs_;
   struct Entry {
     uint64_t key;
     git_object_t type;
