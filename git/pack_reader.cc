@@ -10,6 +10,7 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <libdeflate.h>
 #include <zlib.h>
 
 #include <algorithm>
@@ -127,18 +128,29 @@ struct PackReader::Pack {
     return true;
   }
 
-  // Inflates exactly `want` bytes (the whole object, or a delta's first
-  // bytes when `partial`).
-  bool Inflate(uint64_t data, uint64_t want, unsigned char* out, bool partial) const {
+  // Inflates exactly `want` bytes: the whole object with libdeflate (about
+  // twice zlib's speed on a pack's small streams; inflating is most of a
+  // large push's CPU), which reads from the mapping and reports nothing
+  // past the stream's end.
+  bool Inflate(uint64_t data, uint64_t want, unsigned char* out, libdeflate_decompressor* d) const {
+    size_t in_used = 0;
+    libdeflate_result rc =
+        libdeflate_zlib_decompress_ex(d, map + data, size - 20 - data, out, want, &in_used, nullptr);
+    NoteRead();
+    return rc == LIBDEFLATE_SUCCESS;
+  }
+
+  // A delta's first `want` bytes (its two size varints), with zlib: libdeflate
+  // only inflates whole streams.
+  bool InflatePrefix(uint64_t data, uint64_t want, unsigned char* out) const {
     z_stream z{};
     if (inflateInit(&z) != Z_OK) return false;
     z.next_in = const_cast<unsigned char*>(map + data);
     z.avail_in = static_cast<uInt>(std::min<uint64_t>(size - 20 - data, UINT32_MAX));
     z.next_out = out;
     z.avail_out = static_cast<uInt>(want);
-    int rc = inflate(&z, partial ? Z_SYNC_FLUSH : Z_FINISH);
-    bool ok = partial ? (rc == Z_OK || rc == Z_STREAM_END || rc == Z_BUF_ERROR) && z.total_out == want
-                      : rc == Z_STREAM_END && z.total_out == want;
+    int rc = inflate(&z, Z_SYNC_FLUSH);
+    bool ok = (rc == Z_OK || rc == Z_STREAM_END || rc == Z_BUF_ERROR) && z.total_out == want;
     NoteRead();
     inflateEnd(&z);
     return ok;
@@ -206,6 +218,8 @@ uint64_t Key(size_t pack, uint64_t offset) { return (uint64_t{pack} << 48) | off
 
 PackReader::~PackReader() = default;
 
+void PackReader::FreeInflater::operator()(libdeflate_decompressor* d) const { libdeflate_free_decompressor(d); }
+
 // One mapping per pack file in the process, whatever the number of readers:
 // the blob scanner's threads each have a reader, and every mapping of the
 // same pages counted again in the resident memory (819 MB of file pages
@@ -249,6 +263,8 @@ std::unique_ptr<PackReader> PackReader::Open(const std::string& objects_dir, siz
   std::sort(idx.begin(), idx.end());
   std::unique_ptr<PackReader> r(new PackReader());
   r->cache_limit_ = cache_bytes;
+  r->inflater_.reset(libdeflate_alloc_decompressor());
+  if (!r->inflater_) return nullptr;
   for (const std::string& p : idx) {
     if (r->packs_.size() >= 64) break;
     if (std::shared_ptr<const Pack> pack = SharedPack(p)) r->packs_.push_back(std::move(pack));
@@ -317,7 +333,8 @@ PackReader::Result PackReader::ReadAt(size_t pack_no, uint64_t offset, git_objec
     auto b = std::make_shared<Buffer>();
     b->bytes.reset(new char[size ? size : 1]);
     b->size = size;
-    if (!pack.Inflate(data, size, reinterpret_cast<unsigned char*>(b->bytes.get()), false)) return Result::kUnreadable;
+    if (!pack.Inflate(data, size, reinterpret_cast<unsigned char*>(b->bytes.get()), inflater_.get()))
+      return Result::kUnreadable;
     base = std::move(b);
     base_type = static_cast<git_object_t>(t);
     CachePut(Key(pack_no, offset), base_type, base);
@@ -332,7 +349,7 @@ PackReader::Result PackReader::ReadAt(size_t pack_no, uint64_t offset, git_objec
       delta.reset(new unsigned char[d.size]);
       delta_cap = d.size;
     }
-    if (!packs_[d.pack]->Inflate(d.data, d.size, delta.get(), false)) return Result::kUnreadable;
+    if (!packs_[d.pack]->Inflate(d.data, d.size, delta.get(), inflater_.get())) return Result::kUnreadable;
     Data next = ApplyDelta(*base, delta.get(), d.size);
     if (!next) return Result::kUnreadable;
     base = std::move(next);
@@ -365,7 +382,7 @@ PackReader::Result PackReader::HeaderAt(size_t pack_no, uint64_t offset, git_obj
       // The target size is the delta's second varint.
       unsigned char head[32];
       uint64_t want = std::min<uint64_t>(sz, sizeof head);
-      if (!pack.Inflate(data, want, head, true)) return Result::kUnreadable;
+      if (!pack.InflatePrefix(data, want, head)) return Result::kUnreadable;
       const unsigned char* p = head;
       uint64_t src, dst;
       if (!Varint(p, head + want, &src) || !Varint(p, head + want, &dst)) return Result::kUnreadable;

@@ -28,6 +28,8 @@
 
 #include "engine/status.h"
 
+struct libdeflate_decompressor;
+
 namespace akgate {
 
 class PackIndex;
@@ -63,6 +65,10 @@ class PackReader {
   void CachePut(uint64_t key, git_object_t type, const Data& data);
 
   std::vector<std::shared_ptr<const Pack>> packs_;
+  struct FreeInflater {
+    void operator()(libdeflate_decompressor* d) const;
+  };
+  std::unique_ptr<libdeflate_decompressor, FreeInflater> inflater_;  // per reader: not thread-safe
   struct Entry {
     uint64_t key;
     git_object_t type;

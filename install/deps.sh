@@ -25,6 +25,8 @@ group_build() {
                                           # to GB/s; RE2 then runs only near its hits
   echo libtomlplusplus-dev                # rules and config are TOML
   echo libgit2-dev                        # reading pushed objects
+  echo libdeflate-dev                     # inflating pack objects: about twice zlib's
+                                          # speed, and inflating is most of a large push's CPU
   echo libssl-dev                         # fingerprints (SHA-256)
   echo zlib1g-dev
   echo libboost-dev
