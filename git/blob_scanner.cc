@@ -4,11 +4,10 @@
 
 #include <algorithm>
 #include <memory>
-#include <mutex>
-#include <thread>
 
 #include "git/git_error.h"
 #include "git/pack_order.h"
+#include "git/parallel.h"
 
 namespace akgate {
 
@@ -62,39 +61,25 @@ Status ScanBlobs(const Repository& repo, const Scanner& scanner, const std::vect
     for (size_t i = 0; i < keys.size(); ++i) order[i] = keys[i].second;
   }
 
-  unsigned threads = o.threads ? o.threads : std::min(4u, std::max(1u, std::thread::hardware_concurrency()));
-  if (tasks.size() < kParallelFrom) threads = 1;
+  const unsigned threads = WorkerThreads(o.threads, tasks.size(), kParallelFrom);
   const uint64_t max_bytes = scanner.rules().limits.max_fragment_bytes;
   std::atomic<size_t> next{0};
-  std::atomic<bool> failed{false};
-  std::mutex mu;
-  Status first_error;
 
-  auto work = [&](const Repository& r) {
+  return RunWithHandles(repo, threads, [&](const Repository& r, const std::atomic<bool>& failed) -> Status {
     ScanScratch scratch(scanner);
     for (;;) {
       size_t start = next.fetch_add(kRun);
-      if (start >= order.size()) return;
+      if (start >= order.size()) return Status::Ok();
       for (size_t k = start; k < std::min(order.size(), start + kRun); ++k) {
-        if (failed.load(std::memory_order_relaxed)) return;
-        if (o.cancel && o.cancel->load(std::memory_order_relaxed)) {
-          std::lock_guard<std::mutex> lock(mu);
-          if (first_error.ok()) first_error = Status::Error("cancelled");
-          failed = true;
-          return;
-        }
+        if (failed.load(std::memory_order_relaxed)) return Status::Ok();
+        if (o.cancel && o.cancel->load(std::memory_order_relaxed)) return Status::Error("cancelled");
         const BlobTask& t = tasks[order[k]];
         BlobOutcome& res = (*out)[order[k]];
         git_odb_object* obj = nullptr;
         size_t size;
         bool oversize, absent;
         Status s = ReadBlob(r.odb(), t.id, max_bytes, &obj, &size, &oversize, &absent);
-        if (!s.ok()) {
-          std::lock_guard<std::mutex> lock(mu);
-          if (first_error.ok()) first_error = s;
-          failed = true;
-          return;
-        }
+        if (!s.ok()) return s;
         res.size = size;
         res.absent = absent;
         if (oversize) res.result.skipped = SkipReason::kOversize;
@@ -108,27 +93,7 @@ Status ScanBlobs(const Repository& repo, const Scanner& scanner, const std::vect
         }
       }
     }
-  };
-  auto worker = [&](const Repository& r) {
-    try {
-      work(r);
-    } catch (const std::exception& e) {
-      std::lock_guard<std::mutex> lock(mu);
-      if (first_error.ok()) first_error = Status::Error(std::string("scanning failed: ") + e.what());
-      failed = true;
-    }
-  };
-  std::vector<std::unique_ptr<Repository>> handles;
-  for (unsigned i = 1; i < threads; ++i) {
-    std::unique_ptr<Repository> h;
-    if (!repo.Reopen(&h).ok()) break;  // fewer threads, not an error
-    handles.push_back(std::move(h));
-  }
-  std::vector<std::thread> pool;
-  for (const auto& h : handles) pool.emplace_back(worker, std::cref(*h));
-  worker(repo);
-  for (std::thread& t : pool) t.join();
-  return first_error;
+  });
 }
 
 }  // namespace akgate

@@ -15,6 +15,7 @@
 
 #include "git/git_error.h"
 #include "git/blob_scanner.h"
+#include "git/parallel.h"
 #include "git/tree_diff.h"
 
 namespace akgate {
@@ -38,6 +39,8 @@ uint64_t InspectionStats::skipped_total() const {
 namespace {
 
 constexpr uint32_t kNoCommit = UINT32_MAX;
+constexpr size_t kCommitRun = 256;            // consecutive commits per hand-out
+constexpr size_t kParallelCommitsFrom = 512;  // fewer new commits: one thread
 
 
 std::string Hex(const git_oid& id) {
@@ -127,17 +130,36 @@ class Inspector {
   }
 
   // Stage 2: the files each new commit (and each tagged tree or blob) brings.
+  // Commits are diffed on a few threads, in runs of consecutive commits (a
+  // commit's parent is usually the one before it, whose trees the differ
+  // still holds), then added in commit order.
   Status CollectFiles() {
-    CommitDiffer differ(repo_.repo(), repo_.odb(), o_.missing);
-    for (uint32_t i = 0; i < new_.commits.size(); ++i) {
-      if (Cancelled()) return Status::Error("cancelled");
-      TreeChanges changes;
-      Status s = differ.Diff(new_.commits[i], &changes);
-      if (!s.ok()) return s;
-      out_->stats.gitlinks += changes.gitlinks;
-      for (IntroducedFile& f : changes.files) AddFile(i, 0, std::move(f));
-      if (o_.progress) o_.progress->commits.fetch_add(1, std::memory_order_relaxed);
+    const size_t n = new_.commits.size();
+    std::vector<TreeChanges> changes(n);
+    std::atomic<size_t> next{0};
+    Status s = RunWithHandles(
+        repo_, WorkerThreads(o_.threads, n, kParallelCommitsFrom),
+        [&](const Repository& r, const std::atomic<bool>& failed) -> Status {
+          CommitDiffer differ(r.repo(), r.odb(), o_.missing);
+          for (;;) {
+            size_t start = next.fetch_add(kCommitRun);
+            if (start >= n) return Status::Ok();
+            for (size_t i = start; i < std::min(n, start + kCommitRun); ++i) {
+              if (failed.load(std::memory_order_relaxed)) return Status::Ok();
+              if (Cancelled()) return Status::Error("cancelled");
+              Status d = differ.Diff(new_.commits[i], &changes[i]);
+              if (!d.ok()) return d;
+              if (o_.progress) o_.progress->commits.fetch_add(1, std::memory_order_relaxed);
+            }
+          }
+        });
+    if (!s.ok()) return s;
+    for (uint32_t i = 0; i < n; ++i) {
+      out_->stats.gitlinks += changes[i].gitlinks;
+      for (IntroducedFile& f : changes[i].files) AddFile(i, 0, std::move(f));
+      changes[i] = TreeChanges();
     }
+    CommitDiffer differ(repo_.repo(), repo_.odb(), o_.missing);
     for (uint32_t t = 0; t < new_.tagged.size(); ++t) {
       const TaggedContent& tc = new_.tagged[t];
       if (tc.type == GIT_OBJECT_BLOB) {
@@ -147,11 +169,11 @@ class Inspector {
         AddFile(kNoCommit, t, std::move(f));
         continue;
       }
-      TreeChanges changes;
-      Status s = differ.ListTree(tc.id, &changes);
+      TreeChanges listed;
+      s = differ.ListTree(tc.id, &listed);
       if (!s.ok()) return s;
-      out_->stats.gitlinks += changes.gitlinks;
-      for (IntroducedFile& f : changes.files) AddFile(kNoCommit, t, std::move(f));
+      out_->stats.gitlinks += listed.gitlinks;
+      for (IntroducedFile& f : listed.files) AddFile(kNoCommit, t, std::move(f));
     }
     return Status::Ok();
   }
