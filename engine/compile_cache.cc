@@ -1,6 +1,9 @@
 #include "engine/compile_cache.h"
 
 #include <hs/hs.h>
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cstdlib>
@@ -49,11 +52,17 @@ class Reader {
     d_.remove_prefix(sizeof *v);
     return true;
   }
-  bool String(std::string* s) {
+  bool View(std::string_view* s) {
     uint32_t n;
     if (!U32(&n) || d_.size() < n) return false;
-    s->assign(d_.substr(0, n));
+    *s = d_.substr(0, n);
     d_.remove_prefix(n);
+    return true;
+  }
+  bool String(std::string* s) {
+    std::string_view v;
+    if (!View(&v)) return false;
+    s->assign(v);
     return true;
   }
   bool done() const { return d_.empty(); }
@@ -91,19 +100,20 @@ std::string CompileCacheKey(const RuleSet& set) {
 }
 
 bool LoadCompileCache(const std::string& dir, const std::string& key, size_t rule_count, CompileCache* out) {
-  // One read into a buffer of the file's size: the cache is mostly a
-  // serialized Hyperscan database (hundreds of KB), and every copy of it is
-  // page faults in the start-up of a small push's hook.
-  std::string data;
-  {
-    std::ifstream in(PathFor(dir, key), std::ios::binary | std::ios::ate);
-    if (!in) return false;
-    std::streamoff size = in.tellg();
-    if (size <= 0 || size > (std::streamoff{64} << 20)) return false;
-    data.resize(static_cast<size_t>(size));
-    in.seekg(0);
-    if (!in.read(data.data(), size)) return false;
-  }
+  // Mapped, not read: the cache is mostly a serialized Hyperscan database
+  // (hundreds of KB), and every fresh copy of it is page faults in the
+  // start-up of a small push's hook.
+  int fd = ::open(PathFor(dir, key).c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return false;
+  struct stat st;
+  void* map = MAP_FAILED;
+  if (fstat(fd, &st) == 0 && st.st_size > 0 && st.st_size <= (off_t{64} << 20))
+    map = mmap(nullptr, static_cast<size_t>(st.st_size), PROT_READ, MAP_PRIVATE, fd, 0);
+  ::close(fd);
+  if (map == MAP_FAILED) return false;
+  const size_t size = static_cast<size_t>(st.st_size);
+  std::shared_ptr<const void> storage(map, [size](const void* m) { munmap(const_cast<void*>(m), size); });
+  std::string_view data(static_cast<const char*>(map), size);
   Reader r(data);
   std::string magic, stored_key;
   uint32_t n = 0;
@@ -120,7 +130,8 @@ bool LoadCompileCache(const std::string& dir, const std::string& key, size_t rul
     for (std::string& a : e.atoms)
       if (!r.String(&a) || a.empty()) return false;
   }
-  if (!r.String(&c.literal_database) || !r.done()) return false;
+  if (!r.View(&c.literal_database) || !r.done()) return false;
+  c.storage = std::move(storage);
   *out = std::move(c);
   return true;
 }

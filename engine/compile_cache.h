@@ -13,7 +13,9 @@
 // (the rules are compiled as if there were none) and rewritten atomically.
 #pragma once
 
+#include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "engine/rule.h"
@@ -26,7 +28,12 @@ struct CompileCache {
     std::vector<std::string> atoms;   // anchor literals
   };
   std::vector<RuleEntry> rules;       // one per rule, in RuleSet order
-  std::string literal_database;       // serialized Hyperscan database
+  std::string_view literal_database;  // serialized Hyperscan database, in `storage`
+  // What literal_database points into: the cache file mapped read-only when
+  // loaded (its pages are the page cache's: a small push's hook then copies
+  // the few hundred KB only once, into Hyperscan's database), or a string
+  // when stored.
+  std::shared_ptr<const void> storage;
 };
 
 // Hex SHA-256 naming the compiled form of `rules`.

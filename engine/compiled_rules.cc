@@ -321,7 +321,9 @@ Status CompiledRules::Build(const RuleSet& rules, const std::string& cache_dir, 
     if (!cache_dir.empty()) {
       CompileCache fresh;
       for (const CompiledRule& cr : c->rules_) fresh.rules.push_back({cr.group, cr.atoms});
-      fresh.literal_database = c->literals_->Serialize();
+      auto serialized = std::make_shared<const std::string>(c->literals_->Serialize());
+      fresh.literal_database = *serialized;
+      fresh.storage = serialized;
       StoreCompileCache(cache_dir, key, fresh);  // best effort
     }
   }

@@ -65,7 +65,7 @@ Status LiteralIndex::Build(const std::vector<Literal>& literals, std::unique_ptr
   return Status::Ok();
 }
 
-Status LiteralIndex::Load(const std::vector<Literal>& literals, const std::string& serialized,
+Status LiteralIndex::Load(const std::vector<Literal>& literals, std::string_view serialized,
                           std::unique_ptr<LiteralIndex>* out) {
   if (hs_valid_platform() != HS_SUCCESS)
     return Status::Error("this CPU lacks SSSE3, which the Hyperscan literal matcher needs");

@@ -32,7 +32,7 @@ class LiteralIndex {
   static Status Build(const std::vector<Literal>& literals, std::unique_ptr<LiteralIndex>* out);
   // The same index from Serialize()'s bytes (compile_cache.h); fails on bytes
   // that are not a database for this Hyperscan build and platform.
-  static Status Load(const std::vector<Literal>& literals, const std::string& serialized,
+  static Status Load(const std::vector<Literal>& literals, std::string_view serialized,
                      std::unique_ptr<LiteralIndex>* out);
   std::string Serialize() const;
   ~LiteralIndex();

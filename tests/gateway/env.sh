@@ -10,31 +10,21 @@
 # helpers new_upstream_repo, seed_upstream_repo, upstream_rev, add_key_file,
 # write_gateway_config, start_gateway. GW_MAX_PUSH_BYTES sets the push limit.
 
-NGINX="$(command -v nginx || echo /usr/sbin/nginx)"
-FCGIWRAP="$(command -v fcgiwrap || echo /usr/sbin/fcgiwrap)"
+# shellcheck source=tests/lib/servers.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/servers.sh"  # free_port, wait_for_port, start_git_http
 
 T="$(mktemp -d "${TMPDIR:-/tmp}/akgate-gw-test.XXXXXX")"
 pids=()
 cleanup() {
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null; done
-  [[ -f "$T/nginx.pid" ]] && kill "$(cat "$T/nginx.pid")" 2>/dev/null
-  [[ -f "$T/lb/nginx.pid" ]] && kill "$(cat "$T/lb/nginx.pid")" 2>/dev/null
+  [[ -s "$T/lb/nginx.pid" ]] && kill "$(cat "$T/lb/nginx.pid" 2>/dev/null)" 2>/dev/null
+  stop_servers
   wait 2>/dev/null
   if [[ -n "${AKGATE_KEEP_TEST_DIR:-}" ]]; then echo "kept $T"; else rm -rf "$T"; fi
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-free_port() {
-  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
-}
-wait_for_port() {  # PORT: up to 10 s
-  for _ in $(seq 1 100); do
-    python3 -c "import socket,sys; s=socket.socket(); s.settimeout(0.2); sys.exit(s.connect_ex(('127.0.0.1',$1)))" && return 0
-    sleep 0.1
-  done
-  return 1
-}
 random_alnum() {
   python3 -c 'import secrets, string, sys
 a = string.ascii_letters + string.digits
@@ -64,49 +54,8 @@ htpasswd -b "$T/nginx/htpasswd" bob bobs-pass >/dev/null 2>&1
 
 UP_HTTP="$(free_port)"
 UP_HTTPS="$(free_port)"
-"$FCGIWRAP" -s "unix:$T/fcgi.sock" -c 8 >"$T/fcgiwrap.log" 2>&1 &
-pids+=($!)
-nginx_user=""
-[[ "$(id -u)" -eq 0 ]] && nginx_user="user root root;"
-cat >"$T/nginx/nginx.conf" <<EOF
-$nginx_user
-worker_processes 2;
-pid $T/nginx.pid;
-error_log $T/nginx/error.log warn;
-events { worker_connections 256; }
-http {
-  access_log $T/nginx/access.log;
-  client_body_temp_path $T/nginx/body;
-  proxy_temp_path $T/nginx/proxy;
-  fastcgi_temp_path $T/nginx/fastcgi;
-  uwsgi_temp_path $T/nginx/uwsgi;
-  scgi_temp_path $T/nginx/scgi;
-  client_max_body_size 0;
-  server {
-    listen 127.0.0.1:$UP_HTTP;
-    listen 127.0.0.1:$UP_HTTPS ssl;
-    ssl_certificate $T/tls/server.pem;
-    ssl_certificate_key $T/tls/server.key;
-    location ~ ^/git(/.*)\$ {
-      auth_basic "git";
-      auth_basic_user_file $T/nginx/htpasswd;
-      fastcgi_pass unix:$T/fcgi.sock;
-      fastcgi_read_timeout 300;
-      include /etc/nginx/fastcgi_params;
-      fastcgi_param SCRIPT_FILENAME /usr/lib/git-core/git-http-backend;
-      fastcgi_param GIT_PROJECT_ROOT $T/repos;
-      fastcgi_param GIT_HTTP_EXPORT_ALL "";
-      fastcgi_param PATH_INFO \$1;
-      fastcgi_param REMOTE_USER \$remote_user;
-      fastcgi_param GIT_PROTOCOL \$http_git_protocol;
-      fastcgi_param HOME $T/home;
-    }
-  }
-}
-EOF
-"$NGINX" -c "$T/nginx/nginx.conf" -e "$T/nginx/error.log" 2>"$T/nginx/start.log" ||
+start_git_http "$T/nginx" "$T/repos" "$UP_HTTP" "$UP_HTTPS" "$T/tls/server.pem" "$T/tls/server.key" ||
   { fail "upstream nginx starts" "$(cat "$T/nginx/start.log" "$T/nginx/error.log" 2>/dev/null)"; finish; exit 1; }
-wait_for_port "$UP_HTTP" || { fail "upstream nginx listens"; finish; exit 1; }
 
 new_upstream_repo() {  # NAME: an empty bare repository upstream
   git init -q --bare "$T/repos/$1.git"

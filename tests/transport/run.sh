@@ -29,16 +29,13 @@ source "$here/../lib/check.sh"   # run, check, expect_rc, finish, $TEST_TMP
 T="$TEST_TMP"
 
 # --- servers are stopped, whatever happens ------------------------------------------
-pids=()
-groups=()
+# shellcheck source=tests/lib/servers.sh
+source "$here/../lib/servers.sh"  # free_port, wait_for_port, start_git_http, stop_servers
+pids=()  # sshd, in the foreground (-D)
 cleanup() {
   local pid
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null; done
-  for pid in "${groups[@]}"; do kill -- "-$pid" 2>/dev/null; done
-  for f in "$T/ssh/sshd.pid" "$T/nginx/nginx.pid"; do
-    # The server may remove its pid file between the test and the read.
-    [[ -s "$f" ]] && kill "$(cat "$f" 2>/dev/null)" 2>/dev/null
-  done
+  stop_servers
   wait 2>/dev/null
   if [[ -n "${AKGATE_KEEP_TEST_DIR:-}" ]]; then
     echo "kept $T"
@@ -51,8 +48,6 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 SSHD="$(command -v sshd || echo /usr/sbin/sshd)"
-NGINX="$(command -v nginx || echo /usr/sbin/nginx)"
-FCGIWRAP="$(command -v fcgiwrap || echo /usr/sbin/fcgiwrap)"
 HTTP_BACKEND="$(git --exec-path)/git-http-backend"
 for tool in "$SSHD" ssh ssh-keygen "$NGINX" "$FCGIWRAP" "$HTTP_BACKEND" openssl python3 git; do
   if ! command -v "$tool" >/dev/null 2>&1; then
@@ -62,17 +57,6 @@ for tool in "$SSHD" ssh ssh-keygen "$NGINX" "$FCGIWRAP" "$HTTP_BACKEND" openssl 
   fi
 done
 
-free_port() {
-  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
-}
-wait_for_port() {  # PORT: up to 10 s
-  local _
-  for _ in $(seq 1 100); do
-    python3 -c "import socket,sys; s=socket.socket(); s.settimeout(0.2); sys.exit(s.connect_ex(('127.0.0.1',$1)))" && return 0
-    sleep 0.1
-  done
-  return 1
-}
 
 # --- the client side: hermetic git ------------------------------------------------------
 mkdir -p "$T/home" "$T/srv"
@@ -375,48 +359,7 @@ start_http() {
   HTTP_PORT="$(free_port)"
   # Basic auth, so the web server knows the pusher and passes REMOTE_USER.
   printf 'alice:%s\nbob:%s\n' "$(openssl passwd -apr1 alice-pass)" "$(openssl passwd -apr1 bob-pass)" >"$T/nginx/htpasswd"
-  # fcgiwrap forks its workers: in a process group of its own, stopped as one.
-  setsid "$FCGIWRAP" -s "unix:$T/nginx/fcgi.sock" -c 2 >"$T/nginx/fcgiwrap.log" 2>&1 &
-  groups+=($!)
-  local user_line=""
-  [[ "$(id -u)" -eq 0 ]] && user_line="user root root;"
-  cat >"$T/nginx/nginx.conf" <<EOF
-$user_line
-worker_processes 1;
-pid $T/nginx/nginx.pid;
-error_log $T/nginx/error.log warn;
-events { worker_connections 64; }
-http {
-  access_log $T/nginx/access.log;
-  client_body_temp_path $T/nginx/body;
-  proxy_temp_path $T/nginx/proxy;
-  fastcgi_temp_path $T/nginx/fastcgi;
-  uwsgi_temp_path $T/nginx/uwsgi;
-  scgi_temp_path $T/nginx/scgi;
-  client_max_body_size 0;
-  server {
-    listen 127.0.0.1:$HTTP_PORT;
-    location ~ ^/git(/.*)\$ {
-      auth_basic "git";
-      auth_basic_user_file $T/nginx/htpasswd;
-      fastcgi_pass unix:$T/nginx/fcgi.sock;
-      fastcgi_read_timeout 300;
-      include /etc/nginx/fastcgi_params;
-      fastcgi_param SCRIPT_FILENAME $HTTP_BACKEND;
-      fastcgi_param GIT_PROJECT_ROOT $T/srv;
-      fastcgi_param GIT_HTTP_EXPORT_ALL "";
-      fastcgi_param PATH_INFO \$1;
-      fastcgi_param REMOTE_USER \$remote_user;
-      fastcgi_param GIT_PROTOCOL \$http_git_protocol;
-      fastcgi_param HOME $T/home;
-      fastcgi_param GIT_CONFIG_NOSYSTEM 1;
-    }
-  }
-}
-EOF
-  for _ in $(seq 1 50); do [[ -S "$T/nginx/fcgi.sock" ]] && break; sleep 0.1; done
-  "$NGINX" -c "$T/nginx/nginx.conf" -e "$T/nginx/error.log" 2>"$T/nginx/start.log" || return 1
-  wait_for_port "$HTTP_PORT"
+  start_git_http "$T/nginx" "$T/srv" "$HTTP_PORT"
 }
 http_url() { printf 'http://alice:alice-pass@127.0.0.1:%s/git/%s\n' "$HTTP_PORT" "$1"; }
 
