@@ -14,6 +14,8 @@
 // The spool is removed when this coroutine ends, however it ends.
 #include <spdlog/spdlog.h>
 
+#include <malloc.h>
+
 #include <exception>
 
 #include "gateway/body_decoder.h"
@@ -288,7 +290,13 @@ net::awaitable<bool> HandlePush(Exchange& x) {
   PushInspector* inspector = &gw.inspector;
   PushVerdict verdict = co_await RunOnWorkers(gw.workers, [inspector, &input]() -> PushVerdict {
     try {
-      return inspector->Inspect(input);
+      PushVerdict v = inspector->Inspect(input);
+      // An inspection allocates and frees tens of MB on this worker's malloc
+      // arena (trees, blobs, the object cache); glibc keeps freed memory
+      // for reuse unless told otherwise, so a gateway idle after a large
+      // push would hold on to it. Give it back.
+      malloc_trim(0);
+      return v;
     } catch (const std::exception& e) {
       PushVerdict v;
       v.decision = PushVerdict::Decision::kError;

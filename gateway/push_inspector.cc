@@ -28,6 +28,8 @@ namespace {
 
 using SteadyClock = std::chrono::steady_clock;
 
+constexpr size_t kObjectCacheBytes = size_t{16} << 20;
+
 // Sets *flag at `deadline` unless destroyed first.
 class CancelAt {
  public:
@@ -84,7 +86,14 @@ class GateInspector : public PushInspector {
     PushOutcome outcome;
     std::unique_ptr<Repository> repo;
     Status s;
-    if (!in.objects_dir.empty()) s = Repository::OpenObjectsOnly(in.objects_dir, false, &repo);
+    if (!in.objects_dir.empty()) {
+      RepositoryOptions ro;
+      // Several pushes are inspected at once, each on up to four threads:
+      // a smaller object cache per thread than the hook's bounds the
+      // gateway's memory (the pack itself stays on disk, mapped).
+      ro.object_cache_bytes = kObjectCacheBytes;
+      s = Repository::OpenObjectsOnly(in.objects_dir, ro, &repo);
+    }
     if (!s.ok()) {
       outcome = FailedPush(policy_, input, Cause::kError, s.message());
     } else if (!repo) {

@@ -58,6 +58,13 @@ void InitLibgit2(bool verify_hashes) {
     // the ones it needs (tree_diff.h), and on a long push the cache only
     // churned (and held 300 MB more for a 20,000-commit push).
     git_libgit2_opts(GIT_OPT_SET_CACHE_OBJECT_LIMIT, GIT_OBJECT_TREE, size_t{0});
+    // libgit2 maps packs in windows of 1 GiB, up to 8 GiB in all, on 64-bit
+    // systems: indexing a 2 GB push in the gateway (or reading a large
+    // repository's own pack in the hook) would keep all of it resident.
+    // Smaller windows under a bound keep that part of the memory flat; a
+    // window is only an mmap, so remapping one costs little.
+    git_libgit2_opts(GIT_OPT_SET_MWINDOW_SIZE, size_t{64} << 20);
+    git_libgit2_opts(GIT_OPT_SET_MWINDOW_MAPPED_LIMIT, size_t{256} << 20);
   });
   // A process-wide libgit2 setting: only touched when it changes, so threads
   // opening repositories with the same choice (the gateway) never race on it.

@@ -452,8 +452,8 @@ void BackendFree(git_odb_backend* b) { delete reinterpret_cast<Backend*>(b); }
 
 }  // namespace
 
-Status AddPackReaderBackend(git_odb* odb, const std::string& objects_dir) {
-  std::unique_ptr<PackReader> reader = PackReader::Open(objects_dir);
+Status AddPackReaderBackend(git_odb* odb, const std::string& objects_dir, size_t cache_bytes) {
+  std::unique_ptr<PackReader> reader = PackReader::Open(objects_dir, cache_bytes);
   if (!reader) return Status::Ok();
   auto* b = new Backend();
   if (git_odb_init_backend(&b->parent, GIT_ODB_BACKEND_VERSION) < 0) {

@@ -44,7 +44,7 @@ class PackReader {
 
   // The packs under `<objects_dir>/pack` with version-2 indexes; null when
   // there are none.
-  static std::unique_ptr<PackReader> Open(const std::string& objects_dir, size_t cache_bytes = size_t{64} << 20);
+  static std::unique_ptr<PackReader> Open(const std::string& objects_dir, size_t cache_bytes);
   ~PackReader();
 
   enum class Result { kFound, kNotFound, kUnreadable };
@@ -81,6 +81,6 @@ class PackReader {
 
 // Puts a PackReader over `objects_dir`'s packs in front of `odb`'s own
 // backends (the odb owns it). No packs there: nothing is added.
-Status AddPackReaderBackend(git_odb* odb, const std::string& objects_dir);
+Status AddPackReaderBackend(git_odb* odb, const std::string& objects_dir, size_t cache_bytes);
 
 }  // namespace akgate

@@ -39,7 +39,7 @@ Repository::~Repository() {
 Status Repository::Open(const RepositoryOptions& o, std::unique_ptr<Repository>* out) {
   InitLibgit2(o.verify_object_hashes);
   std::unique_ptr<Repository> r(new Repository());
-  r->verify_ = o.verify_object_hashes;
+  r->options_ = o;
   r->path_ = o.git_dir.empty() ? "." : o.git_dir;
   std::error_code ec;
   fs::path abs = fs::absolute(r->path_, ec);
@@ -59,29 +59,27 @@ Status Repository::Open(const RepositoryOptions& o, std::unique_ptr<Repository>*
     r->object_dirs_.push_back(r->quarantine_dir_);
   }
   r->object_dirs_.push_back((fs::path(r->path_) / "objects").string());
-  r->fast_ = o.fast_pack_reader;
   // The pushed objects: the quarantine's packs (or, with no quarantine, the
   // repository's own).
-  if (r->fast_) {
-    Status s = AddPackReaderBackend(r->odb_, r->object_dirs_.front());
+  if (o.fast_pack_reader) {
+    Status s = AddPackReaderBackend(r->odb_, r->object_dirs_.front(), o.object_cache_bytes);
     if (!s.ok()) return s;
   }
   *out = std::move(r);
   return Status::Ok();
 }
 
-Status Repository::OpenObjectsOnly(const std::string& objects_dir, bool verify_object_hashes,
-                                   std::unique_ptr<Repository>* out, bool fast_pack_reader) {
-  InitLibgit2(verify_object_hashes);
+Status Repository::OpenObjectsOnly(const std::string& objects_dir, const RepositoryOptions& o,
+                                   std::unique_ptr<Repository>* out) {
+  InitLibgit2(o.verify_object_hashes);
   std::unique_ptr<Repository> r(new Repository());
   r->objects_only_ = true;
-  r->verify_ = verify_object_hashes;
+  r->options_ = o;
   r->path_ = objects_dir;
   if (!IsDirectory(objects_dir)) return Status::Error("the objects directory " + objects_dir + " does not exist");
   if (git_odb_open(&r->odb_, objects_dir.c_str()) < 0) return GitStatus("cannot open the objects in " + objects_dir);
-  r->fast_ = fast_pack_reader;
-  if (r->fast_) {
-    Status s = AddPackReaderBackend(r->odb_, objects_dir);
+  if (o.fast_pack_reader) {
+    Status s = AddPackReaderBackend(r->odb_, objects_dir, o.object_cache_bytes);
     if (!s.ok()) return s;
   }
   if (git_repository_wrap_odb(&r->repo_, r->odb_) < 0) return GitStatus("cannot use the objects in " + objects_dir);
@@ -91,12 +89,10 @@ Status Repository::OpenObjectsOnly(const std::string& objects_dir, bool verify_o
 }
 
 Status Repository::Reopen(std::unique_ptr<Repository>* out) const {
-  if (objects_only_) return OpenObjectsOnly(path_, verify_, out, fast_);
-  RepositoryOptions o;
+  if (objects_only_) return OpenObjectsOnly(path_, options_, out);
+  RepositoryOptions o = options_;
   o.git_dir = path_;
   o.quarantine_dir = quarantine_dir_;
-  o.verify_object_hashes = verify_;
-  o.fast_pack_reader = fast_;
   return Open(o, out);
 }
 

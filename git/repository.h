@@ -41,6 +41,10 @@ struct RepositoryOptions {
   // Read the pushed pack with akgate's pack reader (pack_reader.h) ahead of
   // libgit2's: same objects, far fewer delta re-inflations on long histories.
   bool fast_pack_reader = true;
+  // The pack reader's cache of materialised objects, per handle (one per
+  // inspection thread). 64 MiB serves a 60,000-commit push; a gateway, which
+  // inspects several pushes at once, passes less.
+  size_t object_cache_bytes = size_t{64} << 20;
 };
 
 class Repository {
@@ -51,8 +55,9 @@ class Repository {
 
   // A repository made of one objects directory only (loose objects and/or
   // pack/ inside), with no refs: what a gateway has after indexing a pack.
-  static Status OpenObjectsOnly(const std::string& objects_dir, bool verify_object_hashes,
-                                std::unique_ptr<Repository>* out, bool fast_pack_reader = true);
+  // `options.git_dir` and `options.quarantine_dir` are not used.
+  static Status OpenObjectsOnly(const std::string& objects_dir, const RepositoryOptions& options,
+                                std::unique_ptr<Repository>* out);
 
   ~Repository();
   Repository(const Repository&) = delete;
@@ -84,8 +89,7 @@ class Repository {
   std::vector<std::string> object_dirs_;
   std::string quarantine_dir_;
   bool objects_only_ = false;
-  bool verify_ = false;
-  bool fast_ = true;
+  RepositoryOptions options_;  // as opened, for Reopen
 };
 
 // libgit2's global state, initialised once per process. `verify_hashes`

@@ -221,6 +221,82 @@ leftover="$(ls -A "$T/gw/tmp" 2>/dev/null)"
 detail="left: $leftover"
 check "client gone mid-body: no temporary files left" test -z "$leftover"
 
+# --- timeouts: a client that stalls, one that trickles ---------------------------
+# limits.idle_timeout_s (5 s here) closes a connection on which nothing moves:
+# in the middle of a request header (slow loris) and in the middle of a push's
+# body. Both clients run at once; each reports how long the gateway took to
+# close the connection.
+cat >"$T/stall.py" <<'PY'
+import base64, socket, sys, threading, time
+port, mode, old = int(sys.argv[1]), sys.argv[2], sys.argv[3]
+auth = base64.b64encode(b"alice:s3cret-pass").decode()
+head = (f"POST /h/app.git/git-receive-pack HTTP/1.1\r\nHost: x\r\nAuthorization: Basic {auth}\r\n"
+        "Content-Type: application/x-git-receive-pack-request\r\nContent-Length: 5000000\r\n\r\n").encode()
+line = f"{old} {'3' * 40} refs/heads/stall\0report-status\n".encode()
+body = b"%04x" % (len(line) + 4) + line + b"0000" + b"PACK\0\0\0\2\0\0\0\3" + b"y" * 1000
+results = {}
+def client(name, first, trickle):
+    s = socket.create_connection(("127.0.0.1", port))
+    start = time.time()
+    s.sendall(first)
+    s.settimeout(0.5)
+    while time.time() - start < 60:
+        try:
+            if s.recv(65536) == b"":
+                break
+        except socket.timeout:
+            if trickle:
+                try:
+                    s.sendall(b"z")
+                except OSError:
+                    break
+        except OSError:
+            break
+    results[name] = time.time() - start
+    s.close()
+if mode == "stall":
+    ts = [threading.Thread(target=client, args=("header", head[:40], False)),
+          threading.Thread(target=client, args=("body", head + body, False))]
+else:
+    ts = [threading.Thread(target=client, args=("trickle", head + body, True))]
+for t in ts: t.start()
+for t in ts: t.join()
+for k, v in sorted(results.items()): print(k, "%.1f" % v)
+PY
+python3 "$T/stall.py" "$GW_HTTP" stall "$head" >"$T/stall.out" 2>&1
+detail="$(cat "$T/stall.out")"
+closed_in() {  # NAME MIN MAX: the client NAME was closed between MIN and MAX seconds
+  awk -v n="$1" -v lo="$2" -v hi="$3" '$1 == n { found = 1; ok = ($2 >= lo && $2 <= hi) } END { exit !(found && ok) }' "$T/stall.out"
+}
+check "idle timeout: a half-sent request header is closed after limits.idle_timeout_s" closed_in header 4 20
+check "idle timeout: a push whose body stalls is closed after limits.idle_timeout_s" closed_in body 4 20
+sleep 0.5
+leftover="$(ls -A "$T/gw/tmp" 2>/dev/null)"
+detail="left: $leftover"
+check "idle timeout: the stalled push left no temporary files" test -z "$leftover"
+
+# limits.request_timeout_s bounds a whole request, however steadily it
+# trickles: a third gateway with 3 s for a request and 60 s of idle time.
+mkdir -p "$T/gw3/tmp"
+GW_REQUEST_TIMEOUT_S=3 GW_IDLE_TIMEOUT_S=60 write_gateway_config "$T/gw3"
+gw_main_pid="$GW_PID" gw_main_http="$GW_HTTP"
+if start_gateway "$T/gw3"; then
+  python3 "$T/stall.py" "$GW_HTTP" trickle "$head" >"$T/stall.out" 2>&1
+  detail="$(cat "$T/stall.out")"
+  check "request timeout: a push trickling one byte every 0.5 s is closed after limits.request_timeout_s" \
+    closed_in trickle 2 20
+  detail="$(tail -n 3 "$T/gw3/gateway.log")"
+  check "request timeout: the gateway's log says why" grep -q 'client stopped sending' "$T/gw3/gateway.log"
+  sleep 0.5
+  leftover="$(ls -A "$T/gw3/tmp" 2>/dev/null)"
+  detail="left: $leftover"
+  check "request timeout: no temporary files left" test -z "$leftover"
+  kill "$GW_PID" 2>/dev/null
+else
+  fail "third gateway starts" "$(cat "$T/gw3/stderr")"
+fi
+GW_PID="$gw_main_pid" GW_HTTP="$gw_main_http"
+
 # --- upstream down ------------------------------------------------------------------------
 code="$(curl -s -o "$T/resp" -w '%{http_code}' -u alice:x "$G/down/app.git/info/refs?service=git-upload-pack")"
 detail="$code $(cat "$T/resp")"

@@ -8,7 +8,8 @@
 # After: $T, $H (HTTP gateway URL with credentials, route /h/), $S (HTTPS,
 # route /s/), $UP_HTTP/$UP_HTTPS (upstream ports), GW_PID, GW_HTTP, GW_HTTPS,
 # helpers new_upstream_repo, seed_upstream_repo, upstream_rev, add_key_file,
-# write_gateway_config, start_gateway. GW_MAX_PUSH_BYTES sets the push limit.
+# write_gateway_config, start_gateway. GW_MAX_PUSH_BYTES, GW_IDLE_TIMEOUT_S and
+# GW_REQUEST_TIMEOUT_S set those limits in the configuration written.
 
 # shellcheck source=tests/lib/servers.sh
 source "$(dirname "${BASH_SOURCE[0]}")/../lib/servers.sh"  # free_port, wait_for_port, start_git_http
@@ -101,8 +102,8 @@ tls_key = "$T/tls/server.key"
 max_header_bytes = 8192
 max_push_bytes = ${GW_MAX_PUSH_BYTES:-8388608}
 max_concurrent_pushes = 32
-idle_timeout_s = 5
-request_timeout_s = 120
+idle_timeout_s = ${GW_IDLE_TIMEOUT_S:-5}
+request_timeout_s = ${GW_REQUEST_TIMEOUT_S:-120}
 shutdown_grace_s = 30
 [upstream]
 connect_timeout_s = 5

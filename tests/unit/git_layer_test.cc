@@ -278,7 +278,7 @@ TEST_CASE("objects-only repositories: absent objects exist upstream and are not 
   git_odb_free(dst);
 
   std::unique_ptr<Repository> repo;
-  REQUIRE(Repository::OpenObjectsOnly(objects, false, &repo).ok());
+  REQUIRE(Repository::OpenObjectsOnly(objects, RepositoryOptions(), &repo).ok());
   NewObjectsOptions o;
   o.missing = MissingObjects::kExistUpstream;
   NewObjects n;
