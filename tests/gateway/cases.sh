@@ -322,7 +322,7 @@ if start_gateway "$T/gw2"; then
   LB="$(free_port)"
   mkdir -p "$T/lb"
   cat >"$T/lb/nginx.conf" <<NGX
-$nginx_user
+$nginx_user_line
 worker_processes 1;
 pid $T/lb/nginx.pid;
 error_log $T/lb/error.log warn;
@@ -353,7 +353,7 @@ http {
   }
 }
 NGX
-  "$NGINX" -c "$T/lb/nginx.conf" -e "$T/lb/error.log" 2>"$T/lb/start.log"
+  start_nginx "$T/lb"
   wait_for_port "$LB"
   L="http://alice:s3cret-pass@127.0.0.1:$LB/h"
   out="$(git clone -q "$L/app.git" "$T/lb-clone" 2>&1)"

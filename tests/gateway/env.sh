@@ -18,7 +18,6 @@ T="$(mktemp -d "${TMPDIR:-/tmp}/akgate-gw-test.XXXXXX")"
 pids=()
 cleanup() {
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null; done
-  [[ -s "$T/lb/nginx.pid" ]] && kill "$(cat "$T/lb/nginx.pid" 2>/dev/null)" 2>/dev/null
   stop_servers
   wait 2>/dev/null
   if [[ -n "${AKGATE_KEEP_TEST_DIR:-}" ]]; then echo "kept $T"; else rm -rf "$T"; fi

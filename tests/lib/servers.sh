@@ -12,12 +12,18 @@
 #       http.receivepack left to each repository's config. Logs, sockets and
 #       nginx's temporary files are in DIR. Returns non-zero when nginx did not
 #       start or listen; DIR/start.log and DIR/error.log say why.
+#   start_nginx DIR              nginx with DIR/nginx.conf (which names
+#       DIR/nginx.pid as its pid file), stopped by stop_servers; the
+#       configuration starts with $nginx_user_line (root runs its workers as
+#       root, so they can read the test's private directories)
 #   stop_servers                 stops everything started here
 
 NGINX="$(command -v nginx || echo /usr/sbin/nginx)"
 FCGIWRAP="$(command -v fcgiwrap || echo /usr/sbin/fcgiwrap)"
 server_groups=()     # process groups (fcgiwrap forks its workers)
 server_pid_files=()  # daemons that write a pid file (nginx)
+nginx_user_line=""
+[[ "$(id -u)" -eq 0 ]] && nginx_user_line="user root root;"
 
 free_port() {
   python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
@@ -38,11 +44,10 @@ start_git_http() {
   # In a process group of its own, so its workers stop with it.
   setsid "$FCGIWRAP" -s "unix:$dir/fcgi.sock" -c 8 >"$dir/fcgiwrap.log" 2>&1 &
   server_groups+=($!)
-  local user_line="" tls_listen=""
-  [[ "$(id -u)" -eq 0 ]] && user_line="user root root;"
+  local tls_listen=""
   [[ -z "$tls_port" ]] || tls_listen="listen 127.0.0.1:$tls_port ssl; ssl_certificate $cert; ssl_certificate_key $key;"
   cat >"$dir/nginx.conf" <<CONF
-$user_line
+$nginx_user_line
 worker_processes 2;
 pid $dir/nginx.pid;
 error_log $dir/error.log warn;
@@ -78,9 +83,13 @@ http {
 CONF
   local _
   for _ in $(seq 1 50); do [[ -S "$dir/fcgi.sock" ]] && break; sleep 0.1; done
-  server_pid_files+=("$dir/nginx.pid")
-  "$NGINX" -c "$dir/nginx.conf" -e "$dir/error.log" 2>"$dir/start.log" || return 1
+  start_nginx "$dir" || return 1
   wait_for_port "$port"
+}
+
+start_nginx() {
+  server_pid_files+=("$1/nginx.pid")
+  "$NGINX" -c "$1/nginx.conf" -e "$1/error.log" 2>"$1/start.log"
 }
 
 stop_servers() {
