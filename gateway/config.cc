@@ -167,10 +167,11 @@ Status ParseConfig(const std::string& text, const std::string& origin, Config* o
       if (!t) return Status::Error(w + "[[route]] entries must be tables");
       Route route;
       std::string rw = w + "route.";
-      AKGATE_TRY(CheckKeys(*t, rw, {"prefix", "upstream", "ca_file"}));
+      AKGATE_TRY(CheckKeys(*t, rw, {"prefix", "upstream", "ca_file", "policy"}));
       AKGATE_TRY(ReadString(*t, "prefix", rw, &route.prefix));
       AKGATE_TRY(ReadString(*t, "upstream", rw, &route.upstream));
       AKGATE_TRY(ReadString(*t, "ca_file", rw, &route.ca_file));
+      AKGATE_TRY(ReadString(*t, "policy", rw, &route.policy_file));
       if (route.prefix.empty() || route.prefix[0] != '/')
         return Status::Error(rw + "prefix must start with '/' (got \"" + route.prefix + "\")");
       if (route.prefix.back() != '/') route.prefix += '/';

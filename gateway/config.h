@@ -34,6 +34,10 @@ struct Route {
   std::string upstream;    // as configured, for logs
   UpstreamUrl url;
   std::string ca_file;     // overrides [upstream] ca_file
+  // A policy file laid over [inspect] policy for pushes through this route,
+  // as a repository's akgate.toml is over the server's in the hook: a team
+  // or an upstream with rules, allowlists or bypass rights of its own.
+  std::string policy_file;
 };
 
 struct Config {

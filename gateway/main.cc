@@ -51,6 +51,8 @@ int main(int argc, char** argv) {
 
   InspectorOptions io;
   io.policy_file = config.policy_file;
+  for (const Route& r : config.routes)
+    if (!r.policy_file.empty()) io.route_policies[r.prefix] = r.policy_file;
   std::unique_ptr<PushInspector> inspector;
   s = CreatePushInspector(io, &inspector);
   if (!s.ok()) {

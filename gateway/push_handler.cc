@@ -284,6 +284,7 @@ net::awaitable<bool> HandlePush(Exchange& x) {
   input.commands = request.commands;
   input.push_options = request.push_options;
   input.repo = x.path.substr(0, x.path.size() - std::string_view("/git-receive-pack").size());
+  input.route = x.route.prefix;
   input.upstream = x.route.upstream;
   input.pusher = BasicAuthUser(SV(x.parser.get()[http::field::authorization]));
   input.client_address = x.client_address;

@@ -10,6 +10,7 @@
 #include <spdlog/spdlog.h>
 
 #include <chrono>
+#include <map>
 #include <condition_variable>
 #include <mutex>
 #include <thread>
@@ -60,7 +61,7 @@ SteadyClock::duration Seconds(double s) {
 
 class GateInspector : public PushInspector {
  public:
-  GateInspector(Policy policy, std::unique_ptr<Gate> gate, std::unique_ptr<AuditLog> audit)
+  GateInspector(Policy policy, std::unique_ptr<Gate> gate, std::shared_ptr<AuditLog> audit)
       : policy_(std::move(policy)), gate_(std::move(gate)), audit_(std::move(audit)) {}
 
   PushVerdict Inspect(const InspectInput& in) override {
@@ -160,30 +161,59 @@ class GateInspector : public PushInspector {
 
   Policy policy_;
   std::unique_ptr<Gate> gate_;
-  std::unique_ptr<AuditLog> audit_;
+  std::shared_ptr<AuditLog> audit_;
+};
+
+// The inspector of the push's route when it has a policy of its own, else
+// the server-wide one.
+struct RoutedInspector : PushInspector {
+  std::unique_ptr<GateInspector> fallback;
+  std::map<std::string, std::unique_ptr<GateInspector>> by_route;
+
+  PushVerdict Inspect(const InspectInput& input) override {
+    auto it = by_route.find(input.route);
+    return (it != by_route.end() ? *it->second : *fallback).Inspect(input);
+  }
 };
 
 }  // namespace
 
 Status CreatePushInspector(const InspectorOptions& options, std::unique_ptr<PushInspector>* out) {
-  Policy policy;
-  PolicyFiles files;
-  if (!options.policy_file.empty()) {
-    files.server = options.policy_file;
-    files.server_required = true;
-  }
-  Status s = LoadPolicy(files, &policy);
-  if (!s.ok()) return s;
-  std::unique_ptr<Gate> gate;
-  s = Gate::Create(policy, &gate);
-  if (!s.ok()) return Status::Error("cannot load the rules: " + s.message());
-  for (const std::string& w : gate->warnings()) spdlog::warn("policy_warning message=\"{}\"", w);
-  std::unique_ptr<AuditLog> audit;
-  if (!policy.audit_log.empty()) {
-    s = AuditLog::Open(policy.audit_log, &audit);
+  // Audit logs by path: routes whose policies name the same file share one.
+  std::map<std::string, std::shared_ptr<AuditLog>> audits;
+  auto make = [&](const std::string& route_policy, std::unique_ptr<GateInspector>* made) -> Status {
+    Policy policy;
+    PolicyFiles files;
+    if (!options.policy_file.empty()) {
+      files.server = options.policy_file;
+      files.server_required = true;
+    }
+    files.repository = route_policy;
+    files.repository_required = true;
+    Status s = LoadPolicy(files, &policy);
     if (!s.ok()) return s;
+    std::unique_ptr<Gate> gate;
+    s = Gate::Create(policy, &gate);
+    if (!s.ok()) return Status::Error("cannot load the rules: " + s.message());
+    for (const std::string& w : gate->warnings()) spdlog::warn("policy_warning message=\"{}\"", w);
+    std::shared_ptr<AuditLog>& audit = audits[policy.audit_log];
+    if (!policy.audit_log.empty() && !audit) {
+      std::unique_ptr<AuditLog> opened;
+      s = AuditLog::Open(policy.audit_log, &opened);
+      if (!s.ok()) return s;
+      audit = std::move(opened);
+    }
+    *made = std::make_unique<GateInspector>(std::move(policy), std::move(gate), audit);
+    return Status::Ok();
+  };
+  auto routed = std::make_unique<RoutedInspector>();
+  Status s = make("", &routed->fallback);
+  if (!s.ok()) return s;
+  for (const auto& [prefix, file] : options.route_policies) {
+    s = make(file, &routed->by_route[prefix]);
+    if (!s.ok()) return Status::Error("route " + prefix + ": " + s.message());
   }
-  *out = std::make_unique<GateInspector>(std::move(policy), std::move(gate), std::move(audit));
+  *out = std::move(routed);
   return Status::Ok();
 }
 

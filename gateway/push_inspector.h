@@ -7,6 +7,7 @@
 // exists upstream and is not new.
 #pragma once
 
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -20,6 +21,7 @@ struct InspectInput {
   std::string objects_dir;                 // holds pack/ (empty: no pack, e.g. delete-only)
   std::vector<RefCommand> commands;        // in the client's order
   std::vector<std::string> push_options;   // "akgate.bypass=reason", "akgate.allow=<fp>", ...
+  std::string route;                       // the route's prefix (its policy, if it has one)
   std::string repo;                        // the repository path as the client named it
   std::string upstream;                    // where it would go (audit)
   std::string pusher;                      // user name of the Authorization header, or ""
@@ -49,6 +51,8 @@ struct InspectorOptions {
   // The hook's server-wide policy file (rules, allowlists, bypass, audit,
   // notifications). Empty: /etc/akgate/policy.toml if present, else defaults.
   std::string policy_file;
+  // Routes with a policy of their own: prefix -> file laid over policy_file.
+  std::map<std::string, std::string> route_policies;
 };
 
 // The production inspector (akgate's git layer, engine, policy and reports).

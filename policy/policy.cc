@@ -371,7 +371,7 @@ Status LoadPolicy(const PolicyFiles& files, Policy* out) {
     Status s = LoadOne(files.server, files.server_required, out);
     if (!s.ok()) return s;
   }
-  if (!files.repository.empty()) return LoadOne(files.repository, false, out);
+  if (!files.repository.empty()) return LoadOne(files.repository, files.repository_required, out);
   return Status::Ok();
 }
 

@@ -79,6 +79,7 @@ struct PolicyFiles {
   std::string server = "/etc/akgate/policy.toml";
   bool server_required = false;  // named explicitly: a missing file is an error
   std::string repository;        // $GIT_DIR/akgate.toml; missing is fine
+  bool repository_required = false;  // the gateway's per-route file: named, so it must exist
 };
 
 // Reads both files into *out (starting from its current values). On error

@@ -119,6 +119,18 @@ git -C "$b" checkout -q -b bob1 && add_key_file "$b" "bob.py" && git -C "$b" add
 out="$(git -C "$b" push -o 'akgate.bypass=please' origin bob1 2>&1)"; rc=$?
 detail="$out"
 check "bypass by a pusher the policy does not list: rejected" test "$rc" -ne 0 -a -z "$(upstream_rev app bob1)"
+# A route with a policy of its own ([[route]] policy): there bob may bypass, alice may not.
+out="$(git -C "$b" push -o 'akgate.bypass=fixture for the route policy' \
+  "http://bob:bobs-pass@127.0.0.1:$GW_HTTP/p/app.git" bob1 2>&1)"; rc=$?
+detail="$out"
+check "route policy: bob may bypass through /p/" test "$rc" -eq 0 -a "$(upstream_rev app bob1)" = "$(git -C "$b" rev-parse bob1)"
+git -C "$c" checkout -q -b via-p main && add_key_file "$c" "via_p.py" && git -C "$c" add via_p.py &&
+  git -C "$c" commit -qm "a key pushed through /p/"
+out="$(git -C "$c" push -o 'akgate.bypass=test fixture' "http://alice:s3cret-pass@127.0.0.1:$GW_HTTP/p/app.git" via-p 2>&1)"; rc=$?
+detail="$out"
+check "route policy: alice may not bypass through /p/" test "$rc" -ne 0 -a -z "$(upstream_rev app via-p)"
+check "route policy: alice is told why" grep -q "^remote: .*does not let alice bypass" <<<"$out"
+git -C "$c" checkout -q main
 
 # --- HTTPS push -----------------------------------------------------------------------
 s="$T/clone-tls"

@@ -6,7 +6,7 @@
 #
 # Before sourcing: GATEWAY (the binary), and pass/fail/finish functions.
 # After: $T, $H (HTTP gateway URL with credentials, route /h/), $S (HTTPS,
-# route /s/), $UP_HTTP/$UP_HTTPS (upstream ports), GW_PID, GW_HTTP, GW_HTTPS,
+# route /s/), route /p/ (same upstream, $T/route-policy.toml over the policy), $UP_HTTP/$UP_HTTPS (upstream ports), GW_PID, GW_HTTP, GW_HTTPS,
 # helpers new_upstream_repo, seed_upstream_repo, upstream_rev, add_key_file,
 # write_gateway_config, start_gateway. GW_MAX_PUSH_BYTES, GW_IDLE_TIMEOUT_S and
 # GW_REQUEST_TIMEOUT_S set those limits in the configuration written.
@@ -83,6 +83,12 @@ require_reason = true
 [audit]
 log = "$T/audit.log"
 EOF
+# The route /p/ reaches the same upstream under a policy of its own, laid
+# over the server-wide one: there bob may bypass and alice may not.
+cat >"$T/route-policy.toml" <<EOF
+[bypass]
+who = ["bob"]
+EOF
 write_gateway_config() {  # DIR
   cat >"$1/gateway.toml" <<EOF
 [server]
@@ -113,6 +119,10 @@ upstream = "http://127.0.0.1:$UP_HTTP/git/"
 prefix = "/s/"
 upstream = "https://localhost:$UP_HTTPS/git/"
 ca_file = "$T/tls/ca.pem"
+[[route]]
+prefix = "/p/"
+upstream = "http://127.0.0.1:$UP_HTTP/git/"
+policy = "$T/route-policy.toml"
 [[route]]
 prefix = "/down/"
 upstream = "http://127.0.0.1:$DOWN_PORT/git/"

@@ -352,6 +352,7 @@ upstream = "https://git.example.com:8443/scm"
 [[route]]
 prefix = "/acme/special/"
 upstream = "http://10.0.0.1/"
+policy = "/etc/akgate/special.toml"
 )",
                          "test.toml", &c);
   REQUIRE_MESSAGE(s.ok(), s.message());
@@ -365,6 +366,8 @@ upstream = "http://10.0.0.1/"
   CHECK(c.routes[0].url.base_path == "/scm/");
   CHECK(c.FindRoute("/acme/repo.git/info/refs")->prefix == "/acme/");
   CHECK(c.FindRoute("/acme/special/r.git/")->prefix == "/acme/special/");
+  CHECK(c.routes[0].policy_file.empty());
+  CHECK(c.routes[1].policy_file == "/etc/akgate/special.toml");
   CHECK(c.FindRoute("/acmex/r.git/") == nullptr);
   CHECK(c.FindRoute("/other/") == nullptr);
 
