@@ -25,6 +25,10 @@ net::awaitable<void> AcceptLoop(GatewayContext& gw, tcp::acceptor& acceptor, ssl
       }
       continue;
     }
+    // A relay writes what it has as soon as it has it (a header, then the
+    // body; a pkt-line answer): with Nagle's algorithm a small second write
+    // waits for the peer's delayed ACK, 40 ms a time on Linux.
+    socket.set_option(tcp::no_delay(true), ec);
     auto ex = socket.get_executor();
     net::co_spawn(ex, RunSession(gw, std::move(socket), tls), net::detached);
   }

@@ -214,6 +214,7 @@ net::awaitable<std::unique_ptr<Stream>> ConnectUpstream(Exchange& x, std::string
     *error = "cannot connect to " + u.host_header + ": " + ErrorText(ec);
     co_return nullptr;
   }
+  tcp_stream.socket().set_option(tcp::no_delay(true), ec);  // as for clients (server.cc)
   if (!u.tls) co_return std::make_unique<Stream>(std::move(tcp_stream));
 
   auto up = std::make_unique<Stream>(std::move(tcp_stream), x.gw.UpstreamTls(x.route));
