@@ -7,18 +7,18 @@
 #include <fcntl.h>
 #include <git2/errors.h>
 #include <git2/sys/odb_backend.h>
+#include <libdeflate.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <libdeflate.h>
 #include <zlib.h>
 
 #include <algorithm>
-#include <cstdio>
 #include <atomic>
-#include <mutex>
+#include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <mutex>
 #include <system_error>
 
 #include "git/pack_index.h"
