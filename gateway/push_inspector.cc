@@ -10,8 +10,8 @@
 #include <spdlog/spdlog.h>
 
 #include <chrono>
-#include <map>
 #include <condition_variable>
+#include <map>
 #include <mutex>
 #include <thread>
 
