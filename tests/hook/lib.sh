@@ -112,9 +112,14 @@ AN=ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789
 alibaba_pair() {
   printf 'access_key_id = LTAI5t%s\naccess_key_secret = %s\n' "$(random_alnum 18)" "$(random_alnum 30)"
 }
+# A legacy ID is 16 mixed-case alphanumerics. Lower case, a digit and a capital
+# up front keep a random one clear of the global allowlist's shapes (all
+# lower case and digits, capital hex, camelCase words): a random 16 drawn from
+# narrower alphabets was all lower case and digits about once in a hundred.
 alibaba_legacy_pair() {
   printf 'ALIBABA_CLOUD_ACCESS_KEY_ID=%s\nALIBABA_CLOUD_ACCESS_KEY_SECRET=%s\n' \
-    "$(random_from 8 abcdefghijklmnopqrstuvwxyz)$(random_from 8 ABCDEFGH0123456789)" "$(random_alnum 30)"
+    "$(random_from 4 abcdefghijklmnopqrstuvwxyz)$(random_from 1 0123456789)$(random_from 1 ABCDEFGHIJKLMNOPQRSTUVWXYZ)$(random_alnum 10)" \
+    "$(random_alnum 30)"
 }
 alibaba_sts() {
   printf 'access_key_id: STS.%s\naccess_key_secret: %s\nsecurity_token: CAIS%s\n' \
