@@ -4,6 +4,7 @@
 #include "notify/notifier.h"
 #include "policy/policy_rules.h"
 #include "report/push_report.h"
+#include "report/report.h"
 
 namespace akgate {
 
@@ -37,6 +38,7 @@ PushOutcome Gate::Check(const PushInput& input) const {
   o.missing = input.missing;
   o.cancel = input.cancel;
   o.progress = input.progress;
+  o.fetcher = input.fetcher;
   Status s = InspectPush(*input.repo, *scanner_, input.refs, o, &out.inspection);
   if (!s.ok()) {
     PushOutcome failed = FailedPush(policy_, input, Cause::kError, s.message(), out.inspection.stats);
@@ -46,6 +48,12 @@ PushOutcome Gate::Check(const PushInput& input) const {
   out.decision = Decide(out.inspection, policy_, input.request);
   out.warnings = warnings_;
   for (const std::string& w : warnings_) out.decision.notes.push_back(w);
+  const InspectionStats& st = out.inspection.stats;
+  if (st.previous_unknown > 0 && out.decision.blocking > 0)
+    out.decision.notes.push_back("the earlier version of " + Plural(st.previous_unknown, "changed file", "changed files") +
+                                 " with findings could not be read from the upstream (" +
+                                 out.inspection.previous_unavailable +
+                                 "): a secret that was already there counts as new.");
   out.report = RenderPushReport(out.inspection, out.decision, ReportOptions(policy_));
   return out;
 }

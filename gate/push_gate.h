@@ -39,6 +39,7 @@ struct PushInput {
   std::vector<RefUpdate> refs;
   PushRequest request;                          // pusher and push options
   MissingObjects missing = MissingObjects::kError;  // the gateway: kExistUpstream
+  ObjectFetcher* fetcher = nullptr;             // the gateway: earlier versions from upstream
   std::string via = "pre-receive";              // for the audit record
   std::string repository;                       // for the audit record; "" = the repo's path
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();

@@ -30,6 +30,14 @@ Status ReadString(const toml::table& t, const char* key, const std::string& wher
   return Status::Ok();
 }
 
+Status ReadBool(const toml::table& t, const char* key, const std::string& where, bool* out) {
+  const toml::node* n = t.get(key);
+  if (!n) return Status::Ok();
+  if (!n->is_boolean()) return Status::Error(where + key + " must be true or false");
+  *out = *n->value<bool>();
+  return Status::Ok();
+}
+
 Status CheckKeys(const toml::table& t, const std::string& where, std::initializer_list<const char*> known) {
   for (const auto& [k, v] : t) {
     bool ok = false;
@@ -153,10 +161,11 @@ Status ParseConfig(const std::string& text, const std::string& origin, Config* o
 
   if (const toml::table* u = root["upstream"].as_table()) {
     std::string uw = w + "upstream.";
-    AKGATE_TRY(CheckKeys(*u, uw, {"ca_file", "connect_timeout_s", "timeout_s"}));
+    AKGATE_TRY(CheckKeys(*u, uw, {"ca_file", "connect_timeout_s", "timeout_s", "fetch_previous"}));
     AKGATE_TRY(ReadString(*u, "ca_file", uw, &c.ca_file));
     AKGATE_TRY(ReadInt(*u, "connect_timeout_s", uw, &c.connect_timeout_s, 1, 3600));
     AKGATE_TRY(ReadInt(*u, "timeout_s", uw, &c.upstream_timeout_s, 1, 86400));
+    AKGATE_TRY(ReadBool(*u, "fetch_previous", uw, &c.fetch_previous));
   }
 
   if (const toml::node* r = root.get("route")) {

@@ -23,6 +23,7 @@
 #include "gateway/push_request.h"
 #include "gateway/push_spool.h"
 #include "gateway/report_status.h"
+#include "gateway/upstream_fetcher.h"
 
 namespace akgate::gateway {
 
@@ -288,6 +289,9 @@ net::awaitable<bool> HandlePush(Exchange& x) {
   input.upstream = x.route.upstream;
   input.pusher = BasicAuthUser(SV(x.parser.get()[http::field::authorization]));
   input.client_address = x.client_address;
+  std::unique_ptr<UpstreamFetcher> fetcher;
+  if (cfg.fetch_previous && spool->has_pack()) fetcher = std::make_unique<UpstreamFetcher>(x, spool->dir());
+  input.fetcher = fetcher.get();
   PushInspector* inspector = &gw.inspector;
   PushVerdict verdict = co_await RunOnWorkers(gw.workers, [inspector, &input]() -> PushVerdict {
     try {

@@ -70,6 +70,7 @@ class GateInspector : public PushInspector {
     input.via = "gateway";
     input.repository = in.upstream + (in.repo.rfind('/', 0) == 0 ? in.repo.substr(1) : in.repo);
     input.missing = MissingObjects::kExistUpstream;
+    input.fetcher = in.fetcher;
     for (const RefCommand& c : in.commands) input.refs.push_back({c.old_oid, c.new_oid, c.ref});
     input.request.pusher = in.pusher;
     input.request.options = ParsePushOptions(in.push_options);

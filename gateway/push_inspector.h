@@ -14,6 +14,7 @@
 
 #include "engine/status.h"
 #include "gateway/push_request.h"
+#include "git/object_fetcher.h"
 
 namespace akgate::gateway {
 
@@ -26,6 +27,8 @@ struct InspectInput {
   std::string upstream;                    // where it would go (audit)
   std::string pusher;                      // user name of the Authorization header, or ""
   std::string client_address;
+  // Earlier versions of changed files, from the upstream (null: not fetched).
+  ObjectFetcher* fetcher = nullptr;
 };
 
 struct PushVerdict {

@@ -2,7 +2,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <git2.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -10,18 +9,7 @@
 
 #include <filesystem>
 
-#include "git/repository.h"
-
 namespace akgate::gateway {
-
-namespace {
-
-std::string GitError(const char* what) {
-  const git_error* e = git_error_last();
-  return std::string(what) + ": " + (e && e->message ? e->message : "unknown libgit2 error");
-}
-
-}  // namespace
 
 Status PushSpool::Create(const std::string& temp_root, std::unique_ptr<PushSpool>* out) {
   std::error_code ec;
@@ -37,8 +25,6 @@ Status PushSpool::Create(const std::string& temp_root, std::unique_ptr<PushSpool
 }
 
 PushSpool::~PushSpool() {
-  if (indexer_) git_indexer_free(indexer_);
-  delete progress_;
   if (body_fd_ >= 0) ::close(body_fd_);
   std::error_code ec;
   std::filesystem::remove_all(dir_, ec);
@@ -57,37 +43,14 @@ Status PushSpool::AppendBody(std::string_view raw) {
   return Status::Ok();
 }
 
-Status PushSpool::AppendPack(std::string_view bytes) {
-  if (!indexer_) {
-    InitLibgit2(/*verify_hashes=*/false);  // the indexer hashes every object itself
-    std::string pack_dir = objects_dir() + "/pack";
-    std::error_code ec;
-    std::filesystem::create_directories(pack_dir, ec);
-    if (ec) return Status::Error("cannot create " + pack_dir + ": " + ec.message());
-    progress_ = new git_indexer_progress{};
-    git_indexer_options opts = GIT_INDEXER_OPTIONS_INIT;
-    // No odb: a delta whose base is missing (a thin pack) is an error.
-    if (git_indexer_new(&indexer_, pack_dir.c_str(), 0, nullptr, &opts) < 0) {
-      indexer_ = nullptr;
-      return Status::Error(GitError("cannot start indexing the pack"));
-    }
-  }
-  if (git_indexer_append(indexer_, bytes.data(), bytes.size(), progress_) < 0)
-    return Status::Error(GitError("the pack is malformed"));
-  objects_ = progress_->total_objects;
-  return Status::Ok();
-}
+Status PushSpool::AppendPack(std::string_view bytes) { return pack_.Append(bytes); }
 
 Status PushSpool::CommitPack() {
   if (body_fd_ >= 0) {
     ::close(body_fd_);
     body_fd_ = -1;
   }
-  if (!indexer_) return Status::Ok();
-  if (git_indexer_commit(indexer_, progress_) < 0)
-    return Status::Error(GitError("the pack could not be indexed"));
-  objects_ = progress_->total_objects;
-  return Status::Ok();
+  return pack_.Commit();
 }
 
 }  // namespace akgate::gateway

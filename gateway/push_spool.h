@@ -20,9 +20,7 @@
 #include <string_view>
 
 #include "engine/status.h"
-
-struct git_indexer;
-struct git_indexer_progress;
+#include "gateway/pack_writer.h"
 
 namespace akgate::gateway {
 
@@ -42,23 +40,19 @@ class PushSpool {
   // not in the pack) fails here: the gateway has no objects to complete it.
   Status CommitPack();
 
-  bool has_pack() const { return indexer_ != nullptr; }
+  bool has_pack() const { return pack_.started(); }
   const std::string& dir() const { return dir_; }
   std::string objects_dir() const { return dir_ + "/objects"; }
   std::string body_path() const { return dir_ + "/body"; }
   uint64_t body_bytes() const { return body_bytes_; }
-  unsigned pack_objects() const { return objects_; }
+  unsigned pack_objects() const { return pack_.objects(); }
 
  private:
-  explicit PushSpool(std::string dir) : dir_(std::move(dir)) {}
+  explicit PushSpool(std::string dir) : dir_(std::move(dir)), pack_(dir_ + "/objects/pack") {}
   std::string dir_;
   int body_fd_ = -1;
   uint64_t body_bytes_ = 0;
-  git_indexer* indexer_ = nullptr;
-  // libgit2 keeps its counts in the caller's progress struct: the same one
-  // must go to every append and to the commit.
-  git_indexer_progress* progress_ = nullptr;  // owned
-  unsigned objects_ = 0;
+  PackWriter pack_;
 };
 
 }  // namespace akgate::gateway

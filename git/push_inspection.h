@@ -60,6 +60,8 @@ struct InspectionStats {
   uint64_t bytes_scanned = 0;
   uint64_t messages_scanned = 0;
   uint64_t previous_scanned = 0;  // parent versions read to tell pre-existing secrets
+  uint64_t previous_fetches = 0;  // fetches of earlier versions the push did not carry (gateway)
+  uint64_t previous_unknown = 0;  // files with findings whose earlier version stayed unknown
   uint64_t gitlinks = 0;        // submodule entries: not content, not read
   std::map<std::string, uint64_t> skipped;  // reason -> distinct blobs not scanned
   std::vector<SkippedFile> skipped_examples;  // the first few, for the report
@@ -82,6 +84,9 @@ struct PushInspection {
   std::vector<RefUpdate> refs;
   std::vector<PushFinding> findings;  // one per distinct secret; oldest commit first
   InspectionStats stats;
+  // Why earlier versions of files with findings could not be read (gateway:
+  // the upstream fetch failed); empty when every one was compared.
+  std::string previous_unavailable;
 };
 
 }  // namespace akgate

@@ -6,6 +6,7 @@
 #include <git2/errors.h>
 #include <git2/odb.h>
 #include <git2/tag.h>
+#include <git2/tree.h>
 
 #include <algorithm>
 #include <chrono>
@@ -14,6 +15,7 @@
 #include <unordered_set>
 
 #include "git/git_error.h"
+#include "git/object_fetcher.h"
 #include "git/blob_scanner.h"
 #include "git/parallel.h"
 #include "git/tree_diff.h"
@@ -41,6 +43,7 @@ namespace {
 constexpr uint32_t kNoCommit = UINT32_MAX;
 constexpr size_t kCommitRun = 256;            // consecutive commits per hand-out
 constexpr size_t kParallelCommitsFrom = 512;  // fewer new commits: one thread
+constexpr int kMaxTreeFetches = 3;            // commits, then trees a pack's new tree points to
 
 
 std::string Hex(const git_oid& id) {
@@ -106,6 +109,7 @@ class Inspector {
     if (!(s = CollectFiles()).ok()) return s;
     if (!(s = ScanAllBlobs()).ok()) return s;
     if (!(s = ScanMessages()).ok()) return s;
+    if (!(s = FetchUnknownPrevious()).ok()) return s;
     if (!(s = MarkPreExisting()).ok()) return s;
     return Group();
   }
@@ -314,6 +318,133 @@ class Inspector {
     for (const FindingPart& p : f.parts)
       if (!fps.count(p.fingerprint)) return false;
     return true;
+  }
+
+  enum class Walk { kBlob, kAbsent, kMissing, kUnreadable };
+
+  // Follows `path` down from commit `commit`: the blob there (kBlob, *blob),
+  // no file there (kAbsent), or an object on the way that is not here
+  // (kMissing: added to *wants).
+  Walk WalkPath(const git_oid& commit, const std::string& path, git_oid* blob, FetchWants* wants) {
+    git_odb* odb = repo_.odb();
+    if (!git_odb_exists(odb, &commit)) {
+      wants->commits.push_back(commit);
+      return Walk::kMissing;
+    }
+    git_commit* c = nullptr;
+    if (git_commit_lookup(&c, repo_.repo(), &commit) < 0) return Walk::kUnreadable;
+    git_oid tree = *git_commit_tree_id(c);
+    git_commit_free(c);
+    for (size_t start = 0;;) {
+      if (!git_odb_exists(odb, &tree)) {
+        wants->trees.push_back(tree);
+        return Walk::kMissing;
+      }
+      git_tree* t = nullptr;
+      if (git_tree_lookup(&t, repo_.repo(), &tree) < 0) return Walk::kUnreadable;
+      size_t slash = path.find('/', start);
+      std::string name = path.substr(start, slash == std::string::npos ? std::string::npos : slash - start);
+      const git_tree_entry* e = git_tree_entry_byname(t, name.c_str());
+      git_filemode_t mode = e ? git_tree_entry_filemode(e) : GIT_FILEMODE_UNREADABLE;
+      git_oid id = e ? *git_tree_entry_id(e) : git_oid{};
+      git_tree_free(t);
+      if (slash == std::string::npos) {
+        bool file = mode == GIT_FILEMODE_BLOB || mode == GIT_FILEMODE_BLOB_EXECUTABLE || mode == GIT_FILEMODE_LINK;
+        if (!file) return Walk::kAbsent;
+        *blob = id;
+        return Walk::kBlob;
+      }
+      if (mode != GIT_FILEMODE_TREE) return Walk::kAbsent;
+      tree = id;
+      start = slash + 1;
+    }
+  }
+
+  // Fetches `wants` (duplicates dropped) and makes them readable here.
+  Status FetchInto(FetchWants wants) {
+    auto dedupe = [](std::vector<git_oid>& v) {
+      std::sort(v.begin(), v.end(), [](const git_oid& a, const git_oid& b) { return git_oid_cmp(&a, &b) < 0; });
+      v.erase(std::unique(v.begin(), v.end(), [](const git_oid& a, const git_oid& b) { return git_oid_equal(&a, &b); }),
+              v.end());
+    };
+    dedupe(wants.commits);
+    dedupe(wants.trees);
+    dedupe(wants.blobs);
+    std::string dir;
+    Status s = o_.fetcher->Fetch(wants, o_.cancel, &dir);
+    if (!s.ok()) return s;
+    out_->stats.previous_fetches++;
+    if (git_odb_add_disk_alternate(repo_.odb(), dir.c_str()) < 0) return GitStatus("cannot read the fetched objects");
+    return Status::Ok();
+  }
+
+  // Stage 4a (only with a fetcher, i.e. the gateway): a file with findings
+  // whose previous version is not in the push (its parent commit or tree is
+  // upstream) gets that version fetched, so a secret already in it is told
+  // from a new one as in the hook. When that fails the versions stay unknown
+  // and the findings count as introduced (fail closed); the report says so.
+  Status FetchUnknownPrevious() {
+    if (!o_.fetcher) return Status::Ok();
+    struct Lookup {
+      Occurrence* occ;
+      std::vector<git_oid> parents;
+      std::vector<git_oid> found;
+      bool resolved = false;
+    };
+    std::vector<Lookup> todo;
+    for (BlobWork& b : blobs_) {
+      if (b.findings.empty()) continue;
+      for (Occurrence& occ : b.occurrences) {
+        if (!occ.previous_unknown || occ.path_skipped || occ.commit == kNoCommit) continue;
+        Lookup l;
+        l.occ = &occ;
+        git_commit* c = nullptr;
+        if (git_commit_lookup(&c, repo_.repo(), &new_.commits[occ.commit]) < 0)
+          return GitStatus("cannot read commit " + Hex(new_.commits[occ.commit]));
+        for (unsigned i = 0; i < git_commit_parentcount(c); ++i) l.parents.push_back(*git_commit_parent_id(c, i));
+        git_commit_free(c);
+        todo.push_back(std::move(l));
+      }
+    }
+    if (todo.empty()) return Status::Ok();
+    out_->stats.previous_unknown = todo.size();
+    Status fetched;
+    for (int round = 0;; ++round) {
+      if (Cancelled()) return Status::Error("cancelled");
+      FetchWants wants;
+      for (Lookup& l : todo) {
+        l.found.clear();
+        l.resolved = true;
+        for (const git_oid& p : l.parents) {
+          git_oid blob;
+          switch (WalkPath(p, l.occ->path, &blob, &wants)) {
+            case Walk::kBlob: l.found.push_back(blob); break;
+            case Walk::kAbsent: break;
+            case Walk::kMissing:
+            case Walk::kUnreadable: l.resolved = false; break;
+          }
+        }
+      }
+      if (wants.empty() || round == kMaxTreeFetches || !fetched.ok()) break;
+      fetched = FetchInto(std::move(wants));
+    }
+    FetchWants blobs;
+    for (const Lookup& l : todo)
+      if (l.resolved)
+        for (const git_oid& id : l.found)
+          if (!git_odb_exists(repo_.odb(), &id)) blobs.blobs.push_back(id);
+    if (!blobs.empty() && fetched.ok()) fetched = FetchInto(std::move(blobs));
+    for (Lookup& l : todo) {
+      for (const git_oid& id : l.found)
+        if (!git_odb_exists(repo_.odb(), &id)) l.resolved = false;
+      if (!l.resolved) continue;
+      l.occ->previous = std::move(l.found);
+      l.occ->previous_unknown = false;
+      out_->stats.previous_unknown--;
+    }
+    if (out_->stats.previous_unknown > 0)
+      out_->previous_unavailable = fetched.ok() ? "not found upstream" : fetched.message();
+    return Status::Ok();
   }
 
   // Stage 4: a hit per (finding, occurrence), pre-existing when an older

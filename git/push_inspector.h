@@ -8,6 +8,8 @@
 //                      commit and tag messages scanned too
 //   4. here            each finding checked against the previous version(s)
 //                      of its file: a secret already there is pre-existing
+//                      (a version the push does not carry is fetched first
+//                      when there is a fetcher: object_fetcher.h)
 //   5. here            findings grouped by secret, oldest commit first
 //
 //   InspectOptions o;
@@ -30,6 +32,7 @@
 #include "engine/scanner.h"
 #include "engine/status.h"
 #include "git/new_objects.h"
+#include "git/object_fetcher.h"
 #include "git/push_inspection.h"
 #include "git/ref_update.h"
 #include "git/repository.h"
@@ -42,6 +45,9 @@ struct InspectOptions {
   InspectProgress* progress = nullptr;
   unsigned threads = 0;                       // blob reading and scanning; 0: automatic
   size_t max_skipped_examples = 10;
+  // Where previous versions the push does not carry come from (the gateway:
+  // its upstream). Null: they stay unknown and findings in them count as new.
+  ObjectFetcher* fetcher = nullptr;
 };
 
 Status InspectPush(const Repository& repo, const Scanner& scanner, const std::vector<RefUpdate>& updates,

@@ -83,6 +83,12 @@ nlohmann::json AuditRecord(const PushInspection& in, const PushDecision& d, cons
   if (d.cause == Cause::kError || d.cause == Cause::kTimeout) record["fail_mode"] = FailModeName(d.fail_mode);
   if (!ctx.policy_files.empty()) record["policy"] = ctx.policy_files;
   if (!ctx.warnings.empty()) record["notes"] = ctx.warnings;
+  // The gateway: earlier versions of changed files fetched from the upstream.
+  if (s.previous_fetches > 0 || s.previous_unknown > 0) {
+    record["previous_fetches"] = s.previous_fetches;
+    record["previous_unknown"] = s.previous_unknown;
+    if (!in.previous_unavailable.empty()) record["previous_unavailable"] = in.previous_unavailable;
+  }
   return record;
 }
 

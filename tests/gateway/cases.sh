@@ -132,6 +132,60 @@ check "route policy: alice may not bypass through /p/" test "$rc" -ne 0 -a -z "$
 check "route policy: alice is told why" grep -q "^remote: .*does not let alice bypass" <<<"$out"
 git -C "$c" checkout -q main
 
+# --- a secret already upstream: fetched and compared, as the hook does --------------
+# The pushed pack does not carry the earlier version of a file it modifies; the
+# gateway fetches it from the upstream (protocol v2, filter blob:none, the
+# pusher's credentials) so a secret that was already there does not block.
+for r in prev prevnf; do
+  seed_upstream_repo "$r"
+  add_key_file "$T/seed-$r" "settings.py"
+  git -C "$T/seed-$r" add settings.py && git -C "$T/seed-$r" commit -qm "settings (before akgate)"
+  git -C "$T/seed-$r" push -q "$T/repos/$r.git" main
+done
+git -C "$T/repos/prev.git" config uploadpack.allowFilter true   # prevnf: git's default, no filters
+pv="$T/prev"
+git clone -q "$H/prev.git" "$pv" 2>/dev/null
+printf 'TIMEOUT = 30\n' >>"$pv/settings.py"
+git -C "$pv" commit -qam "settings: a timeout"
+out="$(git -C "$pv" push -o akgate.verbose origin main 2>&1)"; rc=$?
+detail="$out"$'\n'"$(grep fetch_previous "$T/gw/gateway.log" | tail -n 3)"
+check "pre-existing secret in an edited file: accepted through the gateway" \
+  test "$rc" -eq 0 -a "$(upstream_rev prev main)" = "$(git -C "$pv" rev-parse HEAD)"
+check "pre-existing secret: listed as already present (-o akgate.verbose)" grep -q "Already present before this push" <<<"$out"
+check "pre-existing secret: the earlier version came from the upstream" \
+  grep -q 'fetch_previous .*commits=1 .*result="ok"' "$T/gw/gateway.log"
+check "pre-existing secret: the fetch never logs credentials" bash -c "! grep -q 's3cret-pass' '$T/gw/gateway.log'"
+
+git clone -q "$S/prev.git" "$T/prev-tls" 2>/dev/null
+# A new pair (another key) appended to the file that already holds one.
+AK_ID_OLD="$AK_ID"; AK_SECRET_OLD="$AK_SECRET"
+AK_ID="LTAI5t$(random_alnum 18)"; AK_SECRET="$(random_alnum 30)"
+add_key_file "$T/prev-tls" "other.py"
+AK_ID="$AK_ID_OLD"; AK_SECRET="$AK_SECRET_OLD"
+cat "$T/prev-tls/other.py" >>"$T/prev-tls/settings.py" && rm -f "$T/prev-tls/other.py"
+before="$(upstream_rev prev main)"
+git -C "$T/prev-tls" commit -qam "settings: a second key"
+out="$(git -C "$T/prev-tls" push origin main 2>&1)"; rc=$?
+detail="$out"
+check "a new pair next to a pre-existing one still blocks (HTTPS upstream)" \
+  test "$rc" -ne 0 -a "$(upstream_rev prev main)" = "$before"
+check "only the new pair is counted" grep -q "^remote: akgate: push REJECTED: 1 secret found" <<<"$out"
+
+pnf="$T/prevnf"
+git clone -q "$H/prevnf.git" "$pnf" 2>/dev/null
+printf 'TIMEOUT = 30\n' >>"$pnf/settings.py"
+git -C "$pnf" commit -qam "settings: a timeout"
+before="$(upstream_rev prevnf main)"
+out="$(git -C "$pnf" push origin main 2>&1)"; rc=$?
+detail="$out"
+check "upstream without filters: the earlier version is unknown and the push blocks (fail closed)" \
+  test "$rc" -ne 0 -a "$(upstream_rev prevnf main)" = "$before"
+check "upstream without filters: the report says the earlier version could not be read" \
+  grep -q "could not be read from the" <<<"$out"
+detail="$(tail -n 1 "$T/audit.log")"
+check "upstream without filters: the audit line says why" \
+  grep -q '"previous_unavailable":"the upstream does not allow filtered fetches' "$T/audit.log"
+
 # --- HTTPS push -----------------------------------------------------------------------
 s="$T/clone-tls"
 echo "tls = True" >"$s/tls.py" && git -C "$s" add tls.py && git -C "$s" commit -qm "over tls"

@@ -3,12 +3,14 @@
 // encoding, configuration.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
 #include "gateway/advertisement.h"
 #include "gateway/body_decoder.h"
 #include "gateway/config.h"
+#include "gateway/fetch_protocol.h"
 #include "gateway/pkt_line.h"
 #include "gateway/push_request.h"
 #include "gateway/report_status.h"
@@ -383,4 +385,118 @@ policy = "/etc/akgate/special.toml"
             .find("go together") != std::string::npos);
   CHECK(ParseConfig("[[server.listen]]\nport=1\n[limits]\nmax_push_byte = 3\n", "x", &c).message().find("unknown key") != std::string::npos);
   CHECK(ParseConfig("[[server.listen]]\nport=70000\n", "x", &c).message().find("between") != std::string::npos);
+}
+
+TEST_CASE("fetch request: commits shallow and without blobs, blobs on their own, done, flush") {
+  FetchWants w;
+  REQUIRE(git_oid_fromstr(&w.commits.emplace_back(), kA.c_str()) == 0);
+  REQUIRE(git_oid_fromstr(&w.trees.emplace_back(), kB.c_str()) == 0);
+  std::string body = FetchRequestBody(w);
+  std::vector<std::string> p;
+  {
+    PktReader r;
+    r.Feed(body);
+    PktReader::Packet pk;
+    while (r.Next(&pk) == PktReader::kPacket)
+      p.push_back(pk.type == PktReader::Type::kFlush ? "<flush>" : pk.type == PktReader::Type::kDelim ? "<delim>" : pk.payload);
+    REQUIRE(r.pending() == 0);
+  }
+  CHECK(p.front() == "command=fetch\n");
+  CHECK(std::find(p.begin(), p.end(), "<delim>") != p.end());
+  CHECK(std::find(p.begin(), p.end(), "deepen 1\n") != p.end());
+  CHECK(std::find(p.begin(), p.end(), "filter blob:none\n") != p.end());
+  CHECK(std::find(p.begin(), p.end(), "want " + kA + "\n") != p.end());
+  CHECK(std::find(p.begin(), p.end(), "want " + kB + "\n") != p.end());
+  CHECK(p[p.size() - 2] == "done\n");
+  CHECK(p.back() == "<flush>");
+
+  FetchWants blobs;
+  REQUIRE(git_oid_fromstr(&blobs.blobs.emplace_back(), kA.c_str()) == 0);
+  std::string b = FetchRequestBody(blobs);
+  CHECK(b.find("deepen") == std::string::npos);
+  CHECK(b.find("filter") == std::string::npos);
+  CHECK(b.find("want " + kA) != std::string::npos);
+}
+
+TEST_CASE("fetch capabilities: protocol v2 features, a v0 advertisement, and what each want needs") {
+  std::string v2 = PktLine("# service=git-upload-pack\n") + "0000" + PktLine("version 2\n") +
+                   PktLine("agent=git/2.39.2\n") + PktLine("ls-refs=unborn\n") +
+                   PktLine("fetch=shallow wait-for-done filter\n") + PktLine("server-option\n") + "0000";
+  FetchCapabilities c;
+  REQUIRE(ParseFetchCapabilities(v2, &c).ok());
+  CHECK(c.v2);
+  CHECK(c.fetch);
+  CHECK(c.shallow);
+  CHECK(c.filter);
+  FetchWants commits;
+  commits.commits.emplace_back();
+  FetchWants blobs;
+  blobs.blobs.emplace_back();
+  CHECK(CheckFetchCapabilities(c, commits).ok());
+
+  std::string no_filter = PktLine("version 2\n") + PktLine("fetch=shallow wait-for-done\n") + "0000";
+  REQUIRE(ParseFetchCapabilities(no_filter, &c).ok());
+  CHECK_FALSE(c.filter);
+  Status s = CheckFetchCapabilities(c, commits);
+  CHECK(s.message().find("uploadpack.allowFilter") != std::string::npos);
+  CHECK(CheckFetchCapabilities(c, blobs).ok());  // blobs need no filter
+
+  std::string v0 = PktLine("# service=git-upload-pack\n") + "0000" +
+                   PktLine(kA + " HEAD" + std::string(1, '\0') + "multi_ack side-band-64k\n") + "0000";
+  REQUIRE(ParseFetchCapabilities(v0, &c).ok());
+  CHECK_FALSE(c.v2);
+  CHECK(CheckFetchCapabilities(c, blobs).message().find("protocol v2") != std::string::npos);
+
+  CHECK_FALSE(ParseFetchCapabilities("zzzz", &c).ok());
+  CHECK_FALSE(ParseFetchCapabilities(PktLine("version 2\n").substr(0, 6), &c).ok());
+}
+
+namespace {
+
+struct FetchParsed {
+  Status status;
+  std::string pack;
+};
+
+FetchParsed ParseFetch(const std::string& response, size_t step) {
+  FetchParsed out;
+  FetchResponseParser p([&](std::string_view b) {
+    out.pack.append(b);
+    return Status::Ok();
+  });
+  for (size_t i = 0; i < response.size() && out.status.ok(); i += step)
+    out.status = p.Feed(std::string_view(response).substr(i, step));
+  if (out.status.ok()) out.status = p.Finish();
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("fetch response: sections skipped, the pack from band 1, in any split") {
+  std::string response = PktLine("shallow-info\n") + PktLine("shallow " + kA + "\n") + "0001" +
+                         PktLine("packfile\n") + SidebandPkt(2, "Enumerating objects: 3\n") +
+                         SidebandPkt(1, "PACK-part-one|") + SidebandPkt(1, "part-two") + "0000";
+  for (size_t step : {size_t{1}, size_t{3}, size_t{7}, response.size()}) {
+    FetchParsed r = ParseFetch(response, step);
+    REQUIRE_MESSAGE(r.status.ok(), r.status.message());
+    CHECK(r.pack == "PACK-part-one|part-two");
+  }
+}
+
+TEST_CASE("fetch response: hostile or broken answers give clear errors") {
+  std::string pack = PktLine("packfile\n") + SidebandPkt(1, "PACK");
+  CHECK(ParseFetch(pack, 5).status.message().find("ended early") != std::string::npos);
+  CHECK(ParseFetch(PktLine("ERR upload-pack: not our ref " + kA + "\n"), 4).status.message().find("refused the fetch") !=
+        std::string::npos);
+  CHECK(ParseFetch(pack + SidebandPkt(3, "fatal: out of memory\n") + "0000", 9).status.message().find("out of memory") !=
+        std::string::npos);
+  CHECK(ParseFetch(pack + SidebandPkt(7, "x") + "0000", 9).status.message().find("side-band 7") != std::string::npos);
+  CHECK(ParseFetch(PktLine("nonsense\n"), 9).status.message().find("unexpected line") != std::string::npos);
+  CHECK(ParseFetch("0000", 4).status.message().find("without a pack") != std::string::npos);
+  CHECK(ParseFetch(pack + "0000" + "garbage", 100).status.message().find("after the end") != std::string::npos);
+  CHECK(ParseFetch(pack + "zzzz", 100).status.message().find("malformed") != std::string::npos);
+  // A failing sink (e.g. the indexer) stops the parser with its message.
+  FetchResponseParser p([](std::string_view) { return Status::Error("the pack is malformed: bad header"); });
+  CHECK(p.Feed(pack).message() == "the pack is malformed: bad header");
+  CHECK_FALSE(p.Finish().ok());
 }

@@ -252,3 +252,186 @@ TEST_CASE("cancellation stops the inspection with an error") {
   Status s = InspectPush(*r, *f.scanner, {TestRepo::Update(nullptr, &c2, "refs/heads/main")}, o, &out);
   CHECK_FALSE(s.ok());
 }
+
+namespace {
+
+// The objects of a full repository, copied on request into fresh objects
+// directories: what the gateway's upstream fetch gives (commits and trees
+// without blobs, then the blobs asked for), recorded for the test to check.
+class CopyingFetcher : public ObjectFetcher {
+ public:
+  CopyingFetcher(git_repository* full, std::string root) : full_(full), root_(std::move(root)) {}
+  std::vector<FetchWants> calls;
+  Status fail = Status::Ok();
+
+  Status Fetch(const FetchWants& wants, const std::atomic<bool>*, std::string* objects_dir) override {
+    calls.push_back(wants);
+    if (!fail.ok()) return fail;
+    std::string dir = root_ + "/fetch-" + std::to_string(calls.size());
+    std::filesystem::create_directories(dir);
+    git_odb* dst = nullptr;
+    REQUIRE(git_odb_open(&dst, dir.c_str()) == 0);
+    for (const git_oid& c : wants.commits) {
+      git_commit* commit = nullptr;
+      REQUIRE(git_commit_lookup(&commit, full_, &c) == 0);
+      Copy(dst, c);
+      CopyTree(dst, *git_commit_tree_id(commit));
+      git_commit_free(commit);
+    }
+    for (const git_oid& t : wants.trees) CopyTree(dst, t);
+    for (const git_oid& b : wants.blobs) Copy(dst, b);
+    git_odb_free(dst);
+    *objects_dir = dir;
+    return Status::Ok();
+  }
+
+  void Copy(git_odb* dst, const git_oid& id) {
+    git_odb* src = nullptr;
+    REQUIRE(git_repository_odb(&src, full_) == 0);
+    git_odb_object* obj = nullptr;
+    REQUIRE(git_odb_read(&obj, src, &id) == 0);
+    git_oid written;
+    REQUIRE(git_odb_write(&written, dst, git_odb_object_data(obj), git_odb_object_size(obj),
+                          git_odb_object_type(obj)) == 0);
+    git_odb_object_free(obj);
+    git_odb_free(src);
+  }
+  void CopyTree(git_odb* dst, const git_oid& id) {
+    Copy(dst, id);
+    git_tree* tree = nullptr;
+    REQUIRE(git_tree_lookup(&tree, full_, &id) == 0);
+    for (size_t i = 0; i < git_tree_entrycount(tree); ++i) {
+      const git_tree_entry* e = git_tree_entry_byindex(tree, i);
+      if (git_tree_entry_filemode(e) == GIT_FILEMODE_TREE) CopyTree(dst, *git_tree_entry_id(e));
+    }
+    git_tree_free(tree);
+  }
+
+ private:
+  git_repository* full_;
+  std::string root_;
+};
+
+// An objects directory holding only `ids` of the full repository: a pushed
+// pack, whose other objects are upstream.
+std::string PackOf(TestRepo& full, const TempDir& dir, const std::vector<git_oid>& ids) {
+  std::string objects = dir.path() + "/objects";
+  std::filesystem::create_directories(objects);
+  git_odb* dst = nullptr;
+  REQUIRE(git_odb_open(&dst, objects.c_str()) == 0);
+  CopyingFetcher copier(full.raw(), dir.path());
+  for (const git_oid& id : ids) copier.Copy(dst, id);
+  git_odb_free(dst);
+  return objects;
+}
+
+// A pushed pack of `ids`, opened as the gateway opens one, with a fetcher
+// onto the full repository standing in for the upstream.
+struct GatewayPush {
+  TempDir dir;
+  std::unique_ptr<Repository> repo;
+  std::unique_ptr<CopyingFetcher> fetcher;
+  InspectOptions options;
+  GatewayPush(TestRepo& full, const std::vector<git_oid>& ids) {
+    std::string objects = PackOf(full, dir, ids);
+    REQUIRE(Repository::OpenObjectsOnly(objects, RepositoryOptions(), &repo).ok());
+    fetcher = std::make_unique<CopyingFetcher>(full.raw(), dir.path());
+    options.missing = MissingObjects::kExistUpstream;
+    options.fetcher = fetcher.get();
+  }
+};
+
+git_oid TreeOf(TestRepo& r, const git_oid& commit, const std::string& path = "") {
+  git_commit* c = nullptr;
+  REQUIRE(git_commit_lookup(&c, r.raw(), &commit) == 0);
+  git_oid id = *git_commit_tree_id(c);
+  git_commit_free(c);
+  if (path.empty()) return id;
+  git_tree* t = nullptr;
+  REQUIRE(git_tree_lookup(&t, r.raw(), &id) == 0);
+  git_tree_entry* e = nullptr;
+  REQUIRE(git_tree_entry_bypath(&e, t, path.c_str()) == 0);
+  git_oid out = *git_tree_entry_id(e);
+  git_tree_entry_free(e);
+  git_tree_free(t);
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("the gateway: an earlier version the pack does not carry is fetched, and its secret is pre-existing") {
+  Fixture f;
+  Keys k;
+  std::string old_file = k.File();
+  std::string new_file = "# edited\n" + k.File();
+  git_oid c1 = f.repo.Commit({{"conf/app.ini", old_file}, {"README", "hello"}}, {});
+  git_oid c2 = f.repo.Commit({{"conf/app.ini", new_file}, {"README", "hello"}}, {c1});
+  // The pack: c2, its root tree, its conf/ tree and the edited file.
+  GatewayPush push(f.repo, {c2, TreeOf(f.repo, c2), TreeOf(f.repo, c2, "conf"), f.repo.Blob(new_file)});
+  Repository* repo = push.repo.get();
+  CopyingFetcher& fetcher = *push.fetcher;
+  InspectOptions& o = push.options;
+  std::vector<RefUpdate> updates = {TestRepo::Update(&c1, &c2, "refs/heads/main")};
+
+  SUBCASE("the parent commit, then the old blob") {
+    PushInspection in;
+    Status s = InspectPush(*repo, *f.scanner, updates, o, &in);
+    REQUIRE_MESSAGE(s.ok(), s.message());
+    REQUIRE(in.findings.size() == 1);
+    CHECK(in.findings[0].pre_existing);
+    CHECK(in.stats.previous_fetches == 2);
+    CHECK(in.stats.previous_unknown == 0);
+    CHECK(in.previous_unavailable.empty());
+    REQUIRE(fetcher.calls.size() == 2);
+    REQUIRE(fetcher.calls[0].commits.size() == 1);
+    CHECK(git_oid_equal(&fetcher.calls[0].commits[0], &c1));
+    CHECK(fetcher.calls[0].blobs.empty());
+    git_oid old_blob = f.repo.Blob(old_file);
+    REQUIRE(fetcher.calls[1].blobs.size() == 1);
+    CHECK(git_oid_equal(&fetcher.calls[1].blobs[0], &old_blob));
+  }
+  SUBCASE("a fetch that fails leaves the finding introduced, and says why") {
+    fetcher.fail = Status::Error("the upstream answered HTTP 401");
+    PushInspection in;
+    Status s = InspectPush(*repo, *f.scanner, updates, o, &in);
+    REQUIRE_MESSAGE(s.ok(), s.message());
+    REQUIRE(in.findings.size() == 1);
+    CHECK_FALSE(in.findings[0].pre_existing);
+    CHECK(in.stats.previous_unknown == 1);
+    CHECK(in.previous_unavailable == "the upstream answered HTTP 401");
+    CHECK(fetcher.calls.size() == 1);
+  }
+  SUBCASE("without a fetcher nothing is fetched and the finding counts as new") {
+    o.fetcher = nullptr;
+    PushInspection in;
+    REQUIRE(InspectPush(*repo, *f.scanner, updates, o, &in).ok());
+    REQUIRE(in.findings.size() == 1);
+    CHECK_FALSE(in.findings[0].pre_existing);
+    CHECK(fetcher.calls.empty());
+  }
+}
+
+TEST_CASE("the gateway: a parent in the pack whose subtree is upstream gets that tree fetched") {
+  Fixture f;
+  Keys k;
+  std::string conf = k.File();
+  git_oid c1 = f.repo.Commit({{"conf/app.ini", conf}, {"README", "one"}}, {});
+  git_oid c2 = f.repo.Commit({{"conf/app.ini", conf}, {"README", "two"}}, {c1});        // README only
+  git_oid c3 = f.repo.Commit({{"conf/app.ini", conf + "x = 1\n"}, {"README", "two"}}, {c2});
+  // c2 and c3 are pushed; c2's conf/ tree is c1's, upstream.
+  GatewayPush push(f.repo, {c2, TreeOf(f.repo, c2), f.repo.Blob("two"), c3, TreeOf(f.repo, c3),
+                            TreeOf(f.repo, c3, "conf"), f.repo.Blob(conf + "x = 1\n")});
+  CopyingFetcher& fetcher = *push.fetcher;
+  PushInspection in;
+  Status s =
+      InspectPush(*push.repo, *f.scanner, {TestRepo::Update(&c1, &c3, "refs/heads/main")}, push.options, &in);
+  REQUIRE_MESSAGE(s.ok(), s.message());
+  REQUIRE(in.findings.size() == 1);
+  CHECK(in.findings[0].pre_existing);
+  REQUIRE(fetcher.calls.size() == 2);
+  CHECK(fetcher.calls[0].commits.empty());
+  git_oid conf_tree = TreeOf(f.repo, c1, "conf");
+  REQUIRE(fetcher.calls[0].trees.size() == 1);
+  CHECK(git_oid_equal(&fetcher.calls[0].trees[0], &conf_tree));
+  CHECK(fetcher.calls[1].blobs.size() == 1);
+}

@@ -1,0 +1,51 @@
+#include "gateway/pack_writer.h"
+
+#include <git2.h>
+
+#include <filesystem>
+
+#include "git/repository.h"
+
+namespace akgate::gateway {
+
+namespace {
+
+std::string GitError(const char* what) {
+  const git_error* e = git_error_last();
+  return std::string(what) + ": " + (e && e->message ? e->message : "unknown libgit2 error");
+}
+
+}  // namespace
+
+PackWriter::~PackWriter() {
+  if (indexer_) git_indexer_free(indexer_);
+  delete progress_;
+}
+
+Status PackWriter::Append(std::string_view bytes) {
+  if (!indexer_) {
+    InitLibgit2(/*verify_hashes=*/false);  // the indexer hashes every object itself
+    std::error_code ec;
+    std::filesystem::create_directories(pack_dir_, ec);
+    if (ec) return Status::Error("cannot create " + pack_dir_ + ": " + ec.message());
+    progress_ = new git_indexer_progress{};
+    git_indexer_options opts = GIT_INDEXER_OPTIONS_INIT;
+    if (git_indexer_new(&indexer_, pack_dir_.c_str(), 0, nullptr, &opts) < 0) {
+      indexer_ = nullptr;
+      return Status::Error(GitError("cannot start indexing the pack"));
+    }
+  }
+  if (git_indexer_append(indexer_, bytes.data(), bytes.size(), progress_) < 0)
+    return Status::Error(GitError("the pack is malformed"));
+  objects_ = progress_->total_objects;
+  return Status::Ok();
+}
+
+Status PackWriter::Commit() {
+  if (!indexer_) return Status::Ok();
+  if (git_indexer_commit(indexer_, progress_) < 0) return Status::Error(GitError("the pack could not be indexed"));
+  objects_ = progress_->total_objects;
+  return Status::Ok();
+}
+
+}  // namespace akgate::gateway
