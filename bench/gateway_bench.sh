@@ -2,7 +2,9 @@
 # Gateway benchmark: the time of a push through akgate-gateway vs the same
 # push straight to the upstream, for a small and a large push, in one run on
 # one machine, plus the gateway's peak memory during the large push (the
-# pack is spooled to disk and indexed from there, never held in memory).
+# pack is spooled to disk and indexed from there, never held in memory), and
+# the cost of an edit to a file that already holds a secret (the gateway
+# fetches the file's earlier version from the upstream).
 #
 #   bash bench/gateway_bench.sh [BUILD_DIR] [--runs N] [--large-mb MB]
 #
@@ -110,6 +112,31 @@ ok_large=no
 [[ "$(upstream_rev lg main)" == "$(git -C "$large" rev-parse main)" ]] && ok_large=yes
 scan_line="$(grep 'push id=.*repo=/h/lg.git' "$T/gw/gateway.log" | tail -n 1)"
 
+# --- an edit of a file that already holds a secret, in the large repository ------
+# The pack does not carry the file's earlier version: the gateway fetches it
+# from the upstream (trees of the parent commit, then the blob) before it can
+# tell the secret is not new. Both upstreams allow filtered fetches, as GitHub
+# and GitLab do.
+for r in ld lg; do git -C "$T/repos/$r.git" config uploadpack.allowFilter true; done
+mkdir -p "$large/usr/include/akgate-bench"
+add_key_file "$large" "usr/include/akgate-bench/settings.py"
+git -C "$large" add usr/include/akgate-bench && git -C "$large" commit -qm "settings with a key (before akgate)"
+for r in ld lg; do git -C "$large" push -q "$T/repos/$r.git" main; done
+: >"$T/pre_direct"; : >"$T/pre_gw"
+pre_ok=yes
+for i in $(seq 1 "$runs"); do
+  echo "TIMEOUT_$i = $i" >>"$large/usr/include/akgate-bench/settings.py"
+  git -C "$large" commit -qam "settings: edit $i"
+  t0="$(now)"; git -C "$large" push -q "$UP/ld.git" main 2>"$T/pre.err" || cat "$T/pre.err" >&2; t1="$(now)"
+  calc "$t1 - $t0" >>"$T/pre_direct"
+  t0="$(now)"; git -C "$large" push -q "$H/lg.git" main 2>"$T/pre.err" || { cat "$T/pre.err" >&2; pre_ok=no; }; t1="$(now)"
+  calc "$t1 - $t0" >>"$T/pre_gw"
+done
+[[ "$(upstream_rev lg main)" == "$(git -C "$large" rev-parse main)" ]] || pre_ok=no
+pd="$(median <"$T/pre_direct")"
+pg="$(median <"$T/pre_gw")"
+fetch_lines="$(grep 'fetch_previous' "$T/gw/gateway.log" | tail -n 2)"
+
 cpu="$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')"
 echo "akgate-gateway benchmark ($(date -u +%Y-%m-%d), $(nproc) cores: $cpu; git $(git --version | cut -d' ' -f3))"
 echo "upstream: git-http-backend behind nginx + fcgiwrap, basic auth, HTTP on 127.0.0.1"
@@ -128,3 +155,11 @@ printf 'gateway memory: RSS %.1f MB before the large push; peak RSS %.1f MB befo
   "$(calc "$rss_before / 1024")" "$(calc "$hwm_before / 1024")" "$(calc "$hwm_after / 1024")"
 printf '  (pack %.1f MB; the request body goes to disk, libgit2 maps the pack file and the inspection reads blobs)\n' \
   "$(calc "$pack_bytes / 1000000")"
+echo
+printf 'edit of a file holding a pre-existing secret, in the large repository (%d files), median of %d:\n' \
+  "$files" "$runs"
+printf '  direct   %.3f s\n  gateway  %.3f s\n  ratio    %.2f (gateway / direct), added %.0f ms\n' \
+  "$pd" "$pg" "$(calc "$pg / $pd")" "$(calc "($pg - $pd) * 1000")"
+echo "  accepted through the gateway (the secret is pre-existing): $pre_ok"
+echo "  the last push's fetches of the earlier version:"
+while IFS= read -r l; do echo "    ${l#*level=info }"; done <<<"$fetch_lines"

@@ -15,7 +15,6 @@
 #include <unordered_set>
 
 #include "git/git_error.h"
-#include "git/object_fetcher.h"
 #include "git/blob_scanner.h"
 #include "git/parallel.h"
 #include "git/tree_diff.h"
