@@ -1,23 +1,17 @@
 #include "gateway/fetch_protocol.h"
 
-#include <git2/oid.h>
+#include "git/oid_map.h"
+#include "git/ref_update.h"
 
 namespace akgate::gateway {
 
 namespace {
 
-std::string Hex(const git_oid& id) {
-  char buf[GIT_OID_HEXSZ + 1];
-  git_oid_tostr(buf, sizeof buf, &id);
-  return buf;
-}
-
-// A payload for a message: printable ASCII, newline dropped, bounded.
-std::string Printable(std::string_view s) {
-  if (!s.empty() && s.back() == '\n') s.remove_suffix(1);
-  std::string out;
-  for (char c : s.substr(0, 200)) out += (c >= 0x20 && c < 0x7f) ? c : '?';
-  return out;
+// A line of the upstream's, for a message: without its newline, escaped and
+// bounded (Printable, as for ref names).
+std::string Quoted(std::string_view line) {
+  if (!line.empty() && line.back() == '\n') line.remove_suffix(1);
+  return Printable(line);
 }
 
 }  // namespace
@@ -80,7 +74,7 @@ std::string FetchRequestBody(const FetchWants& wants) {
   if (!wants.commits.empty()) b += PktLine("deepen 1\n");
   if (wants.blobs.empty()) b += PktLine("filter blob:none\n");
   for (const auto* list : {&wants.commits, &wants.trees, &wants.blobs})
-    for (const git_oid& id : *list) b += PktLine("want " + Hex(id) + "\n");
+    for (const git_oid& id : *list) b += PktLine("want " + OidHex(id) + "\n");
   b += PktLine("done\n");
   b += std::string(kFlushPkt);
   return b;
@@ -104,7 +98,7 @@ Status FetchResponseParser::Feed(std::string_view bytes) {
     if (r == PktReader::kNeedMore) return Status::Ok();
     if (r == PktReader::kError) return Fail("malformed fetch response from the upstream: " + reader_.error());
     if (p.type == PktReader::Type::kData && p.payload.rfind("ERR ", 0) == 0)
-      return Fail("the upstream refused the fetch: " + Printable(p.payload.substr(4)));
+      return Fail("the upstream refused the fetch: " + Quoted(std::string_view(p.payload).substr(4)));
     switch (state_) {
       case State::kSectionHeader:
         if (p.type != PktReader::Type::kData)
@@ -115,7 +109,7 @@ Status FetchResponseParser::Feed(std::string_view bytes) {
                    p.payload == "wanted-refs\n" || p.payload == "packfile-uris\n") {
           state_ = State::kSkipSection;
         } else {
-          return Fail("unexpected line in the upstream's fetch response: \"" + Printable(p.payload) + "\"");
+          return Fail("unexpected line in the upstream's fetch response: \"" + Quoted(p.payload) + "\"");
         }
         break;
       case State::kSkipSection:
@@ -137,7 +131,7 @@ Status FetchResponseParser::Feed(std::string_view bytes) {
           Status s = sink_(data);
           if (!s.ok()) return Fail(s.message());
         } else if (band == 3) {
-          return Fail("the upstream failed while sending the objects: " + Printable(data));
+          return Fail("the upstream failed while sending the objects: " + Quoted(data));
         } else if (band != 2) {
           return Fail("unknown side-band " + std::to_string(static_cast<unsigned char>(band)) +
                       " in the upstream's pack");

@@ -4,18 +4,10 @@
 
 #include <filesystem>
 
+#include "git/git_error.h"
 #include "git/repository.h"
 
 namespace akgate::gateway {
-
-namespace {
-
-std::string GitError(const char* what) {
-  const git_error* e = git_error_last();
-  return std::string(what) + ": " + (e && e->message ? e->message : "unknown libgit2 error");
-}
-
-}  // namespace
 
 PackWriter::~PackWriter() {
   if (indexer_) git_indexer_free(indexer_);
@@ -32,18 +24,18 @@ Status PackWriter::Append(std::string_view bytes) {
     git_indexer_options opts = GIT_INDEXER_OPTIONS_INIT;
     if (git_indexer_new(&indexer_, pack_dir_.c_str(), 0, nullptr, &opts) < 0) {
       indexer_ = nullptr;
-      return Status::Error(GitError("cannot start indexing the pack"));
+      return GitStatus("cannot start indexing the pack");
     }
   }
   if (git_indexer_append(indexer_, bytes.data(), bytes.size(), progress_) < 0)
-    return Status::Error(GitError("the pack is malformed"));
+    return GitStatus("the pack is malformed");
   objects_ = progress_->total_objects;
   return Status::Ok();
 }
 
 Status PackWriter::Commit() {
   if (!indexer_) return Status::Ok();
-  if (git_indexer_commit(indexer_, progress_) < 0) return Status::Error(GitError("the pack could not be indexed"));
+  if (git_indexer_commit(indexer_, progress_) < 0) return GitStatus("the pack could not be indexed");
   objects_ = progress_->total_objects;
   return Status::Ok();
 }

@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "git/git_error.h"
+#include "git/oid_map.h"
 #include "git/pack_order.h"
 #include "git/parallel.h"
 
@@ -15,12 +16,6 @@ namespace {
 
 constexpr size_t kRun = 32;              // consecutive blobs per hand-out
 constexpr size_t kParallelFrom = 256;    // fewer blobs: one thread (no start-up cost)
-
-std::string Hex(const git_oid& id) {
-  char buf[GIT_OID_HEXSZ + 1];
-  git_oid_tostr(buf, sizeof buf, &id);
-  return buf;
-}
 
 }  // namespace
 
@@ -35,13 +30,13 @@ Status ReadBlob(git_odb* odb, const git_oid& id, uint64_t max_bytes, git_odb_obj
     *absent = true;
     return Status::Ok();
   }
-  if (rc < 0) return GitStatus("cannot read blob " + Hex(id));
-  if (type != GIT_OBJECT_BLOB) return Status::Error("object " + Hex(id) + " is not a blob");
+  if (rc < 0) return GitStatus("cannot read blob " + OidHex(id));
+  if (type != GIT_OBJECT_BLOB) return Status::Error("object " + OidHex(id) + " is not a blob");
   if (*size > max_bytes) {
     *oversize = true;
     return Status::Ok();
   }
-  if (git_odb_read(obj, odb, &id) < 0) return GitStatus("cannot read blob " + Hex(id));
+  if (git_odb_read(obj, odb, &id) < 0) return GitStatus("cannot read blob " + OidHex(id));
   return Status::Ok();
 }
 

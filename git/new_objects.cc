@@ -20,12 +20,6 @@ namespace akgate {
 
 namespace {
 
-std::string Hex(const git_oid& id) {
-  char buf[GIT_OID_HEXSZ + 1];
-  git_oid_tostr(buf, sizeof buf, &id);
-  return buf;
-}
-
 bool Cancelled(const NewObjectsOptions& o) { return o.cancel && o.cancel->load(std::memory_order_relaxed); }
 
 // The direct targets of every existing ref: a tag object or a tree/blob that
@@ -56,7 +50,7 @@ class Collector {
       git_object* obj = nullptr;
       int rc = git_object_lookup(&obj, repo_.repo(), &id, GIT_OBJECT_ANY);
       if (rc == GIT_ENOTFOUND && o_.missing == MissingObjects::kExistUpstream) return Status::Ok();
-      if (rc < 0) return GitStatus("cannot read object " + Hex(id) + " pushed to " + Printable(ref));
+      if (rc < 0) return GitStatus("cannot read object " + OidHex(id) + " pushed to " + Printable(ref));
       git_object_t type = git_object_type(obj);
       if (type == GIT_OBJECT_COMMIT) {
         tips->push_back(id);
@@ -70,7 +64,7 @@ class Collector {
       }
       if (type != GIT_OBJECT_TAG) {
         git_object_free(obj);
-        return Status::Error("object " + Hex(id) + " pushed to " + Printable(ref) + " has an unknown type");
+        return Status::Error("object " + OidHex(id) + " pushed to " + Printable(ref) + " has an unknown type");
       }
       const git_tag* tag = reinterpret_cast<const git_tag*>(obj);
       if (!AlreadyNamed(id) && seen_tags_.insert(id).second) out_->tags.push_back({id, ref});
@@ -107,7 +101,7 @@ Status WalkHidingRefs(const Repository& repo, const std::vector<git_oid>& tips, 
   } free_walk{walk};
   git_revwalk_sorting(walk, GIT_SORT_TOPOLOGICAL | GIT_SORT_REVERSE);
   for (const git_oid& t : tips)
-    if (git_revwalk_push(walk, &t) < 0) return GitStatus("cannot walk from commit " + Hex(t));
+    if (git_revwalk_push(walk, &t) < 0) return GitStatus("cannot walk from commit " + OidHex(t));
   if (!repo.objects_only() && git_revwalk_hide_glob(walk, "refs/*") < 0)
     return GitStatus("cannot hide the commits the existing refs reach");
   git_oid id;
@@ -135,7 +129,7 @@ Status WalkPresentCommits(const Repository& repo, const std::vector<git_oid>& ti
     if (!seen.insert(id).second) return Status::Ok();
     if (!git_odb_exists(repo.odb(), &id)) return Status::Ok();  // upstream already has it
     git_commit* c = nullptr;
-    if (git_commit_lookup(&c, repo.repo(), &id) < 0) return GitStatus("cannot read commit " + Hex(id));
+    if (git_commit_lookup(&c, repo.repo(), &id) < 0) return GitStatus("cannot read commit " + OidHex(id));
     Frame f{id, {}, 0};
     for (unsigned i = 0; i < git_commit_parentcount(c); ++i) f.parents.push_back(*git_commit_parent_id(c, i));
     git_commit_free(c);

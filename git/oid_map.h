@@ -1,13 +1,22 @@
-// Hash containers keyed by git object ids (the git layer's one definition).
+// Git object ids: hash containers keyed by them, and their hex form (the
+// git layer's one definition of each).
 #pragma once
 
 #include <git2/oid.h>
 
 #include <cstring>
+#include <string>
 #include <unordered_map>
 #include <unordered_set>
 
 namespace akgate {
+
+// The 40-digit hex form, for messages.
+inline std::string OidHex(const git_oid& id) {
+  char buf[GIT_OID_HEXSZ + 1];
+  git_oid_tostr(buf, sizeof buf, &id);
+  return buf;
+}
 
 // An oid is already a uniform hash: its first bytes serve as the bucket key.
 struct OidHash {

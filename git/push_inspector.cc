@@ -45,12 +45,6 @@ constexpr size_t kParallelCommitsFrom = 512;  // fewer new commits: one thread
 constexpr int kMaxTreeFetches = 3;            // commits, then trees a pack's new tree points to
 
 
-std::string Hex(const git_oid& id) {
-  char buf[GIT_OID_HEXSZ + 1];
-  git_oid_tostr(buf, sizeof buf, &id);
-  return buf;
-}
-
 // One place a blob was introduced.
 struct Occurrence {
   uint32_t commit = kNoCommit;  // index into NewObjects::commits
@@ -211,7 +205,7 @@ class Inspector {
     if (st.skipped_examples.size() >= o_.max_skipped_examples) return;
     SkippedFile f;
     f.path = where.path;
-    f.commit = where.commit == kNoCommit ? new_.tagged[where.tagged].ref : Hex(new_.commits[where.commit]).substr(0, 10);
+    f.commit = where.commit == kNoCommit ? new_.tagged[where.tagged].ref : OidHex(new_.commits[where.commit]).substr(0, 10);
     f.reason = SkipReasonName(reason);
     f.size = size;
     st.skipped_examples.push_back(std::move(f));
@@ -232,7 +226,7 @@ class Inspector {
     for (size_t i = 0; i < blobs_.size(); ++i) {
       BlobOutcome& r = outcomes[i];
       if (r.absent) {
-        if (o_.missing == MissingObjects::kError) return Status::Error("blob " + Hex(blob_ids_[i]) + " is missing");
+        if (o_.missing == MissingObjects::kError) return Status::Error("blob " + OidHex(blob_ids_[i]) + " is missing");
         continue;
       }
       st.blobs++;
@@ -267,7 +261,7 @@ class Inspector {
       if (Cancelled()) return Status::Error("cancelled");
       git_commit* c = nullptr;
       if (git_commit_lookup(&c, repo_.repo(), &new_.commits[i]) < 0)
-        return GitStatus("cannot read commit " + Hex(new_.commits[i]));
+        return GitStatus("cannot read commit " + OidHex(new_.commits[i]));
       const char* msg = git_commit_message_raw(c);
       FragmentResult r = scanner_.Scan({"", msg ? std::string_view(msg) : std::string_view()}, scratch_);
       git_commit_free(c);
@@ -276,7 +270,7 @@ class Inspector {
     for (size_t t = 0; t < new_.tags.size(); ++t) {
       git_tag* tag = nullptr;
       if (git_tag_lookup(&tag, repo_.repo(), &new_.tags[t].id) < 0)
-        return GitStatus("cannot read tag " + Hex(new_.tags[t].id));
+        return GitStatus("cannot read tag " + OidHex(new_.tags[t].id));
       const char* msg = git_tag_message(tag);
       FragmentResult r = scanner_.Scan({"", msg ? std::string_view(msg) : std::string_view()}, scratch_);
       git_tag_free(tag);
@@ -399,7 +393,7 @@ class Inspector {
         l.occ = &occ;
         git_commit* c = nullptr;
         if (git_commit_lookup(&c, repo_.repo(), &new_.commits[occ.commit]) < 0)
-          return GitStatus("cannot read commit " + Hex(new_.commits[occ.commit]));
+          return GitStatus("cannot read commit " + OidHex(new_.commits[occ.commit]));
         for (unsigned i = 0; i < git_commit_parentcount(c); ++i) l.parents.push_back(*git_commit_parent_id(c, i));
         git_commit_free(c);
         todo.push_back(std::move(l));
@@ -473,7 +467,7 @@ class Inspector {
   CommitInfo Describe(uint32_t index) {
     CommitInfo info;
     const git_oid& id = new_.commits[index];
-    info.id = Hex(id);
+    info.id = OidHex(id);
     info.short_id = info.id.substr(0, 10);
     info.is_tip = tips_.count(info.id) > 0;
     git_commit* c = nullptr;

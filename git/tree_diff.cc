@@ -18,12 +18,6 @@ namespace akgate {
 
 namespace {
 
-std::string Hex(const git_oid& id) {
-  char buf[GIT_OID_HEXSZ + 1];
-  git_oid_tostr(buf, sizeof buf, &id);
-  return buf;
-}
-
 bool IsFile(git_filemode_t m) {
   return m == GIT_FILEMODE_BLOB || m == GIT_FILEMODE_BLOB_EXECUTABLE || m == GIT_FILEMODE_LINK;
 }
@@ -99,7 +93,7 @@ class Differ {
       *absent = true;
       return Status::Ok();
     }
-    if (rc < 0) return GitStatus("cannot read tree " + Hex(id));
+    if (rc < 0) return GitStatus("cannot read tree " + OidHex(id));
     tree->reset(t);
     cache_->Keep(id, t);
     return Status::Ok();
@@ -256,7 +250,7 @@ CommitDiffer::~CommitDiffer() = default;
 Status CommitDiffer::Diff(const git_oid& id, TreeChanges* out) {
   cache_->NextCommit();
   git_commit* c = nullptr;
-  if (git_commit_lookup(&c, repo_, &id) < 0) return GitStatus("cannot read commit " + Hex(id));
+  if (git_commit_lookup(&c, repo_, &id) < 0) return GitStatus("cannot read commit " + OidHex(id));
   git_oid tree_id = *git_commit_tree_id(c);
   std::vector<Side> parents(git_commit_parentcount(c));
   Status s;
@@ -268,7 +262,7 @@ Status CommitDiffer::Diff(const git_oid& id, TreeChanges* out) {
       continue;
     }
     if (rc < 0) {
-      s = GitStatus("cannot read commit " + Hex(*git_commit_parent_id(c, i)) + ", parent of " + Hex(id));
+      s = GitStatus("cannot read commit " + OidHex(*git_commit_parent_id(c, i)) + ", parent of " + OidHex(id));
       break;
     }
     parents[i].state = Side::kTree;
