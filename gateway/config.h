@@ -59,9 +59,9 @@ struct Config {
   std::string ca_file;                 // extra trusted CAs (PEM), besides the system store
   unsigned connect_timeout_s = 10;
   unsigned upstream_timeout_s = 300;   // idle time waiting for the upstream
-  // A push that would be blocked for a secret in a file it modified fetches
-  // that file's earlier version from the upstream (with the pusher's
-  // credentials), so a secret already there is not taken for a new one.
+  // A push with findings in a file whose earlier version is upstream fetches
+  // that version (with the pusher's credentials), so a secret already there
+  // is not taken for a new one.
   bool fetch_previous = true;
 
   std::vector<Route> routes;

@@ -1,9 +1,9 @@
 // Objects a push refers to but does not carry, fetched from where they live.
 //
 // The gateway holds only the pushed pack: the parents of its first commits
-// and the trees and blobs they share with it are upstream. When a file with
-// a finding was modified (not added) by such a commit, its previous version
-// is upstream too, and without it a secret that was already in the file
+// and the trees and blobs they share with it are upstream. For a file with a
+// finding in such a commit, whether it existed before and what it held are
+// upstream too, and without them a secret that was already in the file
 // cannot be told from a new one. The inspector (push_inspector.h) then asks
 // an ObjectFetcher for exactly the objects on the way to that version: the
 // parent commits and trees first (no blobs), then the previous blobs

@@ -147,13 +147,15 @@ pv="$T/prev"
 git clone -q "$H/prev.git" "$pv" 2>/dev/null
 printf 'TIMEOUT = 30\n' >>"$pv/settings.py"
 git -C "$pv" commit -qam "settings: a timeout"
+log_lines="$(wc -l <"$T/gw/gateway.log")"
 out="$(git -C "$pv" push -o akgate.verbose origin main 2>&1)"; rc=$?
-detail="$out"$'\n'"$(grep fetch_previous "$T/gw/gateway.log" | tail -n 3)"
+fetches="$(tail -n +"$((log_lines + 1))" "$T/gw/gateway.log" | grep fetch_previous)"
+detail="$out"$'\n'"$fetches"
 check "pre-existing secret in an edited file: accepted through the gateway" \
   test "$rc" -eq 0 -a "$(upstream_rev prev main)" = "$(git -C "$pv" rev-parse HEAD)"
 check "pre-existing secret: listed as already present (-o akgate.verbose)" grep -q "Already present before this push" <<<"$out"
-check "pre-existing secret: the earlier version came from the upstream" \
-  grep -q 'fetch_previous .*commits=1 .*result="ok"' "$T/gw/gateway.log"
+check "pre-existing secret: the parent's trees, then the earlier blob, came from the upstream" \
+  bash -c 'grep -q "commits=1 trees=0 blobs=0 .*result=\"ok\"" <<<"$1" && grep -q "commits=0 trees=0 blobs=1 .*result=\"ok\"" <<<"$1"' _ "$fetches"
 check "pre-existing secret: the fetch never logs credentials" bash -c "! grep -q 's3cret-pass' '$T/gw/gateway.log'"
 
 git clone -q "$S/prev.git" "$T/prev-tls" 2>/dev/null
