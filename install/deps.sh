@@ -18,6 +18,7 @@ die() { echo "install/deps.sh: $*" >&2; exit 1; }
 
 group_build() {
   echo cmake ninja-build g++ pkg-config   # toolchain
+  echo ccache                             # compiler cache shared by every build directory
   echo git                                # the hook reads pushes with git
   echo libre2-dev                         # rule regexes (confirm stage)
   hyperscan_package                       # literal prefilter: one Hyperscan pass over
