@@ -44,6 +44,8 @@ group_test() {
   echo openssl curl                       # gateway tests: test CA, raw HTTP requests
   echo openssh-server openssh-client      # transport tests: pushes over ssh to a local sshd
                                           # (nginx-light, fcgiwrap: their smart-HTTP pushes)
+  echo git-lfs                            # hook tests: a real LFS push (objects land in the
+                                          # server's lfs/objects before the hook runs)
 }
 
 group_bench() {

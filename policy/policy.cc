@@ -255,6 +255,25 @@ void ReadLimits(Reader& top, const std::string& origin, Policy* out) {
   top.SetError(r.status());
 }
 
+void ReadLfs(Reader& top, const std::string& origin, Policy* out) {
+  const toml::table* t = top.Table("lfs");
+  if (!t) return;
+  Reader r(*t, origin, "lfs");
+  std::string missing;
+  if (r.Str("missing", &missing)) {
+    if (missing == "block" || missing == "warn") out->lfs_missing_blocks = missing == "block";
+    else r.Fail(*t->get("missing"), "missing", "must be \"block\" or \"warn\", not \"" + missing + "\"");
+  }
+  std::vector<std::string> dirs;
+  if (r.List("gitlab_storage", &dirs, true)) {
+    for (const std::string& d : dirs)
+      if (!fs::path(d).is_absolute()) r.Fail(*t->get("gitlab_storage"), "gitlab_storage", "must be absolute paths, not \"" + d + "\"");
+    out->lfs_gitlab_storage = dirs;
+  }
+  r.Finish("missing, gitlab_storage");
+  top.SetError(r.status());
+}
+
 void ReadReport(Reader& top, const std::string& origin, Policy* out) {
   const toml::table* t = top.Table("report");
   if (!t) return;
@@ -327,10 +346,11 @@ Status ParsePolicy(std::string_view text, const std::string& origin, const std::
   ReadRules(top, origin, base_dir, out);
   ReadAllowlist(top, origin, out);
   ReadReport(top, origin, out);
+  ReadLfs(top, origin, out);
   ReadBypass(top, origin, out);
   ReadAudit(top, origin, out);
   ReadNotify(top, origin, out);
-  top.Finish("rules, allowlist, limits, report, bypass, audit, notify");
+  top.Finish("rules, allowlist, limits, lfs, report, bypass, audit, notify");
   if (top.status().ok()) out->sources.push_back(origin);
   return top.status();
 }

@@ -50,6 +50,14 @@ struct Policy {
   FailMode on_timeout = FailMode::kBlock;
   FailMode on_error = FailMode::kBlock;
 
+  // [lfs] Git LFS (git/lfs_store.h): the object behind a pushed pointer is
+  // scanned when it is in the repository's lfs/objects or in one of these
+  // GitLab LFS storage directories. A pointer whose object is in none: the
+  // push cannot be checked and gets on_error ("block", the default), or the
+  // file is counted as skipped, "lfs-missing", and named ("warn").
+  std::vector<std::string> lfs_gitlab_storage;
+  bool lfs_missing_blocks = true;
+
   // [report]
   size_t max_findings = 5;                     // shown in full; the rest are counted
   bool show_pre_existing = false;              // list pre-existing secrets too (also -o akgate.verbose)
