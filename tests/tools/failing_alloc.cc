@@ -3,6 +3,8 @@
 //
 //   AKGATE_FAIL_ALLOC_AT=N      the Nth allocation (counted from 1) fails
 //   AKGATE_FAIL_ALLOC_AFTER=1   ... and every one after it (memory is gone)
+//   AKGATE_FAIL_ALLOC_ABOVE=B   every allocation of more than B bytes fails
+//                               (memory pressure: large blocks run out first)
 //   AKGATE_ALLOC_COUNT_FILE=F   at exit (exit or _exit), write the number of
 //                               allocations made to F, to choose N from
 //
@@ -16,6 +18,7 @@
 
 #include <atomic>
 #include <cerrno>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 
@@ -30,7 +33,7 @@ namespace {
 
 std::atomic<unsigned long> calls{0};
 std::atomic<int> configured{0};
-unsigned long fail_at = 0;
+unsigned long fail_at = 0, fail_above = 0;
 bool fail_after = false;
 
 unsigned long Number(const char* s) {
@@ -45,12 +48,14 @@ void Configure() {
   fail_at = Number(getenv("AKGATE_FAIL_ALLOC_AT"));
   const char* after = getenv("AKGATE_FAIL_ALLOC_AFTER");
   fail_after = after && after[0] == '1';
+  fail_above = Number(getenv("AKGATE_FAIL_ALLOC_ABOVE"));
   configured.store(1, std::memory_order_release);
 }
 
-bool ShouldFail() {
+bool ShouldFail(size_t bytes) {
   Configure();
   unsigned long n = calls.fetch_add(1, std::memory_order_relaxed) + 1;
+  if (fail_above != 0 && bytes > fail_above) return true;
   return fail_at != 0 && (n == fail_at || (fail_after && n > fail_at));
 }
 
@@ -75,7 +80,7 @@ struct Report {
 extern "C" {
 
 void* malloc(size_t n) {
-  if (ShouldFail()) {
+  if (ShouldFail(n)) {
     errno = ENOMEM;
     return nullptr;
   }
@@ -83,7 +88,7 @@ void* malloc(size_t n) {
 }
 
 void* calloc(size_t a, size_t b) {
-  if (ShouldFail()) {
+  if (ShouldFail(b && a > SIZE_MAX / b ? SIZE_MAX : a * b)) {
     errno = ENOMEM;
     return nullptr;
   }
@@ -91,7 +96,7 @@ void* calloc(size_t a, size_t b) {
 }
 
 void* realloc(void* p, size_t n) {
-  if (ShouldFail()) {
+  if (ShouldFail(n)) {
     errno = ENOMEM;
     return nullptr;
   }
@@ -99,7 +104,7 @@ void* realloc(void* p, size_t n) {
 }
 
 void* memalign(size_t align, size_t n) {
-  if (ShouldFail()) {
+  if (ShouldFail(n)) {
     errno = ENOMEM;
     return nullptr;
   }
