@@ -427,52 +427,61 @@ PackReader::Result PackReader::Corrupt(size_t pack, uint64_t offset, const std::
   return Result::kCorrupt;
 }
 
-PackReader::Result PackReader::ReadAt(size_t pack_no, uint64_t offset, git_object_t* type, Data* out) {
-  struct Delta {
-    uint64_t offset, data, size;
-    size_t pack;
-  };
-  std::vector<Delta> chain;
-  Data base;
-  git_object_t base_type = GIT_OBJECT_INVALID;
+// From (pack_no, offset) down its delta chain, each delta pushed on *chain
+// (the top first), to an object in the cache (*cached, *type) or a whole
+// object in the pack (*whole, its header; *type).
+PackReader::Result PackReader::Descend(size_t pack_no, uint64_t offset, std::vector<Link>* chain, Data* cached,
+                                       git_object_t* type, Link* whole) {
   for (int depth = 0;; ++depth) {
     if (depth > kMaxChain) return Corrupt(pack_no, offset, "its delta chain is longer than " + std::to_string(kMaxChain));
-    if ((base = CacheGet(Key(pack_no, offset), &base_type))) break;
+    if ((*cached = CacheGet(Key(pack_no, offset), type))) return Result::kFound;
     const Pack& pack = *packs_[pack_no];
     int t;
     uint64_t size, data, base_offset = 0;
     git_oid base_id;
     if (!pack.Header(offset, &t, &size, &data, &base_offset, &base_id))
       return Corrupt(pack_no, offset, "its header is malformed");
-    if (t == kObjOfsDelta || t == kObjRefDelta) {
-      chain.push_back({offset, data, size, pack_no});
-      if (t == kObjRefDelta && !Locate(base_id, &pack_no, &base_offset)) return Result::kElsewhere;
-      offset = base_offset;
-      continue;
+    if (t != kObjOfsDelta && t != kObjRefDelta) {
+      *whole = {offset, data, size, pack_no};
+      *type = static_cast<git_object_t>(t);
+      return Result::kFound;
     }
+    chain->push_back({offset, data, size, pack_no});
+    if (t == kObjRefDelta && !Locate(base_id, &pack_no, &base_offset)) return Result::kElsewhere;
+    offset = base_offset;
+  }
+}
+
+PackReader::Result PackReader::ReadAt(size_t pack_no, uint64_t offset, git_object_t* type, Data* out) {
+  std::vector<Link> chain;
+  Data base;
+  git_object_t base_type = GIT_OBJECT_INVALID;
+  Link w;
+  Result r = Descend(pack_no, offset, &chain, &base, &base_type, &w);
+  if (r != Result::kFound) return r;
+  if (!base) {
+    const Pack& pack = *packs_[w.pack];
     std::shared_ptr<Buffer> b;
-    bool possible = size <= (pack.size - 20 - data) * kMaxInflateRatio + 64;
+    bool possible = w.size <= (pack.size - 20 - w.data) * kMaxInflateRatio + 64;
     if (possible) {
       b = std::make_shared<Buffer>();
-      b->bytes.reset(new char[size ? size : 1]);
-      b->size = size;
+      b->bytes.reset(new char[w.size ? w.size : 1]);
+      b->size = w.size;
     }
-    if (!possible || !pack.Inflate(data, size, reinterpret_cast<unsigned char*>(b->bytes.get()), inflater_.get())) {
+    if (!possible || !pack.Inflate(w.data, w.size, reinterpret_cast<unsigned char*>(b->bytes.get()), inflater_.get())) {
       uint64_t actual = 0;
-      bool ended = pack.InflatedSize(data, &actual);
-      return Corrupt(pack_no, offset,
-                     std::string("it declares a ") + TypeName(t) + " of " + std::to_string(size) + " bytes but " +
-                         (ended ? "holds " + std::to_string(actual) : "its data is not a complete zlib stream"));
+      bool ended = pack.InflatedSize(w.data, &actual);
+      return Corrupt(w.pack, w.offset,
+                     std::string("it declares a ") + TypeName(base_type) + " of " + std::to_string(w.size) +
+                         " bytes but " + (ended ? "holds " + std::to_string(actual) : "its data is not a complete zlib stream"));
     }
     base = std::move(b);
-    base_type = static_cast<git_object_t>(t);
-    CachePut(Key(pack_no, offset), base_type, base);
-    break;
+    CachePut(Key(w.pack, w.offset), base_type, base);
   }
   std::unique_ptr<unsigned char[]> delta;
   size_t delta_cap = 0;
   while (!chain.empty()) {
-    const Delta d = chain.back();
+    const Link d = chain.back();
     chain.pop_back();
     if (d.size > delta_cap) {
       delta.reset(new unsigned char[d.size]);
@@ -528,45 +537,26 @@ PackReader::Result PackReader::HeaderAt(size_t pack_no, uint64_t offset, git_obj
 
 // Like ReadAt without keeping the object: the base is inflated in pieces and
 // counted, each delta is inflated and walked (CheckDelta) on the way up.
-PackReader::Result PackReader::CheckedSizeAt(size_t pack_no, uint64_t offset, int depth, git_object_t* type,
-                                             uint64_t* size) {
-  struct Delta {
-    uint64_t offset, data, size;
-    size_t pack;
-  };
-  std::vector<Delta> chain;
-  for (;; ++depth) {
-    if (depth > kMaxChain) return Corrupt(pack_no, offset, "its delta chain is longer than " + std::to_string(kMaxChain));
-    Data cached;
-    if ((cached = CacheGet(Key(pack_no, offset), type))) {
-      *size = cached->size;
-      break;
-    }
-    const Pack& pack = *packs_[pack_no];
-    int t;
-    uint64_t sz, data, base_offset = 0;
-    git_oid base_id;
-    if (!pack.Header(offset, &t, &sz, &data, &base_offset, &base_id))
-      return Corrupt(pack_no, offset, "its header is malformed");
-    if (t == kObjOfsDelta || t == kObjRefDelta) {
-      chain.push_back({offset, data, sz, pack_no});
-      if (t == kObjRefDelta && !Locate(base_id, &pack_no, &base_offset)) return Result::kElsewhere;
-      offset = base_offset;
-      continue;
-    }
+PackReader::Result PackReader::CheckedSizeAt(size_t pack_no, uint64_t offset, git_object_t* type, uint64_t* size) {
+  std::vector<Link> chain;
+  Data cached;
+  Link w;
+  Result r = Descend(pack_no, offset, &chain, &cached, type, &w);
+  if (r != Result::kFound) return r;
+  if (cached) {
+    *size = cached->size;
+  } else {
     uint64_t actual = 0;
-    if (!pack.InflatedSize(data, &actual))
-      return Corrupt(pack_no, offset, "its data is not a complete zlib stream");
-    if (actual != sz)
-      return Corrupt(pack_no, offset, std::string("it declares a ") + TypeName(t) + " of " + std::to_string(sz) +
-                                          " bytes but holds " + std::to_string(actual));
-    *type = static_cast<git_object_t>(t);
-    *size = sz;
-    break;
+    if (!packs_[w.pack]->InflatedSize(w.data, &actual))
+      return Corrupt(w.pack, w.offset, "its data is not a complete zlib stream");
+    if (actual != w.size)
+      return Corrupt(w.pack, w.offset, std::string("it declares a ") + TypeName(*type) + " of " +
+                                           std::to_string(w.size) + " bytes but holds " + std::to_string(actual));
+    *size = w.size;
   }
   std::unique_ptr<unsigned char[]> delta;
   while (!chain.empty()) {
-    const Delta d = chain.back();
+    const Link d = chain.back();
     chain.pop_back();
     delta.reset(new unsigned char[d.size ? d.size : 1]);
     if (!packs_[d.pack]->Inflate(d.data, d.size, delta.get(), inflater_.get()))
@@ -598,7 +588,7 @@ PackReader::Result PackReader::ReadCheckedHeader(const git_oid& id, git_object_t
   size_t pack;
   uint64_t offset, checked = 0;
   if (!Locate(id, &pack, &offset)) return Result::kNotFound;
-  Result r = CheckedSizeAt(pack, offset, 0, type, &checked);
+  Result r = CheckedSizeAt(pack, offset, type, &checked);
   *size = checked;
   return r;
 }

@@ -73,7 +73,12 @@ class PackReader {
   bool Locate(const git_oid& id, size_t* pack, uint64_t* offset) const;
   Result ReadAt(size_t pack, uint64_t offset, git_object_t* type, Data* data);
   Result HeaderAt(size_t pack, uint64_t offset, git_object_t* type, size_t* size);
-  Result CheckedSizeAt(size_t pack, uint64_t offset, int depth, git_object_t* type, uint64_t* size);
+  struct Link {  // an object's place and header in a pack
+    uint64_t offset, data, size;
+    size_t pack;
+  };
+  Result Descend(size_t pack, uint64_t offset, std::vector<Link>* chain, Data* cached, git_object_t* type, Link* whole);
+  Result CheckedSizeAt(size_t pack, uint64_t offset, git_object_t* type, uint64_t* size);
   Result Corrupt(size_t pack, uint64_t offset, const std::string& why);
 
   // LRU of materialised objects by (pack, offset).
