@@ -17,8 +17,10 @@
 
 namespace akgate {
 
-bool LoadScanner(const std::string& config, RuleSet* rules, std::unique_ptr<Scanner>* scanner) {
+bool LoadScanner(const std::string& config, RuleSet* rules, std::unique_ptr<Scanner>* scanner,
+                 bool require_blocking) {
   Status s = config.empty() ? LoadDefaultRules(rules) : LoadRulesFromFile(config, rules);
+  if (s.ok() && require_blocking) s = RequireBlockingRule(*rules, config.empty() ? "<default rules>" : config);
   if (s.ok()) s = Scanner::Create(*rules, scanner);
   if (!s.ok()) {
     std::cerr << "akgate: " << s.message() << "\n";

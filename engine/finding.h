@@ -55,6 +55,7 @@ struct FragmentResult {
   uint32_t inline_allowed = 0;     // findings suppressed by an akgate:allow line
   uint32_t fingerprint_allowed = 0;  // findings suppressed by a fingerprint allowlist
   uint64_t decoded_bytes = 0;      // bytes produced by decoders
+  uint64_t pair_comparisons = 0;   // pairing's work (see pairing.h): linear in the input
 };
 
 }  // namespace akgate

@@ -19,6 +19,8 @@
 #include <string>
 #include <vector>
 
+#include "engine/status.h"
+
 namespace akgate {
 
 // What a finding means for a push or a scan.
@@ -101,5 +103,12 @@ struct RuleSet {
 
   const Rule* FindRule(const std::string& id) const;
 };
+
+// A ruleset in which no enabled rule or pair has action "block" lets every
+// secret through while looking like it works: that is a configuration error,
+// not a quiet pass. Judged on the rules as they will run (after a policy's
+// [rules.actions]); one check shared by `akgate scan`, `akgate rules check`,
+// the hook and the gateway. `origin` names the rules in the message.
+Status RequireBlockingRule(const RuleSet& rules, const std::string& origin);
 
 }  // namespace akgate

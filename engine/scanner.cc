@@ -67,7 +67,7 @@ void OnLiteral(void* p, uint32_t id, uint64_t end) {
 // and lines relative to `data`.
 void ScanText(const CompiledRules& rules, std::string_view path, std::string_view data,
               const std::vector<uint8_t>& rule_active, ScanScratch::Impl& scratch, int depth, uint64_t* budget,
-              std::vector<Finding>* out) {
+              std::vector<Finding>* out, uint64_t* comparisons) {
   scratch.windows.Reset(rules, data);
   scratch.triggers.clear();
   HitContext ctx{&rules, &scratch.windows, &scratch.triggers};
@@ -81,7 +81,7 @@ void ScanText(const CompiledRules& rules, std::string_view path, std::string_vie
     return a.start != b.start ? a.start < b.start : a.rule < b.rule;
   });
   AssignLines(data, &candidates);
-  PairCandidates(rules, path, data, &candidates, out);
+  PairCandidates(rules, path, data, &candidates, out, comparisons);
 
   if (depth >= rules.set().limits.max_decode_depth || scratch.triggers.empty() || *budget == 0) return;
   std::vector<uint64_t> triggers = scratch.triggers;  // the recursion reuses the scratch
@@ -89,7 +89,7 @@ void ScanText(const CompiledRules& rules, std::string_view path, std::string_vie
   BuildDecodedRegions(data, triggers, budget, &regions);
   for (const DecodedRegion& region : regions) {
     std::vector<Finding> inner;
-    ScanText(rules, path, region.text, rule_active, scratch, depth + 1, budget, &inner);
+    ScanText(rules, path, region.text, rule_active, scratch, depth + 1, budget, &inner, comparisons);
     for (Finding& f : inner) {
       bool decoded = false;
       for (FindingPart& part : f.parts) part.location.offset = region.ToOriginal(part.location.offset, &decoded);
@@ -179,7 +179,8 @@ FragmentResult Scanner::Scan(const Fragment& fragment, ScanScratch& scratch) con
   result.skipped = ClassifyContent(fragment.path, fragment.data, limits);
   if (result.skipped == SkipReason::kNone) {
     uint64_t budget = limits.max_decoded_bytes;
-    ScanText(rules, fragment.path, fragment.data, active, *scratch.impl(), 0, &budget, &findings);
+    ScanText(rules, fragment.path, fragment.data, active, *scratch.impl(), 0, &budget, &findings,
+             &result.pair_comparisons);
     result.decoded_bytes = limits.max_decoded_bytes - budget;
     Locate(fragment.data, &findings);
   }

@@ -18,6 +18,7 @@ void Accumulate(const FragmentResult& r, uint64_t bytes, ScanSummary* s) {
   s->inline_allowed += r.inline_allowed;
   s->fingerprint_allowed += r.fingerprint_allowed;
   s->decoded_bytes += r.decoded_bytes;
+  s->pair_comparisons += r.pair_comparisons;
 }
 
 nlohmann::json FindingToJson(const Finding& f) {
@@ -66,6 +67,7 @@ nlohmann::json RenderJson(const std::vector<Finding>& findings, const ScanSummar
         {"findings", {{"block", s.Count(Action::kBlock, findings)}, {"warn", s.Count(Action::kWarn, findings)}}},
         {"allowed", {{"inline", s.inline_allowed}, {"fingerprint", s.fingerprint_allowed}}},
         {"decoded_bytes", s.decoded_bytes},
+        {"pair_comparisons", s.pair_comparisons},
         {"duration_ms", s.duration_ms}}},
   };
 }

@@ -23,6 +23,7 @@ struct ScanSummary {
   uint64_t inline_allowed = 0;
   uint64_t fingerprint_allowed = 0;
   uint64_t decoded_bytes = 0;
+  uint64_t pair_comparisons = 0;         // pairing's work (engine/pairing.h)
   double duration_ms = 0;
   uint64_t Count(Action a, const std::vector<Finding>& findings) const;
 };
