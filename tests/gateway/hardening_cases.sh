@@ -139,11 +139,12 @@ git -C "$e" reset -q --hard HEAD~1
 # --- a compressed push body is limited by what it decodes to ---------------------------
 # A pack with one blob stored (deflate level 0): gzip makes it a thousand times
 # smaller. 42 MB decoded against limits.max_push_bytes (8 MiB here).
-bomb() {  # MB OUT
-  python3 - "$1" "$2" <<'PY'
-import gzip, hashlib, struct, sys, zlib
-mb, out = int(sys.argv[1]), sys.argv[2]
+bomb() {  # MB OUT [random]: zeros (a bomb), or base64 of random bytes (hardly compressible)
+  python3 - "$1" "$2" "${3:-}" <<'PY'
+import base64, gzip, hashlib, os, struct, sys, zlib
+mb, out, kind = int(sys.argv[1]), sys.argv[2], sys.argv[3]
 size = mb << 20
+content = base64.b64encode(os.urandom(size * 3 // 4))[:size] if kind else b"\0" * size
 hdr, n, first = b"", size >> 4, (3 << 4) | (size & 15)
 parts = []
 while True:
@@ -151,7 +152,7 @@ while True:
         parts.append(first | 0x80); first = n & 0x7F; n >>= 7
     else:
         parts.append(first); break
-pack = b"PACK" + struct.pack(">II", 2, 1) + bytes(parts) + zlib.compress(b"\0" * size, 0)
+pack = b"PACK" + struct.pack(">II", 2, 1) + bytes(parts) + zlib.compress(content, 0)
 pack += hashlib.sha1(pack).digest()
 line = ("0" * 40 + " " + "1" * 40 + " refs/heads/bomb\0report-status\n").encode()
 body = b"%04x" % (len(line) + 4) + line + b"0000" + pack
@@ -161,12 +162,18 @@ PY
 bomb 42 "$T/bomb42.gz"
 post_raw /h/enc.git/git-receive-pack "$T/bomb42.gz" "Content-Encoding: gzip"
 detail="$(stat -c %s "$T/bomb42.gz") bytes gzip: $status"$'\n'"$resp"
-check "gzip bomb (42 MB in $(($(stat -c %s "$T/bomb42.gz") / 1024)) KB): 413 naming limits.max_push_bytes" \
-  bash -c '[[ $1 == *" 413 "* ]] && grep -q "decompresses to more than .*limits.max_push_bytes" <<<"$2"' _ "$status" "$resp"
+check "gzip bomb (42 MB in $(($(stat -c %s "$T/bomb42.gz") / 1024)) KB): 413 naming the limit" \
+  bash -c '[[ $1 == *" 413 "* ]] && grep -q "limits.max_decompression_ratio" <<<"$2"' _ "$status" "$resp"
 decoded="$(grep 'push_refused' "$T/gw/gateway.log" | tail -n 1 | sed -n 's/.*decoded=\([0-9]*\).*/\1/p')"
 detail="$(grep 'push_refused' "$T/gw/gateway.log" | tail -n 1)"
 check "gzip bomb: decoding stopped at the limit (decoded ${decoded:-?} bytes)" \
   test "${decoded:-999999999}" -le $((8388608 + 65536 * 20))
+# Barely compressible, under max_push_bytes as received, over it decoded.
+bomb 10 "$T/b64.gz" random
+post_raw /h/enc.git/git-receive-pack "$T/b64.gz" "Content-Encoding: gzip"
+detail="$(stat -c %s "$T/b64.gz") bytes gzip: $status"$'\n'"$resp"
+check "gzip body of $(($(stat -c %s "$T/b64.gz") / 1048576)) MiB decoding to 10 MiB (limit 8 MiB): 413 naming limits.max_push_bytes" \
+  bash -c '[[ $1 == *" 413 "* ]] && grep -q "decompresses to more than .*limits.max_push_bytes" <<<"$2"' _ "$status" "$resp"
 bomb 4 "$T/bomb4.gz"
 post_raw /h/enc.git/git-receive-pack "$T/bomb4.gz" "Content-Encoding: gzip"
 detail="$status"$'\n'"$resp"
@@ -196,11 +203,19 @@ git -C "$e" checkout -q -b big
 head -c 5000000 /dev/urandom >"$e/big.bin"
 git -C "$e" add big.bin && git -C "$e" commit -qm "a large file"
 push_body "$e" "$enc_old" "$(git -C "$e" rev-parse HEAD)" refs/heads/unauth "$T/big-body"
+# As git and curl send a large body: Expect: 100-continue, so the refusal
+# comes before the body (a client that sends it regardless is cut off after
+# 1 MiB, unread).
 for who in none wrong; do
-  AUTH="X-No-Credentials: 1"
-  [[ $who == wrong ]] && AUTH="Authorization: Basic $(printf 'alice:not-her-password' | base64)"
+  creds=()
+  [[ $who == wrong ]] && creds=(-u alice:not-her-password)
   log_lines="$(wc -l <"$T/gw/gateway.log")"
-  AUTH="$AUTH" post_raw /h/enc.git/git-receive-pack "$T/big-body"
+  status="$(curl -s "${creds[@]}" -D "$T/unauth.hdrs" -o "$T/unauth.body" -w '%{http_code}' -H 'Expect: 100-continue' \
+    -H 'Content-Type: application/x-git-receive-pack-request' --data-binary "@$T/big-body" \
+    "http://127.0.0.1:$GW_HTTP/h/enc.git/git-receive-pack")"
+  status=" $status "
+  challenge="$(grep -i '^WWW-Authenticate:' "$T/unauth.hdrs" | tr -d '\r')"
+  resp="$(cat "$T/unauth.body")"
   new_log="$(tail -n +"$((log_lines + 1))" "$T/gw/gateway.log")"
   detail="$status $challenge"$'\n'"$resp"$'\n'"$new_log"
   check "push of $(($(stat -c %s "$T/big-body") / 1000000)) MB with credentials $who: 401 with the upstream's challenge" \
