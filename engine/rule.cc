@@ -48,6 +48,11 @@ const char* SkipReasonName(SkipReason r) {
     case SkipReason::kBinary: return "binary";
     case SkipReason::kMinified: return "minified";
     case SkipReason::kAllowlistedPath: return "allowlisted-path";
+    case SkipReason::kEncrypted: return "encrypted";
+    case SkipReason::kUnreadableArchive: return "unreadable-archive";
+    case SkipReason::kArchiveTooLarge: return "archive-too-large";
+    case SkipReason::kCompressionRatio: return "compression-ratio";
+    case SkipReason::kNestedTooDeep: return "nested-too-deep";
   }
   return "none";
 }

@@ -90,6 +90,15 @@ struct ContentLimits {
   uint64_t max_decoded_bytes = 1ull << 20;  // decoding budget per fragment
   int max_decode_depth = 2;
   std::vector<std::string> inline_allow_markers = {"akgate:allow", "gitleaks:allow"};
+  // Compressed files and archives (archive.h): opened within these bounds.
+  bool scan_archives = true;
+  uint64_t max_archive_bytes = 256ull << 20;  // expanded from one file, nested archives included
+  uint64_t max_archive_members = 10000;
+  int max_archive_depth = 3;            // archives inside archives
+  uint64_t max_archive_ratio = 100;     // expanded / compressed, once over 10 MiB expanded
+  // What content that could not be opened or read (encrypted, corrupt, over
+  // the bounds above) counts as: a finding with this action.
+  Action unscannable = Action::kBlock;
 };
 
 struct RuleSet {

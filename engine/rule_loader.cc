@@ -397,6 +397,25 @@ Status LoadImpl(std::string_view text, std::string_view origin, const std::files
     lr.Int("max_decode_depth", 0, 4, &depth_limit);
     lr.Bool("skip_binary", &l.skip_binary);
     lr.Bool("skip_minified", &l.skip_minified);
+    int64_t archive_bytes = static_cast<int64_t>(l.max_archive_bytes);
+    int64_t archive_members = static_cast<int64_t>(l.max_archive_members);
+    int64_t archive_depth = l.max_archive_depth;
+    int64_t archive_ratio = static_cast<int64_t>(l.max_archive_ratio);
+    lr.Bool("scan_archives", &l.scan_archives);
+    lr.Int("max_archive_bytes", 0, int64_t{1} << 40, &archive_bytes);
+    lr.Int("max_archive_members", 0, int64_t{1} << 32, &archive_members);
+    lr.Int("max_archive_depth", 0, 16, &archive_depth);
+    lr.Int("max_archive_ratio", 2, 1000000, &archive_ratio);
+    l.max_archive_bytes = static_cast<uint64_t>(archive_bytes);
+    l.max_archive_members = static_cast<uint64_t>(archive_members);
+    l.max_archive_depth = static_cast<int>(archive_depth);
+    l.max_archive_ratio = static_cast<uint64_t>(archive_ratio);
+    std::string unscannable;
+    lr.Str("unscannable", &unscannable);
+    if (!unscannable.empty()) {
+      if (auto a = ParseAction(unscannable)) l.unscannable = *a;
+      else lr.Error(nullptr, "'unscannable' must be \"block\", \"warn\" or \"off\", not \"" + unscannable + "\"");
+    }
     std::vector<std::string> markers;
     lr.StrList("inline_allow_markers", &markers);
     if (!markers.empty()) l.inline_allow_markers = markers;

@@ -236,6 +236,11 @@ class Inspector {
       st.blobs++;
       st.inline_allowed += r.result.inline_allowed;
       st.fingerprint_allowed += r.result.fingerprint_allowed;
+      for (const UnscannedMember& u : r.result.unscanned) {  // inside an archive
+        Occurrence where = blobs_[i].occurrences.front();
+        if (!u.member.empty()) where.path += "!" + u.member;
+        CountSkip(SkipReasonName(u.reason), where, r.size);
+      }
       if (r.result.skipped != SkipReason::kNone) {
         CountSkip(SkipReasonName(r.result.skipped), blobs_[i].occurrences.front(), r.size);
         continue;
@@ -542,7 +547,7 @@ class Inspector {
       const Hit& h = hits_[hs.front()];
       PushFinding pf;
       pf.finding = *h.finding;
-      pf.finding.path = h.path;
+      pf.finding.path = h.path.empty() || h.finding->member.empty() ? h.path : h.path + "!" + h.finding->member;
       pf.source = h.source;
       pf.ref = h.ref;
       pf.pre_existing = h.pre_existing;

@@ -28,6 +28,8 @@ group_build() {
   echo libgit2-dev                        # reading pushed objects
   echo libdeflate-dev                     # inflating pack objects: about twice zlib's
                                           # speed, and inflating is most of a large push's CPU
+  echo libarchive-dev                     # compressed files and archives in a push (zip,
+                                          # tar, gzip, 7z...) are opened and scanned
   echo libssl-dev                         # fingerprints (SHA-256)
   echo zlib1g-dev
   echo libboost-dev

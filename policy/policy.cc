@@ -251,7 +251,13 @@ void ReadLimits(Reader& top, const std::string& origin, Policy* out) {
   r.Mode("on_timeout", &out->on_timeout);
   r.Bytes("max_file_size", &out->max_file_bytes);
   r.Seconds("time_budget", 0.1, 86400, &out->time_budget);
-  r.Finish("max_file_size, time_budget, on_timeout, on_error");
+  std::string unscannable;
+  if (r.Str("unscannable", &unscannable)) {
+    if (unscannable == "block") out->unscannable = Action::kBlock;
+    else if (unscannable == "warn") out->unscannable = Action::kWarn;
+    else r.Fail(*t->get("unscannable"), "unscannable", "must be \"block\" or \"warn\", not \"" + unscannable + "\"");
+  }
+  r.Finish("max_file_size, time_budget, on_timeout, on_error, unscannable");
   top.SetError(r.status());
 }
 

@@ -85,6 +85,7 @@ Status BuildRules(const Policy& policy, RuleSet* out, std::vector<std::string>* 
   if (!s.ok()) return s;
   if (!policy.inline_allow) rules.limits.inline_allow_markers.clear();
   if (policy.max_file_bytes) rules.limits.max_fragment_bytes = policy.max_file_bytes;
+  if (policy.unscannable) rules.limits.unscannable = *policy.unscannable;
   *out = std::move(rules);
   return Status::Ok();
 }

@@ -10,6 +10,7 @@ uint64_t ScanSummary::Count(Action a, const std::vector<Finding>& findings) cons
 
 void Accumulate(const FragmentResult& r, uint64_t bytes, ScanSummary* s) {
   s->files++;
+  for (const UnscannedMember& u : r.unscanned) s->skipped[SkipReasonName(u.reason)]++;
   if (r.skipped != SkipReason::kNone) {
     s->skipped[SkipReasonName(r.skipped)]++;
     return;
