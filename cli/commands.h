@@ -27,12 +27,9 @@ int RunRulesCheck(const std::string& file);
 int RunRulesTest(const std::string& config, const std::string& rule_id, const std::string& text);
 
 // Loads `config` (empty: the default rules) and compiles it, printing any
-// error to stderr. Shared by the subcommands. `require_blocking`: rules that
-// cannot block are an error (RequireBlockingRule); only `rules test`, which
-// tries one rule, does without.
+// error to stderr. Shared by the subcommands.
 class Scanner;
 struct RuleSet;
-bool LoadScanner(const std::string& config, RuleSet* rules, std::unique_ptr<Scanner>* scanner,
-                 bool require_blocking = true);
+bool LoadScanner(const std::string& config, RuleSet* rules, std::unique_ptr<Scanner>* scanner);
 
 }  // namespace akgate

@@ -17,6 +17,8 @@ double MillisSince(std::chrono::steady_clock::time_point t) {
 PushReportOptions ReportOptions(const Policy& p) {
   PushReportOptions o;
   o.max_findings = p.max_findings;
+  o.recorded = !p.audit_log.empty();
+  o.notified = !p.webhook_url.empty() || !p.notify_command.empty();
   return o;
 }
 
@@ -39,8 +41,6 @@ PushOutcome Gate::Check(const PushInput& input) const {
   o.cancel = input.cancel;
   o.progress = input.progress;
   o.fetcher = input.fetcher;
-  o.lfs_gitlab_storage = policy_.lfs_gitlab_storage;
-  o.lfs_missing_blocks = policy_.lfs_missing_blocks;
   Status s = InspectPush(*input.repo, *scanner_, input.refs, o, &out.inspection);
   if (!s.ok()) {
     PushOutcome failed = FailedPush(policy_, input, Cause::kError, s.message(), out.inspection.stats);

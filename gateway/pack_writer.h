@@ -11,7 +11,6 @@
 // libgit2's own buffers.
 #pragma once
 
-#include <atomic>
 #include <string>
 #include <string_view>
 
@@ -32,9 +31,7 @@ class PackWriter {
   // Pack bytes; the first call creates the pack directory and the indexer.
   Status Append(std::string_view bytes);
   // Resolves deltas and writes the index (nothing to do before any Append).
-  // Stops with an error ("cancelled") soon after *cancel becomes true: a
-  // pack of many deltas is the push's time budget too.
-  Status Commit(const std::atomic<bool>* cancel = nullptr);
+  Status Commit();
 
   bool started() const { return indexer_ != nullptr; }
   unsigned objects() const { return objects_; }
@@ -46,7 +43,6 @@ class PackWriter {
   // must go to every append and to the commit.
   git_indexer_progress* progress_ = nullptr;  // owned
   unsigned objects_ = 0;
-  const std::atomic<bool>* cancel_ = nullptr;  // read by the indexer's progress callback
 };
 
 }  // namespace akgate::gateway

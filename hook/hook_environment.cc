@@ -30,6 +30,8 @@ HookEnvironment ReadHookEnvironment(const GetEnvFn& getenv) {
   if (std::string d = Get(getenv, "GIT_DIR"); !d.empty()) env.git_dir = d;
   env.quarantine = Get(getenv, "GIT_QUARANTINE_PATH");
   env.pusher = PusherFromEnvironment(getenv);
+  env.gitlab = !Get(getenv, "GL_ID").empty() || !Get(getenv, "GL_REPOSITORY").empty();
+  env.gitlab_protocol = Get(getenv, "GL_PROTOCOL");
   if (std::string p = Get(getenv, "AKGATE_POLICY"); !p.empty()) {
     env.policy_file = p;
     env.policy_explicit = true;

@@ -6,6 +6,11 @@
 //   GL_USERNAME (GitLab), GITEA_PUSHER_NAME (Gitea), GL_USER (gitolite),
 //   REMOTE_USER (smart HTTP behind a web server)  who is pushing; else the OS user
 //   AKGATE_POLICY            the server-wide policy file (default /etc/akgate/policy.toml)
+//   GL_ID, GL_REPOSITORY, GL_PROTOCOL   set by GitLab for its server hooks: the
+//                            hook runs under GitLab; GL_PROTOCOL is "ssh",
+//                            "http" or "web" (commits and merges made in the
+//                            web UI or the API, where only lines starting
+//                            with "GL-HOOK-ERR: " are shown to the user)
 //
 // Read through a function so tests can supply any environment.
 #pragma once
@@ -25,6 +30,9 @@ struct HookEnvironment {
   std::string pusher;
   std::string policy_file = "/etc/akgate/policy.toml";
   bool policy_explicit = false;           // from AKGATE_POLICY: must exist
+  bool gitlab = false;                    // GL_ID or GL_REPOSITORY is set
+  std::string gitlab_protocol;            // GL_PROTOCOL: "ssh", "http", "web" (or "")
+  bool gitlab_web() const { return gitlab && gitlab_protocol == "web"; }
   std::vector<std::string> problems;      // malformed variables, for the pusher
 };
 

@@ -22,6 +22,7 @@
 #include "notify/audit_log.h"
 #include "policy/policy.h"
 #include "policy/push_options.h"
+#include "report/push_report.h"
 
 namespace akgate {
 
@@ -189,20 +190,12 @@ class Hook {
     _exit(code);
   }
 
-  // Once the decision is recorded and printed the process leaves at once,
-  // as OnTimeout does, without unwinding: nothing the hook holds needs
-  // freeing, and freeing could wait forever (under memory pressure a
-  // std::bad_alloc had crossed libgit2 while it held its object database's
-  // lock; the odb's free on the way out then waited on it and git push hung).
-  int Finish(PushOutcome* outcome) {
-    int code = Record(input_, outcome);
-    std::fflush(stdout);
-    std::fflush(stderr);
-    _exit(code);
-  }
-
+  int Finish(PushOutcome* outcome) { return Record(input_, outcome); }
 
   int Record(const PushInput& input, PushOutcome* outcome) {
+    // GitLab's web UI shows only GL-HOOK-ERR lines; the full report follows
+    // for its logs (ssh and http pushes get the full report alone).
+    if (env_.gitlab_web()) Print(RenderGitLabMessage(outcome->inspection, outcome->decision, {}));
     Print(outcome->report);
     std::unique_ptr<AuditLog> audit;
     std::vector<std::string> problems;

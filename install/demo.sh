@@ -7,9 +7,6 @@
 #
 #   bash install/demo.sh
 #
-# Needs only what it installs (`install/deps.sh build`: the tests' packages
-# are not needed). AKGATE_BUILD_DIR: build directory instead of build/.
-#
 # Everything the demo creates lives in a temporary directory, removed at the
 # end. Exits 0 when the demo behaved as it should (push rejected, fixed push
 # accepted, the scan found the pairs and exited 1, "blocked"); non-zero when
@@ -21,9 +18,6 @@ cd "$root"
 
 bash install/deps.sh build
 bash install/build.sh
-akgate="${AKGATE_BUILD_DIR:-$root/build}/akgate"
-shown="$akgate"
-[[ "$akgate" != "$root"/* ]] || shown="./${akgate#"$root"/}"   # as typed from here
 
 sample="examples/sample-project"
 
@@ -45,7 +39,7 @@ trap 'rm -rf "$demo"' EXIT
 
   step "a server repository with the hook: akgate install --repo server/app.git"
   git init -q --bare "$demo/server/app.git"
-  "$akgate" install --repo "$demo/server/app.git" --policy "$demo/policy.toml" |
+  ./build/akgate install --repo "$demo/server/app.git" --policy "$demo/policy.toml" |
     sed "s|$demo/||g"
 
   git clone -q "$demo/server/app.git" "$demo/laptop/app" 2>/dev/null
@@ -71,10 +65,10 @@ trap 'rm -rf "$demo"' EXIT
 )   # (not `|| ...`: that would turn off set -e inside)
 
 echo
-echo "==> $shown scan $sample"
+echo "==> ./build/akgate scan $sample"
 echo
 status=0
-"$akgate" scan "$sample" || status=$?
+./build/akgate scan "$sample" || status=$?
 echo
 
 case "$status" in

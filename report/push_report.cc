@@ -94,15 +94,18 @@ void RenderFinding(const PushFinding& pf, const std::string& label, size_t width
     line += p.redacted;
     out->push_back(Ellipsize(line, width));
   }
-  std::string fp = in + "fingerprint " + f.fingerprint + "  (rule " + f.rule_id + ")";
-  out->push_back(Ellipsize(fp, width));
+  // The fingerprint is what an allowlist takes: never shortened.
+  std::string fp = in + "fingerprint " + f.fingerprint + "  ";
+  out->push_back(fp + Ellipsize("(rule " + f.rule_id + ")", width - fp.size()));
   if (pf.also_in)
     out->push_back(in + "(the same secret is in " + Plural(pf.also_in, "more place", "more places") + " of this push)");
 }
 
 std::string Checked(const InspectionStats& s) {
-  std::string t = "checked " + Plural(s.commits, "new commit", "new commits");
-  if (s.tags) t += ", " + Plural(s.tags, "tag", "tags");
+  // A push of tags alone is not about commits.
+  std::string t = "checked ";
+  if (s.commits || !s.tags) t += Plural(s.commits, "new commit", "new commits");
+  if (s.tags) t += std::string(s.commits ? ", " : "") + Plural(s.tags, "tag", "tags");
   t += ", " + Plural(s.blobs_scanned, "file", "files") + " (" + HumanBytes(s.bytes_scanned) + ") in " +
        Duration(s.duration_ms);
   return t;
@@ -144,21 +147,55 @@ void RenderList(const PushInspection& in, const std::vector<size_t>& idx, size_t
   }
 }
 
-// Step 1 of "how to fix": remove the secret, naming the commit to edit.
-void RemoveAdvice(const PushInspection& in, const std::vector<size_t>& blocking, std::vector<std::string>* out) {
-  if (blocking.size() == 1) {
-    out->push_back("  1. Remove it from every commit you are pushing. Deleting it in a new commit is");
-    out->push_back("     not enough: it stays in the history.");
-  } else {
-    out->push_back("  1. Remove them from every commit you are pushing. Deleting them in a new commit");
-    out->push_back("     is not enough: they stay in the history.");
+// A numbered step of "how to fix": "  1. " then a hanging indent.
+void Step(int n, const std::string& text, size_t width, std::vector<std::string>* out) {
+  size_t first = out->size();
+  Wrap(text, "     ", width, out);
+  if (first < out->size()) (*out)[first].replace(0, 5, "  " + std::to_string(n) + ". ");
+}
+
+bool FromTag(const PushFinding& pf) {
+  return pf.source == SourceKind::kTagMessage || pf.source == SourceKind::kTaggedObject;
+}
+
+// Where the blocking findings are: "the commits", "the tag", "the tags",
+// "the commits and tags" (a push of a tag alone is not about commits).
+std::string Carriers(const PushInspection& in, const std::vector<size_t>& blocking) {
+  std::set<std::string> tags;
+  bool commits = false;
+  for (size_t i : blocking) {
+    if (FromTag(in.findings[i])) tags.insert(in.findings[i].ref);
+    else commits = true;
   }
-  bool tip = false, tag = false;
+  if (tags.empty()) return "the commits";
+  if (!commits) return tags.size() == 1 ? "the tag" : "the tags";
+  return "the commits and tags";
+}
+
+std::string ShortRef(const std::string& ref) {
+  for (const char* prefix : {"refs/tags/", "refs/heads/"})
+    if (ref.rfind(prefix, 0) == 0) return ref.substr(std::string(prefix).size());
+  return ref;
+}
+
+// Step 1 of "how to fix": remove the secret, naming the commit or tag to edit.
+void RemoveAdvice(const PushInspection& in, const std::vector<size_t>& blocking, size_t width,
+                  std::vector<std::string>* out) {
+  std::string carriers = Carriers(in, blocking);
+  bool one = blocking.size() == 1;
+  bool commits = carriers.find("commits") != std::string::npos;
+  std::string what = std::string("Remove ") + (one ? "it" : "them") + " from " + carriers + " you are pushing.";
+  if (commits)
+    what += std::string(" Deleting ") + (one ? "it" : "them") + " in a new commit is not enough: " + (one ? "it stays" : "they stay") +
+            " in the history.";
+  Step(1, what, width, out);
+  bool tip = false;
+  std::set<std::string> tags;
   const CommitInfo* oldest = nullptr;
   for (size_t i : blocking) {
     const PushFinding& pf = in.findings[i];
-    if (pf.source == SourceKind::kTagMessage || pf.source == SourceKind::kTaggedObject) {
-      tag = true;
+    if (FromTag(pf)) {
+      tags.insert(ShortRef(pf.ref));
       continue;
     }
     if (pf.commit.is_tip) tip = true;
@@ -169,31 +206,90 @@ void RemoveAdvice(const PushInspection& in, const std::vector<size_t>& blocking,
     std::string cmd = oldest->parents ? "git rebase -i " + oldest->short_id + "^" : "git rebase -i --root";
     out->push_back("       in an older commit:   " + cmd);
     out->push_back("         (mark " + oldest->short_id + " \"edit\", fix it, git commit --amend, then git rebase --continue)");
-    out->push_back("       in many commits:      git filter-repo --replace-text <file with the secret>");
+    // git filter-repo --replace-text reads a file of SECRET==>REPLACEMENT
+    // lines; --force because a working clone is not the fresh clone it
+    // insists on. The secret itself is never printed.
+    out->push_back("       in many commits:      put each secret on a line of its own in ../secrets.txt");
+    out->push_back("                             (outside the repository) as SECRET==>REMOVED, then");
+    out->push_back("                             git filter-repo --replace-text ../secrets.txt --force");
+    out->push_back("                             (filter-repo removes origin: git remote add origin <url>)");
   }
-  if (tag) out->push_back("       in a tag:             git tag -d <tag>, then re-create it without the secret");
+  for (const std::string& tag : tags)
+    out->push_back(Ellipsize("       in tag " + tag + ":  git tag -d " + tag + ", then create it again without the secret",
+                             width));
 }
 
-void HowToFix(const PushInspection& in, const PushDecision& d, const std::vector<size_t>& blocking, size_t width,
-              std::vector<std::string>* out) {
+// Cuts `s` to at most `max` characters, keeping the start.
+std::string Truncate(const std::string& s, size_t max) {
+  if (Width(s) <= max) return s;
+  size_t end = 0, w = 0;
+  while (end < s.size() && w < max - 3) {
+    ++end;
+    while (end < s.size() && (static_cast<unsigned char>(s[end]) & 0xC0) == 0x80) ++end;
+    ++w;
+  }
+  return s.substr(0, end) + "...";
+}
+
+// The lines an administrator pastes into the policy's [allowlist]
+// fingerprints array, per finding shown: a comment saying what it was
+// (never the secret; shortened to fit), then the fingerprint whole.
+void AllowlistLines(const PushInspection& in, const std::vector<size_t>& blocking, size_t max, size_t width,
+                    std::vector<std::string>* out) {
+  size_t shown = 0;
+  for (size_t i : blocking) {
+    if (shown++ == max) break;
+    const PushFinding& pf = in.findings[i];
+    std::string what = FindingTitle(pf.finding);
+    std::string where = pf.finding.path.empty() ? SourceKindName(pf.source) : Where(pf, pf.finding.parts.front());
+    std::string comment = what + ", " + where;
+    if (!pf.commit.short_id.empty()) comment += ", commit " + pf.commit.short_id;
+    for (char& c : comment)
+      if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = ' ';
+    const std::string indent = "       ";
+    out->push_back(indent + "# " + Truncate(comment, width - indent.size() - 2));
+    out->push_back(indent + "\"" + pf.finding.fingerprint + "\",");
+  }
+}
+
+// What happens to this decision besides the pusher reading it, as a
+// sentence: only what the policy really does ("" when nothing).
+std::string Accountability(const PushReportOptions& o) {
+  if (o.recorded && o.notified) return "This was recorded and the security team is notified.";
+  if (o.recorded) return "This was recorded.";
+  if (o.notified) return "The security team is notified.";
+  return "";
+}
+
+void HowToFix(const PushInspection& in, const PushDecision& d, const std::vector<size_t>& blocking,
+              const PushReportOptions& o, size_t width, std::vector<std::string>* out) {
   out->push_back("");
   out->push_back("How to fix it:");
-  RemoveAdvice(in, blocking, out);
-  out->push_back(blocking.size() == 1
-                     ? "  2. Rotate the key: treat it as leaked, anyone who saw the commit may have copied it."
-                     : "  2. Rotate the keys: treat them as leaked, anyone who saw the commits may have them.");
+  RemoveAdvice(in, blocking, width, out);
+  std::string seen = Carriers(in, blocking);
+  if (blocking.size() == 1) seen = seen == "the tag" || seen == "the tags" ? "the tag" : "the commit";
+  Step(2,
+       blocking.size() == 1 ? "Rotate the key: treat it as leaked, anyone who saw " + seen + " may have copied it."
+                            : "Rotate the keys: treat them as leaked, anyone who saw " + seen + " may have them.",
+       width, out);
   std::set<std::string> providers;
   for (size_t i : blocking) providers.insert(in.findings[i].finding.provider);
   for (const std::string& p : providers)
     for (const std::string& line : RotationAdvice(p)) Wrap(line, "       ", width, out);
-  if (!d.push_options_accepted && (d.may_allow || d.may_bypass)) {
-    out->push_back("  3. If it is not a real secret (a false positive), ask the server administrators to");
-    out->push_back("     allowlist its fingerprint, or to turn on push options for this repository");
-    out->push_back("     (git config receive.advertisePushOptions true) to allow it with -o akgate.allow.");
+  // Step 3 offers only what works for this push, and always one way that
+  // needs no push option: the allowlist lines for an administrator.
+  bool options = d.push_options_accepted && (d.may_allow || d.may_bypass);
+  if (!options) {
+    Step(3,
+         "If it is not a real secret (a false positive), ask the akgate administrators to add these lines "
+         "to [allowlist] fingerprints = [...] in the policy:",
+         width, out);
+    AllowlistLines(in, blocking, o.max_findings, width, out);
+    if (!d.push_options_accepted && (d.may_allow || d.may_bypass))
+      Wrap("(Push options, git push -o, are not available for this push.)", "     ", width, out);
     return;
   }
-  if (d.may_allow || d.may_bypass) out->push_back("  3. If it is not a real secret (a false positive), push anyway:");
-  else out->push_back("  3. If it is not a real secret (a false positive), ask the server administrators to");
+  out->push_back("  3. If it is not a real secret (a false positive), push anyway:");
   if (d.may_allow) {
     // One command for the findings shown, continued over lines as a shell would.
     std::string line = "       git push";
@@ -209,14 +305,19 @@ void HowToFix(const PushInspection& in, const PushDecision& d, const std::vector
     }
     out->push_back(line);
     if (blocking.size() > 4) out->push_back("       (one -o akgate.allow=<fingerprint> per finding)");
-  } else if (!d.may_bypass) {
-    out->push_back("     allowlist its fingerprint in the akgate policy.");
   }
   if (d.may_bypass) {
-    out->push_back(std::string(d.may_allow ? "     or bypass the check for this push" : "       bypass the check") +
-                   " (audited, and the security team is notified):");
+    std::string told = o.recorded && o.notified ? " (recorded, and the security team is notified)"
+                       : o.recorded             ? " (recorded)"
+                       : o.notified             ? " (the security team is notified)"
+                                                : "";
+    out->push_back(std::string(d.may_allow ? "     or bypass the check for this push" : "       bypass the check") + told +
+                   ":");
     out->push_back("       git push -o akgate.bypass=\"why this is safe\"");
   }
+  Wrap("or ask the akgate administrators to add these lines to [allowlist] fingerprints = [...] in the policy:",
+       "     ", width, out);
+  AllowlistLines(in, blocking, o.max_findings, width, out);
 }
 
 void RenderNotes(const PushDecision& d, size_t width, std::vector<std::string>* out) {
@@ -229,18 +330,20 @@ void RenderNotes(const PushDecision& d, size_t width, std::vector<std::string>* 
   for (const std::string& n : notes) Wrap("Note: " + n, "", width, out);
 }
 
-void RenderAllowedAndPreExisting(const PushInspection& in, const PushDecision& d, size_t width,
-                                 std::vector<std::string>* out) {
+void RenderAllowedAndPreExisting(const PushInspection& in, const PushDecision& d, const PushReportOptions& o,
+                                 size_t width, std::vector<std::string>* out) {
   std::vector<size_t> allowed = With(d, {Disposition::kAllowedByOption, Disposition::kAllowedByPolicy});
   if (!allowed.empty()) {
     out->push_back("");
-    out->push_back("Allowed (audited):");
+    out->push_back(o.recorded ? "Allowed (recorded):" : "Allowed:");
     for (size_t i : allowed) {
       const PushFinding& pf = in.findings[i];
       std::string by = d.dispositions[i] == Disposition::kAllowedByOption ? "by -o akgate.allow" : "by the policy";
       std::string where = pf.finding.path.empty() ? SourceKindName(pf.source) : Where(pf, pf.finding.parts.front());
-      out->push_back(Ellipsize("    " + pf.finding.fingerprint + " " + FindingTitle(pf.finding) + ", " + where + " (" +
-                               by + ")", width));
+      // The fingerprint whole, first (it is what an allowlist takes); the
+      // description may be shortened.
+      out->push_back("    " + pf.finding.fingerprint + "  allowed " + by);
+      out->push_back(Ellipsize("      " + FindingTitle(pf.finding) + ", " + where, width));
     }
   }
   std::vector<size_t> pre = With(d, {Disposition::kPreExisting});
@@ -320,7 +423,7 @@ std::vector<std::string> RenderPushReport(const PushInspection& in, const PushDe
     Wrap(std::string("The server's policy says ") + (timeout ? "on_timeout" : "on_error") + " = \"" +
              FailModeName(d.fail_mode) + "\"" +
              (d.fail_mode == FailMode::kBlock ? ": a push that cannot be checked is not let in." : ".") +
-             " This was recorded.",
+             (Accountability(o).empty() ? "" : " " + Accountability(o)),
          "", width, &out);
     if (s.commits || s.blobs)
       out.push_back("So far: " + Plural(s.commits, "commit", "commits") + ", " + Plural(s.blobs, "file", "files") +
@@ -343,10 +446,11 @@ std::vector<std::string> RenderPushReport(const PushInspection& in, const PushDe
     if (d.bypass_used) {
       out.push_back("akgate: push ACCEPTED: " + n + " found, bypassed by " +
                     (d.pusher.empty() ? std::string("the pusher") : d.pusher) + ".");
-      Wrap("Reason given: \"" + d.bypass_reason + "\". This was recorded and the security team is notified; "
-           "rotate the key if it is real.", "", width, &out);
+      std::string told = Accountability(o);
+      Wrap("Reason given: \"" + d.bypass_reason + "\"." + (told.empty() ? "" : " " + told) +
+               " Rotate the key if it is real.", "", width, &out);
     } else {
-      out.push_back("akgate: push REJECTED: " + n + " found in the commits you are pushing.");
+      out.push_back("akgate: push REJECTED: " + n + " found in " + Carriers(in, blocking) + " you are pushing.");
       if (!d.bypass_refused.empty()) Wrap("Bypass refused: " + d.bypass_refused + ".", "", width, &out);
     }
     out.push_back("(" + Checked(s) + ")");
@@ -356,7 +460,7 @@ std::vector<std::string> RenderPushReport(const PushInspection& in, const PushDe
       out.push_back("Also " + Plural(warnings.size(), "warning", "warnings") + " (not blocking):");
       RenderList(in, warnings, o.max_findings, width, &out);
     }
-    if (!d.bypass_used) HowToFix(in, d, blocking, width, &out);
+    if (!d.bypass_used) HowToFix(in, d, blocking, o, width, &out);
   } else {
     std::string head = "akgate: push accepted";
     if (!warnings.empty()) head += " with " + Plural(warnings.size(), "warning", "warnings");
@@ -366,12 +470,41 @@ std::vector<std::string> RenderPushReport(const PushInspection& in, const PushDe
       RenderList(in, warnings, o.max_findings, width, &out);
     }
   }
-  RenderAllowedAndPreExisting(in, d, width, &out);
+  RenderAllowedAndPreExisting(in, d, o, width, &out);
   if (s.skipped_total()) {
     out.push_back("");
     RenderSkipped(s, width, &out);
   }
   RenderNotes(d, width, &out);
+  return out;
+}
+
+std::vector<std::string> RenderGitLabMessage(const PushInspection& in, const PushDecision& d,
+                                             const PushReportOptions& o) {
+  std::vector<std::string> out;
+  if (d.accepted) return out;
+  const std::string prefix = "GL-HOOK-ERR: ";
+  out.push_back(prefix + RenderPushReport(in, d, o).front());
+  if (d.cause == Cause::kError || d.cause == Cause::kTimeout) {
+    if (!d.error.empty()) out.push_back(prefix + d.error);
+    out.push_back(prefix + "Please tell the server administrators; the message above says what failed.");
+    return out;
+  }
+  std::vector<size_t> blocking = With(d, {Disposition::kBlocks});
+  const size_t shown = std::min<size_t>(blocking.size(), 3);
+  for (size_t k = 0; k < shown; ++k) {
+    const PushFinding& pf = in.findings[blocking[k]];
+    std::string where = pf.finding.path.empty() ? SourceKindName(pf.source) : Where(pf, pf.finding.parts.front());
+    std::string line = FindingTitle(pf.finding) + " in " + where;
+    if (FromTag(pf)) line += " (tag " + ShortRef(pf.ref) + ")";
+    else if (!pf.commit.short_id.empty()) line += " (commit " + pf.commit.short_id + ")";
+    out.push_back(prefix + line + ", fingerprint " + pf.finding.fingerprint + ".");
+  }
+  if (blocking.size() > shown) out.push_back(prefix + "... and " + std::to_string(blocking.size() - shown) + " more.");
+  bool one = blocking.size() == 1;
+  out.push_back(prefix + "Remove " + (one ? "it" : "them") + " from " + Carriers(in, blocking) +
+                " and rotate the " + (one ? "key" : "keys") +
+                "; if it is not a real secret, ask the akgate administrators to allowlist its fingerprint.");
   return out;
 }
 

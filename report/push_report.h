@@ -26,11 +26,22 @@ namespace akgate {
 struct PushReportOptions {
   size_t max_findings = 5;
   size_t width = 90;                // lines are at most this long (git adds "remote: ")
+  // What the policy does with a decision, so the report promises only that:
+  bool recorded = false;            // an audit log is configured
+  bool notified = false;            // a webhook or a notify command is configured
 };
 
 // The report as lines (no newline characters).
 std::vector<std::string> RenderPushReport(const PushInspection& inspection, const PushDecision& decision,
                                           const PushReportOptions& options);
+
+// The rejection for GitLab's web UI (a commit or merge made there: the hook
+// sees GL_PROTOCOL=web). GitLab shows only the hook's lines that start with
+// "GL-HOOK-ERR: ", anything else becomes a generic error; so the verdict,
+// each secret's kind, place and fingerprint (at most 3) and what to do, in
+// a few such lines. Empty for an accepted push.
+std::vector<std::string> RenderGitLabMessage(const PushInspection& inspection, const PushDecision& decision,
+                                             const PushReportOptions& options);
 
 // What to do after a leak, per provider ("Alibaba Cloud", "AWS", ...): lines
 // of advice. Unknown providers get generic advice.

@@ -48,7 +48,7 @@ fp="$(first_fingerprint)"
 expect_rc "a fixture key is rejected first" 1
 push "$work" -o "akgate.allow=$fp" origin main
 expect_rc "-o akgate.allow=<fingerprint> lets that finding through" 0
-check "allow: listed as allowed" grep -q "Allowed (audited):" <<<"$err"
+check "allow: listed as allowed" grep -q "Allowed (recorded):" <<<"$err"
 check "allow: audited" test "$(audit_field 'a["allowed_fingerprints"][0], a["findings"][0]["disposition"]')" = "$fp allowed-by-push-option"
 base="$(git -C "$work" rev-parse HEAD)"
 
@@ -64,7 +64,7 @@ check "a malformed -o akgate.allow is explained" grep -q "akgate.allow=nothex is
 git -C "$server" config receive.advertisePushOptions false
 push "$work" origin main
 check "push options off on the server: the report does not suggest git push -o" lacks "$err" "git push -o akgate.allow="
-check "push options off on the server: says how to turn them on" grep -q "receive.advertisePushOptions" <<<"$err"
+check "push options off on the server: offers the allowlist lines for an administrator" grep -q "\[allowlist\] fingerprints" <<<"$err"
 git -C "$server" config receive.advertisePushOptions true
 
 write_policy '[bypass]' 'allow_who = ["nobody"]'

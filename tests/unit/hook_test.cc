@@ -71,3 +71,17 @@ TEST_CASE("watchdog: exactly one of the main path and the expiry decides") {
   }
   CHECK(fired == 1);
 }
+
+TEST_CASE("GitLab: its server hook variables, as GitLab documents them, say where the push came from") {
+  HookEnvironment web = ReadHookEnvironment(Env({{"GL_ID", "user-7"}, {"GL_PROTOCOL", "web"},
+                                                 {"GL_REPOSITORY", "project-42"}, {"GL_USERNAME", "alice"}}));
+  CHECK(web.gitlab);
+  CHECK(web.gitlab_web());
+  CHECK(web.pusher == "alice");
+  HookEnvironment ssh = ReadHookEnvironment(Env({{"GL_ID", "key-3"}, {"GL_PROTOCOL", "ssh"}, {"GL_REPOSITORY", "project-42"}}));
+  CHECK(ssh.gitlab);
+  CHECK_FALSE(ssh.gitlab_web());
+  // gitolite's GL_USER is not GitLab; GL_PROTOCOL alone is not enough either.
+  CHECK_FALSE(ReadHookEnvironment(Env({{"GL_USER", "bob"}, {"GL_PROTOCOL", "web"}})).gitlab_web());
+  CHECK_FALSE(ReadHookEnvironment(Env({})).gitlab);
+}

@@ -89,7 +89,7 @@ TEST_CASE("a rejection: verdict, each finding, what to do; short lines") {
   auto no_options = RenderPushReport(in, d, {});
   CHECK_FALSE(Contains(no_options, "git push -o akgate.allow=00"));
   CHECK_FALSE(Contains(no_options, "akgate.bypass"));
-  CHECK(Contains(no_options, "receive.advertisePushOptions"));
+  CHECK(Contains(no_options, "(Push options, git push -o, are not available for this push.)"));
 }
 
 TEST_CASE("a root commit is rebased with --root; a tag message says so") {
@@ -109,7 +109,7 @@ TEST_CASE("a root commit is rebased with --root; a tag message says so") {
   CHECK(Contains(lines, "git rebase -i --root"));
   CHECK(Contains(lines, "in the message of tag refs/tags/v1.0"));
   CHECK(Contains(lines, "git tag -d"));
-  CHECK(Contains(lines, "allowlist its fingerprint"));  // neither allow nor bypass permitted
+  CHECK(Contains(lines, "ask the akgate administrators to add"));  // neither allow nor bypass permitted
 }
 
 TEST_CASE("accepted forms: clean, warnings, bypassed, skipped files, pre-existing") {
@@ -215,4 +215,177 @@ TEST_CASE("the audit record holds the decision, redacted findings and the bypass
   d.bypass_used = false;
   CHECK(NotificationEvent(d) == "block");
   CHECK(j.dump().find('\n') == std::string::npos);
+}
+
+TEST_CASE("the report promises a record or a notification only when the policy makes one") {
+  PushInspection in;
+  in.findings.push_back(Pair(1));
+  PushDecision b;
+  b.cause = Cause::kBypassed;
+  b.bypass_used = true;
+  b.bypass_reason = "test fixture";
+  b.pusher = "alice";
+  b.dispositions = {Disposition::kBlocks};
+  PushReportOptions none;
+  auto silent = RenderPushReport(in, b, none);
+  CHECK_FALSE(Contains(silent, "recorded"));
+  CHECK_FALSE(Contains(silent, "notified"));
+  CHECK(Contains(silent, "Reason given: \"test fixture\". Rotate the key if it is real."));
+  PushReportOptions audit_only;
+  audit_only.recorded = true;
+  CHECK(Contains(RenderPushReport(in, b, audit_only), "This was recorded. Rotate"));
+  CHECK_FALSE(Contains(RenderPushReport(in, b, audit_only), "notified"));
+  PushReportOptions both = audit_only;
+  both.notified = true;
+  CHECK(Contains(RenderPushReport(in, b, both), "This was recorded and the security team is notified."));
+
+  // The hint to bypass says the same.
+  PushDecision r;
+  r.accepted = false;
+  r.cause = Cause::kFindings;
+  r.may_bypass = true;
+  r.dispositions = {Disposition::kBlocks};
+  CHECK(Contains(RenderPushReport(in, r, none), "       bypass the check:"));
+  CHECK_FALSE(Contains(RenderPushReport(in, r, none), "notified"));
+  CHECK(Contains(RenderPushReport(in, r, both), "bypass the check (recorded, and the security team is notified):"));
+
+  // A push that could not be checked.
+  PushDecision f;
+  f.accepted = false;
+  f.cause = Cause::kError;
+  f.error = "cannot read the rules";
+  CHECK_FALSE(Contains(RenderPushReport(in, f, none), "recorded"));
+  CHECK(Contains(RenderPushReport(in, f, audit_only), "This was recorded."));
+
+  // Allowed findings: "(recorded)" only with an audit log.
+  PushDecision a;
+  a.cause = Cause::kClean;
+  a.dispositions = {Disposition::kAllowedByOption};
+  CHECK(Contains(RenderPushReport(in, a, none), "Allowed:"));
+  CHECK(Contains(RenderPushReport(in, a, audit_only), "Allowed (recorded):"));
+}
+
+TEST_CASE("an allowed finding's fingerprint is printed whole, however long its path") {
+  PushInspection in;
+  in.findings.push_back(Pair(4));
+  in.findings[0].finding.path = std::string(150, 'd') + "/settings.properties";
+  PushDecision a;
+  a.dispositions = {Disposition::kAllowedByPolicy};
+  auto lines = RenderPushReport(in, a, {});
+  INFO(Join(lines));
+  const std::string& fp = in.findings[0].finding.fingerprint;
+  CHECK(Contains(lines, "    " + fp + "  allowed by the policy"));
+  for (const std::string& l : lines) CHECK(l.size() < 100);
+  // So is a rejected finding's, whatever its rule id.
+  in.findings[0].finding.rule_id = std::string(90, 'r');
+  a.dispositions = {Disposition::kBlocks};
+  a.accepted = false;
+  a.cause = Cause::kFindings;
+  CHECK(Contains(RenderPushReport(in, a, {}), "fingerprint " + fp + "  "));
+}
+
+TEST_CASE("filter-repo advice: a file of SECRET==>REPLACEMENT lines, --force, never the secret") {
+  PushInspection in;
+  in.findings.push_back(Pair(1, false));  // an older commit
+  PushDecision d;
+  d.accepted = false;
+  d.cause = Cause::kFindings;
+  d.dispositions = {Disposition::kBlocks};
+  auto lines = RenderPushReport(in, d, {});
+  INFO(Join(lines));
+  CHECK(Contains(lines, "as SECRET==>REMOVED"));
+  CHECK(Contains(lines, "git filter-repo --replace-text ../secrets.txt --force\n"));
+  CHECK(Contains(lines, "git remote add origin <url>"));
+  CHECK_FALSE(Contains(lines, "<file with the secret>"));
+}
+
+TEST_CASE("a secret in a tag alone is reported as in the tag, not in commits") {
+  PushInspection in;
+  PushFinding tag = Pair(2);
+  tag.source = SourceKind::kTagMessage;
+  tag.ref = "refs/tags/v1.0";
+  tag.commit = {};
+  in.findings.push_back(tag);
+  in.stats.tags = 1;
+  PushDecision d;
+  d.accepted = false;
+  d.cause = Cause::kFindings;
+  d.dispositions = {Disposition::kBlocks};
+  auto lines = RenderPushReport(in, d, {});
+  INFO(Join(lines));
+  CHECK(lines[0] == "akgate: push REJECTED: 1 secret found in the tag you are pushing.");
+  CHECK_FALSE(Contains(lines, "commit"));
+  CHECK(Contains(lines, "1. Remove it from the tag you are pushing."));
+  CHECK(Contains(lines, "git tag -d v1.0, then create it again without the secret"));
+  CHECK(Contains(lines, "anyone who saw the tag may have copied it"));
+
+  PushFinding tag2 = tag;
+  tag2.ref = "refs/tags/v2.0";
+  in.findings.push_back(tag2);
+  d.dispositions.push_back(Disposition::kBlocks);
+  CHECK(RenderPushReport(in, d, {})[0] == "akgate: push REJECTED: 2 secrets found in the tags you are pushing.");
+  in.findings.push_back(Pair(3));
+  d.dispositions.push_back(Disposition::kBlocks);
+  CHECK(RenderPushReport(in, d, {})[0] ==
+        "akgate: push REJECTED: 3 secrets found in the commits and tags you are pushing.");
+}
+
+TEST_CASE("without push options the report offers only what works: the allowlist lines for an administrator") {
+  PushInspection in;
+  in.findings.push_back(Pair(1));
+  in.findings.push_back(Pair(2));
+  PushDecision d;
+  d.accepted = false;
+  d.cause = Cause::kFindings;
+  d.may_allow = d.may_bypass = true;
+  d.dispositions.assign(2, Disposition::kBlocks);
+  const std::string fp1 = in.findings[0].finding.fingerprint, fp2 = in.findings[1].finding.fingerprint;
+
+  d.push_options_accepted = false;
+  auto lines = RenderPushReport(in, d, {});
+  INFO(Join(lines));
+  CHECK_FALSE(Contains(lines, "git push -o akgate"));
+  CHECK(Contains(lines, "3. If it is not a real secret (a false positive), ask the akgate administrators"));
+  CHECK(Contains(lines, "[allowlist] fingerprints = [...] in the policy:"));
+  // The lines paste into a TOML array as they are: what it was, then the fingerprint whole.
+  CHECK(Contains(lines, "\n       # Alibaba Cloud AccessKey pair (ID and secret), config/"));
+  CHECK(Contains(lines, "\n       \"" + fp1 + "\",\n"));
+  CHECK(Contains(lines, "\n       \"" + fp2 + "\",\n"));
+  for (const std::string& l : lines) CHECK(l.size() < 100);
+
+  // With push options, -o first, and still the way that needs none.
+  d.push_options_accepted = true;
+  auto with = RenderPushReport(in, d, {});
+  CHECK(Contains(with, "git push -o akgate.allow=" + fp1));
+  CHECK(Contains(with, "git push -o akgate.bypass="));
+  CHECK(Contains(with, "or ask the akgate administrators to add these lines"));
+  CHECK(Contains(with, "       \"" + fp2 + "\",\n"));
+}
+
+TEST_CASE("GitLab's web UI gets the rejection in GL-HOOK-ERR lines") {
+  PushInspection in;
+  in.findings.push_back(Pair(1));
+  PushDecision d;
+  d.accepted = false;
+  d.cause = Cause::kFindings;
+  d.dispositions = {Disposition::kBlocks};
+  auto lines = RenderGitLabMessage(in, d, {});
+  INFO(Join(lines));
+  REQUIRE(lines.size() == 3);
+  for (const std::string& l : lines) CHECK(l.rfind("GL-HOOK-ERR: ", 0) == 0);
+  CHECK(lines[0] == "GL-HOOK-ERR: akgate: push REJECTED: 1 secret found in the commits you are pushing.");
+  CHECK(Contains(lines, "Alibaba Cloud AccessKey pair (ID and secret) in config/"));
+  CHECK(Contains(lines, "(commit 1111111111), fingerprint " + in.findings[0].finding.fingerprint + "."));
+  CHECK(Contains(lines, "rotate the key"));
+
+  PushDecision f;
+  f.accepted = false;
+  f.cause = Cause::kError;
+  f.error = "cannot load the rules: x";
+  auto failed = RenderGitLabMessage(in, f, {});
+  CHECK(failed[0] == "GL-HOOK-ERR: akgate: push REJECTED: the push could not be checked.");
+  CHECK(failed[1] == "GL-HOOK-ERR: cannot load the rules: x");
+
+  PushDecision ok;
+  CHECK(RenderGitLabMessage(in, ok, {}).empty());
 }
