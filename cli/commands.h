@@ -27,9 +27,12 @@ int RunRulesCheck(const std::string& file);
 int RunRulesTest(const std::string& config, const std::string& rule_id, const std::string& text);
 
 // Loads `config` (empty: the default rules) and compiles it, printing any
-// error to stderr. Shared by the subcommands.
+// error to stderr. Shared by the subcommands. `require_blocking`: rules that
+// cannot block are an error (RequireBlockingRule); only `rules test`, which
+// tries one rule, does without.
 class Scanner;
 struct RuleSet;
-bool LoadScanner(const std::string& config, RuleSet* rules, std::unique_ptr<Scanner>* scanner);
+bool LoadScanner(const std::string& config, RuleSet* rules, std::unique_ptr<Scanner>* scanner,
+                 bool require_blocking = true);
 
 }  // namespace akgate

@@ -58,13 +58,13 @@ WalkResult WalkPaths(const std::vector<std::string>& paths) {
     std::error_code ec;
     fs::file_status st = fs::status(p, ec);  // a path named explicitly is followed
     if (ec) {
-      out.errors.push_back(p + ": " + ec.message());
+      out.bad_paths.push_back(p + ": " + ec.message());
     } else if (fs::is_directory(st)) {
       Walk(p, &out);
     } else if (fs::is_regular_file(st)) {
       out.files.push_back(p);
     } else {
-      out.errors.push_back(p + ": not a regular file or directory");
+      out.bad_paths.push_back(p + ": not a regular file or directory");
     }
   }
   return out;

@@ -4,13 +4,40 @@
 #include <iostream>
 #include <iterator>
 #include <string>
+#include <vector>
 
 #include "cli/commands.h"
 #include "hook/install_command.h"
 #include "hook/pre_receive_command.h"
 
+namespace {
+
+// `akgate help [COMMAND...]`: the help of the program or of one command,
+// exactly as --help prints it.
+int PrintHelp(const CLI::App& app, const std::vector<std::string>& topic) {
+  const CLI::App* cmd = &app;
+  std::string name = app.get_name();
+  for (const std::string& word : topic) {
+    const CLI::App* sub = nullptr;
+    for (const CLI::App* s : cmd->get_subcommands([](const CLI::App*) { return true; }))
+      if (s->get_name() == word) sub = s;
+    if (!sub) {
+      std::cerr << "akgate help: no command \"" << name << " " << word << "\"; `" << name
+                << " --help` lists them\n";
+      return akgate::kExitError;
+    }
+    cmd = sub;
+    name += " " + word;
+  }
+  std::cout << cmd->get_formatter()->make_help(cmd, name, CLI::AppFormatMode::Normal);
+  return 0;
+}
+
+}  // namespace
+
 int main(int argc, char** argv) {
-  CLI::App app{"akgate: find cloud AccessKey pairs and other secrets before they are pushed"};
+  // Named here, not from argv[0], so usage lines say `akgate`, not a build path.
+  CLI::App app{"akgate: find cloud AccessKey pairs and other secrets before they are pushed", "akgate"};
   app.set_version_flag("--version", std::string("akgate ") + AKGATE_VERSION);
   app.require_subcommand(1);
 
@@ -43,6 +70,9 @@ int main(int argc, char** argv) {
   pre_receive_cmd->add_option("--policy", pre_receive.policy,
                               "Server-wide policy file (default: $AKGATE_POLICY or /etc/akgate/policy.toml)");
   akgate::InstallCommands install(&app);  // install, uninstall (docs: install/README.md)
+  std::vector<std::string> help_topic;
+  CLI::App* help_cmd = app.add_subcommand("help", "Show this help, or a command's (akgate help scan)");
+  help_cmd->add_option("command", help_topic, "The command, and subcommand, to explain");
 
   try {
     app.parse(argc, argv);
@@ -56,6 +86,7 @@ int main(int argc, char** argv) {
       scan.show_warnings = !no_warnings;
       return akgate::RunScan(scan);
     }
+    if (*help_cmd) return PrintHelp(app, help_topic);
     if (*pre_receive_cmd) return akgate::RunPreReceive(pre_receive);
     if (install.selected()) return install.Run();
     if (*check) return akgate::RunRulesCheck(check_file);

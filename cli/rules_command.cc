@@ -66,7 +66,7 @@ int RunRulesCheck(const std::string& file) {
 int RunRulesTest(const std::string& config, const std::string& rule_id, const std::string& text) {
   RuleSet all;
   std::unique_ptr<Scanner> full;
-  if (!LoadScanner(config, &all, &full)) return kExitError;
+  if (!LoadScanner(config, &all, &full, /*require_blocking=*/false)) return kExitError;
   // Keep only the named rule, or the named pair and its parts.
   RuleSet only = all;
   std::set<std::string> keep{rule_id};

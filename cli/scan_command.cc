@@ -17,8 +17,10 @@
 
 namespace akgate {
 
-bool LoadScanner(const std::string& config, RuleSet* rules, std::unique_ptr<Scanner>* scanner) {
+bool LoadScanner(const std::string& config, RuleSet* rules, std::unique_ptr<Scanner>* scanner,
+                 bool require_blocking) {
   Status s = config.empty() ? LoadDefaultRules(rules) : LoadRulesFromFile(config, rules);
+  if (s.ok() && require_blocking) s = RequireBlockingRule(*rules, config.empty() ? "<default rules>" : config);
   if (s.ok()) s = Scanner::Create(*rules, scanner);
   if (!s.ok()) {
     std::cerr << "akgate: " << s.message() << "\n";
@@ -66,6 +68,10 @@ int RunScan(const ScanOptions& o) {
   if (!LoadScanner(o.config, &rules, &scanner)) return kExitError;
 
   WalkResult walk = WalkPaths(o.paths);
+  if (!walk.bad_paths.empty()) {  // a mistyped path: no report of the others, only the error
+    for (const std::string& e : walk.bad_paths) std::cerr << "akgate: cannot read " << e << "\n";
+    return kExitError;
+  }
   std::vector<FileOutcome> outcomes(walk.files.size());
   unsigned threads = o.threads ? o.threads : std::max(1u, std::thread::hardware_concurrency());
   threads = static_cast<unsigned>(std::min<size_t>(threads, std::max<size_t>(1, walk.files.size())));
@@ -84,7 +90,10 @@ int RunScan(const ScanOptions& o) {
   std::vector<Finding> findings;
   ScanSummary summary;
   std::vector<std::string> errors = walk.errors;
-  if (walk.symlinks) summary.skipped["symlink"] = walk.symlinks;
+  if (walk.symlinks) {  // counted among the files, as every skipped one is
+    summary.files += walk.symlinks;
+    summary.skipped["symlink"] = walk.symlinks;
+  }
   for (FileOutcome& f : outcomes) {
     if (!f.error.empty()) {
       errors.push_back(f.error);
@@ -96,15 +105,20 @@ int RunScan(const ScanOptions& o) {
   summary.duration_ms =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
 
+  // A path that is not valid UTF-8 gets U+FFFD for each bad byte, as in the
+  // hook's audit log: JSON holds only UTF-8.
+  auto dump = [](const nlohmann::json& j) {
+    return j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+  };
   std::string text;
   if (o.format == "json") {
     nlohmann::json j = RenderJson(findings, summary);
     nlohmann::json errs = nlohmann::json::array();
     for (const std::string& e : errors) errs.push_back(e);
     j["errors"] = errs;
-    text = j.dump(2) + "\n";
+    text = dump(j);
   } else if (o.format == "sarif") {
-    text = RenderSarif(findings, rules, AKGATE_VERSION).dump(2) + "\n";
+    text = dump(RenderSarif(findings, rules, AKGATE_VERSION));
   } else {
     TextOptions t;
     t.color = o.color && o.output.empty() && isatty(1);

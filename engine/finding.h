@@ -39,22 +39,39 @@ struct Finding {
   std::string path;         // the fragment's path (as given by the caller)
   std::vector<FindingPart> parts;  // one for a single rule; one per present part for a pair
   std::string fingerprint;  // allowlist key: hex of hash(rule id + every part's secret)
-  std::string encoding;     // "" or "base64": how the secret was hidden
+  std::string encoding;     // "", "base64", "utf-16le", "utf-16be": how the secret was hidden
+  std::string member;       // inside a compressed file or archive: the member's path
+                            // ("conf/.env"; nested: "inner.tar!conf/.env"); path ends "!member"
+  bool inline_allowed = false;  // a part's line carries an akgate:allow mark
   bool is_pair() const { return parts.size() > 1; }
   const Location& location() const { return parts.front().location; }
   const std::string& redacted() const { return parts.front().redacted; }
 };
 
 // Why a fragment was not scanned. kNone means it was.
-enum class SkipReason { kNone, kOversize, kBinary, kMinified, kAllowlistedPath };
+enum class SkipReason {
+  kNone, kOversize, kBinary, kMinified, kAllowlistedPath,
+  // Inside compressed files and archives (archive.h): content that may hold
+  // a secret and could not be read; reported as unscannable content too.
+  kEncrypted, kUnreadableArchive, kArchiveTooLarge, kCompressionRatio, kNestedTooDeep,
+};
 const char* SkipReasonName(SkipReason r);  // "oversize", "binary", ...
+
+// A member of a compressed file or archive that was not scanned (an empty
+// member: the container itself, or the rest of it).
+struct UnscannedMember {
+  std::string member;
+  SkipReason reason = SkipReason::kNone;
+};
 
 struct FragmentResult {
   SkipReason skipped = SkipReason::kNone;
+  std::vector<UnscannedMember> unscanned;  // inside archives; the fragment itself was opened
   std::vector<Finding> findings;   // allowed findings removed, sorted by offset
   uint32_t inline_allowed = 0;     // findings suppressed by an akgate:allow line
   uint32_t fingerprint_allowed = 0;  // findings suppressed by a fingerprint allowlist
   uint64_t decoded_bytes = 0;      // bytes produced by decoders
+  uint64_t pair_comparisons = 0;   // pairing's work (see pairing.h): linear in the input
 };
 
 }  // namespace akgate

@@ -11,62 +11,125 @@ namespace akgate {
 namespace {
 
 constexpr uint64_t kNearReach = 64 << 10;  // bytes either side searched by a near_regex
+// Candidates of one part considered per anchor, per line of its window and
+// per side (before / after it), nearest first. Pairing is greedy by
+// distance, so an anchor misses its (k+1)-th nearest value only when k
+// nearer ones were taken by other anchors, each of them then a pair of its
+// own: what a push is decided on does not change, and the work per anchor is
+// bounded (a line of 100,000 IDs no longer costs 10^10 comparisons).
+constexpr size_t kNearestPerSide = 8;
 
-// Byte range of the lines [line - n, line + n] around offset p.
-Window LinesAround(std::string_view d, uint64_t p, int n) {
-  uint64_t b = p, floor = p > kNearReach ? p - kNearReach : 0;
-  for (int i = 0; i <= n && b > floor; ++i) {
-    const void* nl = memrchr(d.data() + floor, '\n', b - floor);
-    if (!nl) {
-      b = floor;
-      break;
-    }
-    b = static_cast<const char*>(nl) - d.data();
-    if (i == n) ++b;
+// The newlines within reach of an anchor, for anchors visited in increasing
+// offset order: each byte is searched for a newline once, whatever the
+// number of anchors on a line.
+class NewlineWindow {
+ public:
+  explicit NewlineWindow(std::string_view d) : d_(d) {}
+
+  // Byte range of the lines [line - n, line + n] around offset p, each side
+  // at most kNearReach from p.
+  Window LinesAround(uint64_t p, int n) {
+    const uint64_t floor = p > kNearReach ? p - kNearReach : 0;
+    const uint64_t ceil = std::min<uint64_t>(d_.size(), p + kNearReach);
+    Extend(floor, ceil);
+    auto it = std::lower_bound(nl_.begin() + first_, nl_.end(), floor);
+    size_t lo = it - nl_.begin();
+    size_t at = std::lower_bound(it, nl_.end(), p) - nl_.begin();
+    Window w{floor, ceil};
+    if (at - lo >= static_cast<size_t>(n) + 1) w.begin = nl_[at - n - 1] + 1;
+    if (at + n < nl_.size() && nl_[at + n] < ceil) w.end = nl_[at + n];
+    return w;
   }
-  uint64_t e = p, ceil = std::min<uint64_t>(d.size(), p + kNearReach);
-  for (int i = 0; i <= n && e < ceil; ++i) {
-    const void* nl = std::memchr(d.data() + e, '\n', ceil - e);
-    if (!nl) {
-      e = ceil;
-      break;
+
+ private:
+  void Extend(uint64_t floor, uint64_t ceil) {
+    if (scanned_ < floor) scanned_ = floor;  // nothing before `floor` is asked for again
+    while (scanned_ < ceil) {
+      const void* nl = std::memchr(d_.data() + scanned_, '\n', ceil - scanned_);
+      if (!nl) {
+        scanned_ = ceil;
+        break;
+      }
+      uint64_t at = static_cast<const char*>(nl) - d_.data();
+      nl_.push_back(at);
+      scanned_ = at + 1;
     }
-    e = static_cast<const char*>(nl) - d.data() + (i == n ? 0 : 1);
+    while (first_ < nl_.size() && nl_[first_] < floor) ++first_;
+    if (first_ > 4096 && first_ * 2 > nl_.size()) {  // drop what is behind, keep memory bounded
+      nl_.erase(nl_.begin(), nl_.begin() + first_);
+      first_ = 0;
+    }
   }
-  return {b, e};
-}
+  std::string_view d_;
+  std::vector<uint64_t> nl_;  // ascending; [first_, end) are the live ones
+  size_t first_ = 0;
+  uint64_t scanned_ = 0;
+};
 
-uint32_t CountLines(std::string_view d, uint64_t from, uint64_t to) {
-  if (to < from) std::swap(from, to);
-  return static_cast<uint32_t>(std::count(d.begin() + from, d.begin() + to, '\n'));
-}
+// Line numbers of increasing offsets, counting each newline once.
+class LineCursor {
+ public:
+  explicit LineCursor(std::string_view d) : d_(d) {}
+  uint32_t LineOf(uint64_t offset) {
+    if (offset < pos_) {  // not expected (offsets ascend); count back
+      line_ -= static_cast<uint32_t>(std::count(d_.begin() + offset, d_.begin() + pos_, '\n'));
+    } else {
+      line_ += static_cast<uint32_t>(std::count(d_.begin() + pos_, d_.begin() + offset, '\n'));
+    }
+    pos_ = offset;
+    return line_;
+  }
 
-bool Overlaps(const Candidate& a, uint64_t start, uint64_t end) { return a.start < end && start < a.end; }
+ private:
+  std::string_view d_;
+  uint64_t pos_ = 0;
+  uint32_t line_ = 1;
+};
+
+// The union of the candidates' spans, for "does this value overlap one?"
+// in logarithmic time.
+class Covered {
+ public:
+  explicit Covered(const std::vector<Candidate>& sorted_by_start) {
+    for (const Candidate& c : sorted_by_start) {
+      if (!spans_.empty() && c.start <= spans_.back().end) spans_.back().end = std::max(spans_.back().end, c.end);
+      else spans_.push_back({c.start, c.end});
+    }
+  }
+  bool Overlaps(uint64_t start, uint64_t end) const {
+    auto it = std::lower_bound(spans_.begin(), spans_.end(), end,
+                               [](const Window& w, uint64_t e) { return w.begin < e; });
+    return it != spans_.begin() && std::prev(it)->end > start;
+  }
+
+ private:
+  std::vector<Window> spans_;
+};
 
 // Values for part `part` of `pair` that the part's near_regex finds around
 // each anchor, added to `cands` (deduplicated against existing candidates).
 void AddNearCandidates(const CompiledRules& rules, const CompiledPart& part, std::string_view path,
                        std::string_view data, int window, const std::vector<size_t>& anchors,
-                       std::vector<Candidate>* cands) {
+                       std::vector<Candidate>* cands, uint64_t* work) {
   re2::StringPiece text(data.data(), data.size());
   re2::StringPiece sub[2];
   std::vector<Candidate> found;
+  const Covered covered(*cands);
+  NewlineWindow newlines(data);
+  LineCursor lines(data);
   uint64_t searched_to = 0;
   for (size_t ai : anchors) {
-    const Candidate anchor = (*cands)[ai];
-    Window w = LinesAround(data, anchor.start, window);
+    const Candidate& anchor = (*cands)[ai];
+    Window w = newlines.LinesAround(anchor.start, window);
     uint64_t pos = std::max(w.begin, searched_to);
     while (pos < w.end && part.near_re->get().Match(text, pos, w.end, RE2::UNANCHORED, sub, 2)) {
       uint64_t mstart = sub[0].data() - data.data(), mend = mstart + sub[0].size();
       pos = mend > mstart ? mend : mstart + 1;
       if (!sub[1].data() || sub[1].empty()) continue;
       uint64_t s = sub[1].data() - data.data(), e = s + sub[1].size();
-      bool taken = false;
-      for (const Candidate& c : *cands)
-        if (Overlaps(c, s, e)) taken = true;
-      for (const Candidate& c : found)
-        if (Overlaps(c, s, e)) taken = true;
-      if (taken) continue;
+      ++*work;
+      // Matches ascend and never overlap one another: only the last found can.
+      if (covered.Overlaps(s, e) || (!found.empty() && found.back().end > s)) continue;
       std::string_view secret(sub[1].data(), sub[1].size());
       uint32_t r = static_cast<uint32_t>(part.rule_index);
       if (!PassesFilters(rules, r, secret, std::string_view(sub[0].data(), sub[0].size()),
@@ -76,8 +139,7 @@ void AddNearCandidates(const CompiledRules& rules, const CompiledPart& part, std
       c.rule = r;
       c.start = s;
       c.end = e;
-      c.line = anchor.line + (s >= anchor.start ? CountLines(data, anchor.start, s) : 0) -
-               (s < anchor.start ? CountLines(data, s, anchor.start) : 0);
+      c.line = lines.LineOf(s);
       c.secret.assign(secret);
       c.from_near = true;
       found.push_back(std::move(c));
@@ -104,7 +166,7 @@ int Severity(Action a) { return a == Action::kBlock ? 2 : a == Action::kWarn ? 1
 }  // namespace
 
 void PairCandidates(const CompiledRules& rules, std::string_view path, std::string_view data,
-                    std::vector<Candidate>* cands, std::vector<Finding>* out) {
+                    std::vector<Candidate>* cands, std::vector<Finding>* out, uint64_t* work) {
   for (const CompiledPair& pair : rules.pairs()) {
     if (pair.pair->action == Action::kOff) continue;
     const uint32_t anchor_rule = static_cast<uint32_t>(pair.parts[0].rule_index);
@@ -121,7 +183,7 @@ void PairCandidates(const CompiledRules& rules, std::string_view path, std::stri
     for (size_t k = 1; k < pair.parts.size(); ++k)
       if (pair.parts[k].near_re) {
         size_t before = cands->size();
-        AddNearCandidates(rules, pair.parts[k], path, data, window, anchors, cands);
+        AddNearCandidates(rules, pair.parts[k], path, data, window, anchors, cands, work);
         added_near |= cands->size() != before;
       }
     if (added_near) {
@@ -145,19 +207,41 @@ void PairCandidates(const CompiledRules& rules, std::string_view path, std::stri
       };
       std::vector<Edge> edges;
       const uint32_t part_rule = static_cast<uint32_t>(pair.parts[k].rule_index);
+      // The free candidates of this part, by offset (so by line too).
+      std::vector<size_t> free;
+      for (size_t j = 0; j < cands->size(); ++j) {
+        const Candidate& c = (*cands)[j];
+        if (!c.used && c.rule == part_rule && !is_anchor[j]) free.push_back(j);
+      }
+      if (free.empty()) continue;
+      auto line_of = [&](size_t f) { return (*cands)[free[f]].line; };
+      auto first_on_line = [&](uint32_t line) {
+        return static_cast<size_t>(std::lower_bound(free.begin(), free.end(), line, [&](size_t j, uint32_t l) {
+                                     return (*cands)[j].line < l;
+                                   }) - free.begin());
+      };
       for (size_t a = 0; a < anchors.size(); ++a) {
         const Candidate& an = (*cands)[anchors[a]];
-        // Candidates are sorted by offset, so lines ascend: visit only the window.
-        uint32_t first_line = an.line > static_cast<uint32_t>(window) ? an.line - window : 0;
-        auto from = std::lower_bound(cands->begin(), cands->end(), first_line,
-                                     [](const Candidate& c, uint32_t l) { return c.line < l; });
-        for (size_t j = from - cands->begin(); j < cands->size(); ++j) {
-          const Candidate& c = (*cands)[j];
-          if (c.line > an.line + static_cast<uint32_t>(window)) break;
-          if (c.used || c.rule != part_rule || is_anchor[j]) continue;
+        auto add = [&](size_t f) {
+          ++*work;
+          const Candidate& c = (*cands)[free[f]];
           uint32_t dl = c.line > an.line ? c.line - an.line : an.line - c.line;
           uint64_t db = c.start > an.start ? c.start - an.start : an.start - c.start;
-          edges.push_back({dl, c.start < an.start, db, a, j});
+          edges.push_back({dl, c.start < an.start, db, a, free[f]});
+        };
+        // Per line of the window, the nearest few on each side of the anchor.
+        uint32_t first_line = an.line > static_cast<uint32_t>(window) ? an.line - window : 0;
+        size_t f = first_on_line(first_line);
+        while (f < free.size() && line_of(f) <= an.line + static_cast<uint32_t>(window)) {
+          const uint32_t line = line_of(f);
+          const size_t end = first_on_line(line + 1);
+          // [f, end) is this line's; those before the anchor are [f, split).
+          const size_t split = std::lower_bound(free.begin() + f, free.begin() + end, an.start,
+                                                [&](size_t j, uint64_t s) { return (*cands)[j].start < s; }) -
+                               free.begin();
+          for (size_t i = split; i > f && split - i < kNearestPerSide; --i) add(i - 1);
+          for (size_t i = split; i < end && i - split < kNearestPerSide; ++i) add(i);
+          f = end;
         }
       }
       std::sort(edges.begin(), edges.end(), [](const Edge& x, const Edge& y) {

@@ -19,6 +19,8 @@
 #include <string>
 #include <vector>
 
+#include "engine/status.h"
+
 namespace akgate {
 
 // What a finding means for a push or a scan.
@@ -88,6 +90,15 @@ struct ContentLimits {
   uint64_t max_decoded_bytes = 1ull << 20;  // decoding budget per fragment
   int max_decode_depth = 2;
   std::vector<std::string> inline_allow_markers = {"akgate:allow", "gitleaks:allow"};
+  // Compressed files and archives (archive.h): opened within these bounds.
+  bool scan_archives = true;
+  uint64_t max_archive_bytes = 256ull << 20;  // expanded from one file, nested archives included
+  uint64_t max_archive_members = 10000;
+  int max_archive_depth = 3;            // archives inside archives
+  uint64_t max_archive_ratio = 100;     // expanded / compressed, once over 10 MiB expanded
+  // What content that could not be opened or read (encrypted, corrupt, over
+  // the bounds above) counts as: a finding with this action.
+  Action unscannable = Action::kBlock;
 };
 
 struct RuleSet {
@@ -101,5 +112,12 @@ struct RuleSet {
 
   const Rule* FindRule(const std::string& id) const;
 };
+
+// A ruleset in which no enabled rule or pair has action "block" lets every
+// secret through while looking like it works: that is a configuration error,
+// not a quiet pass. Judged on the rules as they will run (after a policy's
+// [rules.actions]); one check shared by `akgate scan`, `akgate rules check`,
+// the hook and the gateway. `origin` names the rules in the message.
+Status RequireBlockingRule(const RuleSet& rules, const std::string& origin);
 
 }  // namespace akgate

@@ -19,34 +19,62 @@ extern const char kDefaultRulesToml[];
 
 namespace {
 
+// Levenshtein distance, for "did you mean" on a misspelt key.
+size_t EditDistance(std::string_view a, std::string_view b) {
+  std::vector<size_t> row(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    size_t diag = row[0];
+    row[0] = i;
+    for (size_t j = 1; j <= b.size(); ++j) {
+      size_t up = row[j];
+      bool same = std::tolower(static_cast<unsigned char>(a[i - 1])) == std::tolower(static_cast<unsigned char>(b[j - 1]));
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (same ? 0 : 1)});
+      diag = up;
+    }
+  }
+  return row[b.size()];
+}
+
 // Reads the keys of one TOML table, checking types and remembering which keys
-// were understood so the rest can be reported.
+// were understood. Every message starts with "file:line: table:", the line
+// being the key's (or the table's) in the file.
 class TableReader {
  public:
-  TableReader(const toml::table& t, std::string where, std::vector<std::string>* warnings)
-      : t_(t), where_(std::move(where)), warnings_(warnings) {}
+  // `origin`: the file; `where`: the table within it ("rules[2] (rule 'x')").
+  TableReader(const toml::table& t, std::string origin, std::string where, std::vector<std::string>* warnings)
+      : t_(t), origin_(std::move(origin)), where_(std::move(where)), warnings_(warnings) {}
 
   Status status() const { return status_; }
+  const std::string& origin() const { return origin_; }
   const std::string& where() const { return where_; }
+  // "file:line: table" for a node of this table (the table itself by default).
+  std::string AtKey(const char* key) const { return At(t_.get(key)); }
+  std::string At(const toml::node* n = nullptr) const {
+    const toml::source_region& src = (n ? *n : static_cast<const toml::node&>(t_)).source();
+    std::string at = origin_;
+    if (src.begin.line) at += ":" + std::to_string(src.begin.line);
+    return where_.empty() ? at : at + ": " + where_;
+  }
 
   void Str(const char* key, std::string* out) {
     const toml::node* n = Get(key);
     if (!n) return;
     if (auto v = n->value<std::string>()) *out = *v;
-    else Fail(key, "a string");
+    else Fail(n, key, "a string");
   }
   void Bool(const char* key, bool* out) {
     const toml::node* n = Get(key);
     if (!n) return;
     if (auto v = n->value<bool>()) *out = *v;
-    else Fail(key, "true or false");
+    else Fail(n, key, "true or false");
   }
   void Int(const char* key, int64_t min, int64_t max, int64_t* out) {
     const toml::node* n = Get(key);
     if (!n) return;
     auto v = n->value<int64_t>();
     if (!v || *v < min || *v > max) {
-      Fail(key, "a whole number from " + std::to_string(min) + " to " + std::to_string(max));
+      Fail(n, key, "a whole number from " + std::to_string(min) + " to " + std::to_string(max));
       return;
     }
     *out = *v;
@@ -55,48 +83,69 @@ class TableReader {
     const toml::node* n = Get(key);
     if (!n) return;
     if (auto v = n->value<double>()) *out = *v;  // integers convert too
-    else Fail(key, "a number");
+    else Fail(n, key, "a number");
   }
   void StrList(const char* key, std::vector<std::string>* out) {
     const toml::node* n = Get(key);
     if (!n) return;
     const toml::array* a = n->as_array();
-    if (!a) return Fail(key, "an array of strings");
+    if (!a) return Fail(n, key, "an array of strings");
     for (const toml::node& e : *a) {
       auto v = e.value<std::string>();
-      if (!v) return Fail(key, "an array of strings");
+      if (!v) return Fail(n, key, "an array of strings");
       out->push_back(*v);
     }
   }
-  // A sub-table, or an array of sub-tables (callback per table).
+  // A sub-table, or an array of sub-tables (callback per table and its name).
   template <typename F>
   void Tables(const char* key, bool allow_single, F&& each) {
     const toml::node* n = Get(key);
     if (!n) return;
+    std::string prefix = where_.empty() ? key : where_ + "." + key;
     if (const toml::table* t = n->as_table(); t && allow_single) {
-      each(*t, where_ + "." + key);
+      each(*t, prefix);
       return;
     }
     const toml::array* a = n->as_array();
-    if (!a) return Fail(key, allow_single ? "a table or an array of tables" : "an array of tables");
+    if (!a) return Fail(n, key, allow_single ? "a table or an array of tables" : "an array of tables");
     int i = 0;
     for (const toml::node& e : *a) {
       const toml::table* t = e.as_table();
-      if (!t) return Fail(key, "an array of tables");
-      each(*t, where_ + "." + key + "[" + std::to_string(i++) + "]");
+      if (!t) return Fail(n, key, "an array of tables");
+      each(*t, prefix + "[" + std::to_string(i++) + "]");
     }
   }
-  void Fail(const std::string& key, const std::string& expected) {
-    if (status_.ok()) status_ = Status::Error(where_ + ": '" + key + "' must be " + expected);
+  // A key akgate reads but does not apply, because ignoring it can only
+  // report more (never hide a finding): a warning for `rules check`.
+  void Ignored(const char* key, const std::string& why) {
+    if (const toml::node* n = Get(key)) warnings_->push_back(At(n) + ": '" + key + "' is not supported; " + why);
+  }
+  void Fail(const toml::node* n, const std::string& key, const std::string& expected) {
+    if (status_.ok()) status_ = Status::Error(At(n) + ": '" + key + "' must be " + expected);
+  }
+  void Error(const toml::node* n, const std::string& what) {
+    if (status_.ok()) status_ = Status::Error(At(n) + ": " + what);
   }
   void SetError(Status s) {
     if (status_.ok() && !s.ok()) status_ = std::move(s);
   }
-  // Keys present in the table but never read.
-  void WarnUnknown() {
+  // Keys present in the table but never read are errors: a misspelt key
+  // (`actoin`) must not silently change what a rule does.
+  void FailUnknown() {
     for (const auto& [k, v] : t_) {
       std::string key(k.str());
-      if (!seen_.count(key)) warnings_->push_back(where_ + ": unknown key '" + key + "' ignored");
+      if (seen_.count(key)) continue;
+      std::string hint, known;
+      size_t best = 3;
+      for (const std::string& s : seen_) {
+        known += (known.empty() ? "" : ", ") + s;
+        if (size_t d = EditDistance(key, s); d < best) {
+          best = d;
+          hint = s;
+        }
+      }
+      Error(&v, "unknown key '" + key + "'" + (hint.empty() ? "" : " (did you mean '" + hint + "'?)") +
+                    "; known here: " + known);
     }
   }
 
@@ -106,15 +155,23 @@ class TableReader {
     return t_.get(key);
   }
   const toml::table& t_;
+  std::string origin_;
   std::string where_;
   std::vector<std::string>* warnings_;
   std::set<std::string> seen_;
   Status status_;
 };
 
-Status ReadAllowlist(const toml::table& t, const std::string& where, bool global,
-                     std::vector<std::string>* warnings, Allowlist* out) {
-  TableReader r(t, where, warnings);
+// An allowlist and, for a global one, the rules it is limited to (gitleaks'
+// targetRules): such an allowlist is attached to those rules only.
+struct ReadAllowlistResult {
+  std::vector<std::string> target_rules;
+  std::string at;  // file:line, for messages about the targets
+};
+
+Status ReadAllowlist(const toml::table& t, const std::string& origin, const std::string& where, bool global,
+                     std::vector<std::string>* warnings, Allowlist* out, ReadAllowlistResult* extra) {
+  TableReader r(t, origin, where, warnings);
   r.Str("description", &out->description);
   r.StrList("regexes", &out->regexes);
   r.StrList("stopwords", &out->stopwords);
@@ -123,19 +180,21 @@ Status ReadAllowlist(const toml::table& t, const std::string& where, bool global
   std::string target, condition;
   r.Str("regexTarget", &target);
   r.Str("condition", &condition);
-  std::vector<std::string> commits, target_rules;
-  r.StrList("commits", &commits);
-  if (global) r.StrList("targetRules", &target_rules);
-  if (!commits.empty()) warnings->push_back(where + ": 'commits' allowlists are not supported; ignored");
-  if (!target_rules.empty()) warnings->push_back(where + ": 'targetRules' is not supported; the allowlist applies to every rule");
+  r.Ignored("commits", "an allowlist of commits is not applied, so findings in those commits are reported");
+  if (global) {
+    r.StrList("targetRules", &extra->target_rules);
+    extra->at = r.AtKey("targetRules");
+    if (!extra->target_rules.empty() && !out->fingerprints.empty())
+      r.Error(nullptr, "'fingerprints' apply to every rule and cannot be combined with 'targetRules'");
+  }
   if (target == "secret" || target.empty()) out->target = Allowlist::Target::kSecret;
   else if (target == "match") out->target = Allowlist::Target::kMatch;
   else if (target == "line") out->target = Allowlist::Target::kLine;
-  else r.Fail("regexTarget", "\"secret\", \"match\" or \"line\"");
+  else r.Fail(nullptr, "regexTarget", "\"secret\", \"match\" or \"line\"");
   if (condition.empty() || condition == "OR" || condition == "or") out->condition = Allowlist::Condition::kOr;
   else if (condition == "AND" || condition == "and") out->condition = Allowlist::Condition::kAnd;
-  else r.Fail("condition", "\"OR\" or \"AND\"");
-  r.WarnUnknown();
+  else r.Fail(nullptr, "condition", "\"OR\" or \"AND\"");
+  r.FailUnknown();
   return r.status();
 }
 
@@ -149,21 +208,20 @@ void AppendAllowlist(const Allowlist& from, Allowlist* to) {
   add(from.fingerprints, &to->fingerprints);
 }
 
-Status ReadAction(TableReader& r, Action* out) {
+void ReadAction(TableReader& r, Action* out) {
   std::string action;
   r.Str("action", &action);
-  if (action.empty()) return Status::Ok();
+  if (action.empty()) return;
   auto a = ParseAction(action);
-  if (!a) return Status::Error(r.where() + ": 'action' must be \"block\", \"warn\" or \"off\", not \"" + action + "\"");
+  if (!a) return r.Error(nullptr, "'action' must be \"block\", \"warn\" or \"off\", not \"" + action + "\"");
   *out = *a;
-  return Status::Ok();
 }
 
-Status ReadRule(const toml::table& t, const std::string& where, std::vector<std::string>* warnings, Rule* out) {
-  TableReader r(t, where, warnings);
-  r.Str("id", &out->id);
-  if (out->id.empty()) return Status::Error(where + ": a rule needs an 'id'");
-  TableReader rr(t, where + " (rule '" + out->id + "')", warnings);
+Status ReadRule(const toml::table& t, const std::string& origin, const std::string& where,
+                std::vector<std::string>* warnings, Rule* out) {
+  if (auto id = t["id"].value<std::string>()) out->id = *id;
+  if (out->id.empty()) return Status::Error(TableReader(t, origin, where, warnings).At() + ": a rule needs an 'id'");
+  TableReader rr(t, origin, where + " (rule '" + out->id + "')", warnings);
   rr.Str("id", &out->id);
   rr.Str("description", &out->description);
   rr.Str("provider", &out->provider);
@@ -176,52 +234,53 @@ Status ReadRule(const toml::table& t, const std::string& where, std::vector<std:
   rr.Str("path", &out->path);
   rr.Str("validator", &out->validator);
   rr.StrList("tags", &out->tags);
-  rr.SetError(ReadAction(rr, &out->action));
+  ReadAction(rr, &out->action);
+  // gitleaks' composite rules: without them the rule reports on its own, which is more, not less.
+  rr.Ignored("required", "the rule reports without its required companions");
+  rr.Ignored("skipReport", "the rule's findings are reported");
   auto each = [&](const toml::table& at, const std::string& aw) {
     Allowlist a;
-    rr.SetError(ReadAllowlist(at, aw, false, warnings, &a));
+    rr.SetError(ReadAllowlist(at, origin, aw, false, warnings, &a, nullptr));
     out->allowlists.push_back(std::move(a));
   };
   rr.Tables("allowlist", true, each);
   rr.Tables("allowlists", false, each);
-  rr.WarnUnknown();
+  rr.FailUnknown();
   if (!rr.status().ok()) return rr.status();
-  if (out->regex.empty() && out->path.empty())
-    return Status::Error(where + " (rule '" + out->id + "'): needs a 'regex' or a 'path'");
+  if (out->regex.empty() && out->path.empty()) return Status::Error(rr.At() + ": needs a 'regex' or a 'path'");
   for (std::string& k : out->keywords)
     for (char& c : k) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return Status::Ok();
 }
 
-Status ReadPair(const toml::table& t, const std::string& where, std::vector<std::string>* warnings, PairRule* out) {
-  TableReader r(t, where, warnings);
-  r.Str("id", &out->id);
-  if (out->id.empty()) return Status::Error(where + ": a pair needs an 'id'");
-  std::string w = where + " (pair '" + out->id + "')";
-  TableReader pr(t, w, warnings);
+Status ReadPair(const toml::table& t, const std::string& origin, const std::string& where,
+                std::vector<std::string>* warnings, PairRule* out) {
+  if (auto id = t["id"].value<std::string>()) out->id = *id;
+  if (out->id.empty()) return Status::Error(TableReader(t, origin, where, warnings).At() + ": a pair needs an 'id'");
+  TableReader pr(t, origin, where + " (pair '" + out->id + "')", warnings);
   pr.Str("id", &out->id);
   pr.Str("description", &out->description);
   pr.Str("provider", &out->provider);
   int64_t window = out->window_lines;
   pr.Int("window_lines", 0, 1000, &window);
   out->window_lines = static_cast<int>(window);
-  pr.SetError(ReadAction(pr, &out->action));
+  ReadAction(pr, &out->action);
   pr.Tables("parts", false, [&](const toml::table& pt, const std::string& pw) {
-    TableReader partr(pt, pw, warnings);
+    TableReader partr(pt, origin, pw, warnings);
     PairPart part;
     partr.Str("rule", &part.rule);
     partr.Str("name", &part.name);
     partr.Str("near_regex", &part.near_regex);
     partr.Bool("optional", &part.optional);
-    partr.WarnUnknown();
-    if (part.rule.empty()) partr.SetError(Status::Error(pw + ": a part needs a 'rule'"));
+    partr.FailUnknown();
+    if (part.rule.empty()) partr.Error(nullptr, "a part needs a 'rule'");
     pr.SetError(partr.status());
     out->parts.push_back(std::move(part));
   });
-  pr.WarnUnknown();
+  pr.FailUnknown();
   if (!pr.status().ok()) return pr.status();
-  if (out->parts.size() < 2) return Status::Error(w + ": a pair needs at least two [[pairs.parts]]");
-  if (out->parts[0].optional) return Status::Error(w + ": the first part anchors the pair and cannot be optional");
+  if (out->parts.size() < 2) return Status::Error(pr.At() + ": a pair needs at least two [[pairs.parts]]");
+  if (out->parts[0].optional) return Status::Error(pr.At() + ": the first part anchors the pair and cannot be optional");
   return Status::Ok();
 }
 
@@ -246,27 +305,27 @@ Status LoadImpl(std::string_view text, std::string_view origin, const std::files
     msg << origin << ":" << e.source().begin.line << ":" << e.source().begin.column << ": " << e.description();
     return Status::Error(msg.str());
   }
-  std::string where(origin);
+  const std::string file(origin);
   std::vector<std::string> warnings;
-  TableReader top(doc, where, &warnings);
+  TableReader top(doc, file, "", &warnings);
   RuleSet set;
 
   // [extend]: the base this file adds to.
   top.Tables("extend", true, [&](const toml::table& et, const std::string& ew) {
-    TableReader er(et, ew, &warnings);
+    TableReader er(et, file, ew, &warnings);
     bool use_default = false;
-    std::string path;
+    std::string path, url;
     std::vector<std::string> disabled;
     er.Bool("useDefault", &use_default);
     er.Str("path", &path);
+    er.Str("url", &url);
     er.StrList("disabledRules", &disabled);
-    er.WarnUnknown();
+    er.FailUnknown();
+    if (!url.empty()) er.Error(nullptr, "'url' is not supported (its rules would be missing): download the file and "
+                                        "name it with 'path'");
+    if (use_default && !path.empty()) er.Error(nullptr, "set either 'useDefault' or 'path', not both");
     top.SetError(er.status());
     if (!er.status().ok()) return;
-    if (use_default && !path.empty()) {
-      top.SetError(Status::Error(ew + ": set either 'useDefault' or 'path', not both"));
-      return;
-    }
     if (use_default) {
       top.SetError(LoadImpl(DefaultRulesToml(), "<default rules>", {}, depth + 1, &set));
     } else if (!path.empty()) {
@@ -274,7 +333,7 @@ Status LoadImpl(std::string_view text, std::string_view origin, const std::files
       if (p.is_relative()) p = base_dir / p;
       std::ifstream in(p, std::ios::binary);
       if (!in) {
-        top.SetError(Status::Error(ew + ": cannot read extended file " + p.string()));
+        top.SetError(Status::Error(er.At() + ": cannot read extended file " + p.string()));
         return;
       }
       std::stringstream ss;
@@ -288,31 +347,47 @@ Status LoadImpl(std::string_view text, std::string_view origin, const std::files
   });
   if (!top.status().ok()) return top.status();
 
-  std::string title;
+  std::string title, description, version, min_version;
   top.Str("title", &title);
+  top.Str("description", &description);
   if (!title.empty()) set.title = title;
 
   top.Tables("rules", false, [&](const toml::table& t, const std::string& w) {
     Rule rule;
-    Status s = ReadRule(t, w, &warnings, &rule);
+    Status s = ReadRule(t, file, w, &warnings, &rule);
     top.SetError(s);
     if (s.ok()) Upsert(&set.rules, std::move(rule));
   });
   top.Tables("pairs", false, [&](const toml::table& t, const std::string& w) {
     PairRule pair;
-    Status s = ReadPair(t, w, &warnings, &pair);
+    Status s = ReadPair(t, file, w, &warnings, &pair);
     top.SetError(s);
     if (s.ok()) Upsert(&set.pairs, std::move(pair));
   });
+  // Global allowlists; one with targetRules belongs to those rules only.
+  std::vector<std::pair<Allowlist, ReadAllowlistResult>> targeted;
   auto global = [&](const toml::table& t, const std::string& w) {
     Allowlist a;
-    top.SetError(ReadAllowlist(t, w, true, &warnings, &a));
-    AppendAllowlist(a, &set.allowlist);
+    ReadAllowlistResult extra;
+    top.SetError(ReadAllowlist(t, file, w, true, &warnings, &a, &extra));
+    if (extra.target_rules.empty()) AppendAllowlist(a, &set.allowlist);
+    else targeted.emplace_back(std::move(a), std::move(extra));
   };
   top.Tables("allowlist", true, global);
   top.Tables("allowlists", false, global);
+  for (const auto& [allowlist, extra] : targeted)
+    for (const std::string& id : extra.target_rules) {
+      auto rule = std::find_if(set.rules.begin(), set.rules.end(), [&](const Rule& r) { return r.id == id; });
+      if (rule != set.rules.end()) {
+        rule->allowlists.push_back(allowlist);
+        continue;
+      }
+      bool pair = std::any_of(set.pairs.begin(), set.pairs.end(), [&](const PairRule& p) { return p.id == id; });
+      top.SetError(Status::Error(extra.at + ": targetRules names '" + id + "', which " +
+                                 (pair ? "is a pair: name the rules of its parts" : "is not a rule")));
+    }
   top.Tables("limits", true, [&](const toml::table& t, const std::string& w) {
-    TableReader lr(t, w, &warnings);
+    TableReader lr(t, file, w, &warnings);
     ContentLimits& l = set.limits;
     int64_t max_bytes = static_cast<int64_t>(l.max_fragment_bytes);
     int64_t max_decoded = static_cast<int64_t>(l.max_decoded_bytes);
@@ -322,34 +397,53 @@ Status LoadImpl(std::string_view text, std::string_view origin, const std::files
     lr.Int("max_decode_depth", 0, 4, &depth_limit);
     lr.Bool("skip_binary", &l.skip_binary);
     lr.Bool("skip_minified", &l.skip_minified);
+    int64_t archive_bytes = static_cast<int64_t>(l.max_archive_bytes);
+    int64_t archive_members = static_cast<int64_t>(l.max_archive_members);
+    int64_t archive_depth = l.max_archive_depth;
+    int64_t archive_ratio = static_cast<int64_t>(l.max_archive_ratio);
+    lr.Bool("scan_archives", &l.scan_archives);
+    lr.Int("max_archive_bytes", 0, int64_t{1} << 40, &archive_bytes);
+    lr.Int("max_archive_members", 0, int64_t{1} << 32, &archive_members);
+    lr.Int("max_archive_depth", 0, 16, &archive_depth);
+    lr.Int("max_archive_ratio", 2, 1000000, &archive_ratio);
+    l.max_archive_bytes = static_cast<uint64_t>(archive_bytes);
+    l.max_archive_members = static_cast<uint64_t>(archive_members);
+    l.max_archive_depth = static_cast<int>(archive_depth);
+    l.max_archive_ratio = static_cast<uint64_t>(archive_ratio);
+    std::string unscannable;
+    lr.Str("unscannable", &unscannable);
+    if (!unscannable.empty()) {
+      if (auto a = ParseAction(unscannable)) l.unscannable = *a;
+      else lr.Error(nullptr, "'unscannable' must be \"block\", \"warn\" or \"off\", not \"" + unscannable + "\"");
+    }
     std::vector<std::string> markers;
     lr.StrList("inline_allow_markers", &markers);
     if (!markers.empty()) l.inline_allow_markers = markers;
     l.max_fragment_bytes = static_cast<uint64_t>(max_bytes);
     l.max_decoded_bytes = static_cast<uint64_t>(max_decoded);
     l.max_decode_depth = static_cast<int>(depth_limit);
-    lr.WarnUnknown();
+    lr.FailUnknown();
     top.SetError(lr.status());
   });
   top.Tables("decode", true, [&](const toml::table& t, const std::string& w) {
-    TableReader dr(t, w, &warnings);
+    TableReader dr(t, file, w, &warnings);
     std::vector<std::string> triggers;
     dr.StrList("base64_triggers", &triggers);
     for (std::string& tr : triggers) {
       if (tr.size() < 3) {
-        dr.SetError(Status::Error(w + ": base64 trigger \"" + tr + "\" is shorter than 3 characters"));
+        dr.Error(nullptr, "base64 trigger \"" + tr + "\" is shorter than 3 characters");
         continue;
       }
       if (std::find(set.base64_triggers.begin(), set.base64_triggers.end(), tr) == set.base64_triggers.end())
         set.base64_triggers.push_back(tr);
     }
-    dr.WarnUnknown();
+    dr.FailUnknown();
     top.SetError(dr.status());
   });
-  // gitleaks keys we understand but do not need.
-  std::string version;
+  // gitleaks keys that say nothing about what is found.
   top.Str("version", &version);
-  top.WarnUnknown();
+  top.Str("minVersion", &min_version);
+  top.FailUnknown();
   if (!top.status().ok()) return top.status();
 
   set.load_warnings.insert(set.load_warnings.end(), warnings.begin(), warnings.end());

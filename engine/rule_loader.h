@@ -10,10 +10,15 @@
 //   [extend] path = "other.toml"   start from another file (relative to this)
 //   [extend] disabledRules = [..]  drop these ids from what was extended
 //
-// Every error names the origin (file), the rule id and the reason; a regex
-// that RE2 cannot compile is reported with RE2's message. Keys akgate does not
-// know are not errors (gitleaks grows keys); they are listed in
-// RuleSet::load_warnings so `akgate rules check` can show them.
+// Every error names the file and line, the rule id and the reason; a regex
+// that RE2 cannot compile is reported with RE2's message. A key akgate does
+// not know is an error (a misspelt `actoin` must not silently leave a rule at
+// "warn"), with a "did you mean". gitleaks keys that akgate reads but does not
+// apply are accepted only where ignoring them can only report more (an
+// allowlist's `commits`, a rule's `required` / `skipReport`), with a warning in
+// RuleSet::load_warnings for `akgate rules check`; a global allowlist's
+// `targetRules` is honoured (the allowlist joins the named rules' own); an
+// `[extend] url` is refused.
 #pragma once
 
 #include <string>

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "engine/archive.h"
 #include "engine/candidate.h"
 #include "engine/compile_cache.h"
 #include "engine/compiled_rules.h"
@@ -12,6 +13,8 @@
 #include "engine/decode.h"
 #include "engine/pairing.h"
 #include "engine/redact.h"
+#include "engine/sha256.h"
+#include "engine/text_encoding.h"
 
 namespace akgate {
 
@@ -67,7 +70,7 @@ void OnLiteral(void* p, uint32_t id, uint64_t end) {
 // and lines relative to `data`.
 void ScanText(const CompiledRules& rules, std::string_view path, std::string_view data,
               const std::vector<uint8_t>& rule_active, ScanScratch::Impl& scratch, int depth, uint64_t* budget,
-              std::vector<Finding>* out) {
+              std::vector<Finding>* out, uint64_t* comparisons) {
   scratch.windows.Reset(rules, data);
   scratch.triggers.clear();
   HitContext ctx{&rules, &scratch.windows, &scratch.triggers};
@@ -81,7 +84,7 @@ void ScanText(const CompiledRules& rules, std::string_view path, std::string_vie
     return a.start != b.start ? a.start < b.start : a.rule < b.rule;
   });
   AssignLines(data, &candidates);
-  PairCandidates(rules, path, data, &candidates, out);
+  PairCandidates(rules, path, data, &candidates, out, comparisons);
 
   if (depth >= rules.set().limits.max_decode_depth || scratch.triggers.empty() || *budget == 0) return;
   std::vector<uint64_t> triggers = scratch.triggers;  // the recursion reuses the scratch
@@ -89,7 +92,7 @@ void ScanText(const CompiledRules& rules, std::string_view path, std::string_vie
   BuildDecodedRegions(data, triggers, budget, &regions);
   for (const DecodedRegion& region : regions) {
     std::vector<Finding> inner;
-    ScanText(rules, path, region.text, rule_active, scratch, depth + 1, budget, &inner);
+    ScanText(rules, path, region.text, rule_active, scratch, depth + 1, budget, &inner, comparisons);
     for (Finding& f : inner) {
       bool decoded = false;
       for (FindingPart& part : f.parts) part.location.offset = region.ToOriginal(part.location.offset, &decoded);
@@ -137,6 +140,102 @@ bool LineHasMarker(std::string_view line, const std::vector<std::string>& marker
   return false;
 }
 
+// Rules that apply to a path (a rule's `path` restricts it).
+std::vector<uint8_t> ActiveRules(const CompiledRules& rules, std::string_view path) {
+  std::vector<uint8_t> active(rules.rules().size(), 1);
+  for (uint32_t r = 0; r < rules.rules().size(); ++r) {
+    const CompiledRule& cr = rules.rules()[r];
+    if (cr.path_re && !RE2::PartialMatch(path, cr.path_re->get())) active[r] = 0;
+  }
+  return active;
+}
+
+// One fragment's content: its text, or the members of the archive it is.
+struct ContentScan {
+  const CompiledRules& rules;
+  ScanScratch::Impl& scratch;
+  std::string_view path;        // the fragment's
+  std::string_view data;
+  FragmentResult* result;
+  std::vector<Finding>* findings;
+  uint64_t decode_budget;
+  ArchiveBudget archive;
+  std::string content_id;       // hash of the fragment, for unscannable findings (lazily)
+};
+
+// What could not be read is counted, and reported as a finding of its own
+// with the limits' action: never a silent pass.
+void Unscannable(ContentScan& cs, const std::string& member, SkipReason why) {
+  cs.result->unscanned.push_back({member, why});
+  const ContentLimits& limits = cs.rules.set().limits;
+  if (why == SkipReason::kOversize || limits.unscannable == Action::kOff) return;  // as a plain file's
+  if (cs.content_id.empty()) {
+    Sha256 h;
+    h.Update(cs.data);
+    cs.content_id = h.FinalHex(16);
+  }
+  Finding f;
+  f.rule_id = "unscannable-content";
+  f.description = std::string("Content that could not be scanned (") + SkipReasonName(why) + ")";
+  f.action = limits.unscannable;
+  f.path = std::string(cs.path) + (member.empty() ? "" : "!" + member);
+  f.member = member;
+  FindingPart part;
+  part.name = "unscannable content";
+  part.rule_id = f.rule_id;
+  part.location.offset = Location::kWholeFile;
+  part.redacted = std::string("(not scanned: ") + SkipReasonName(why) + ")";
+  part.fingerprint = Fingerprint(f.rule_id, {member, cs.content_id});
+  f.fingerprint = part.fingerprint;
+  f.parts.push_back(std::move(part));
+  cs.findings->push_back(std::move(f));
+}
+
+// `member` is "" for the fragment itself, else the path inside it.
+void ScanContent(ContentScan& cs, const std::string& member, std::string_view data, int depth,
+                 const std::vector<uint8_t>& active) {
+  const ContentLimits& limits = cs.rules.set().limits;
+  const std::string path = member.empty() ? std::string(cs.path) : std::string(cs.path) + "!" + member;
+  if (limits.scan_archives && LooksLikeArchive(data)) {
+    if (depth >= limits.max_archive_depth) return Unscannable(cs, member, SkipReason::kNestedTooDeep);
+    auto inner = [&](const std::string& name) { return member.empty() ? name : name.empty() ? member : member + "!" + name; };
+    ArchiveVisitor v;
+    v.member = [&](const std::string& name, std::string_view d) {
+      std::string m = inner(name);
+      ScanContent(cs, m, d, depth + 1, ActiveRules(cs.rules, std::string(cs.path) + "!" + m));
+    };
+    v.unscannable = [&](const std::string& name, SkipReason why) { Unscannable(cs, inner(name), why); };
+    ReadArchive(path, data, limits, &cs.archive, v);
+    return;
+  }
+  // UTF-16 text (text_encoding.h) is scanned as UTF-8.
+  std::string decoded;
+  std::string_view text = data;
+  TextEncoding encoding = data.size() <= limits.max_fragment_bytes ? DetectUtf16(data) : TextEncoding::kUtf8;
+  if (encoding != TextEncoding::kUtf8) {
+    Utf16ToUtf8(data, encoding, &decoded);
+    text = decoded;
+  }
+  SkipReason skip = ClassifyContent(path, text, limits);
+  if (skip != SkipReason::kNone) {
+    // A binary member (a class in a jar) is not text, as a binary file is not.
+    if (member.empty()) cs.result->skipped = skip;
+    else if (skip == SkipReason::kOversize) Unscannable(cs, member, skip);
+    return;
+  }
+  std::vector<Finding> found;
+  ScanText(cs.rules, path, text, active, cs.scratch, 0, &cs.decode_budget, &found, &cs.result->pair_comparisons);
+  Locate(text, &found);
+  for (Finding& f : found) {
+    f.member = member;
+    if (encoding != TextEncoding::kUtf8 && f.encoding.empty()) f.encoding = TextEncodingName(encoding);
+    for (const FindingPart& p : f.parts)
+      if (p.location.line && LineHasMarker(LineAround(text, p.location.offset, 1 << 16), limits.inline_allow_markers))
+        f.inline_allowed = true;
+    cs.findings->push_back(std::move(f));
+  }
+}
+
 }  // namespace
 
 FragmentResult Scanner::Scan(const Fragment& fragment, ScanScratch& scratch) const {
@@ -150,11 +249,7 @@ FragmentResult Scanner::Scan(const Fragment& fragment, ScanScratch& scratch) con
   }
   // Rules restricted to some paths; path-only rules report the file itself,
   // whatever its content (a .p12 keystore is binary).
-  std::vector<uint8_t> active(rules.rules().size(), 1);
-  for (uint32_t r = 0; r < rules.rules().size(); ++r) {
-    const CompiledRule& cr = rules.rules()[r];
-    if (cr.path_re && !RE2::PartialMatch(fragment.path, cr.path_re->get())) active[r] = 0;
-  }
+  const std::vector<uint8_t> active = ActiveRules(rules, fragment.path);
   std::vector<Finding> findings;
   for (uint32_t r : rules.path_rules()) {
     if (!active[r]) continue;
@@ -176,22 +271,14 @@ FragmentResult Scanner::Scan(const Fragment& fragment, ScanScratch& scratch) con
     f.parts.push_back(std::move(part));
     findings.push_back(std::move(f));
   }
-  result.skipped = ClassifyContent(fragment.path, fragment.data, limits);
-  if (result.skipped == SkipReason::kNone) {
-    uint64_t budget = limits.max_decoded_bytes;
-    ScanText(rules, fragment.path, fragment.data, active, *scratch.impl(), 0, &budget, &findings);
-    result.decoded_bytes = limits.max_decoded_bytes - budget;
-    Locate(fragment.data, &findings);
-  }
+  ContentScan cs{rules, *scratch.impl(), fragment.path, fragment.data, &result, &findings, limits.max_decoded_bytes,
+                 {}, {}};
+  ScanContent(cs, "", fragment.data, 0, active);
+  result.decoded_bytes = limits.max_decoded_bytes - cs.decode_budget;
 
   const auto& fingerprints = rules.global_allowlist().fingerprints;
   for (Finding& f : findings) {
-    bool inline_allowed = false;
-    for (const FindingPart& p : f.parts)
-      if (p.location.line && LineHasMarker(LineAround(fragment.data, p.location.offset, 1 << 16),
-                                           limits.inline_allow_markers))
-        inline_allowed = true;
-    if (inline_allowed) {
+    if (f.inline_allowed) {  // marked where its text was at hand (ScanContent)
       result.inline_allowed++;
       continue;
     }
@@ -205,6 +292,7 @@ FragmentResult Scanner::Scan(const Fragment& fragment, ScanScratch& scratch) con
     result.findings.push_back(std::move(f));
   }
   std::stable_sort(result.findings.begin(), result.findings.end(), [](const Finding& a, const Finding& b) {
+    if (a.member != b.member) return a.member < b.member;  // offsets are each member's own
     auto key = [](const Finding& f) { return f.location().offset == Location::kWholeFile ? 0 : f.location().offset + 1; };
     return key(a) < key(b);
   });

@@ -10,7 +10,10 @@
 //   akgate::FragmentResult r = scanner->Scan({"app/config.py", bytes}, scratch);
 //
 // How a fragment is scanned (each stage its own file):
-//   1. content_class.cc  skip oversize, binary, minified, allowlisted paths
+//   1. content_class.cc  skip oversize, binary, minified, allowlisted paths;
+//      text_encoding.cc  UTF-16 decoded to UTF-8;
+//      archive.cc        compressed files and archives opened, each member
+//                        scanned from stage 1 as `outer!member`
 //   2. literal_index.cc  one Hyperscan pass finds every rule's literals
 //                        (keywords and RE2's required atoms) and the base64
 //                        forms of decode triggers

@@ -41,6 +41,8 @@ PushOutcome Gate::Check(const PushInput& input) const {
   o.cancel = input.cancel;
   o.progress = input.progress;
   o.fetcher = input.fetcher;
+  o.lfs_gitlab_storage = policy_.lfs_gitlab_storage;
+  o.lfs_missing_blocks = policy_.lfs_missing_blocks;
   Status s = InspectPush(*input.repo, *scanner_, input.refs, o, &out.inspection);
   if (!s.ok()) {
     PushOutcome failed = FailedPush(policy_, input, Cause::kError, s.message(), out.inspection.stats);

@@ -5,14 +5,16 @@
 #include <cctype>
 #include <string>
 
-
 namespace akgate::gateway {
 
 namespace {
 
 class Identity : public BodyDecoder {
  public:
-  Status Decode(std::string_view in, const Sink& sink) override { return sink(in); }
+  Status Decode(std::string_view in, const Sink& sink) override {
+    Received(in.size());
+    return Emit(in, sink);
+  }
   Status Finish() override { return Status::Ok(); }
 };
 
@@ -29,6 +31,7 @@ class Inflate : public BodyDecoder {
   Status Decode(std::string_view in, const Sink& sink) override {
     if (!ok_) return Status::Error("cannot start decompressing the request body");
     if (ended_) return in.empty() ? Status::Ok() : Status::Error("data after the end of the compressed body");
+    Received(in.size());
     char out[64 * 1024];
     z_.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
     z_.avail_in = static_cast<uInt>(in.size());
@@ -40,7 +43,7 @@ class Inflate : public BodyDecoder {
         return Status::Error(std::string("the compressed request body is corrupt: ") + (z_.msg ? z_.msg : "zlib error"));
       size_t n = sizeof out - z_.avail_out;
       if (n) {
-        Status s = sink(std::string_view(out, n));
+        Status s = Emit(std::string_view(out, n), sink);
         if (!s.ok()) return s;
       }
       if (rc == Z_STREAM_END) ended_ = true;
@@ -58,9 +61,29 @@ class Inflate : public BodyDecoder {
   bool ended_ = false;
 };
 
+// Past this many decoded bytes the ratio is checked: a small body may expand
+// a lot without costing anything.
+constexpr uint64_t kRatioFreeBytes = 1 << 20;
+
 }  // namespace
 
-Status BodyDecoder::Create(std::string_view encoding, std::unique_ptr<BodyDecoder>* out) {
+Status BodyDecoder::Emit(std::string_view piece, const Sink& sink) {
+  decoded_ += piece.size();
+  if (decoded_ > limits_.max_decoded) {
+    limit_exceeded_ = true;
+    return Status::Error("the push body decompresses to more than this gateway accepts (" +
+                         std::to_string(limits_.max_decoded) + " bytes, limits.max_push_bytes)");
+  }
+  if (limits_.max_ratio > 0 && decoded_ > kRatioFreeBytes && decoded_ / limits_.max_ratio > received_) {
+    limit_exceeded_ = true;
+    return Status::Error("the push body expands more than " + std::to_string(limits_.max_ratio) +
+                         " times when decompressed (" + std::to_string(received_) + " bytes to over " +
+                         std::to_string(decoded_) + "; limits.max_decompression_ratio)");
+  }
+  return sink(piece);
+}
+
+Status BodyDecoder::Create(std::string_view encoding, std::unique_ptr<BodyDecoder>* out, DecodeLimits limits) {
   std::string e;
   for (char c : encoding) e += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   if (e.empty() || e == "identity") {
@@ -72,6 +95,7 @@ Status BodyDecoder::Create(std::string_view encoding, std::unique_ptr<BodyDecode
   } else {
     return Status::Error("unsupported Content-Encoding \"" + std::string(encoding) + "\"");
   }
+  (*out)->limits_ = limits;
   return Status::Ok();
 }
 

@@ -115,7 +115,7 @@ Status ParseConfig(const std::string& text, const std::string& origin, Config* o
   }
   Config c;
   std::string w = origin + ": ";
-  AKGATE_TRY(CheckKeys(root, w, {"server", "limits", "upstream", "route", "inspect", "log"}));
+  AKGATE_TRY(CheckKeys(root, w, {"server", "limits", "upstream", "route", "identity", "inspect", "log"}));
 
   if (const toml::table* s = root["server"].as_table()) {
     AKGATE_TRY(CheckKeys(*s, w + "server.", {"threads", "scan_threads", "temp_dir", "listen"}));
@@ -130,11 +130,14 @@ Status ParseConfig(const std::string& text, const std::string& origin, Config* o
         if (!t) return Status::Error(w + "server.listen entries must be tables");
         Listener li;
         std::string lw = w + "server.listen.";
-        AKGATE_TRY(CheckKeys(*t, lw, {"address", "port", "tls_cert", "tls_key"}));
+        AKGATE_TRY(CheckKeys(*t, lw, {"address", "port", "tls_cert", "tls_key", "client_ca"}));
         AKGATE_TRY(ReadString(*t, "address", lw, &li.address));
         AKGATE_TRY(ReadInt(*t, "port", lw, &li.port, 0, 65535));
         AKGATE_TRY(ReadString(*t, "tls_cert", lw, &li.tls_cert));
         AKGATE_TRY(ReadString(*t, "tls_key", lw, &li.tls_key));
+        AKGATE_TRY(ReadString(*t, "client_ca", lw, &li.client_ca));
+        if (!li.client_ca.empty() && !li.tls())
+          return Status::Error(lw + "client_ca needs tls_cert and tls_key (client certificates come with HTTPS)");
         if (li.tls_cert.empty() != li.tls_key.empty())
           return Status::Error(lw + "tls_cert and tls_key go together (both for HTTPS, neither for HTTP)");
         c.listeners.push_back(li);
@@ -148,10 +151,11 @@ Status ParseConfig(const std::string& text, const std::string& origin, Config* o
   if (const toml::table* l = root["limits"].as_table()) {
     std::string lw = w + "limits.";
     AKGATE_TRY(CheckKeys(*l, lw,
-                         {"max_header_bytes", "max_push_bytes", "max_advertisement_bytes", "max_concurrent_pushes",
-                          "idle_timeout_s", "request_timeout_s", "shutdown_grace_s"}));
+                         {"max_header_bytes", "max_push_bytes", "max_decompression_ratio", "max_advertisement_bytes",
+                          "max_concurrent_pushes", "idle_timeout_s", "request_timeout_s", "shutdown_grace_s"}));
     AKGATE_TRY(ReadInt(*l, "max_header_bytes", lw, &c.max_header_bytes, 1024, 1 << 20));
     AKGATE_TRY(ReadInt(*l, "max_push_bytes", lw, &c.max_push_bytes, 1024));
+    AKGATE_TRY(ReadInt(*l, "max_decompression_ratio", lw, &c.max_decompression_ratio, 1, 1100));
     AKGATE_TRY(ReadInt(*l, "max_advertisement_bytes", lw, &c.max_advertisement_bytes, 1024));
     AKGATE_TRY(ReadInt(*l, "max_concurrent_pushes", lw, &c.max_concurrent_pushes, 1, 100000));
     AKGATE_TRY(ReadInt(*l, "idle_timeout_s", lw, &c.idle_timeout_s, 1, 86400));
@@ -193,6 +197,37 @@ Status ParseConfig(const std::string& text, const std::string& origin, Config* o
     }
   }
   if (c.routes.empty()) return Status::Error(w + "no [[route]] configured: every request would get 404");
+
+  if (const toml::table* id = root["identity"].as_table()) {
+    std::string iw = w + "identity.";
+    AKGATE_TRY(CheckKeys(*id, iw, {"header", "trusted_proxies", "client_certificate"}));
+    AKGATE_TRY(ReadString(*id, "header", iw, &c.identity.header));
+    AKGATE_TRY(ReadBool(*id, "client_certificate", iw, &c.identity.client_certificate));
+    if (const toml::node* tp = id->get("trusted_proxies")) {
+      const toml::array* arr = tp->as_array();
+      if (!arr) return Status::Error(iw + "trusted_proxies must be an array of addresses or CIDRs");
+      for (const toml::node& item : *arr) {
+        if (!item.is_string()) return Status::Error(iw + "trusted_proxies entries must be strings");
+        Cidr cidr;
+        Status s = ParseCidr(*item.value<std::string>(), &cidr);
+        if (!s.ok()) return Status::Error(iw + "trusted_proxies: " + s.message());
+        c.identity.trusted_proxies.push_back(std::move(cidr));
+      }
+    }
+    if (!c.identity.header.empty() && c.identity.trusted_proxies.empty())
+      return Status::Error(iw + "header needs trusted_proxies: the addresses of the proxies that set it (from "
+                                "anywhere else anyone could)");
+    if (c.identity.header.empty() && !c.identity.trusted_proxies.empty())
+      return Status::Error(iw + "trusted_proxies without header: name the header the proxies set");
+    if (c.identity.client_certificate) {
+      bool any_ca = false;
+      for (const Listener& li : c.listeners) any_ca = any_ca || !li.client_ca.empty();
+      if (!any_ca)
+        return Status::Error(iw + "client_certificate needs a listener with client_ca (the CA that issues them)");
+    }
+  } else if (root.contains("identity")) {
+    return Status::Error(w + "[identity] must be a table");
+  }
 
   if (const toml::table* i = root["inspect"].as_table()) {
     std::string iw = w + "inspect.";

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "engine/status.h"
+#include "gateway/identity.h"
 
 namespace akgate::gateway {
 
@@ -16,6 +17,9 @@ struct Listener {
   uint16_t port = 8080;
   std::string tls_cert;   // both set: HTTPS; neither: HTTP
   std::string tls_key;
+  // PEM CAs for client certificates: the listener asks for one and verifies
+  // it (a client without one still connects, without an identity).
+  std::string client_ca;
   bool tls() const { return !tls_cert.empty(); }
 };
 
@@ -48,7 +52,8 @@ struct Config {
 
   // Limits against hostile or broken clients.
   uint32_t max_header_bytes = 16 * 1024;
-  uint64_t max_push_bytes = 2ull << 30;
+  uint64_t max_push_bytes = 2ull << 30;     // received, and decoded when compressed
+  unsigned max_decompression_ratio = 20;     // a compressed push body may expand this much
   uint64_t max_advertisement_bytes = 64ull << 20;
   unsigned max_concurrent_pushes = 16;
   unsigned idle_timeout_s = 60;        // no byte moved for this long: close
@@ -65,6 +70,9 @@ struct Config {
   bool fetch_previous = true;
 
   std::vector<Route> routes;
+
+  // Where a pusher's name comes from (identity.h); none: no name-based rights.
+  IdentityConfig identity;
 
   // Inspection: the hook's policy file (rules, allowlists, bypass, audit,
   // notifications), so both read the same.

@@ -23,6 +23,7 @@
 #include "gateway/metrics.h"
 #include "gateway/push_inspector.h"
 
+#include "gateway/scan_slots.h"
 namespace akgate::gateway {
 
 // Shared by every connection; outlives them all.
@@ -32,6 +33,7 @@ struct GatewayContext {
   PushInspector& inspector;
   net::thread_pool& workers;                       // indexing and inspection
   std::map<std::string, std::unique_ptr<ssl::context>> upstream_tls;  // by CA file
+  ScanSlots& scan_slots;                           // server.scan_threads of them, handed out in order
   std::atomic<bool> draining{false};               // SIGTERM received
   std::atomic<unsigned> pushes{0};                 // pushes being handled
   std::atomic<uint64_t> next_request_id{1};
@@ -64,6 +66,7 @@ struct Exchange {
   std::string client_address;
   uint64_t id = 0;
   Clock::time_point deadline;    // the whole request must end by then
+  std::string client_certificate_name;  // CN of a verified TLS client certificate, or ""
   bool keep_alive = false;       // what the client asked for
   // Filled as the request goes, for the access log.
   unsigned status = 0;
@@ -109,6 +112,18 @@ std::string BasicAuthUser(std::string_view authorization);
 
 // Serves one client connection until it closes (session.cc).
 net::awaitable<void> RunSession(GatewayContext& gw, tcp::socket socket, ssl::context* tls);
+// What the upstream said to the pusher's credentials (credential_check.cc):
+// `status` 0 when it could not be asked (`error` says why).
+struct CredentialCheck {
+  unsigned status = 0;
+  std::string www_authenticate;  // the upstream's challenge, passed on with a 401
+  std::string error;
+};
+// Asks the route's upstream for the receive-pack advertisement with the
+// client's Authorization, reading only the status and headers: may these
+// credentials push here? Called before any work is spent on a push.
+net::awaitable<CredentialCheck> CheckPusherCredentials(Exchange& x);
+
 
 // POST <repo>/git-receive-pack (push_handler.cc).
 net::awaitable<bool> HandlePush(Exchange& x);

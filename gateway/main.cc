@@ -59,6 +59,18 @@ int main(int argc, char** argv) {
     std::cerr << "akgate-gateway: " << s.message() << "\n";
     return 2;
   }
+  // Rights granted by name with no way to know names: refused at push time
+  // (push_handler.cc); say so before anyone relies on them.
+  std::vector<std::string> named = inspector->NameBasedRights();
+  if (!config.identity.any() && !named.empty()) {
+    std::string list;
+    for (const std::string& n : named) list += (list.empty() ? "" : "; ") + n;
+    std::string warning = "the policy grants rights by name (" + list +
+                          ") but [identity] configures no source of verified names: those rights are refused "
+                          "(the Basic user name proves nothing); see docs/gateway.md, Identity";
+    if (check_only) std::cout << "akgate-gateway: warning: " << warning << "\n";
+    spdlog::warn("identity_missing message=\"{}\"", warning);
+  }
   if (check_only) {
     std::cout << "akgate-gateway: " << config_path << " is valid (" << config.listeners.size() << " listener(s), "
               << config.routes.size() << " route(s))\n";

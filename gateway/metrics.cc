@@ -27,6 +27,9 @@ std::string Metrics::Render() const {
           pushes_bypassed);
   Counter(&out, "akgate_gateway_pushes_refused_total",
           "Pushes refused before inspection (malformed, too large, thin pack, busy).", pushes_refused);
+  Counter(&out, "akgate_gateway_pushes_unauthorized_total",
+          "Pushes refused before any work because the upstream refused the pusher's credentials.",
+          pushes_unauthorized);
   Counter(&out, "akgate_gateway_received_bytes_total", "Body bytes received from clients.", bytes_from_clients);
   Counter(&out, "akgate_gateway_sent_bytes_total", "Body bytes sent to clients.", bytes_to_clients);
   char secs[64];

@@ -11,6 +11,7 @@
 // libgit2's own buffers.
 #pragma once
 
+#include <atomic>
 #include <string>
 #include <string_view>
 
@@ -31,7 +32,9 @@ class PackWriter {
   // Pack bytes; the first call creates the pack directory and the indexer.
   Status Append(std::string_view bytes);
   // Resolves deltas and writes the index (nothing to do before any Append).
-  Status Commit();
+  // Stops with an error ("cancelled") soon after *cancel becomes true: a
+  // pack of many deltas is the push's time budget too.
+  Status Commit(const std::atomic<bool>* cancel = nullptr);
 
   bool started() const { return indexer_ != nullptr; }
   unsigned objects() const { return objects_; }
@@ -43,6 +46,7 @@ class PackWriter {
   // must go to every append and to the commit.
   git_indexer_progress* progress_ = nullptr;  // owned
   unsigned objects_ = 0;
+  const std::atomic<bool>* cancel_ = nullptr;  // read by the indexer's progress callback
 };
 
 }  // namespace akgate::gateway

@@ -1,6 +1,8 @@
 // POST <repo>/git-receive-pack, in the order the push travels:
 //
-//   1. a push slot (limits.max_concurrent_pushes), a private spool directory
+//   1. a push slot (limits.max_concurrent_pushes); the pusher's credentials
+//      checked with the upstream (nothing is spent on a push it would refuse);
+//      a private spool directory
 //   2. the body streams in: every byte to the spool file, the decoded bytes
 //      through the command parser, the pack into libgit2's indexer
 //      (limits.max_push_bytes bounds it)
@@ -20,6 +22,7 @@
 
 #include "gateway/body_decoder.h"
 #include "gateway/exchange.h"
+#include "gateway/identity.h"
 #include "gateway/push_request.h"
 #include "gateway/push_spool.h"
 #include "gateway/report_status.h"
@@ -30,6 +33,7 @@ namespace akgate::gateway {
 namespace {
 
 constexpr size_t kReadChunk = 64 * 1024;
+constexpr uint64_t kLingerBytes = 1 << 20;
 
 // Runs f() on the worker pool and resumes the coroutine on its own strand
 // with the result. f must not throw.
@@ -66,6 +70,43 @@ class PushSlot {
  private:
   GatewayContext& gw_;
   bool acquired_ = false;
+};
+
+// What the pusher is told when they asked for a right the policy grants by
+// name (-o akgate.bypass, -o akgate.allow) and the gateway cannot vouch for
+// their name; "" otherwise.
+std::string IdentityNote(const Identity& who, const std::vector<std::string>& push_options) {
+  if (!who.name.empty()) return "";
+  bool asked = false;
+  for (const std::string& o : push_options)
+    asked = asked || o.rfind("akgate.bypass", 0) == 0 || o.rfind("akgate.allow", 0) == 0;
+  if (!asked) return "";
+  return "akgate-gateway: rights granted by name (bypass, allow) need a verified identity, and " + who.problem +
+         "; the user name you sign in with is not one. Only rights the policy gives to everyone (\"*\") apply.\n";
+}
+
+// One of the gateway's scan threads (scan_slots.h), held from Acquire to
+// Release or the end of the push, whichever comes first.
+class ScanSlot {
+ public:
+  explicit ScanSlot(ScanSlots& slots) : slots_(slots) {}
+  ~ScanSlot() { Release(); }
+  net::awaitable<bool> Acquire(Clock::time_point deadline) {
+    auto asked = Clock::now();
+    held_ = co_await slots_.Acquire(deadline);
+    waited_ = Clock::now() - asked;
+    co_return held_;
+  }
+  void Release() {
+    if (held_) slots_.Release();
+    held_ = false;
+  }
+  Clock::duration waited() const { return waited_; }
+
+ private:
+  ScanSlots& slots_;
+  bool held_ = false;
+  Clock::duration waited_{};
 };
 
 std::string MiB(uint64_t bytes) {
@@ -152,14 +193,37 @@ net::awaitable<bool> Forward(Exchange& x, const PushSpool& spool, std::string_vi
   co_return co_await RelayResponse(x, *up, up_buf, notes);
 }
 
-const char* DecisionName(PushVerdict::Decision d) {
-  switch (d) {
-    case PushVerdict::Decision::kAllow: return "allow";
-    case PushVerdict::Decision::kBlock: return "block";
-    case PushVerdict::Decision::kBypass: return "bypass";
-    case PushVerdict::Decision::kError: return "error";
+// Asks the upstream whether the pusher's credentials may push here; when
+// they may not, answers as the upstream did (its status and challenge) and
+// returns false. The body is then only drained a little, never stored.
+net::awaitable<bool> CredentialsAccepted(Exchange& x) {
+  CredentialCheck cred = co_await CheckPusherCredentials(x);
+  if (cred.status == 0) {
+    co_await SendBadGateway(x, cred.error);
+    co_return false;
   }
-  return "?";
+  if (cred.status == 200) co_return true;
+  x.gw.metrics.pushes_unauthorized++;
+  x.note = "refused before inspection: the upstream answered " + std::to_string(cred.status) +
+           " to the pusher's credentials";
+  spdlog::info("push_unauthorized id={} route={} upstream_status={}", x.id, x.route.prefix, cred.status);
+  unsigned status = cred.status >= 400 && cred.status < 500 ? cred.status : 502;
+  http::response<http::string_body> res{static_cast<http::status>(status), x.parser.get().version()};
+  res.set(http::field::server, "akgate-gateway");
+  res.set(http::field::content_type, "text/plain; charset=utf-8");
+  if (!cred.www_authenticate.empty()) res.set(http::field::www_authenticate, cred.www_authenticate);
+  res.body() = "akgate-gateway: the upstream refused these credentials for a push (HTTP " +
+               std::to_string(cred.status) + ")\n";
+  res.keep_alive(false);
+  res.prepare_payload();
+  x.status = status;
+  beast::error_code ec;
+  x.client.ArmTimer(x.idle(), x.deadline);
+  co_await http::async_write(x.client, res, Await(ec));
+  // A little of a body already on its way is read and dropped, so the
+  // client reads the answer rather than a reset connection.
+  if (!ec) co_await Drain(x, kLingerBytes);
+  co_return false;
 }
 
 }  // namespace
@@ -194,8 +258,16 @@ net::awaitable<bool> HandlePush(Exchange& x) {
                               "the push is " + MiB(*content_length) + ", more than this gateway accepts (" +
                                   MiB(cfg.max_push_bytes) + ", limits.max_push_bytes)");
   }
+  // Credentials before work: the upstream judges the pusher's own
+  // credentials before anything is spooled, indexed or scanned.
+  if (!co_await CredentialsAccepted(x)) co_return false;
+
   std::unique_ptr<BodyDecoder> decoder;
-  if (Status s = BodyDecoder::Create(SV(x.parser.get()[http::field::content_encoding]), &decoder); !s.ok())
+  DecodeLimits decode_limits;
+  decode_limits.max_decoded = cfg.max_push_bytes;
+  decode_limits.max_ratio = cfg.max_decompression_ratio;
+  if (Status s = BodyDecoder::Create(SV(x.parser.get()[http::field::content_encoding]), &decoder, decode_limits);
+      !s.ok())
     co_return co_await Refuse(x, none, false, http::status::unsupported_media_type, "ok", s.message());
   std::unique_ptr<PushSpool> spool;
   if (Status s = PushSpool::Create(cfg.temp_dir, &spool); !s.ok()) {
@@ -241,6 +313,16 @@ net::awaitable<bool> HandlePush(Exchange& x) {
     if (parse_status.ok()) parse_status = parser.Finish();
   }
   const PushRequest& request = parser.request();
+  if (decoder->limit_exceeded()) {
+    // Not a git client (git never compresses a push): a plain 413 says it.
+    gw.metrics.pushes_refused++;
+    x.note = "refused: " + parse_status.message();
+    spdlog::warn("push_refused id={} reason=\"{}\" received={} decoded={}", x.id, parse_status.message(), x.bytes_in,
+                 decoder->decoded_bytes());
+    if (!co_await Drain(x, cfg.max_push_bytes)) co_return false;
+    co_return co_await SendText(x, http::status::payload_too_large, "akgate-gateway: " + parse_status.message(),
+                                false);
+  }
   if (too_large || !parse_status.ok()) {
     std::string message;
     if (too_large)
@@ -268,26 +350,55 @@ net::awaitable<bool> HandlePush(Exchange& x) {
     // the upstream must answer it (authentication comes back this way).
     co_return co_await Forward(x, *spool);
   }
-  Status committed = co_await RunOnWorkers(gw.workers, [sp]() -> Status {
-    try {
-      return sp->CommitPack();
-    } catch (const std::exception& e) {
-      return Status::Error(e.what());
-    }
-  });
-  if (!committed.ok()) {
-    co_return co_await Refuse(x, request, true, http::status::bad_request, committed.message(),
-                              committed.message() + " (the gateway needs a self-contained pack; thin packs "
-                                                    "are refused)");
-  }
+  // The push's time budget starts now: waiting for a scan thread and
+  // indexing count against it, and at its deadline the indexing stops.
   InspectInput input;
+  input.started = Clock::now();
+  const Clock::time_point check_deadline = gw.inspector.CheckDeadline(x.route.prefix, input.started);
+  spdlog::info("push_received id={} refs={} bytes_in={} budget_ms={}", x.id, request.commands.size(), x.bytes_in,
+               std::chrono::duration_cast<std::chrono::milliseconds>(check_deadline - input.started).count());
+  auto cancel = std::make_shared<std::atomic<bool>>(false);
+  net::steady_timer budget(co_await net::this_coro::executor);
+  budget.expires_at(check_deadline);
+  budget.async_wait([cancel](beast::error_code ec) {
+    if (!ec) cancel->store(true);
+  });
+  ScanSlot scan_slot(gw.scan_slots);
+  if (!co_await scan_slot.Acquire(check_deadline)) {
+    input.timed_out = true;
+  } else {
+    Status committed = co_await RunOnWorkers(gw.workers, [sp, cancel]() -> Status {
+      try {
+        return sp->CommitPack(cancel.get());
+      } catch (const std::exception& e) {
+        return Status::Error(e.what());
+      }
+    });
+    if (!committed.ok() && cancel->load()) {
+      input.timed_out = true;
+    } else if (!committed.ok()) {
+      co_return co_await Refuse(x, request, true, http::status::bad_request, committed.message(),
+                                committed.message() + " (the gateway needs a self-contained pack; thin packs "
+                                                      "are refused)");
+    }
+  }
+  auto queue_ms = std::chrono::duration<double, std::milli>(scan_slot.waited()).count();
   if (spool->has_pack()) input.objects_dir = spool->objects_dir();
   input.commands = request.commands;
   input.push_options = request.push_options;
   input.repo = x.path.substr(0, x.path.size() - std::string_view("/git-receive-pack").size());
   input.route = x.route.prefix;
   input.upstream = x.route.upstream;
-  input.pusher = BasicAuthUser(SV(x.parser.get()[http::field::authorization]));
+  // The pusher's name only from a source the operator trusts (identity.h);
+  // the Basic user name is whatever the client typed and is only logged.
+  std::optional<std::string_view> identity_header;
+  if (!cfg.identity.header.empty()) {
+    auto it = x.parser.get().find(cfg.identity.header);
+    if (it != x.parser.get().end()) identity_header = SV(it->value());
+  }
+  Identity who = ResolvePusher(cfg.identity, x.client_address, identity_header, x.client_certificate_name);
+  input.pusher = who.name;
+  std::string claimed = BasicAuthUser(SV(x.parser.get()[http::field::authorization]));
   input.client_address = x.client_address;
   std::unique_ptr<UpstreamFetcher> fetcher;
   if (cfg.fetch_previous && spool->has_pack()) fetcher = std::make_unique<UpstreamFetcher>(x, spool->dir());
@@ -312,12 +423,20 @@ net::awaitable<bool> HandlePush(Exchange& x) {
   });
   auto scan_us = std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - scan_started).count();
   gw.metrics.scan_microseconds += static_cast<uint64_t>(scan_us);
+  scan_slot.Release();
+  budget.cancel();
   gw.metrics.pushes_scanned++;
-  spdlog::info("push id={} repo={} pusher={} refs={} pack_bytes={} objects={} commits={} blobs={} findings={} "
-               "decision={} scan_ms={:.1f}",
-               x.id, input.repo, input.pusher, request.commands.size(),
+  std::string identity_note = IdentityNote(who, request.push_options);
+  if (!identity_note.empty()) {
+    spdlog::warn("pusher_unverified id={} claimed_user={} problem=\"{}\"", x.id, claimed, who.problem);
+    verdict.report = identity_note + verdict.report;
+  }
+  spdlog::info("push id={} repo={} pusher={} pusher_source={} claimed_user={} refs={} pack_bytes={} objects={} commits={} blobs={} findings={} "
+               "decision={} cause={} queue_ms={:.1f} scan_ms={:.1f}",
+               x.id, input.repo, input.pusher.empty() ? "-" : input.pusher, who.source.empty() ? "none" : who.source,
+               claimed.empty() ? "-" : claimed, request.commands.size(),
                request.pack_bytes, spool->pack_objects(), verdict.commits, verdict.blobs, verdict.findings,
-               DecisionName(verdict.decision), scan_us / 1000.0);
+               verdict.decision_name, verdict.cause, queue_ms, scan_us / 1000.0);
 
   // 4. Forward, or answer for the upstream.
   if (verdict.forwards()) {

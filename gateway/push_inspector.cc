@@ -66,7 +66,7 @@ class GateInspector : public PushInspector {
 
   PushVerdict Inspect(const InspectInput& in) override {
     PushInput input;
-    input.started = SteadyClock::now();
+    input.started = in.started;  // the wait for a scan thread and the indexing count too
     input.via = "gateway";
     input.repository = in.upstream + (in.repo.rfind('/', 0) == 0 ? in.repo.substr(1) : in.repo);
     input.missing = MissingObjects::kExistUpstream;
@@ -96,7 +96,9 @@ class GateInspector : public PushInspector {
       ro.object_cache_bytes = kObjectCacheBytes;
       s = Repository::OpenObjectsOnly(in.objects_dir, ro, &repo);
     }
-    if (!s.ok()) {
+    if (in.timed_out) {
+      outcome = TimedOutPush(policy_, input);
+    } else if (!s.ok()) {
       outcome = FailedPush(policy_, input, Cause::kError, s.message());
     } else if (!repo) {
       // No pack (delete-only): nothing new, but still decided and recorded.
@@ -118,6 +120,16 @@ class GateInspector : public PushInspector {
                              std::string("the check took longer than its time budget of ") + budget +
                                  " (time_budget in the policy)",
                              partial);
+  SteadyClock::time_point CheckDeadline(const std::string& route, SteadyClock::time_point started) const override {
+    auto it = by_route.find(route);
+    return (it != by_route.end() ? *it->second : *fallback).CheckDeadline(route, started);
+  }
+  std::vector<std::string> NameBasedRights() const override {
+    std::vector<std::string> out = fallback->NameBasedRights();
+    for (const auto& [prefix, inspector] : by_route)
+      for (const std::string& r : inspector->NameBasedRights()) out.push_back("route " + prefix + ": " + r);
+    return out;
+  }
       }
     }
     std::vector<std::string> problems = RecordPush(policy_, input, &outcome, audit_.get(), deadline);
@@ -146,17 +158,20 @@ class GateInspector : public PushInspector {
     return v;
   }
 
- private:
-  // A push without a pack only deletes refs: the gate decides on an empty
-  // inspection (nothing is read).
-  PushOutcome CheckWithoutObjects(const PushInput& input) {
-    PushOutcome out;
-    out.inspection.repository = input.repository;
-    out.inspection.refs = input.refs;
-    out.inspection.stats.refs = input.refs.size();
-    for (const RefUpdate& r : input.refs) out.inspection.stats.deletions += r.is_delete();
-    out.decision = Decide(out.inspection, policy_, input.request);
-    out.warnings = gate_->warnings();
+  SteadyClock::time_point CheckDeadline(const std::string&, SteadyClock::time_point started) const override {
+    return BudgetFor(policy_, started).check_deadline;
+  }
+
+  std::vector<std::string> NameBasedRights() const override {
+    std::vector<std::string> out;
+    auto named = [&out](const char* what, const std::vector<std::string>& who) {
+      std::string names;
+      for (const std::string& w : who)
+        if (w != "*") names += (names.empty() ? "" : ", ") + w;
+      if (!names.empty()) out.push_back(std::string(what) + " " + names);
+    };
+    named("[bypass] who =", policy_.bypass_who);
+    named("[bypass] allow_who =", policy_.allow_who);
     return out;
   }
 

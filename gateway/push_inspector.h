@@ -7,6 +7,7 @@
 // exists upstream and is not new.
 #pragma once
 
+#include <chrono>
 #include <map>
 #include <memory>
 #include <string>
@@ -30,6 +31,12 @@ struct InspectInput {
   // Earlier versions of changed files, from the upstream (null: not fetched).
   ObjectFetcher* fetcher = nullptr;
 };
+  // When the push's time budget began: once its body was in, before it
+  // waited for a scan thread and was indexed (both count against it).
+  std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
+  // The budget ran out before inspection (waiting for a scan thread, or
+  // indexing): decided as a timeout without reading anything.
+  bool timed_out = false;
 
 struct PushVerdict {
   enum class Decision { kAllow, kBlock, kBypass, kError };
@@ -53,6 +60,13 @@ class PushInspector {
 struct InspectorOptions {
   // The hook's server-wide policy file (rules, allowlists, bypass, audit,
   // notifications). Empty: /etc/akgate/policy.toml if present, else defaults.
+  // When the check of a push through `route` that began at `started` must
+  // end (the policy's time budget, less the notifications' reserve).
+  virtual std::chrono::steady_clock::time_point CheckDeadline(const std::string& route,
+                                                              std::chrono::steady_clock::time_point started) const = 0;
+  // Rights the policies grant to named pushers ("[bypass] who = alice, bob"
+  // per policy and route): they need an identity source (identity.h).
+  virtual std::vector<std::string> NameBasedRights() const = 0;
   std::string policy_file;
   // Routes with a policy of their own: prefix -> file laid over policy_file.
   std::map<std::string, std::string> route_policies;

@@ -45,12 +45,12 @@ Status PushSpool::AppendBody(std::string_view raw) {
 
 Status PushSpool::AppendPack(std::string_view bytes) { return pack_.Append(bytes); }
 
-Status PushSpool::CommitPack() {
+Status PushSpool::CommitPack(const std::atomic<bool>* cancel) {
   if (body_fd_ >= 0) {
     ::close(body_fd_);
     body_fd_ = -1;
   }
-  return pack_.Commit();
+  return pack_.Commit(cancel);
 }
 
 }  // namespace akgate::gateway

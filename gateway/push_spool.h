@@ -38,7 +38,8 @@ class PushSpool {
   Status AppendPack(std::string_view bytes);
   // Resolves deltas and writes the index. A thin pack (a delta whose base is
   // not in the pack) fails here: the gateway has no objects to complete it.
-  Status CommitPack();
+  // *cancel (the push's time budget) stops it early with "cancelled".
+  Status CommitPack(const std::atomic<bool>* cancel = nullptr);
 
   bool has_pack() const { return pack_.started(); }
   const std::string& dir() const { return dir_; }

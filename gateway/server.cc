@@ -41,6 +41,7 @@ struct Server::Impl {
   Metrics metrics;
   net::io_context io;
   net::thread_pool workers;
+  ScanSlots scan_slots;
   GatewayContext gw;
   std::vector<std::unique_ptr<tcp::acceptor>> acceptors;
   std::vector<std::unique_ptr<ssl::context>> server_tls;  // one per HTTPS listener (or null)
@@ -52,8 +53,11 @@ struct Server::Impl {
   Impl(const Config& c, PushInspector& inspector)
       : config(c),
         io(static_cast<int>(c.threads)),
-        workers(c.scan_threads),
-        gw{c, metrics, inspector, workers},
+        // One thread more than there are scan slots: a push whose budget ran
+        // out while it waited is still decided and recorded at once.
+        workers(c.scan_threads + 1),
+        scan_slots(c.scan_threads),
+        gw{c, metrics, inspector, workers, scan_slots},
         signals(io, SIGTERM, SIGINT),
         grace(io) {}
 
@@ -137,6 +141,13 @@ Status Server::Start() {
       if (ec) return Status::Error(where + ": cannot load the certificate " + l.tls_cert + ": " + ec.message());
       tls->use_private_key_file(l.tls_key, ssl::context::pem, ec);
       if (ec) return Status::Error(where + ": cannot load the private key " + l.tls_key + ": " + ec.message());
+      if (!l.client_ca.empty()) {
+        // Asked for, verified when given, not required: a client without
+        // one may still fetch; it only has no identity (identity.h).
+        tls->load_verify_file(l.client_ca, ec);
+        if (ec) return Status::Error(where + ": cannot load the client CA " + l.client_ca + ": " + ec.message());
+        tls->set_verify_mode(ssl::verify_peer);
+      }
     }
     beast::error_code ec;
     auto address = net::ip::make_address(l.address, ec);

@@ -9,6 +9,7 @@
 
 #include "gateway/advertisement.h"
 #include "gateway/exchange.h"
+#include "gateway/request_target.h"
 
 namespace akgate::gateway {
 
@@ -39,39 +40,19 @@ void RemoveHopByHop(http::fields& f) {
 
 std::string ErrorText(const beast::error_code& ec) { return ec.message(); }
 
-// A request path the gateway will map onto an upstream: absolute, and no
-// dot segments (raw or percent-encoded) that could climb out of the route's
-// base path once the upstream normalises it.
-bool SafePath(std::string_view path) {
-  if (path.empty() || path[0] != '/') return false;
-  if (path.find('\\') != std::string_view::npos) return false;
-  std::string lower;
-  for (char c : path) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  if (lower.find("%2e") != std::string::npos || lower.find("%2f") != std::string::npos ||
-      lower.find("%5c") != std::string::npos || lower.find("%00") != std::string::npos)
-    return false;
-  size_t pos = 0;
-  while (pos < path.size()) {
-    size_t end = path.find('/', pos + 1);
-    if (end == std::string_view::npos) end = path.size();
-    std::string_view seg = path.substr(pos + 1, end - pos - 1);
-    if (seg == "." || seg == "..") return false;
-    pos = end;
+// The subject CN of the client certificate the handshake verified ("" when
+// there is none, or it did not verify).
+std::string VerifiedCertificateName(SSL* ssl) {
+  std::string name;
+  X509* cert = SSL_get_peer_certificate(ssl);
+  if (!cert) return name;
+  if (SSL_get_verify_result(ssl) == X509_V_OK) {
+    char cn[256] = {0};
+    int n = X509_NAME_get_text_by_NID(X509_get_subject_name(cert), NID_commonName, cn, sizeof cn);
+    if (n > 0 && static_cast<size_t>(n) < sizeof cn) name.assign(cn, static_cast<size_t>(n));
   }
-  for (unsigned char c : path)
-    if (c < 0x20 || c == 0x7f) return false;
-  return true;
-}
-
-bool QueryHasService(std::string_view query, std::string_view service) {
-  size_t pos = 0;
-  while (pos <= query.size()) {
-    size_t end = query.find('&', pos);
-    if (end == std::string_view::npos) end = query.size();
-    if (query.substr(pos, end - pos) == std::string("service=") + std::string(service)) return true;
-    pos = end + 1;
-  }
-  return false;
+  X509_free(cert);
+  return name;
 }
 
 bool EndsWith(std::string_view s, std::string_view suffix) {
@@ -166,7 +147,8 @@ net::awaitable<bool> SendText(Exchange& x, http::status status, std::string text
   res.set(http::field::cache_control, "no-cache");
   if (!text.empty() && text.back() != '\n') text += '\n';
   res.body() = std::move(text);
-  res.keep_alive(keep_alive && !x.gw.draining);
+  // A client that asked for Connection: close (or HTTP/1.0) gets it.
+  res.keep_alive(keep_alive && x.keep_alive && !x.gw.draining);
   res.prepare_payload();
   x.status = static_cast<unsigned>(status);
   x.bytes_out += res.body().size();
@@ -407,13 +389,17 @@ net::awaitable<bool> RelayAdvertisement(Exchange& x) {
 // One request whose header has been read. Returns whether to keep the
 // connection for another.
 net::awaitable<bool> HandleRequest(GatewayContext& gw, Stream& client, beast::flat_buffer& buffer,
-                                   http::request_parser<http::buffer_body>& parser, const std::string& peer) {
+                                   http::request_parser<http::buffer_body>& parser, const std::string& peer,
+                                   const std::string& certificate_name) {
   auto& req = parser.get();
-  std::string target(req.target());
-  size_t q = target.find('?');
-  std::string path = target.substr(0, q);
-  std::string query;
-  if (q != std::string::npos) query = target.substr(q + 1);
+  // Routed on the decoded target, never the raw one (request_target.h).
+  RequestTarget target;
+  Status target_status = ParseRequestTarget(SV(req.target()), &target);
+  std::string path = target.path;
+  if (!target_status.ok()) {
+    std::string raw(req.target());
+    path = raw.substr(0, raw.find('?'));
+  }
   static const Route kNoRoute;
   Exchange x{gw, client, buffer, parser, kNoRoute};
   x.id = gw.next_request_id++;
@@ -451,12 +437,11 @@ net::awaitable<bool> HandleRequest(GatewayContext& gw, Stream& client, beast::fl
       co_await http::async_write(client, res, Await(ec));
       keep = !ec && res.keep_alive();
     }
-  } else if (!SafePath(path)) {
+  } else if (!target_status.ok()) {
     gw.metrics.requests_other++;
+    x.note = target_status.message();
     keep = co_await SendText(x, http::status::bad_request,
-                             "akgate-gateway: the request path is not allowed (dot segments, encoded separators or "
-                             "control characters)",
-                             false);
+                             "akgate-gateway: request refused: " + target_status.message(), false);
   } else if (const Route* route = gw.config.FindRoute(route_path); route == nullptr) {
     gw.metrics.requests_other++;
     keep = co_await SendText(x, http::status::not_found,
@@ -467,15 +452,23 @@ net::awaitable<bool> HandleRequest(GatewayContext& gw, Stream& client, beast::fl
     rx.id = x.id;
     rx.path = x.path;
     rx.client_address = peer;
+    rx.client_certificate_name = certificate_name;
     rx.deadline = x.deadline;
     rx.keep_alive = x.keep_alive;
+    // The upstream gets the canonical form of what was routed, so it cannot
+    // decode its way to another service.
     rx.upstream_target = route->url.base_path;
-    if (path.size() > route->prefix.size()) rx.upstream_target += path.substr(route->prefix.size());
-    if (q != std::string::npos) rx.upstream_target += "?" + query;
-    if (req.method() == http::verb::post && EndsWith(path, "/git-receive-pack")) {
+    if (path.size() > route->prefix.size()) rx.upstream_target += PercentEncode(path.substr(route->prefix.size()), true);
+    if (!target.query.empty()) rx.upstream_target += "?" + target.query;
+    using Kind = RequestTarget::Kind;
+    if (target.kind == Kind::kReceivePack && req.method() != http::verb::post) {
+      gw.metrics.requests_other++;
+      rx.note = "git-receive-pack takes POST only";
+      keep = co_await SendText(rx, http::status::method_not_allowed,
+                               "akgate-gateway: git-receive-pack takes POST only", false);
+    } else if (target.kind == Kind::kReceivePack) {
       keep = co_await HandlePush(rx);
-    } else if (req.method() == http::verb::get && EndsWith(path, "/info/refs") &&
-               QueryHasService(query, "git-receive-pack")) {
+    } else if (target.kind == Kind::kReceivePackAdvertisement && req.method() == http::verb::get) {
       keep = co_await RelayAdvertisement(rx);
     } else {
       keep = co_await RelayRequest(rx);
@@ -493,8 +486,10 @@ net::awaitable<bool> HandleRequest(GatewayContext& gw, Stream& client, beast::fl
     co_return keep;
   }
   auto ms = std::chrono::duration<double, std::milli>(Clock::now() - started).count();
-  spdlog::info("request id={} client={} method={} path={} status={} ms={:.1f}", x.id, peer,
-               std::string(req.method_string()), path, x.status, ms);
+  std::string note;
+  if (!x.note.empty()) note = " note=\"" + x.note + "\"";
+  spdlog::info("request id={} client={} method={} path={} status={} ms={:.1f}{}", x.id, peer,
+               std::string(req.method_string()), path, x.status, ms, note);
   co_return keep;
 }
 
@@ -524,9 +519,11 @@ net::awaitable<void> RunSession(GatewayContext& gw, tcp::socket socket, ssl::con
   }
   beast::error_code ec;
   auto idle = std::chrono::seconds(gw.config.idle_timeout_s);
+  std::string certificate_name;
   if (tls) {
     client->tcp().expires_after(idle);
     co_await client->tls().async_handshake(ssl::stream_base::server, Await(ec));
+    if (!ec) certificate_name = VerifiedCertificateName(client->tls().native_handle());
   }
   beast::flat_buffer buffer;
   while (!ec) {
@@ -564,7 +561,7 @@ net::awaitable<void> RunSession(GatewayContext& gw, tcp::socket socket, ssl::con
     }
     bool keep = false;
     try {
-      keep = co_await HandleRequest(gw, *client, buffer, parser, peer);
+      keep = co_await HandleRequest(gw, *client, buffer, parser, peer, certificate_name);
     } catch (const std::exception& e) {
       spdlog::error("request_failed client={} error=\"{}\"", peer, e.what());
       keep = false;

@@ -130,7 +130,7 @@ Status UpstreamFetcher::Fetch(const FetchWants& wants, const std::atomic<bool>* 
 
 Status UpstreamFetcher::FetchInto(const FetchWants& wants, const std::atomic<bool>* cancel, std::string* objects_dir,
                                   uint64_t* bytes, unsigned* objects) {
-  std::string base = x_.upstream_target;
+  std::string base = x_.upstream_target.substr(0, x_.upstream_target.find('?'));
   if (base.size() < kReceivePack.size() ||
       base.compare(base.size() - kReceivePack.size(), kReceivePack.size(), kReceivePack) != 0)
     return Status::Error("not a receive-pack request");

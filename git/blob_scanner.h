@@ -20,6 +20,7 @@
 #include "engine/finding.h"
 #include "engine/scanner.h"
 #include "engine/status.h"
+#include "git/lfs_store.h"
 #include "git/push_inspection.h"
 #include "git/repository.h"
 
@@ -34,6 +35,8 @@ struct BlobOutcome {
   bool absent = false;    // not in the object database
   uint64_t size = 0;
   FragmentResult result;  // result.skipped == kOversize when too large to read
+  bool lfs = false;       // the blob is a Git LFS pointer (lfs_store.h) ...
+  LfsPointer lfs_pointer; // ... to this object
 };
 
 struct BlobScanOptions {

@@ -15,12 +15,15 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cctype>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <mutex>
 #include <system_error>
 
+#include "git/git_error.h"
+#include "git/oid_map.h"
 #include "git/pack_index.h"
 
 namespace akgate {
@@ -32,6 +35,10 @@ constexpr int kMaxChain = 10000;
 constexpr int kObjOfsDelta = 6, kObjRefDelta = 7;
 constexpr uint64_t kFileResidentBudget = uint64_t{256} << 20;
 constexpr uint64_t kCheckEvery = 4096;
+// Deflate cannot expand a byte of input to more than 1032 bytes of output: a
+// header declaring more than that for the rest of the pack is a lie, and is
+// refused before anything is allocated for it.
+constexpr uint64_t kMaxInflateRatio = 1032;
 
 // The process's resident file-backed memory (statm's "shared": mapped
 // files, the pack among them), or 0 when /proc cannot be read.
@@ -52,6 +59,7 @@ uint64_t FileResidentBytes() {
 
 struct PackReader::Pack {
   PackIndex index;
+  std::string name;  // the pack file's name, for messages
   const unsigned char* map = nullptr;
   size_t size = 0;
   mutable std::atomic<uint64_t> reads{0};  // see NoteRead
@@ -140,6 +148,32 @@ struct PackReader::Pack {
     return rc == LIBDEFLATE_SUCCESS;
   }
 
+  // The inflated size of the stream at `data`, counted in pieces, or false
+  // when the stream is broken or does not end.
+  bool InflatedSize(uint64_t data, uint64_t* out) const {
+    z_stream z{};
+    if (inflateInit(&z) != Z_OK) return false;
+    unsigned char buf[1 << 16];
+    uint64_t in_left = size - 20 - data, total = 0;
+    z.next_in = const_cast<unsigned char*>(map + data);
+    int rc = Z_OK;
+    while (rc == Z_OK) {
+      if (z.avail_in == 0) {
+        z.avail_in = static_cast<uInt>(std::min<uint64_t>(in_left, UINT32_MAX));
+        in_left -= z.avail_in;
+      }
+      z.next_out = buf;
+      z.avail_out = sizeof buf;
+      rc = inflate(&z, Z_NO_FLUSH);
+      total += sizeof buf - z.avail_out;
+      if (rc == Z_BUF_ERROR && z.avail_in == 0 && in_left > 0) rc = Z_OK;
+    }
+    NoteRead();
+    inflateEnd(&z);
+    *out = total;
+    return rc == Z_STREAM_END;
+  }
+
   // A delta's first `want` bytes (its two size varints), with zlib: libdeflate
   // only inflates whole streams.
   bool InflatePrefix(uint64_t data, uint64_t want, unsigned char* out) const {
@@ -173,11 +207,53 @@ bool Varint(const unsigned char*& p, const unsigned char* end, uint64_t* out) {
   return true;
 }
 
-// Applies `delta` to `base`; null when the delta does not fit the base.
-PackReader::Data ApplyDelta(const PackReader::Buffer& base, const unsigned char* d, size_t n) {
+// Walks a delta's instructions without applying them: null when every copy
+// lies inside a base of `base_size` bytes and the output is exactly the
+// declared target size (*target), else what is wrong. Checked before the
+// target is allocated, so a delta declaring a terabyte costs nothing.
+const char* CheckDelta(uint64_t base_size, const unsigned char* d, size_t n, uint64_t* target) {
   const unsigned char* end = d + n;
   uint64_t src, dst;
-  if (!Varint(d, end, &src) || !Varint(d, end, &dst) || src != base.size || dst > (uint64_t{1} << 40)) return nullptr;
+  if (!Varint(d, end, &src) || !Varint(d, end, &dst)) return "its delta header is truncated";
+  if (src != base_size) return "its delta was made for a base of another size";
+  uint64_t pos = 0;
+  while (d < end) {
+    unsigned char cmd = *d++;
+    if (cmd & 0x80) {
+      uint64_t off = 0, len = 0;
+      for (int i = 0; i < 4; ++i)
+        if (cmd & (1 << i)) {
+          if (d >= end) return "its delta is truncated";
+          off |= uint64_t{*d++} << (8 * i);
+        }
+      for (int i = 0; i < 3; ++i)
+        if (cmd & (0x10 << i)) {
+          if (d >= end) return "its delta is truncated";
+          len |= uint64_t{*d++} << (8 * i);
+        }
+      if (len == 0) len = 0x10000;
+      if (off + len > base_size) return "its delta copies from outside its base";
+      pos += len;
+    } else if (cmd) {
+      if (d + cmd > end) return "its delta is truncated";
+      d += cmd;
+      pos += cmd;
+    } else {
+      return "its delta holds a reserved instruction";
+    }
+    if (pos > dst) return "its delta writes more than its declared size";
+  }
+  if (pos != dst) return "its delta writes less than its declared size";
+  *target = dst;
+  return nullptr;
+}
+
+// Applies a delta that CheckDelta accepted to `base`.
+PackReader::Data ApplyDelta(const PackReader::Buffer& base, const unsigned char* d, size_t n, uint64_t dst) {
+  const unsigned char* end = d + n;
+  uint64_t ignored;
+  Varint(d, end, &ignored);
+  Varint(d, end, &ignored);
   auto out = std::make_shared<PackReader::Buffer>();
   out->bytes.reset(new char[dst ? dst : 1]);
   out->size = dst;
@@ -187,29 +263,65 @@ PackReader::Data ApplyDelta(const PackReader::Buffer& base, const unsigned char*
     if (cmd & 0x80) {
       uint64_t off = 0, len = 0;
       for (int i = 0; i < 4; ++i)
-        if (cmd & (1 << i)) {
-          if (d >= end) return nullptr;
-          off |= uint64_t{*d++} << (8 * i);
-        }
+        if (cmd & (1 << i)) off |= uint64_t{*d++} << (8 * i);
       for (int i = 0; i < 3; ++i)
-        if (cmd & (0x10 << i)) {
-          if (d >= end) return nullptr;
-          len |= uint64_t{*d++} << (8 * i);
-        }
+        if (cmd & (0x10 << i)) len |= uint64_t{*d++} << (8 * i);
       if (len == 0) len = 0x10000;
-      if (off + len > base.size || pos + len > dst) return nullptr;
       std::memcpy(out->bytes.get() + pos, base.bytes.get() + off, len);
       pos += len;
-    } else if (cmd) {
-      if (d + cmd > end || pos + cmd > dst) return nullptr;
+    } else {
       std::memcpy(out->bytes.get() + pos, d, cmd);
       d += cmd;
       pos += cmd;
-    } else {
-      return nullptr;  // reserved instruction
     }
   }
-  return pos == dst ? out : nullptr;
+  return out;
+}
+
+bool IsHexLine(const char* p, const char* end) {
+  if (end - p < 41 || p[40] != '\n') return false;
+  for (int i = 0; i < 40; ++i)
+    if (!std::isxdigit(static_cast<unsigned char>(p[i]))) return false;
+  return true;
+}
+
+// Null when `data` can be what `type` says (the first line of a commit or a
+// tag, every entry of a tree), else what it is not. libgit2 parses commits,
+// trees and tags again; this makes a disguised object an error here, named
+// as such, whoever reads it next.
+const char* ContentMismatch(git_object_t type, const PackReader::Buffer& data) {
+  const char* p = data.bytes.get();
+  const char* end = p + data.size;
+  switch (type) {
+    case GIT_OBJECT_COMMIT:
+      return end - p >= 5 && std::memcmp(p, "tree ", 5) == 0 && IsHexLine(p + 5, end) ? nullptr
+                                                                                       : "it is not a commit";
+    case GIT_OBJECT_TAG:
+      return end - p >= 7 && std::memcmp(p, "object ", 7) == 0 && IsHexLine(p + 7, end) ? nullptr
+                                                                                         : "it is not a tag";
+    case GIT_OBJECT_TREE:
+      while (p < end) {  // "<octal mode> <name>\0<20-byte id>", repeated
+        const char* q = p;
+        while (q < end && *q >= '0' && *q <= '7') ++q;
+        if (q == p || q - p > 6 || q >= end || *q != ' ') return "it is not a tree";
+        const char* nul = static_cast<const char*>(std::memchr(q + 1, '\0', end - q - 1));
+        if (!nul || nul == q + 1 || end - nul - 1 < 20) return "it is not a tree";
+        p = nul + 21;
+      }
+      return nullptr;
+    default:
+      return nullptr;
+  }
+}
+
+const char* TypeName(int type) {
+  switch (type) {
+    case 1: return "commit";
+    case 2: return "tree";
+    case 3: return "blob";
+    case 4: return "tag";
+    default: return "object";
+  }
 }
 
 uint64_t Key(size_t pack, uint64_t offset) { return (uint64_t{pack} << 48) | offset; }
@@ -243,6 +355,7 @@ std::shared_ptr<const PackReader::Pack> PackReader::SharedPack(const std::string
     return p;
   }
   auto pack = std::make_shared<Pack>();
+  pack->name = std::filesystem::path(pack_path).filename().string();
   bool ok = pack->Open(idx_path, fd);
   ::close(fd);
   if (!ok) {
@@ -308,51 +421,77 @@ void PackReader::CachePut(uint64_t key, git_object_t type, const Data& data) {
   }
 }
 
-PackReader::Result PackReader::ReadAt(size_t pack_no, uint64_t offset, git_object_t* type, Data* out) {
-  struct Delta {
-    uint64_t offset, data, size;
-    size_t pack;
-  };
-  std::vector<Delta> chain;
-  Data base;
-  git_object_t base_type = GIT_OBJECT_INVALID;
+PackReader::Result PackReader::Corrupt(size_t pack, uint64_t offset, const std::string& why) {
+  error_ = "the object at offset " + std::to_string(offset) + " of " + packs_[pack]->name +
+           " cannot be read as what it claims to be: " + why;
+  return Result::kCorrupt;
+}
+
+// From (pack_no, offset) down its delta chain, each delta pushed on *chain
+// (the top first), to an object in the cache (*cached, *type) or a whole
+// object in the pack (*whole, its header; *type).
+PackReader::Result PackReader::Descend(size_t pack_no, uint64_t offset, std::vector<Link>* chain, Data* cached,
+                                       git_object_t* type, Link* whole) {
   for (int depth = 0;; ++depth) {
-    if (depth > kMaxChain) return Result::kUnreadable;
-    if ((base = CacheGet(Key(pack_no, offset), &base_type))) break;
+    if (depth > kMaxChain) return Corrupt(pack_no, offset, "its delta chain is longer than " + std::to_string(kMaxChain));
+    if ((*cached = CacheGet(Key(pack_no, offset), type))) return Result::kFound;
     const Pack& pack = *packs_[pack_no];
     int t;
     uint64_t size, data, base_offset = 0;
     git_oid base_id;
-    if (!pack.Header(offset, &t, &size, &data, &base_offset, &base_id)) return Result::kUnreadable;
-    if (t == kObjOfsDelta || t == kObjRefDelta) {
-      chain.push_back({offset, data, size, pack_no});
-      if (t == kObjRefDelta && !Locate(base_id, &pack_no, &base_offset)) return Result::kUnreadable;
-      offset = base_offset;
-      continue;
+    if (!pack.Header(offset, &t, &size, &data, &base_offset, &base_id))
+      return Corrupt(pack_no, offset, "its header is malformed");
+    if (t != kObjOfsDelta && t != kObjRefDelta) {
+      *whole = {offset, data, size, pack_no};
+      *type = static_cast<git_object_t>(t);
+      return Result::kFound;
     }
-    auto b = std::make_shared<Buffer>();
-    b->bytes.reset(new char[size ? size : 1]);
-    b->size = size;
-    if (!pack.Inflate(data, size, reinterpret_cast<unsigned char*>(b->bytes.get()), inflater_.get()))
-      return Result::kUnreadable;
+    chain->push_back({offset, data, size, pack_no});
+    if (t == kObjRefDelta && !Locate(base_id, &pack_no, &base_offset)) return Result::kElsewhere;
+    offset = base_offset;
+  }
+}
+
+PackReader::Result PackReader::ReadAt(size_t pack_no, uint64_t offset, git_object_t* type, Data* out) {
+  std::vector<Link> chain;
+  Data base;
+  git_object_t base_type = GIT_OBJECT_INVALID;
+  Link w;
+  Result r = Descend(pack_no, offset, &chain, &base, &base_type, &w);
+  if (r != Result::kFound) return r;
+  if (!base) {
+    const Pack& pack = *packs_[w.pack];
+    std::shared_ptr<Buffer> b;
+    bool possible = w.size <= (pack.size - 20 - w.data) * kMaxInflateRatio + 64;
+    if (possible) {
+      b = std::make_shared<Buffer>();
+      b->bytes.reset(new char[w.size ? w.size : 1]);
+      b->size = w.size;
+    }
+    if (!possible || !pack.Inflate(w.data, w.size, reinterpret_cast<unsigned char*>(b->bytes.get()), inflater_.get())) {
+      uint64_t actual = 0;
+      bool ended = pack.InflatedSize(w.data, &actual);
+      return Corrupt(w.pack, w.offset,
+                     std::string("it declares a ") + TypeName(base_type) + " of " + std::to_string(w.size) +
+                         " bytes but " + (ended ? "holds " + std::to_string(actual) : "its data is not a complete zlib stream"));
+    }
     base = std::move(b);
-    base_type = static_cast<git_object_t>(t);
-    CachePut(Key(pack_no, offset), base_type, base);
-    break;
+    CachePut(Key(w.pack, w.offset), base_type, base);
   }
   std::unique_ptr<unsigned char[]> delta;
   size_t delta_cap = 0;
   while (!chain.empty()) {
-    const Delta d = chain.back();
+    const Link d = chain.back();
     chain.pop_back();
     if (d.size > delta_cap) {
       delta.reset(new unsigned char[d.size]);
       delta_cap = d.size;
     }
-    if (!packs_[d.pack]->Inflate(d.data, d.size, delta.get(), inflater_.get())) return Result::kUnreadable;
-    Data next = ApplyDelta(*base, delta.get(), d.size);
-    if (!next) return Result::kUnreadable;
-    base = std::move(next);
+    if (!packs_[d.pack]->Inflate(d.data, d.size, delta.get(), inflater_.get()))
+      return Corrupt(d.pack, d.offset, "its delta does not inflate to its declared " + std::to_string(d.size) + " bytes");
+    uint64_t target = 0;
+    if (const char* why = CheckDelta(base->size, delta.get(), d.size, &target)) return Corrupt(d.pack, d.offset, why);
+    base = ApplyDelta(*base, delta.get(), d.size, target);
     CachePut(Key(d.pack, d.offset), base_type, base);
   }
   *type = base_type;
@@ -372,7 +511,8 @@ PackReader::Result PackReader::HeaderAt(size_t pack_no, uint64_t offset, git_obj
     int t;
     uint64_t sz, data, base_offset = 0;
     git_oid base_id;
-    if (!pack.Header(offset, &t, &sz, &data, &base_offset, &base_id)) return Result::kUnreadable;
+    if (!pack.Header(offset, &t, &sz, &data, &base_offset, &base_id))
+      return Corrupt(pack_no, offset, "its header is malformed");
     if (t != kObjOfsDelta && t != kObjRefDelta) {
       *type = static_cast<git_object_t>(t);
       if (!have_size) *size = sz;
@@ -382,24 +522,59 @@ PackReader::Result PackReader::HeaderAt(size_t pack_no, uint64_t offset, git_obj
       // The target size is the delta's second varint.
       unsigned char head[32];
       uint64_t want = std::min<uint64_t>(sz, sizeof head);
-      if (!pack.InflatePrefix(data, want, head)) return Result::kUnreadable;
       const unsigned char* p = head;
       uint64_t src, dst;
-      if (!Varint(p, head + want, &src) || !Varint(p, head + want, &dst)) return Result::kUnreadable;
+      if (!pack.InflatePrefix(data, want, head) || !Varint(p, head + want, &src) || !Varint(p, head + want, &dst))
+        return Corrupt(pack_no, offset, "its delta header is malformed");
       *size = dst;
       have_size = true;
     }
-    if (t == kObjRefDelta && !Locate(base_id, &pack_no, &base_offset)) return Result::kUnreadable;
+    if (t == kObjRefDelta && !Locate(base_id, &pack_no, &base_offset)) return Result::kElsewhere;
     offset = base_offset;
   }
-  return Result::kUnreadable;
+  return Corrupt(pack_no, offset, "its delta chain is longer than " + std::to_string(kMaxChain));
+}
+
+// Like ReadAt without keeping the object: the base is inflated in pieces and
+// counted, each delta is inflated and walked (CheckDelta) on the way up.
+PackReader::Result PackReader::CheckedSizeAt(size_t pack_no, uint64_t offset, git_object_t* type, uint64_t* size) {
+  std::vector<Link> chain;
+  Data cached;
+  Link w;
+  Result r = Descend(pack_no, offset, &chain, &cached, type, &w);
+  if (r != Result::kFound) return r;
+  if (cached) {
+    *size = cached->size;
+  } else {
+    uint64_t actual = 0;
+    if (!packs_[w.pack]->InflatedSize(w.data, &actual))
+      return Corrupt(w.pack, w.offset, "its data is not a complete zlib stream");
+    if (actual != w.size)
+      return Corrupt(w.pack, w.offset, std::string("it declares a ") + TypeName(*type) + " of " +
+                                           std::to_string(w.size) + " bytes but holds " + std::to_string(actual));
+    *size = w.size;
+  }
+  std::unique_ptr<unsigned char[]> delta;
+  while (!chain.empty()) {
+    const Link d = chain.back();
+    chain.pop_back();
+    delta.reset(new unsigned char[d.size ? d.size : 1]);
+    if (!packs_[d.pack]->Inflate(d.data, d.size, delta.get(), inflater_.get()))
+      return Corrupt(d.pack, d.offset, "its delta does not inflate to its declared " + std::to_string(d.size) + " bytes");
+    if (const char* why = CheckDelta(*size, delta.get(), d.size, size)) return Corrupt(d.pack, d.offset, why);
+  }
+  return Result::kFound;
 }
 
 PackReader::Result PackReader::Read(const git_oid& id, git_object_t* type, Data* data) {
   size_t pack;
   uint64_t offset;
   if (!Locate(id, &pack, &offset)) return Result::kNotFound;
-  return ReadAt(pack, offset, type, data);
+  Result r = ReadAt(pack, offset, type, data);
+  if (r != Result::kFound) return r;
+  if (const char* why = ContentMismatch(*type, **data))
+    return Corrupt(pack, offset, std::string("it claims to be a ") + TypeName(*type) + " but " + why);
+  return r;
 }
 
 PackReader::Result PackReader::ReadHeader(const git_oid& id, git_object_t* type, size_t* size) {
@@ -407,6 +582,15 @@ PackReader::Result PackReader::ReadHeader(const git_oid& id, git_object_t* type,
   uint64_t offset;
   if (!Locate(id, &pack, &offset)) return Result::kNotFound;
   return HeaderAt(pack, offset, type, size);
+}
+
+PackReader::Result PackReader::ReadCheckedHeader(const git_oid& id, git_object_t* type, size_t* size) {
+  size_t pack;
+  uint64_t offset, checked = 0;
+  if (!Locate(id, &pack, &offset)) return Result::kNotFound;
+  Result r = CheckedSizeAt(pack, offset, type, &checked);
+  *size = checked;
+  return r;
 }
 
 // --- the libgit2 backend --------------------------------------------------------
@@ -420,11 +604,32 @@ struct Backend {
 
 PackReader& ReaderOf(git_odb_backend* b) { return *reinterpret_cast<Backend*>(b)->reader; }
 
-int BackendRead(void** out, size_t* len, git_object_t* type, git_odb_backend* b, const git_oid* id) {
+// What libgit2 hears from a read. A corrupt object is an error with the
+// reader's reason, never a pass to libgit2's own reader (which would read a
+// short object padded, or trust a header). No exception may cross libgit2's
+// C frames: it holds the object database's lock around this call, and an
+// exception unwinding through it left that lock taken, so the odb's free
+// during unwinding waited forever (the hook hung after std::bad_alloc).
+int ToLibgit2(PackReader& reader, PackReader::Result r) {
+  switch (r) {
+    case PackReader::Result::kFound: return 0;
+    case PackReader::Result::kNotFound: return GIT_ENOTFOUND;
+    case PackReader::Result::kElsewhere: return GIT_PASSTHROUGH;
+    case PackReader::Result::kCorrupt: break;
+  }
+  git_error_set_str(GIT_ERROR_ODB, reader.error().c_str());
+  return GIT_ERROR;
+}
+
+int OutOfMemory() {
+  git_error_set_oom();
+  return GIT_ERROR;
+}
+
+int BackendRead(void** out, size_t* len, git_object_t* type, git_odb_backend* b, const git_oid* id) try {
   PackReader::Data data;
   PackReader::Result r = ReaderOf(b).Read(*id, type, &data);
-  if (r == PackReader::Result::kNotFound) return GIT_ENOTFOUND;
-  if (r != PackReader::Result::kFound) return GIT_PASSTHROUGH;  // libgit2's own reader decides
+  if (r != PackReader::Result::kFound) return ToLibgit2(ReaderOf(b), r);
   void* buf = git_odb_backend_data_alloc(b, data->size + 1);
   if (!buf) return -1;
   std::memcpy(buf, data->bytes.get(), data->size);
@@ -432,14 +637,14 @@ int BackendRead(void** out, size_t* len, git_object_t* type, git_odb_backend* b,
   *out = buf;
   *len = data->size;
   return 0;
+} catch (const std::bad_alloc&) {
+  return OutOfMemory();
 }
 
-int BackendReadHeader(size_t* len, git_object_t* type, git_odb_backend* b, const git_oid* id) {
-  switch (ReaderOf(b).ReadHeader(*id, type, len)) {
-    case PackReader::Result::kFound: return 0;
-    case PackReader::Result::kNotFound: return GIT_ENOTFOUND;
-    default: return GIT_PASSTHROUGH;
-  }
+int BackendReadHeader(size_t* len, git_object_t* type, git_odb_backend* b, const git_oid* id) try {
+  return ToLibgit2(ReaderOf(b), ReaderOf(b).ReadHeader(*id, type, len));
+} catch (const std::bad_alloc&) {
+  return OutOfMemory();
 }
 
 int BackendExists(git_odb_backend* b, const git_oid* id) { return ReaderOf(b).Contains(*id) ? 1 : 0; }
@@ -471,6 +676,23 @@ Status AddPackReaderBackend(git_odb* odb, const std::string& objects_dir, size_t
     delete b;
     return Status::Error("cannot add the pack reader to the object database");
   }
+  return Status::Ok();
+}
+
+Status CheckedObjectSize(git_odb* odb, const git_oid& id, size_t* size) {
+  for (size_t i = 0, n = git_odb_num_backends(odb); i < n; ++i) {
+    git_odb_backend* b = nullptr;
+    if (git_odb_get_backend(&b, odb, i) < 0 || b->read != &BackendRead) continue;
+    git_object_t type;
+    PackReader& reader = ReaderOf(b);
+    switch (reader.ReadCheckedHeader(id, &type, size)) {
+      case PackReader::Result::kFound: return Status::Ok();
+      case PackReader::Result::kCorrupt: return Status::Error(reader.error());
+      default: break;
+    }
+  }
+  git_object_t type;
+  if (git_odb_read_header(size, &type, odb, &id) < 0) return GitStatus("cannot read object " + OidHex(id));
   return Status::Ok();
 }
 

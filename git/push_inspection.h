@@ -63,6 +63,8 @@ struct InspectionStats {
   uint64_t previous_fetches = 0;  // fetches of earlier versions the push did not carry (gateway)
   uint64_t previous_unknown = 0;  // files with findings whose earlier version stayed unknown
   uint64_t gitlinks = 0;        // submodule entries: not content, not read
+  uint64_t lfs_objects = 0;     // pushed Git LFS pointers (distinct blobs)
+  uint64_t lfs_scanned = 0;     // ... whose object was found in the LFS store and scanned
   std::map<std::string, uint64_t> skipped;  // reason -> distinct blobs not scanned
   std::vector<SkippedFile> skipped_examples;  // the first few, for the report
   uint64_t inline_allowed = 0;  // findings suppressed by akgate:allow comments

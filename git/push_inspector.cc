@@ -199,14 +199,18 @@ class Inspector {
     return chosen.empty() ? b.occurrences.front().path : chosen;
   }
 
-  void CountSkip(SkipReason reason, const Occurrence& where, uint64_t size) {
+  std::string Where(const Occurrence& where) const {
+    return where.commit == kNoCommit ? new_.tagged[where.tagged].ref : OidHex(new_.commits[where.commit]).substr(0, 10);
+  }
+
+  void CountSkip(const char* reason, const Occurrence& where, uint64_t size) {
     InspectionStats& st = out_->stats;
-    st.skipped[SkipReasonName(reason)]++;
+    st.skipped[reason]++;
     if (st.skipped_examples.size() >= o_.max_skipped_examples) return;
     SkippedFile f;
     f.path = where.path;
-    f.commit = where.commit == kNoCommit ? new_.tagged[where.tagged].ref : OidHex(new_.commits[where.commit]).substr(0, 10);
-    f.reason = SkipReasonName(reason);
+    f.commit = Where(where);
+    f.reason = reason;
     f.size = size;
     st.skipped_examples.push_back(std::move(f));
   }
@@ -232,14 +236,59 @@ class Inspector {
       st.blobs++;
       st.inline_allowed += r.result.inline_allowed;
       st.fingerprint_allowed += r.result.fingerprint_allowed;
+      for (const UnscannedMember& u : r.result.unscanned) {  // inside an archive
+        Occurrence where = blobs_[i].occurrences.front();
+        if (!u.member.empty()) where.path += "!" + u.member;
+        CountSkip(SkipReasonName(u.reason), where, r.size);
+      }
       if (r.result.skipped != SkipReason::kNone) {
-        CountSkip(r.result.skipped, blobs_[i].occurrences.front(), r.size);
+        CountSkip(SkipReasonName(r.result.skipped), blobs_[i].occurrences.front(), r.size);
         continue;
       }
       st.blobs_scanned++;
       st.bytes_scanned += r.size;
       blobs_[i].findings = std::move(r.result.findings);
+      if (r.lfs && !(s = ScanLfsObject(i, r.lfs_pointer)).ok()) return s;
     }
+    return Status::Ok();
+  }
+
+  // The object behind an LFS pointer, scanned under the pointer's path; its
+  // findings are the pointer blob's (lfs_store.h).
+  Status ScanLfsObject(size_t i, const LfsPointer& pointer) {
+    InspectionStats& st = out_->stats;
+    const Occurrence& where = blobs_[i].occurrences.front();
+    LfsStores stores;
+    if (!repo_.objects_only()) stores.git_lfs.push_back(repo_.path() + "/lfs/objects");
+    stores.gitlab = o_.lfs_gitlab_storage;
+    std::string content;
+    LfsRead read;
+    const uint64_t max_bytes = scanner_.rules().limits.max_fragment_bytes;
+    Status s = ReadLfsObject(stores, pointer, max_bytes, &content, &read);
+    if (!s.ok()) return Status::Error(s.message() + " (LFS file " + where.path + " in " + Where(where) + ")");
+    st.lfs_objects++;
+    if (read == LfsRead::kOversize) {
+      CountSkip(SkipReasonName(SkipReason::kOversize), where, pointer.size);
+      return Status::Ok();
+    }
+    if (read == LfsRead::kMissing) {
+      if (o_.lfs_missing_blocks)
+        return Status::Error("the Git LFS object of " + where.path + " in " + Where(where) + " (sha256 " +
+                             pointer.oid.substr(0, 12) + "...) is not in the server's LFS store (" + stores.Describe() +
+                             "), so its content cannot be checked");
+      CountSkip("lfs-missing", where, pointer.size);
+      return Status::Ok();
+    }
+    FragmentResult r = scanner_.Scan({ChooseScanPath(blobs_[i]), content}, scratch_);
+    st.inline_allowed += r.inline_allowed;
+    st.fingerprint_allowed += r.fingerprint_allowed;
+    if (r.skipped != SkipReason::kNone) {
+      CountSkip(SkipReasonName(r.skipped), where, pointer.size);
+      return Status::Ok();
+    }
+    st.lfs_scanned++;
+    st.bytes_scanned += content.size();
+    for (Finding& f : r.findings) blobs_[i].findings.push_back(std::move(f));
     return Status::Ok();
   }
 
@@ -498,7 +547,7 @@ class Inspector {
       const Hit& h = hits_[hs.front()];
       PushFinding pf;
       pf.finding = *h.finding;
-      pf.finding.path = h.path;
+      pf.finding.path = h.path.empty() || h.finding->member.empty() ? h.path : h.path + "!" + h.finding->member;
       pf.source = h.source;
       pf.ref = h.ref;
       pf.pre_existing = h.pre_existing;

@@ -5,7 +5,8 @@
 //   3. blob_scanner.h  each distinct blob read once (in pack order, size
 //                      checked first, on a few threads) and scanned once,
 //                      however many commits and paths share it; here:
-//                      commit and tag messages scanned too
+//                      the Git LFS objects behind pushed LFS pointers
+//                      (lfs_store.h), commit and tag messages scanned too
 //   4. here            each finding checked against the previous version(s)
 //                      of its file: a secret already there is pre-existing
 //                      (a version the push does not carry is fetched first
@@ -48,6 +49,13 @@ struct InspectOptions {
   // Where previous versions the push does not carry come from (the gateway:
   // its upstream). Null: they stay unknown and findings in them count as new.
   ObjectFetcher* fetcher = nullptr;
+  // Git LFS (lfs_store.h): the object behind each pushed pointer is scanned
+  // under the pointer's path when it is in a store: the repository's own
+  // lfs/objects (not in objects-only mode) or one of these GitLab storage
+  // directories. A pointer whose object is in none is a failure to check
+  // (an error) when lfs_missing_blocks, else skipped as "lfs-missing".
+  std::vector<std::string> lfs_gitlab_storage;
+  bool lfs_missing_blocks = true;
 };
 
 Status InspectPush(const Repository& repo, const Scanner& scanner, const std::vector<RefUpdate>& updates,

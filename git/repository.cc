@@ -8,6 +8,7 @@
 #include <system_error>
 
 #include "git/git_error.h"
+#include "git/loose_reader.h"
 #include "git/pack_reader.h"
 #include "git/quoted_path.h"
 
@@ -59,6 +60,11 @@ Status Repository::Open(const RepositoryOptions& o, std::unique_ptr<Repository>*
     r->object_dirs_.push_back(r->quarantine_dir_);
   }
   r->object_dirs_.push_back((fs::path(r->path_) / "objects").string());
+  // Loose objects are read checked, wherever they are (loose_reader.h).
+  for (const std::string& dir : r->object_dirs_) {
+    Status s = AddLooseReaderBackend(r->odb_, dir);
+    if (!s.ok()) return s;
+  }
   // The pushed objects: the quarantine's packs (or, with no quarantine, the
   // repository's own).
   if (o.fast_pack_reader) {
@@ -78,6 +84,8 @@ Status Repository::OpenObjectsOnly(const std::string& objects_dir, const Reposit
   r->path_ = objects_dir;
   if (!IsDirectory(objects_dir)) return Status::Error("the objects directory " + objects_dir + " does not exist");
   if (git_odb_open(&r->odb_, objects_dir.c_str()) < 0) return GitStatus("cannot open the objects in " + objects_dir);
+  Status loose = AddLooseReaderBackend(r->odb_, objects_dir);
+  if (!loose.ok()) return loose;
   if (o.fast_pack_reader) {
     Status s = AddPackReaderBackend(r->odb_, objects_dir, o.object_cache_bytes);
     if (!s.ok()) return s;

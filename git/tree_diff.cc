@@ -39,6 +39,14 @@ struct DeletedFile {
   git_oid blob;
 };
 
+// A lookup that came back GIT_ENOTFOUND means "upstream has it" only when
+// the object is truly absent: libgit2 also answers GIT_ENOTFOUND for an
+// object of another type (a tree entry naming a blob), and such an object
+// is a push that cannot be read as it claims, never content to skip.
+bool AbsentUpstream(int rc, git_odb* odb, const git_oid& id, MissingObjects missing) {
+  return rc == GIT_ENOTFOUND && missing == MissingObjects::kExistUpstream && !git_odb_exists(odb, &id);
+}
+
 
 }  // namespace
 
@@ -89,7 +97,7 @@ class Differ {
     }
     git_tree* t = nullptr;
     int rc = git_tree_lookup(&t, repo_, &id);
-    if (rc == GIT_ENOTFOUND && missing_ == MissingObjects::kExistUpstream) {
+    if (AbsentUpstream(rc, odb_, id, missing_)) {
       *absent = true;
       return Status::Ok();
     }
@@ -257,7 +265,7 @@ Status CommitDiffer::Diff(const git_oid& id, TreeChanges* out) {
   for (unsigned i = 0; i < parents.size() && s.ok(); ++i) {
     git_commit* p = nullptr;
     int rc = git_commit_lookup(&p, repo_, git_commit_parent_id(c, i));
-    if (rc == GIT_ENOTFOUND && missing_ == MissingObjects::kExistUpstream) {
+    if (AbsentUpstream(rc, odb_, *git_commit_parent_id(c, i), missing_)) {
       parents[i].state = Side::kUnknown;
       continue;
     }

@@ -5,9 +5,12 @@
 #include <CLI/CLI.hpp>
 
 #include <iostream>
+#include <set>
+#include <utility>
 #include <vector>
 
 #include "cli/commands.h"
+#include "hook/audit_log_setup.h"
 #include "hook/hook_installer.h"
 
 namespace akgate {
@@ -69,6 +72,8 @@ void InstallCommands::AddTargets(CLI::App* cmd, Args* a, bool install) {
   if (install) {
     cmd->add_option("--akgate", a->akgate, "The akgate binary the hook runs (default: this one)");
     cmd->add_option("--policy", a->policy, "Server-wide policy file the hook passes to pre-receive");
+    cmd->add_option("--user", a->user,
+                    "The account git runs the hook as, which gets the audit log (default: the repository's owner)");
     cmd->add_option("--cache-dir", a->cache_dir,
                     "Where the hook keeps compiled rules between pushes (default: ~/.cache/akgate of the git user)");
     cmd->add_flag("--force", a->force,
@@ -123,6 +128,7 @@ int InstallCommands::Run(const Args& a, bool install) {
   }
 
   int done = 0, unchanged = 0, failed = 0;
+  std::vector<InstallTarget> installed;
   for (const InstallTarget& t : targets) {
     InstallResult r;
     Status s = install ? InstallHook(t, options, &r) : UninstallHook(t, options, &r);
@@ -132,6 +138,7 @@ int InstallCommands::Run(const Args& a, bool install) {
       continue;
     }
     r.changed ? ++done : ++unchanged;
+    installed.push_back(t);
     std::cout << r.summary << "\n";
     if (!many || r.changed)
       for (const std::string& n : r.notes) std::cout << "  - " << n << "\n";
@@ -146,7 +153,48 @@ int InstallCommands::Run(const Args& a, bool install) {
       for (const std::string& n : NextSteps(targets.front().kind, targets.front().path))
         std::cout << "  " << n << "\n";
   }
+  if (install) PrepareAuditLogs(a, installed);
   return failed ? kExitError : 0;
+}
+
+void InstallCommands::PrepareAuditLogs(const Args& a, const std::vector<InstallTarget>& installed) {
+  std::set<std::pair<std::string, uid_t>> prepared;  // --all-under: one log, one account, said once
+  std::set<std::string> said;
+  auto say = [&](const std::string& line, std::ostream& out) {
+    if (!said.insert(line).second) return;
+    std::cout.flush();  // in order with what was printed before
+    out << line << "\n";
+  };
+  for (const InstallTarget& t : installed) {
+    bool repository = t.kind == HookKind::kRepository || t.kind == HookKind::kGitLab || t.kind == HookKind::kGitea;
+    std::string git_dir;
+    if (repository && !ResolveGitDirectory(t.path, &git_dir).ok()) continue;
+    std::string log;
+    if (Status s = AuditLogOfPolicy(a.policy, git_dir, &log); !s.ok()) {
+      say("akgate install: warning: " + s.message() + "; the hook refuses every push until the policy loads",
+          std::cerr);
+      continue;
+    }
+    if (log.empty()) continue;  // [audit] log = "": turned off
+    // Who the hook runs as: said with --user, else the owner of what git runs
+    // it for. A server-wide hook runs for every repository: only --user tells.
+    std::string owned = repository ? git_dir : t.kind == HookKind::kGitolite ? t.path : "";
+    if (a.user.empty() && owned.empty()) {
+      say("  - the audit log " + log + ": give --user ACCOUNT (the account git runs as) for install to " +
+              "prepare it (install/README.md, \"The policy file and the audit log\")",
+          std::cout);
+      continue;
+    }
+    HookAccount account;
+    if (Status s = FindHookAccount(a.user, owned, &account); !s.ok()) {
+      say("akgate install: warning: " + s.message(), std::cerr);
+      continue;
+    }
+    if (!prepared.insert({log, account.uid}).second) continue;
+    AuditLogSetup setup = PrepareAuditLog(log, account);
+    for (const std::string& line : setup.lines) std::cout << "  - " << line << "\n";
+    for (const std::string& c : setup.commands) std::cout << "      " << c << "\n";
+  }
 }
 
 }  // namespace akgate

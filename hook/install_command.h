@@ -4,12 +4,15 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 namespace CLI {
 class App;
 }
 
 namespace akgate {
+
+struct InstallTarget;
 
 // Registers both subcommands on `app`; Run() runs whichever was chosen.
 class InstallCommands {
@@ -21,11 +24,14 @@ class InstallCommands {
  private:
   struct Args {
     std::string repo, all_under, kind = "repository", hooks_path, gitconfig, gitlab, gitlab_global, gitea,
-        gitolite, akgate, policy, cache_dir;
+        gitolite, akgate, policy, cache_dir, user;
     bool global = false, force = false;
   };
   void AddTargets(CLI::App* cmd, Args* args, bool install);
   int Run(const Args& args, bool install);
+  // After an install: the audit log each target's hook writes, ready for the
+  // account it runs as (audit_log_setup.h), or what root must run.
+  void PrepareAuditLogs(const Args& args, const std::vector<InstallTarget>& installed);
 
   CLI::App* install_ = nullptr;
   CLI::App* uninstall_ = nullptr;

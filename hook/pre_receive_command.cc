@@ -190,7 +190,18 @@ class Hook {
     _exit(code);
   }
 
-  int Finish(PushOutcome* outcome) { return Record(input_, outcome); }
+  // Once the decision is recorded and printed the process leaves at once,
+  // as OnTimeout does, without unwinding: nothing the hook holds needs
+  // freeing, and freeing could wait forever (under memory pressure a
+  // std::bad_alloc had crossed libgit2 while it held its object database's
+  // lock; the odb's free on the way out then waited on it and git push hung).
+  int Finish(PushOutcome* outcome) {
+    int code = Record(input_, outcome);
+    std::fflush(stdout);
+    std::fflush(stderr);
+    _exit(code);
+  }
+
 
   int Record(const PushInput& input, PushOutcome* outcome) {
     // GitLab's web UI shows only GL-HOOK-ERR lines; the full report follows

@@ -5,20 +5,22 @@
 #   bash install/build.sh --sanitize   -> build-asan/akgate (ASan + UBSan)
 #
 # Environment: AKGATE_JOBS (parallel jobs; default: the number of cores),
-# AKGATE_BUILD_TYPE (CMake build type; default: the project's RelWithDebInfo).
-# Dependencies come from install/deps.sh.
+# AKGATE_BUILD_TYPE (CMake build type; default: the project's RelWithDebInfo),
+# AKGATE_BUILD_DIR (build directory instead of build/; not with --sanitize).
+# Dependencies come from install/deps.sh (`build`; the tests also need `test`:
+# without doctest the programs are built and the tests left out).
 set -euo pipefail
 
 die() { echo "install/build.sh: $*" >&2; exit 1; }
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-build_dir="$root/build"
+build_dir="${AKGATE_BUILD_DIR:-$root/build}"
 cmake_args=()
 
 for arg in "$@"; do
   case "$arg" in
     --sanitize) build_dir="$root/build-asan"; cmake_args+=(-DAKGATE_SANITIZE=ON) ;;
-    -h|--help) sed -n '2,9p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,11p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) die "unknown option '$arg' (options: --sanitize)" ;;
   esac
 done

@@ -7,6 +7,9 @@
 #
 #   bash install/demo.sh
 #
+# Needs only what it installs (`install/deps.sh build`: the tests' packages
+# are not needed). AKGATE_BUILD_DIR: build directory instead of build/.
+#
 # Everything the demo creates lives in a temporary directory, removed at the
 # end. Exits 0 when the demo behaved as it should (push rejected, fixed push
 # accepted, the scan found the pairs and exited 1, "blocked"); non-zero when
@@ -18,6 +21,9 @@ cd "$root"
 
 bash install/deps.sh build
 bash install/build.sh
+akgate="${AKGATE_BUILD_DIR:-$root/build}/akgate"
+shown="$akgate"
+[[ "$akgate" != "$root"/* ]] || shown="./${akgate#"$root"/}"   # as typed from here
 
 sample="examples/sample-project"
 
@@ -39,7 +45,7 @@ trap 'rm -rf "$demo"' EXIT
 
   step "a server repository with the hook: akgate install --repo server/app.git"
   git init -q --bare "$demo/server/app.git"
-  ./build/akgate install --repo "$demo/server/app.git" --policy "$demo/policy.toml" |
+  "$akgate" install --repo "$demo/server/app.git" --policy "$demo/policy.toml" |
     sed "s|$demo/||g"
 
   git clone -q "$demo/server/app.git" "$demo/laptop/app" 2>/dev/null
@@ -65,10 +71,10 @@ trap 'rm -rf "$demo"' EXIT
 )   # (not `|| ...`: that would turn off set -e inside)
 
 echo
-echo "==> ./build/akgate scan $sample"
+echo "==> $shown scan $sample"
 echo
 status=0
-./build/akgate scan "$sample" || status=$?
+"$akgate" scan "$sample" || status=$?
 echo
 
 case "$status" in

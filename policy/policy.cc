@@ -251,7 +251,32 @@ void ReadLimits(Reader& top, const std::string& origin, Policy* out) {
   r.Mode("on_timeout", &out->on_timeout);
   r.Bytes("max_file_size", &out->max_file_bytes);
   r.Seconds("time_budget", 0.1, 86400, &out->time_budget);
-  r.Finish("max_file_size, time_budget, on_timeout, on_error");
+  std::string unscannable;
+  if (r.Str("unscannable", &unscannable)) {
+    if (unscannable == "block") out->unscannable = Action::kBlock;
+    else if (unscannable == "warn") out->unscannable = Action::kWarn;
+    else r.Fail(*t->get("unscannable"), "unscannable", "must be \"block\" or \"warn\", not \"" + unscannable + "\"");
+  }
+  r.Finish("max_file_size, time_budget, on_timeout, on_error, unscannable");
+  top.SetError(r.status());
+}
+
+void ReadLfs(Reader& top, const std::string& origin, Policy* out) {
+  const toml::table* t = top.Table("lfs");
+  if (!t) return;
+  Reader r(*t, origin, "lfs");
+  std::string missing;
+  if (r.Str("missing", &missing)) {
+    if (missing == "block" || missing == "warn") out->lfs_missing_blocks = missing == "block";
+    else r.Fail(*t->get("missing"), "missing", "must be \"block\" or \"warn\", not \"" + missing + "\"");
+  }
+  std::vector<std::string> dirs;
+  if (r.List("gitlab_storage", &dirs, true)) {
+    for (const std::string& d : dirs)
+      if (!fs::path(d).is_absolute()) r.Fail(*t->get("gitlab_storage"), "gitlab_storage", "must be absolute paths, not \"" + d + "\"");
+    out->lfs_gitlab_storage = dirs;
+  }
+  r.Finish("missing, gitlab_storage");
   top.SetError(r.status());
 }
 
@@ -327,10 +352,11 @@ Status ParsePolicy(std::string_view text, const std::string& origin, const std::
   ReadRules(top, origin, base_dir, out);
   ReadAllowlist(top, origin, out);
   ReadReport(top, origin, out);
+  ReadLfs(top, origin, out);
   ReadBypass(top, origin, out);
   ReadAudit(top, origin, out);
   ReadNotify(top, origin, out);
-  top.Finish("rules, allowlist, limits, report, bypass, audit, notify");
+  top.Finish("rules, allowlist, limits, lfs, report, bypass, audit, notify");
   if (top.status().ok()) out->sources.push_back(origin);
   return top.status();
 }

@@ -19,6 +19,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -49,6 +50,18 @@ struct Policy {
   double time_budget = 60;                     // seconds for the whole check
   FailMode on_timeout = FailMode::kBlock;
   FailMode on_error = FailMode::kBlock;
+  // Content in a compressed file or archive that could not be scanned
+  // (encrypted, corrupt, over the archive bounds): a finding with this
+  // action; unset, the rules' [limits] unscannable (block by default).
+  std::optional<Action> unscannable;
+
+  // [lfs] Git LFS (git/lfs_store.h): the object behind a pushed pointer is
+  // scanned when it is in the repository's lfs/objects or in one of these
+  // GitLab LFS storage directories. A pointer whose object is in none: the
+  // push cannot be checked and gets on_error ("block", the default), or the
+  // file is counted as skipped, "lfs-missing", and named ("warn").
+  std::vector<std::string> lfs_gitlab_storage;
+  bool lfs_missing_blocks = true;
 
   // [report]
   size_t max_findings = 5;                     // shown in full; the rest are counted

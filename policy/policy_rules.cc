@@ -75,8 +75,17 @@ Status BuildRules(const Policy& policy, RuleSet* out, std::vector<std::string>* 
                            "whose condition is AND; put the paths in the rule file instead");
     rules.allowlist.paths.insert(rules.allowlist.paths.end(), policy.allow_paths.begin(), policy.allow_paths.end());
   }
+  std::string origin = policy.rule_files.empty() ? "<default rules>" : "rule file";
+  if (!policy.rule_files.empty()) {
+    if (policy.rule_files.size() > 1) origin += "s";
+    for (size_t i = 0; i < policy.rule_files.size(); ++i) origin += (i ? ", " : " ") + policy.rule_files[i];
+  }
+  if (!policy.rule_actions.empty()) origin = "the policy's [rules.actions] over " + origin + ",";
+  s = RequireBlockingRule(rules, origin);
+  if (!s.ok()) return s;
   if (!policy.inline_allow) rules.limits.inline_allow_markers.clear();
   if (policy.max_file_bytes) rules.limits.max_fragment_bytes = policy.max_file_bytes;
+  if (policy.unscannable) rules.limits.unscannable = *policy.unscannable;
   *out = std::move(rules);
   return Status::Ok();
 }

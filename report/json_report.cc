@@ -10,6 +10,7 @@ uint64_t ScanSummary::Count(Action a, const std::vector<Finding>& findings) cons
 
 void Accumulate(const FragmentResult& r, uint64_t bytes, ScanSummary* s) {
   s->files++;
+  for (const UnscannedMember& u : r.unscanned) s->skipped[SkipReasonName(u.reason)]++;
   if (r.skipped != SkipReason::kNone) {
     s->skipped[SkipReasonName(r.skipped)]++;
     return;
@@ -18,6 +19,7 @@ void Accumulate(const FragmentResult& r, uint64_t bytes, ScanSummary* s) {
   s->inline_allowed += r.inline_allowed;
   s->fingerprint_allowed += r.fingerprint_allowed;
   s->decoded_bytes += r.decoded_bytes;
+  s->pair_comparisons += r.pair_comparisons;
 }
 
 nlohmann::json FindingToJson(const Finding& f) {
@@ -66,6 +68,7 @@ nlohmann::json RenderJson(const std::vector<Finding>& findings, const ScanSummar
         {"findings", {{"block", s.Count(Action::kBlock, findings)}, {"warn", s.Count(Action::kWarn, findings)}}},
         {"allowed", {{"inline", s.inline_allowed}, {"fingerprint", s.fingerprint_allowed}}},
         {"decoded_bytes", s.decoded_bytes},
+        {"pair_comparisons", s.pair_comparisons},
         {"duration_ms", s.duration_ms}}},
   };
 }

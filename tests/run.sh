@@ -8,19 +8,20 @@
 #   bash tests/run.sh              release build in build/
 #   bash tests/run.sh --sanitize   ASan + UBSan build in build-asan/
 #
-# Closes with "N passed, N failed", counting each CTest test and each script
-# check, and exits non-zero when anything failed.
+# Closes with "N passed, N failed", counting each CTest test (each doctest
+# test case) and each script check, and exits non-zero when anything failed.
+# AKGATE_BUILD_DIR: build directory instead of build/, as for install/build.sh.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 
 build_args=()
-build_dir="$root/build"
+build_dir="${AKGATE_BUILD_DIR:-$root/build}"   # as install/build.sh
 for arg in "$@"; do
   case "$arg" in
     --sanitize) build_args+=(--sanitize); build_dir="$root/build-asan" ;;
-    -h|--help) sed -n '2,9p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,11p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "tests/run.sh: unknown option '$arg' (options: --sanitize)" >&2; exit 2 ;;
   esac
 done
@@ -49,7 +50,7 @@ if ! bash install/build.sh "${build_args[@]}"; then
   exit 1
 fi
 
-# --- unit tests (CTest) ---------------------------------------------------------
+# --- unit tests (CTest): one CTest test per doctest case ------------------------
 echo
 echo "==> ctest ($build_dir)"
 ctest_rc=0

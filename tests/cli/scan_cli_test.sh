@@ -213,6 +213,11 @@ missing="$T/no-such-dir/settings.py"
 run "$AKGATE" scan "$missing"
 expect_rc "a path that does not exist exits 2" 2
 check "the error names the missing path" contains "$err" "$missing"
+check "a path that does not exist: the error only, no report (no \"No findings.\")" test -z "$out"
+
+run "$AKGATE" scan --format json "$T/clean" "$missing"
+expect_rc "--format json, one path of two missing: exits 2" 2
+check "--format json, one path of two missing: the error only, no report" test -z "$out"
 
 # Root reads any file, so as root the unreadable-file check runs as 'nobody'.
 unreadable="$T/unreadable/secret.env"
@@ -250,5 +255,61 @@ run "$AKGATE" scan --format json "$T/repo"
 expect_rc "a pair inside .git is not scanned (exit 0)" 0
 check "only the file outside .git is counted" \
   test "$(json_field "$TEST_TMP/.out" summary.files 2>/dev/null)" = 1
+
+# --- file names that are not UTF-8, symlink loops ---------------------------------------
+
+# Linux and git allow any bytes but / and NUL in a name: here Latin-1 "café".
+mkdir -p "$T/latin1"
+cp "$T/leak/.env" "$T/latin1/$(printf 'caf\xe9.env')"
+replaced=$'caf\xef\xbf\xbd.env'   # the byte 0xE9 as U+FFFD, as in the hook's audit log
+for format in json sarif; do
+  run "$AKGATE" scan --format "$format" "$T/latin1"
+  expect_rc "--format $format, a file name that is not UTF-8: the pair blocks (exit 1)" 1
+  check "--format $format, a file name that is not UTF-8: no internal error" lacks "$err" "internal error"
+  check "--format $format, a file name that is not UTF-8: the name with U+FFFD for the bad byte" \
+    contains "$out" "$replaced"
+done
+run "$AKGATE" scan --format json "$T/latin1"
+check "--format json, a file name that is not UTF-8: a valid report" valid_json_report "$TEST_TMP/.out" 1
+run "$AKGATE" scan --format sarif "$T/latin1"
+check "--format sarif, a file name that is not UTF-8: valid SARIF" valid_sarif "$TEST_TMP/.out"
+
+# Symlinks inside a directory are counted, never followed: loops to a parent,
+# between two links and to itself.
+mkdir -p "$T/loops/sub"
+cp "$T/clean/src/app.py" "$T/loops/app.py"
+ln -s .. "$T/loops/sub/up"
+ln -s b "$T/loops/a"
+ln -s a "$T/loops/b"
+ln -s self "$T/loops/self"
+run "$AKGATE" scan "$T/loops"
+expect_rc "symlink loops: the scan ends, clean (exit 0)" 0
+check "symlink loops: 1 file scanned, the 4 links skipped" \
+  contains_all "$out" "Scanned 1 file (" "skipped 4 (symlink 4)"
+run "$AKGATE" scan --format json "$T/loops"
+check "symlink loops, --format json: summary.skipped.symlink is 4" \
+  test "$(json_field "$TEST_TMP/.out" summary.skipped.symlink 2>/dev/null)" = 4
+check "symlink loops, --format json: summary.files counts the file and the 4 links" \
+  test "$(json_field "$TEST_TMP/.out" summary.files 2>/dev/null)" = 5
+
+# --- help -----------------------------------------------------------------------------
+
+run "$AKGATE" scan --help
+expect_rc "scan --help exits 0" 0
+check "the usage line names the program akgate, not the path it was run from" \
+  contains "$out" "Usage: akgate scan"
+check "the help shows no build path" lacks "$out" "$AKGATE"
+run "$AKGATE" help
+expect_rc "akgate help exits 0" 0
+check "akgate help: the usage line and the commands" \
+  contains_all "$out" "Usage: akgate [OPTIONS] SUBCOMMAND" "scan" "rules" "pre-receive" "install" "help"
+run "$AKGATE" help scan
+expect_rc "akgate help scan exits 0" 0
+check "akgate help scan: the scan command's help" contains "$out" "Usage: akgate scan"
+run "$AKGATE" help rules check
+check "akgate help rules check: that subcommand's help" contains "$out" "Usage: akgate rules check"
+run "$AKGATE" help nonsense
+expect_rc "akgate help with an unknown command exits 2" 2
+check "akgate help nonsense: the error names it" contains "$err" '"akgate nonsense"'
 
 finish

@@ -8,7 +8,8 @@
 # After: $T, $H (HTTP gateway URL with credentials, route /h/), $S (HTTPS,
 # route /s/), route /p/ (same upstream, $T/route-policy.toml over the policy), $UP_HTTP/$UP_HTTPS (upstream ports), GW_PID, GW_HTTP, GW_HTTPS,
 # helpers new_upstream_repo, seed_upstream_repo, upstream_rev, add_key_file,
-# write_gateway_config, start_gateway. GW_MAX_PUSH_BYTES, GW_IDLE_TIMEOUT_S and
+# write_gateway_config, start_gateway. GW_MAX_PUSH_BYTES, GW_IDLE_TIMEOUT_S, GW_SCAN_THREADS,
+# GW_POLICY, GW_IDENTITY (the [identity] section; empty: none) and
 # GW_REQUEST_TIMEOUT_S set those limits in the configuration written.
 
 # shellcheck source=tests/lib/servers.sh
@@ -40,6 +41,10 @@ mkdir -p "$T/tls"
   openssl req -newkey rsa:2048 -nodes -keyout server.key -out server.csr -subj "/CN=localhost"
   printf 'subjectAltName=DNS:localhost,IP:127.0.0.1\nextendedKeyUsage=serverAuth\n' >ext.cnf
   openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out server.pem -days 2 -extfile ext.cnf
+  # A client certificate for alice (identity from a verified certificate).
+  openssl req -newkey rsa:2048 -nodes -keyout alice.key -out alice.csr -subj "/CN=alice"
+  printf 'extendedKeyUsage=clientAuth\n' >client.cnf
+  openssl x509 -req -in alice.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out alice.pem -days 2 -extfile client.cnf
 ) >"$T/tls/log" 2>&1 || { fail "test CA created" "$(cat "$T/tls/log")"; finish; exit 1; }
 
 # --- upstream: nginx + fcgiwrap + git-http-backend, basic auth ------------------
@@ -89,11 +94,18 @@ cat >"$T/route-policy.toml" <<EOF
 [bypass]
 who = ["bob"]
 EOF
+# Who pushes (identity.h): here the git client itself plays the authenticating
+# proxy, sending X-Akgate-User from 127.0.0.1 (git -c http.extraHeader=...);
+# HTTPS clients may show alice's certificate instead.
+GW_IDENTITY_DEFAULT="[identity]
+header = \"X-Akgate-User\"
+trusted_proxies = [\"127.0.0.1/32\"]
+client_certificate = true"
 write_gateway_config() {  # DIR
   cat >"$1/gateway.toml" <<EOF
 [server]
 threads = 2
-scan_threads = 2
+scan_threads = ${GW_SCAN_THREADS:-2}
 temp_dir = "$1/tmp"
 [[server.listen]]
 address = "127.0.0.1"
@@ -103,6 +115,7 @@ address = "127.0.0.1"
 port = 0
 tls_cert = "$T/tls/server.pem"
 tls_key = "$T/tls/server.key"
+client_ca = "$T/tls/ca.pem"
 [limits]
 max_header_bytes = 8192
 max_push_bytes = ${GW_MAX_PUSH_BYTES:-8388608}
@@ -126,8 +139,9 @@ policy = "$T/route-policy.toml"
 [[route]]
 prefix = "/down/"
 upstream = "http://127.0.0.1:$DOWN_PORT/git/"
+${GW_IDENTITY-$GW_IDENTITY_DEFAULT}
 [inspect]
-policy = "$T/policy.toml"
+policy = "${GW_POLICY:-$T/policy.toml}"
 [log]
 level = "info"
 file = "$1/gateway.log"

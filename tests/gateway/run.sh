@@ -42,5 +42,6 @@ done
 [[ -x "$GATEWAY" ]] || { fail "akgate-gateway built" "$GATEWAY is not an executable"; finish; exit 1; }
 source "$here/env.sh"
 source "$here/cases.sh"
+source "$here/hardening_cases.sh"
 
 finish

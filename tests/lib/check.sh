@@ -74,6 +74,11 @@ expect_rc() {
 # contains TEXT NEEDLE / lacks TEXT NEEDLE (fixed strings).
 contains() { [[ "$1" == *"$2"* ]]; }
 lacks() { [[ "$1" != *"$2"* ]]; }
+# contains_all TEXT NEEDLE...: every NEEDLE is in TEXT.
+contains_all() {
+  local text="$1" needle; shift
+  for needle in "$@"; do [[ "$text" == *"$needle"* ]] || return 1; done
+}
 
 # A random string of N letters and digits (every test key is random).
 random_alnum() {

@@ -314,9 +314,65 @@ EOF
     expect_rc "install as root into another user's repository" 0
     check "as root: what install created belongs to the repository's owner" \
       test "$(stat -c %U "$T/srv/nobody-owned.git/hooks/pre-receive.d" "$T/srv/nobody-owned.git/hooks/pre-receive.d/akgate" "$T/srv/nobody-owned.git/config" | sort -u)" = nobody
+    audit_log_cases "$nobody_akgate"
   else
     skip "install without permission" "needs root and runuser"
   fi
+}
+
+# The audit log on a real install: the hook runs as the repository's owner
+# (here nobody), who cannot create a log under a directory root owns.
+# nobody_push REPO WORK: a clone and a clean commit pushed by nobody (file://).
+nobody_push() {
+  mkdir -p -m 755 "$T/nobody-home" "$2" && chown nobody "$T/nobody-home" "$2"
+  local as_nobody=(runuser -u nobody -- env HOME="$T/nobody-home" GIT_CONFIG_NOSYSTEM=1 LC_ALL=C.UTF-8)
+  "${as_nobody[@]}" git clone -q "file://$1" "$2" 2>/dev/null &&
+    "${as_nobody[@]}" git -C "$2" -c user.name=Nobody -c user.email=nobody@example.com \
+      commit -q --allow-empty -m "Clean" &&
+    run "${as_nobody[@]}" git -C "$2" push origin HEAD:main
+}
+audit_log_cases() {
+  local akgate="$1" log repo
+  # As root: install creates the log's directory and file for the owner.
+  log="$T/var-log/akgate/audit.log"
+  printf '[audit]\nlog = "%s"\n' "$log" >"$T/audit-policy.toml"
+  chmod 644 "$T/audit-policy.toml"
+  repo="$T/srv/audited.git"
+  git init -q --bare "$repo" && chown -R nobody "$repo"
+  run "$AKGATE" install --repo "$repo" --policy "$T/audit-policy.toml" --akgate "$akgate"
+  expect_rc "install as root: exits 0" 0
+  check "install as root: the audit log is made ready for the repository's owner, and it says so" \
+    grep -qF "the audit log is ready for nobody (the owner of $repo, who the hook runs as): created $T/var-log/akgate/ (mode 0750) and $log (mode 0640), owned by nobody" <<<"$out"
+  check "install as root: the log's directory and file belong to the owner (0750, 0640)" \
+    test "$(stat -c '%U %a' "$T/var-log/akgate" "$log" | tr '\n' ' ')" = "nobody 750 nobody 640 "
+  nobody_push "$repo" "$T/work-audited"
+  expect_rc "a push by the owner is accepted" 0
+  check "the push is recorded: no \"not recorded\" note" lacks "$err" "not recorded"
+  check "the push is recorded: one accept line in the log" \
+    test "$(python3 -c 'import json,sys; print([json.loads(l)["decision"] for l in open(sys.argv[1])])' "$log")" = "['accept']"
+
+  # Not as root: install says exactly what root must run, and that works.
+  log="$T/var-log-2/akgate/audit.log"
+  printf '[audit]\nlog = "%s"\n' "$log" >"$T/audit-policy-2.toml"
+  chmod 644 "$T/audit-policy-2.toml"
+  repo="$T/srv/audited-2.git"
+  git init -q --bare "$repo" && chown -R nobody "$repo"
+  run runuser -u nobody -- "$akgate" install --repo "$repo" --policy "$T/audit-policy-2.toml"
+  expect_rc "install as the owner: exits 0" 0
+  check "install as the owner: says it cannot create the audit log and what root must run" \
+    grep -qF "nobody (the owner of $repo, who the hook runs as) cannot create the audit log $log, so every push would say \"this decision was not recorded\"; as root, run:" <<<"$out"
+  check "install as the owner: nothing created" test ! -e "$T/var-log-2"
+  local commands
+  commands="$(sed -n 's/^      //p' <<<"$out")"
+  run bash -ec "$commands"
+  expect_rc "the printed commands run as root" 0
+  nobody_push "$repo" "$T/work-audited-2"
+  expect_rc "after them, a push by the owner is accepted" 0
+  check "after them, the push is recorded" lacks "$err" "not recorded"
+  check "after them, one line in the log" test "$(wc -l <"$log")" = 1
+  run runuser -u nobody -- "$akgate" install --repo "$repo" --policy "$T/audit-policy-2.toml"
+  check "install again: the log can be written, nothing to run" \
+    contains_all "$out" "the audit log $log can be written by nobody"
 }
 
 # --- (a) file:// ----------------------------------------------------------------------------------

@@ -338,12 +338,12 @@ TEST_CASE("bad rule files are reported by file, rule and reason") {
   CHECK_FALSE(Scanner::Create(rules, &scanner).ok());
 }
 
-TEST_CASE("unknown keys are warnings, not errors") {
+TEST_CASE("unknown keys are errors") {
   RuleSet rules;
   Status s = LoadRulesFromString("[[rules]]\nid = 'x'\nregex = 'abc'\nfrobnicate = true\n", "t.toml", &rules);
-  REQUIRE(s.ok());
-  REQUIRE(rules.load_warnings.size() == 1);
-  CHECK(rules.load_warnings[0].find("frobnicate") != std::string::npos);
+  REQUIRE_FALSE(s.ok());
+  CHECK(s.message().find("t.toml:4:") == 0);
+  CHECK(s.message().find("frobnicate") != std::string::npos);
 }
 
 TEST_CASE("[extend] useDefault adds to the default rules; disabledRules removes") {

@@ -1,0 +1,128 @@
+#!/usr/bin/env bash
+# Every sample output in the docs, made again by the real program and compared,
+# so that a doc cannot drift from what akgate prints. A sample is the fenced
+# block right after a line `<!-- sample: NAME -->` in README.md, docs/*.md or
+# install/README.md; NAME is one of the generators below, which make the same
+# input every time (the files of examples/sample-project, fixed commit dates,
+# so fixed commit ids). The push generators are for the push reports in
+# README.md and docs/hook.md, marked once their wording settles.
+#
+#   AKGATE=build/akgate bash tests/cli/docs_samples_test.sh   (tests/run.sh does this)
+#
+# Compared after normalising only what changes from run to run: durations
+# ("in 8 ms", "duration_ms"). A doc line that is only "..." (after the same
+# prefix as its neighbours, e.g. "remote:        ...") stands for any number
+# of lines. On a difference the check prints both.
+set -euo pipefail
+# shellcheck source=tests/lib/check.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/check.sh"
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+sample_project="$root/examples/sample-project"
+T="$TEST_TMP"
+
+# Hermetic git, and commits whose ids do not depend on the clock.
+export HOME="$T/home" GIT_CONFIG_NOSYSTEM=1 GIT_TERMINAL_PROMPT=0 LC_ALL=C.UTF-8
+export GIT_AUTHOR_DATE="2026-11-28T15:46:00Z" GIT_COMMITTER_DATE="2026-11-28T15:46:00Z"
+unset GIT_DIR GIT_WORK_TREE GL_USERNAME GITEA_PUSHER_NAME GL_USER REMOTE_USER AKGATE_POLICY
+mkdir -p "$HOME"
+git config --global init.defaultBranch main
+git config --global advice.detachedHead false
+printf '[audit]\nlog = "%s/audit.log"\n' "$T" >"$T/policy.toml"
+
+# new_push NAME AUTHOR EMAIL: a bare repository with the hook as
+# install/demo.sh installs it, and a clone of it in $T/NAME-work.
+new_push() {
+  git init -q --bare "$T/$1.git"
+  "$AKGATE" install --repo "$T/$1.git" --policy "$T/policy.toml" >/dev/null
+  git clone -q "$T/$1.git" "$T/$1-work" 2>/dev/null
+  git -C "$T/$1-work" config user.name "$2"
+  git -C "$T/$1-work" config user.email "$3"
+}
+# What the pusher sees of a push: git's remote: lines and the ref's status.
+push_lines() { git -C "$1" push origin main 2>&1 | grep -E '^(remote:| ! |   [0-9a-f]+\.\.)' || true; }
+
+# --- generators: one per sample name --------------------------------------------------
+
+# README.md: the demo's push of examples/sample-project, refused.
+sample_demo_push_rejected() {
+  new_push demo "Demo Developer" dev@example.com
+  cp -R "$sample_project/." "$T/demo-work/"
+  git -C "$T/demo-work" add -A
+  git -C "$T/demo-work" commit -q -m "Add the order sync service"
+  push_lines "$T/demo-work"
+}
+# README.md: the demo's fixed push, accepted (after the sample above).
+sample_demo_push_accepted() {
+  (
+    cd "$T/demo-work"
+    sed -i 's|AcsClient("LTAI[^"]*", "[^"]*",|AcsClient(settings.ACCESS_KEY_ID, settings.ACCESS_KEY_SECRET,|' app/sync.py
+    git rm -q --cached .env
+    echo ".env" >>.gitignore
+    git add -A
+    git commit -q --amend -m "Add the order sync service"
+  )
+  push_lines "$T/demo-work" | grep '^remote: akgate'
+}
+# docs/hook.md: one pair in one file, refused.
+sample_hook_push_rejected() {
+  new_push hook Tester t@example.com
+  cp "$sample_project/.env" "$T/hook-work/.env"
+  git -C "$T/hook-work" add .env
+  git -C "$T/hook-work" commit -q -m "Add config"
+  push_lines "$T/hook-work"
+}
+# docs/output.md: the three report formats on one file.
+sample_scan_text() { (cd "$sample_project" && "$AKGATE" scan --no-color app/sync.py || true); }
+sample_scan_json() { (cd "$sample_project" && "$AKGATE" scan --format json app/sync.py || true); }
+
+# --- comparison -------------------------------------------------------------------------
+
+# compare DOC_BLOCK_FILE ACTUAL_FILE: exit 0 when they match (see the header).
+compare() {
+  python3 - "$1" "$2" <<'PY'
+import difflib, re, sys
+def norm(line):
+    line = re.sub(r"\bin \d+(\.\d+)? ms\b", "in N ms", line)
+    line = re.sub(r'"duration_ms": [0-9.e+-]+', '"duration_ms": N', line)
+    return line.rstrip()
+doc = [norm(l) for l in open(sys.argv[1], encoding="utf-8").read().splitlines()]
+actual = [norm(l) for l in open(sys.argv[2], encoding="utf-8", errors="replace").read().splitlines()]
+pattern = ""
+for line in doc:
+    if re.fullmatch(r"(remote:)?\s*\.\.\.", line):
+        pattern += r"(?:[^\n]*\n)*?"
+    else:
+        pattern += re.escape(line) + r"\n"
+if re.fullmatch(pattern, "".join(l + "\n" for l in actual)):
+    sys.exit(0)
+print("\n".join(difflib.unified_diff(doc, actual, "the doc", "the program", lineterm="")))
+sys.exit(1)
+PY
+}
+
+# Every marked block of every doc, in order (the demo's two pushes depend on it).
+found=0
+for doc in "$root/README.md" "$root"/docs/*.md "$root/install/README.md"; do
+  rel="${doc#"$root"/}"
+  while IFS=$'\t' read -r name start; do
+    found=$((found + 1))
+    fn="sample_${name//-/_}"
+    if ! declare -F "$fn" >/dev/null; then
+      fail "$rel:$start: sample '$name' has a generator" "no function $fn in $0"
+      continue
+    fi
+    awk -v s="$start" 'NR > s && /^```/ { if (open) exit; open = 1; next } open' "$doc" >"$T/doc.txt"
+    rc=0
+    "$fn" >"$T/actual.txt" 2>&1 || rc=$?
+    out="" err=""
+    if diff_text="$(compare "$T/doc.txt" "$T/actual.txt")"; then
+      pass "$rel:$start: sample '$name' is what the program prints"
+    else
+      fail "$rel:$start: sample '$name' is what the program prints" "$diff_text"
+    fi
+  done < <(grep -n '<!-- sample: [a-z0-9-]* -->' "$doc" | sed -E 's/^([0-9]+):.*<!-- sample: ([a-z0-9-]+) -->.*/\2\t\1/')
+done
+check "the docs mark their samples" test "$found" -ge 2
+
+finish
