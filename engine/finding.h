@@ -42,7 +42,7 @@ struct Finding {
   std::string encoding;     // "", "base64", "utf-16le", "utf-16be": how the secret was hidden
   std::string member;       // inside a compressed file or archive: the member's path
                             // ("conf/.env"; nested: "inner.tar!conf/.env"); path ends "!member"
-  bool inline_allowed = false;  // a part's line carries an akgate:allow mark
+  bool inline_allowed = false;  // a part's line carries an akgate:allow mark (see FragmentResult)
   bool is_pair() const { return parts.size() > 1; }
   const Location& location() const { return parts.front().location; }
   const std::string& redacted() const { return parts.front().redacted; }
@@ -68,7 +68,11 @@ struct FragmentResult {
   SkipReason skipped = SkipReason::kNone;
   std::vector<UnscannedMember> unscanned;  // inside archives; the fragment itself was opened
   std::vector<Finding> findings;   // allowed findings removed, sorted by offset
-  uint32_t inline_allowed = 0;     // findings suppressed by an akgate:allow line
+  // Findings on a line marked akgate:allow: not in `findings` (a file scan
+  // passes them), kept here, marked, for the push gate, whose policy
+  // decides whether such a mark is honoured.
+  std::vector<Finding> inline_allowed_findings;
+  uint32_t inline_allowed = 0;     // inline_allowed_findings.size()
   uint32_t fingerprint_allowed = 0;  // findings suppressed by a fingerprint allowlist
   uint64_t decoded_bytes = 0;      // bytes produced by decoders
   uint64_t pair_comparisons = 0;   // pairing's work (see pairing.h): linear in the input

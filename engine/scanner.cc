@@ -280,6 +280,8 @@ FragmentResult Scanner::Scan(const Fragment& fragment, ScanScratch& scratch) con
   for (Finding& f : findings) {
     if (f.inline_allowed) {  // marked where its text was at hand (ScanContent)
       result.inline_allowed++;
+      f.inline_allowed = true;
+      result.inline_allowed_findings.push_back(std::move(f));
       continue;
     }
     bool fp_allowed = fingerprints.count(f.fingerprint) > 0;

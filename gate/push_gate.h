@@ -1,16 +1,26 @@
-// One push through akgate, whichever way it came in: inspect the new content
-// (git/), decide (policy/), render the report (report/), then record the
-// decision (audit log) and notify. The pre-receive hook (hook/) and the
-// gateway are thin programs around these calls, so a push reads, decides
-// and is recorded the same way through both.
+// One push through akgate, whichever way it came in: the one place a push is
+// decided. Inspect the new content (git/), decide (policy/), render the
+// report (report/), then record the decision (audit log) and notify. The
+// pre-receive hook (hook/) and the gateway only translate their transport
+// into a PushInput and the outcome's report and exit code back, so a push
+// reads, decides and is recorded the same way through both.
 //
-//   Gate gate;
-//   Status s = Gate::Create(policy, &gate);                // rules compiled once
-//   PushOutcome out = gate->Check(input);                  // no output, no I/O but reads
-//   std::vector<std::string> problems = RecordPush(policy, input, &out, audit, deadline);
+//   std::unique_ptr<Gate> gate;
+//   Status s = Gate::Create(policy, &gate);                 // rules compiled once
+//   PushOutcome out = gate->Check(input);                   // within the time budget
+//   RecordPush(policy, input, &out, audit, audit_status);   // audit, notify; may refuse
+//   ... send out.report, exit / answer with out.decision.accepted ...
 //
-// When the check cannot even start (broken policy, bad input) or runs out of
-// time, FailedPush builds the outcome from the policy's on_error / on_timeout.
+// Every rule of the decision lives here or in policy/decision.h:
+//   - the time budget (BudgetFor): the check ends by check_deadline, so the
+//     notifications (the reserve) still end by the deadline; a check not
+//     done by then is cancelled and gets on_timeout (TimedOutPush);
+//   - the fail mode: a push that cannot be checked gets on_error
+//     (FailedPush); a policy that did not load always blocks;
+//   - a push that only deletes refs is decided without reading anything;
+//   - recording: the audit line and the notifications (RecordPush); an
+//     accepted push that must be recorded (a bypass, an allowed finding, a
+//     fail-open) and cannot be is refused.
 #pragma once
 
 #include <atomic>
@@ -35,6 +45,9 @@ namespace akgate {
 class AuditLog;
 
 struct PushInput {
+  // The objects: null when the push carries none (the gateway, for a push
+  // that only deletes refs). A null repository is accepted only when every
+  // ref is a deletion or absent objects exist upstream (kExistUpstream).
   const Repository* repo = nullptr;
   std::vector<RefUpdate> refs;
   PushRequest request;                          // pusher and push options
@@ -43,8 +56,7 @@ struct PushInput {
   std::string via = "pre-receive";              // for the audit record
   std::string repository;                       // for the audit record; "" = the repo's path
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
-  const std::atomic<bool>* cancel = nullptr;
-  InspectProgress* progress = nullptr;
+  InspectProgress* progress = nullptr;          // live counters (null: the gate keeps its own)
 };
 
 struct PushOutcome {
@@ -54,14 +66,26 @@ struct PushOutcome {
   std::vector<std::string> warnings;            // for the audit record (policy warnings...)
 };
 
+// The time a push may take: the policy's time_budget from `started`. The
+// notifications get the larger of the webhook and command timeouts (at most
+// half the budget) after the check, so the check ends by check_deadline.
+struct PushBudget {
+  std::chrono::steady_clock::time_point deadline;        // everything, notifications included
+  std::chrono::steady_clock::time_point check_deadline;  // inspection and decision
+};
+PushBudget BudgetFor(const Policy& policy, std::chrono::steady_clock::time_point started);
+
 class Gate {
  public:
   // Builds the rules from the policy and compiles them. Policy warnings
   // (e.g. an action for an unknown rule id) are kept for every outcome.
   static Status Create(const Policy& policy, std::unique_ptr<Gate>* out);
 
-  // Inspects and decides. An inspection error becomes a FailedPush.
-  // Thread-safe (the gateway calls it from several threads).
+  // Inspects and decides within the budget (BudgetFor(policy, input.started)).
+  // An inspection error becomes a FailedPush; a check that is not done by the
+  // check deadline is cancelled and becomes a TimedOutPush. A push that only
+  // deletes refs is decided on an empty inspection. Thread-safe (the gateway
+  // calls it from several threads).
   PushOutcome Check(const PushInput& input) const;
 
   const Policy& policy() const { return policy_; }
@@ -70,6 +94,7 @@ class Gate {
 
  private:
   Gate() = default;
+  PushOutcome Decided(const PushInput& input, PushInspection inspection) const;
   Policy policy_;
   RuleSet rules_;
   std::unique_ptr<Scanner> scanner_;
@@ -82,11 +107,22 @@ class Gate {
 PushOutcome FailedPush(const Policy& policy, const PushInput& input, Cause cause, const std::string& what,
                        const InspectionStats& partial = {});
 
-// Notifies (when the decision is worth it) and writes the audit line.
-// Nothing here changes the decision; returns problems worth telling the
-// pusher (the audit log could not be written). `audit` may be null (no log
-// configured). Notifications end by `deadline`.
+// The outcome of a push whose check ran out of time: on_timeout, with what
+// input.progress had counted. Safe to call from another thread while the
+// check is still running (the hook's watchdog).
+PushOutcome TimedOutPush(const Policy& policy, const PushInput& input);
+
+// Records the outcome: notifies (when the decision is worth it, ending by
+// the budget's deadline) and writes the audit line to `audit`, which is null
+// when no log is configured or `audit_open` (the result of opening it) failed.
+//
+// An accepted push that must be recorded (PushDecision::must_be_recorded)
+// and cannot be (no audit log configured, or it cannot be opened or
+// written) is refused: the outcome becomes a rejection (Cause::kUnrecorded)
+// that says why, with its report rendered again. Any other failure to
+// record leaves the decision alone and adds a note to the report. Returns
+// the problems, for the operator's log.
 std::vector<std::string> RecordPush(const Policy& policy, const PushInput& input, PushOutcome* outcome,
-                                    AuditLog* audit, std::chrono::steady_clock::time_point deadline);
+                                    AuditLog* audit, const Status& audit_open);
 
 }  // namespace akgate

@@ -22,8 +22,8 @@
 #include "gateway/http_stream.h"
 #include "gateway/metrics.h"
 #include "gateway/push_inspector.h"
-
 #include "gateway/scan_slots.h"
+
 namespace akgate::gateway {
 
 // Shared by every connection; outlives them all.
@@ -32,8 +32,8 @@ struct GatewayContext {
   Metrics& metrics;
   PushInspector& inspector;
   net::thread_pool& workers;                       // indexing and inspection
-  std::map<std::string, std::unique_ptr<ssl::context>> upstream_tls;  // by CA file
   ScanSlots& scan_slots;                           // server.scan_threads of them, handed out in order
+  std::map<std::string, std::unique_ptr<ssl::context>> upstream_tls;  // by CA file
   std::atomic<bool> draining{false};               // SIGTERM received
   std::atomic<unsigned> pushes{0};                 // pushes being handled
   std::atomic<uint64_t> next_request_id{1};
@@ -64,9 +64,9 @@ struct Exchange {
   std::string upstream_target;   // path (+ query) on the upstream
   std::string path;              // request path, for logs (never the query)
   std::string client_address;
+  std::string client_certificate_name;  // CN of a verified TLS client certificate, or ""
   uint64_t id = 0;
   Clock::time_point deadline;    // the whole request must end by then
-  std::string client_certificate_name;  // CN of a verified TLS client certificate, or ""
   bool keep_alive = false;       // what the client asked for
   // Filled as the request goes, for the access log.
   unsigned status = 0;
@@ -110,8 +110,6 @@ net::awaitable<bool> SendBadGateway(Exchange& x, const std::string& why);
 // is never decoded into anything that outlives this call.
 std::string BasicAuthUser(std::string_view authorization);
 
-// Serves one client connection until it closes (session.cc).
-net::awaitable<void> RunSession(GatewayContext& gw, tcp::socket socket, ssl::context* tls);
 // What the upstream said to the pusher's credentials (credential_check.cc):
 // `status` 0 when it could not be asked (`error` says why).
 struct CredentialCheck {
@@ -124,6 +122,8 @@ struct CredentialCheck {
 // credentials push here? Called before any work is spent on a push.
 net::awaitable<CredentialCheck> CheckPusherCredentials(Exchange& x);
 
+// Serves one client connection until it closes (session.cc).
+net::awaitable<void> RunSession(GatewayContext& gw, tcp::socket socket, ssl::context* tls);
 
 // POST <repo>/git-receive-pack (push_handler.cc).
 net::awaitable<bool> HandlePush(Exchange& x);

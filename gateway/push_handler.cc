@@ -421,10 +421,10 @@ net::awaitable<bool> HandlePush(Exchange& x) {
       return v;
     }
   });
-  auto scan_us = std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - scan_started).count();
-  gw.metrics.scan_microseconds += static_cast<uint64_t>(scan_us);
   scan_slot.Release();
   budget.cancel();
+  auto scan_us = std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - scan_started).count();
+  gw.metrics.scan_microseconds += static_cast<uint64_t>(scan_us);
   gw.metrics.pushes_scanned++;
   std::string identity_note = IdentityNote(who, request.push_options);
   if (!identity_note.empty()) {

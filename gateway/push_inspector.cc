@@ -1,19 +1,15 @@
-// The production PushInspector: the hook's gate over a pushed pack.
+// The production PushInspector: the gate over a pushed pack. This file only
+// translates: the gateway's InspectInput into a PushInput, the gate's
+// outcome into a PushVerdict. Every rule of the decision (time budget, fail
+// mode, pushes without objects, recording) is the gate's (gate/push_gate.h).
 //
 //   pack objects dir --OpenObjectsOnly--> Repository (no refs; an absent
 //   object exists upstream) --Gate::Check--> inspection, decision, report
 //   --RecordPush--> audit line and notifications
-//
-// The policy's time budget is enforced by cancelling the inspection (a
-// gateway cannot end its process as the hook does); a cancelled check is a
-// timeout and gets the policy's on_timeout.
 #include <spdlog/spdlog.h>
 
 #include <chrono>
-#include <condition_variable>
 #include <map>
-#include <mutex>
-#include <thread>
 
 #include "gate/push_gate.h"
 #include "gateway/push_inspector.h"
@@ -31,34 +27,6 @@ using SteadyClock = std::chrono::steady_clock;
 
 constexpr size_t kObjectCacheBytes = size_t{16} << 20;
 
-// Sets *flag at `deadline` unless destroyed first.
-class CancelAt {
- public:
-  CancelAt(SteadyClock::time_point deadline, std::atomic<bool>* flag)
-      : thread_([this, deadline, flag] {
-          std::unique_lock<std::mutex> lock(mu_);
-          if (!cv_.wait_until(lock, deadline, [this] { return stop_; })) flag->store(true);
-        }) {}
-  ~CancelAt() {
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      stop_ = true;
-    }
-    cv_.notify_all();
-    thread_.join();
-  }
-
- private:
-  std::mutex mu_;
-  std::condition_variable cv_;
-  bool stop_ = false;
-  std::thread thread_;
-};
-
-SteadyClock::duration Seconds(double s) {
-  return std::chrono::duration_cast<SteadyClock::duration>(std::chrono::duration<double>(s));
-}
-
 class GateInspector : public PushInspector {
  public:
   GateInspector(Policy policy, std::unique_ptr<Gate> gate, std::shared_ptr<AuditLog> audit)
@@ -74,17 +42,6 @@ class GateInspector : public PushInspector {
     for (const RefCommand& c : in.commands) input.refs.push_back({c.old_oid, c.new_oid, c.ref});
     input.request.pusher = in.pusher;
     input.request.options = ParsePushOptions(in.push_options);
-    std::atomic<bool> cancel{false};
-    InspectProgress progress;
-    input.cancel = &cancel;
-    input.progress = &progress;
-    // Notifications get up to half the budget after the check, as in the hook.
-    double reserve = 0;
-    if (!policy_.webhook_url.empty()) reserve = std::max(reserve, policy_.webhook_timeout);
-    if (!policy_.notify_command.empty()) reserve = std::max(reserve, policy_.command_timeout);
-    reserve = std::min(reserve, policy_.time_budget / 2);
-    auto deadline = input.started + Seconds(policy_.time_budget);
-
     PushOutcome outcome;
     std::unique_ptr<Repository> repo;
     Status s;
@@ -100,43 +57,12 @@ class GateInspector : public PushInspector {
       outcome = TimedOutPush(policy_, input);
     } else if (!s.ok()) {
       outcome = FailedPush(policy_, input, Cause::kError, s.message());
-    } else if (!repo) {
-      // No pack (delete-only): nothing new, but still decided and recorded.
-      outcome = CheckWithoutObjects(input);
     } else {
-      input.repo = repo.get();
-      {
-        CancelAt timer(deadline - Seconds(reserve), &cancel);
-        outcome = gate_->Check(input);
-      }
-      if (cancel.load()) {
-        InspectionStats partial;
-        partial.commits = progress.commits.load();
-        partial.blobs = progress.blobs.load();
-        partial.bytes_scanned = progress.bytes.load();
-        char budget[32];
-        std::snprintf(budget, sizeof budget, "%g s", policy_.time_budget);
-        outcome = FailedPush(policy_, input, Cause::kTimeout,
-                             std::string("the check took longer than its time budget of ") + budget +
-                                 " (time_budget in the policy)",
-                             partial);
-  SteadyClock::time_point CheckDeadline(const std::string& route, SteadyClock::time_point started) const override {
-    auto it = by_route.find(route);
-    return (it != by_route.end() ? *it->second : *fallback).CheckDeadline(route, started);
-  }
-  std::vector<std::string> NameBasedRights() const override {
-    std::vector<std::string> out = fallback->NameBasedRights();
-    for (const auto& [prefix, inspector] : by_route)
-      for (const std::string& r : inspector->NameBasedRights()) out.push_back("route " + prefix + ": " + r);
-    return out;
-  }
-      }
+      input.repo = repo.get();  // null without a pack (a push that only deletes)
+      outcome = gate_->Check(input);
     }
-    std::vector<std::string> problems = RecordPush(policy_, input, &outcome, audit_.get(), deadline);
-    for (const std::string& p : problems) {
+    for (const std::string& p : RecordPush(policy_, input, &outcome, audit_.get(), Status::Ok()))
       spdlog::error("audit_failed error=\"{}\"", p);
-      outcome.report.push_back("akgate: note: this decision was not recorded: " + p);
-    }
 
     PushVerdict v;
     for (const std::string& line : outcome.report) v.report += line + "\n";
@@ -145,6 +71,8 @@ class GateInspector : public PushInspector {
     v.blobs = outcome.inspection.stats.blobs_scanned;
     v.bytes = outcome.inspection.stats.bytes_scanned;
     v.findings = d.blocking;
+    v.decision_name = DecisionName(d);
+    v.cause = CauseName(d.cause);
     v.scan_ms = std::chrono::duration<double, std::milli>(SteadyClock::now() - input.started).count();
     if (!d.accepted) {
       bool failure = d.cause == Cause::kError || d.cause == Cause::kTimeout;
@@ -175,6 +103,7 @@ class GateInspector : public PushInspector {
     return out;
   }
 
+ private:
   Policy policy_;
   std::unique_ptr<Gate> gate_;
   std::shared_ptr<AuditLog> audit_;
@@ -189,6 +118,16 @@ struct RoutedInspector : PushInspector {
   PushVerdict Inspect(const InspectInput& input) override {
     auto it = by_route.find(input.route);
     return (it != by_route.end() ? *it->second : *fallback).Inspect(input);
+  }
+  SteadyClock::time_point CheckDeadline(const std::string& route, SteadyClock::time_point started) const override {
+    auto it = by_route.find(route);
+    return (it != by_route.end() ? *it->second : *fallback).CheckDeadline(route, started);
+  }
+  std::vector<std::string> NameBasedRights() const override {
+    std::vector<std::string> out = fallback->NameBasedRights();
+    for (const auto& [prefix, inspector] : by_route)
+      for (const std::string& r : inspector->NameBasedRights()) out.push_back("route " + prefix + ": " + r);
+    return out;
   }
 };
 

@@ -30,17 +30,21 @@ struct InspectInput {
   std::string client_address;
   // Earlier versions of changed files, from the upstream (null: not fetched).
   ObjectFetcher* fetcher = nullptr;
-};
   // When the push's time budget began: once its body was in, before it
   // waited for a scan thread and was indexed (both count against it).
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
   // The budget ran out before inspection (waiting for a scan thread, or
   // indexing): decided as a timeout without reading anything.
   bool timed_out = false;
+};
 
 struct PushVerdict {
   enum class Decision { kAllow, kBlock, kBypass, kError };
   Decision decision = Decision::kAllow;
+  // The audit record's words for the decision ("accept", "reject", "bypass")
+  // and its cause ("clean", "allowed", "findings", "error", ...), for the
+  // gateway's log, so the two read alike.
+  std::string decision_name = "reject", cause = "error";  // until the gate has decided
   std::string report;        // the human report (the hook's text); empty when clean
   std::string ref_reason;    // one line for every `ng` when blocked
   uint64_t commits = 0, blobs = 0, bytes = 0;
@@ -55,11 +59,6 @@ class PushInspector {
  public:
   virtual ~PushInspector() = default;
   virtual PushVerdict Inspect(const InspectInput& input) = 0;
-};
-
-struct InspectorOptions {
-  // The hook's server-wide policy file (rules, allowlists, bypass, audit,
-  // notifications). Empty: /etc/akgate/policy.toml if present, else defaults.
   // When the check of a push through `route` that began at `started` must
   // end (the policy's time budget, less the notifications' reserve).
   virtual std::chrono::steady_clock::time_point CheckDeadline(const std::string& route,
@@ -67,6 +66,11 @@ struct InspectorOptions {
   // Rights the policies grant to named pushers ("[bypass] who = alice, bob"
   // per policy and route): they need an identity source (identity.h).
   virtual std::vector<std::string> NameBasedRights() const = 0;
+};
+
+struct InspectorOptions {
+  // The hook's server-wide policy file (rules, allowlists, bypass, audit,
+  // notifications). Empty: /etc/akgate/policy.toml if present, else defaults.
   std::string policy_file;
   // Routes with a policy of their own: prefix -> file laid over policy_file.
   std::map<std::string, std::string> route_policies;

@@ -248,6 +248,7 @@ class Inspector {
       st.blobs_scanned++;
       st.bytes_scanned += r.size;
       blobs_[i].findings = std::move(r.result.findings);
+      KeepInlineAllowed(&r.result, &blobs_[i].findings);
       if (r.lfs && !(s = ScanLfsObject(i, r.lfs_pointer)).ok()) return s;
     }
     return Status::Ok();
@@ -289,7 +290,15 @@ class Inspector {
     st.lfs_scanned++;
     st.bytes_scanned += content.size();
     for (Finding& f : r.findings) blobs_[i].findings.push_back(std::move(f));
+    KeepInlineAllowed(&r, &blobs_[i].findings);
     return Status::Ok();
+  }
+
+  // Findings on lines marked akgate:allow go on, marked, with the others:
+  // whether the mark is honoured is the policy's decision, never silent.
+  static void KeepInlineAllowed(FragmentResult* r, std::vector<Finding>* to) {
+    for (Finding& f : r->inline_allowed_findings) to->push_back(std::move(f));
+    r->inline_allowed_findings.clear();
   }
 
   void AddMessageFindings(FragmentResult&& r, SourceKind source, uint32_t commit, const std::string& ref,
@@ -298,6 +307,7 @@ class Inspector {
     st.messages_scanned++;
     st.inline_allowed += r.inline_allowed;
     st.fingerprint_allowed += r.fingerprint_allowed;
+    KeepInlineAllowed(&r, &r.findings);
     for (Finding& f : r.findings) {
       message_findings_.push_back(std::make_unique<Finding>(std::move(f)));
       hits_.push_back({message_findings_.back().get(), source, commit, ref, "", order, false});
@@ -346,6 +356,7 @@ class Inspector {
       out_->stats.previous_scanned++;
       if (r.skipped == SkipReason::kNone) {
         fps = std::make_unique<std::unordered_set<std::string>>();
+        KeepInlineAllowed(&r, &r.findings);  // a marked secret was there too
         for (const Finding& f : r.findings) {
           fps->insert(f.fingerprint);
           for (const FindingPart& p : f.parts) fps->insert(p.fingerprint);
@@ -540,8 +551,11 @@ class Inspector {
     }
     for (const std::string& fp : secret_order) {
       std::vector<size_t>& hs = by_secret[fp];
+      // An unmarked place of a secret wins over one marked akgate:allow,
+      // so a mark in one file cannot hide the same secret in another.
       std::stable_sort(hs.begin(), hs.end(), [&](size_t a, size_t b) {
         if (hits_[a].pre_existing != hits_[b].pre_existing) return !hits_[a].pre_existing;
+        if (hits_[a].finding->inline_allowed != hits_[b].finding->inline_allowed) return !hits_[a].finding->inline_allowed;
         return hits_[a].order < hits_[b].order;
       });
       const Hit& h = hits_[hs.front()];

@@ -5,7 +5,6 @@
 #include <signal.h>
 #include <unistd.h>
 
-#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <cstdio>
@@ -55,22 +54,6 @@ void Print(const std::vector<std::string>& lines) {
   std::fflush(stderr);
 }
 
-// Notifications must end within the budget: their time is set aside from
-// the inspection's share of it.
-Clock::duration NotifyReserve(const Policy& p) {
-  double s = 0;
-  if (!p.webhook_url.empty()) s = std::max(s, p.webhook_timeout);
-  if (!p.notify_command.empty()) s = std::max(s, p.command_timeout);
-  s = std::min(s, p.time_budget / 2);
-  return std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(s));
-}
-
-std::string Seconds(double s) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%g s", s);
-  return buf;
-}
-
 class Hook {
  public:
   explicit Hook(const PreReceiveOptions& o) : options_(o) {}
@@ -112,11 +95,11 @@ class Hook {
     input_.request.options = ParsePushOptions(env_.push_options);
     auto& problems = input_.request.options.problems;
     problems.insert(problems.begin(), env_.problems.begin(), env_.problems.end());
-    input_.cancel = &cancel_;
     input_.progress = &progress_;
 
-    deadline_ = started_ + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(policy_.time_budget));
-    dog_ = std::make_unique<Watchdog>(deadline_ - NotifyReserve(policy_), [this] { OnTimeout(); });
+    // The gate cancels a check that outlives its budget; the watchdog ends
+    // the process even if the check is stuck where it cannot see that.
+    dog_ = std::make_unique<Watchdog>(BudgetFor(policy_, started_).check_deadline, [this] { OnTimeout(); });
 
     if (!policy_status.ok()) return Fail(Cause::kError, policy_status.message());
 
@@ -166,7 +149,6 @@ class Hook {
   // libgit2 or a scan, so only copies and atomics are used, then the
   // process exits.
   void OnTimeout() {
-    cancel_.store(true);
     PushInput input;
     {
       std::lock_guard<std::mutex> lock(mu_);
@@ -176,14 +158,8 @@ class Hook {
     input.via = input_.via;
     input.repository = repository_;
     input.request = input_.request;
-    InspectionStats partial;
-    partial.commits = progress_.commits.load();
-    partial.blobs = progress_.blobs.load();
-    partial.bytes_scanned = progress_.bytes.load();
-    PushOutcome outcome = FailedPush(policy_, input, Cause::kTimeout,
-                                     "the check took longer than its time budget of " + Seconds(policy_.time_budget) +
-                                         " (time_budget in the policy)",
-                                     partial);
+    input.progress = &progress_;
+    PushOutcome outcome = TimedOutPush(policy_, input);
     int code = Record(input, &outcome);
     std::fflush(stderr);
     std::fflush(stdout);
@@ -202,34 +178,27 @@ class Hook {
     _exit(code);
   }
 
-
+  // The gate records (and may refuse what it cannot record); the report
+  // goes to the pusher after that, so it tells the final decision.
   int Record(const PushInput& input, PushOutcome* outcome) {
+    std::unique_ptr<AuditLog> audit;
+    Status opened;
+    if (!policy_.audit_log.empty()) opened = AuditLog::Open(policy_.audit_log, &audit);
+    RecordPush(policy_, input, outcome, audit.get(), opened);
     // GitLab's web UI shows only GL-HOOK-ERR lines; the full report follows
     // for its logs (ssh and http pushes get the full report alone).
     if (env_.gitlab_web()) Print(RenderGitLabMessage(outcome->inspection, outcome->decision, {}));
     Print(outcome->report);
-    std::unique_ptr<AuditLog> audit;
-    std::vector<std::string> problems;
-    if (!policy_.audit_log.empty()) {
-      Status s = AuditLog::Open(policy_.audit_log, &audit);
-      if (!s.ok()) problems.push_back(s.message());
-    }
-    std::vector<std::string> more = RecordPush(policy_, input, outcome, audit.get(), deadline_);
-    problems.insert(problems.end(), more.begin(), more.end());
-    std::vector<std::string> lines;
-    for (const std::string& p : problems) lines.push_back("akgate: note: this decision was not recorded: " + p);
-    Print(lines);
     return outcome->decision.exit_code();
   }
 
   const PreReceiveOptions& options_;
-  Clock::time_point started_, deadline_;
+  Clock::time_point started_;
   HookEnvironment env_;
   std::string repository_;
   Policy policy_;
   PushInput input_;
   std::mutex mu_;  // input_.refs, shared with the watchdog
-  std::atomic<bool> cancel_{false};
   InspectProgress progress_;
   bool claimed_ = false;
   std::unique_ptr<Watchdog> dog_;  // declared last: destroyed (joined) first

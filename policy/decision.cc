@@ -10,6 +10,7 @@ const char* DispositionName(Disposition d) {
     case Disposition::kWarns: return "warn";
     case Disposition::kAllowedByPolicy: return "allowed-by-policy";
     case Disposition::kAllowedByOption: return "allowed-by-push-option";
+    case Disposition::kAllowedInline: return "allowed-inline";
     case Disposition::kPreExisting: return "pre-existing";
     case Disposition::kOff: return "off";
   }
@@ -20,12 +21,18 @@ const char* CauseName(Cause c) {
   switch (c) {
     case Cause::kClean: return "clean";
     case Cause::kWarnings: return "warnings";
+    case Cause::kAllowed: return "allowed";
     case Cause::kFindings: return "findings";
     case Cause::kBypassed: return "bypassed";
     case Cause::kError: return "error";
     case Cause::kTimeout: return "timeout";
+    case Cause::kUnrecorded: return "unrecorded";
   }
   return "?";
+}
+
+const char* DecisionName(const PushDecision& d) {
+  return d.accepted ? (d.bypass_used ? "bypass" : "accept") : "reject";
 }
 
 namespace {
@@ -49,9 +56,18 @@ PushDecision Start(const Policy& policy, const PushRequest& request) {
   d.bypass_requested = request.options.bypass;
   d.bypass_reason = request.options.bypass_reason;
   d.notes = request.options.problems;
-  if (!request.options.allow.empty() && !d.may_allow)
-    d.allow_refused = "the policy does not let " + (request.pusher.empty() ? "you" : request.pusher) +
-                      " allow findings with -o akgate.allow";
+  d.allow_needs_reason = policy.allow_require_reason;
+  if (!request.options.allow.empty()) {
+    if (!d.may_allow) {
+      d.allow_refused = "the policy does not let " + (request.pusher.empty() ? "you" : request.pusher) +
+                        " allow findings with -o akgate.allow";
+    } else if (policy.allow_require_reason && request.options.reason.empty()) {
+      d.allow_refused = "a reason is required: git push -o akgate.allow=<fingerprint> "
+                        "-o akgate.reason=\"why it is not a secret\"";
+    } else {
+      d.allow_reason = request.options.reason;
+    }
+  }
   return d;
 }
 
@@ -75,6 +91,7 @@ void ApplyBypass(const Policy& policy, PushDecision* d) {
 PushDecision Decide(const PushInspection& inspection, const Policy& policy, const PushRequest& request) {
   PushDecision d = Start(policy, request);
   const std::vector<std::string>& wanted = request.options.allow;
+  const bool honour_allow = d.may_allow && d.allow_refused.empty();
   std::vector<std::string> used;
   for (const PushFinding& pf : inspection.findings) {
     const Finding& f = pf.finding;
@@ -85,19 +102,23 @@ PushDecision Decide(const PushInspection& inspection, const Policy& policy, cons
       disp = Disposition::kOff;
     } else if (Listed(policy.allow_fingerprints, f)) {
       disp = Disposition::kAllowedByPolicy;
-    } else if (d.may_allow && Listed(wanted, f)) {
+    } else if (honour_allow && Listed(wanted, f)) {
       disp = Disposition::kAllowedByOption;
       for (const std::string& fp : wanted)
         if (fp == f.fingerprint || std::any_of(f.parts.begin(), f.parts.end(), [&](const FindingPart& p) {
               return p.fingerprint == fp;
             }))
           used.push_back(fp);
+    } else if (f.inline_allowed && policy.inline_allow) {
+      disp = Disposition::kAllowedInline;
     } else {
       disp = f.action == Action::kBlock ? Disposition::kBlocks : Disposition::kWarns;
+      if (f.inline_allowed) d.inline_refused++;
     }
     switch (disp) {
       case Disposition::kBlocks: d.blocking++; break;
       case Disposition::kWarns: d.warnings++; break;
+      case Disposition::kAllowedInline: d.allowed_inline++; d.allowed++; break;
       case Disposition::kAllowedByPolicy:
       case Disposition::kAllowedByOption: d.allowed++; break;
       case Disposition::kPreExisting: d.pre_existing++; break;
@@ -109,12 +130,19 @@ PushDecision Decide(const PushInspection& inspection, const Policy& policy, cons
     if (std::find(used.begin(), used.end(), fp) != used.end()) {
       if (std::find(d.allowed_by_option.begin(), d.allowed_by_option.end(), fp) == d.allowed_by_option.end())
         d.allowed_by_option.push_back(fp);
-    } else if (d.may_allow) {
+    } else if (honour_allow) {
       d.allow_unused.push_back(fp);
     }
   }
+  if (d.inline_refused)
+    d.notes.push_back(std::to_string(d.inline_refused) + (d.inline_refused == 1 ? " finding is" : " findings are") +
+                      " on a line marked akgate:allow or gitleaks:allow; this server does not honour such "
+                      "marks in pushed content ([allowlist] inline = \"block\" in its policy).");
   d.accepted = d.blocking == 0;
-  d.cause = d.blocking ? Cause::kFindings : d.warnings ? Cause::kWarnings : Cause::kClean;
+  d.cause = d.blocking  ? Cause::kFindings
+            : d.allowed ? Cause::kAllowed
+            : d.warnings ? Cause::kWarnings
+                         : Cause::kClean;
   ApplyBypass(policy, &d);
   if (d.bypass_used) d.cause = Cause::kBypassed;
   return d;
@@ -125,9 +153,23 @@ PushDecision DecideFailure(Cause cause, const std::string& what, const Policy& p
   d.cause = cause;
   d.error = what;
   d.fail_mode = cause == Cause::kTimeout ? policy.on_timeout : policy.on_error;
+  if (!policy.unreadable.empty()) {
+    d.fail_mode = FailMode::kBlock;  // no setting of a policy that did not load is trusted
+    d.policy_unreadable = true;
+  }
   d.accepted = d.fail_mode == FailMode::kAllow;
   ApplyBypass(policy, &d);
   return d;
+}
+
+void RefuseUnrecorded(const std::string& why, PushDecision* d) {
+  std::string what = d->bypass_used                                              ? "bypassed"
+                     : d->cause == Cause::kError || d->cause == Cause::kTimeout ? "accepted without a complete check"
+                                                                                 : "accepted with allowed findings";
+  d->accepted = false;
+  d->bypass_used = false;
+  d->cause = Cause::kUnrecorded;
+  d->error = "this push would be " + what + ", which is only let in when it is recorded, and it cannot be: " + why;
 }
 
 }  // namespace akgate

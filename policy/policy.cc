@@ -176,23 +176,6 @@ bool IsFingerprint(const std::string& s) {
   return true;
 }
 
-// The lines of a file that does not parse can still say whether to fail
-// open: `on_error = "allow"` (or "block") on a line of its own.
-bool SalvageOnError(std::string_view text, FailMode* out) {
-  static const std::regex re(R"(^\s*on_error\s*=\s*["'](block|allow)["']\s*(#.*)?$)");
-  std::istringstream in{std::string(text)};
-  std::string line;
-  bool found = false;
-  while (std::getline(in, line)) {
-    std::smatch m;
-    if (std::regex_match(line, m, re)) {
-      *out = m[1] == "allow" ? FailMode::kAllow : FailMode::kBlock;
-      found = true;
-    }
-  }
-  return found;
-}
-
 void ReadRules(Reader& top, const std::string& origin, const std::string& base_dir, Policy* out) {
   const toml::table* t = top.Table("rules");
   if (!t) return;
@@ -238,7 +221,14 @@ void ReadAllowlist(Reader& top, const std::string& origin, Policy* out) {
       out->allow_fingerprints.push_back(fp);
     }
   }
-  r.Bool("inline", &out->inline_allow);
+  if (const toml::node* n = r.Get("inline")) {
+    // "allow" | "block"; true / false are read as "allow" / "block".
+    auto b = n->value<bool>();
+    auto v = n->value<std::string>();
+    if (b) out->inline_allow = *b;
+    else if (v && (*v == "allow" || *v == "block")) out->inline_allow = *v == "allow";
+    else r.Fail(*n, "inline", "must be \"allow\" or \"block\"");
+  }
   r.Finish("paths, fingerprints, inline");
   top.SetError(r.status());
 }
@@ -247,7 +237,7 @@ void ReadLimits(Reader& top, const std::string& origin, Policy* out) {
   const toml::table* t = top.Table("limits");
   if (!t) return;
   Reader r(*t, origin, "limits");
-  r.Mode("on_error", &out->on_error);  // first: it decides what a later error means
+  r.Mode("on_error", &out->on_error);
   r.Mode("on_timeout", &out->on_timeout);
   r.Bytes("max_file_size", &out->max_file_bytes);
   r.Seconds("time_budget", 0.1, 86400, &out->time_budget);
@@ -297,7 +287,8 @@ void ReadBypass(Reader& top, const std::string& origin, Policy* out) {
   r.List("who", &out->bypass_who);
   r.Bool("require_reason", &out->bypass_require_reason);
   r.List("allow_who", &out->allow_who);
-  r.Finish("who, require_reason, allow_who");
+  r.Bool("allow_require_reason", &out->allow_require_reason);
+  r.Finish("who, require_reason, allow_who, allow_require_reason");
   top.SetError(r.status());
 }
 
@@ -342,23 +333,25 @@ Status ParsePolicy(std::string_view text, const std::string& origin, const std::
   try {
     doc = toml::parse(text, origin);
   } catch (const toml::parse_error& e) {
-    SalvageOnError(text, &out->on_error);
     return Status::Error("policy " + origin + ":" + std::to_string(e.source().begin.line) + ": " +
                          std::string(e.description()));
   }
+  // Read into a copy: a file with an error changes nothing.
+  Policy next = *out;
   Reader top(doc, origin, "");
-  // Read [limits] first so a later error is judged by this file's on_error.
-  ReadLimits(top, origin, out);
-  ReadRules(top, origin, base_dir, out);
-  ReadAllowlist(top, origin, out);
-  ReadReport(top, origin, out);
-  ReadLfs(top, origin, out);
-  ReadBypass(top, origin, out);
-  ReadAudit(top, origin, out);
-  ReadNotify(top, origin, out);
+  ReadLimits(top, origin, &next);
+  ReadRules(top, origin, base_dir, &next);
+  ReadAllowlist(top, origin, &next);
+  ReadReport(top, origin, &next);
+  ReadLfs(top, origin, &next);
+  ReadBypass(top, origin, &next);
+  ReadAudit(top, origin, &next);
+  ReadNotify(top, origin, &next);
   top.Finish("rules, allowlist, limits, lfs, report, bypass, audit, notify");
-  if (top.status().ok()) out->sources.push_back(origin);
-  return top.status();
+  if (!top.status().ok()) return top.status();
+  next.sources.push_back(origin);
+  *out = std::move(next);
+  return Status::Ok();
 }
 
 namespace {
@@ -393,12 +386,11 @@ Status LoadOne(const std::string& path, bool required, Policy* out) {
 }  // namespace
 
 Status LoadPolicy(const PolicyFiles& files, Policy* out) {
-  if (!files.server.empty()) {
-    Status s = LoadOne(files.server, files.server_required, out);
-    if (!s.ok()) return s;
-  }
-  if (!files.repository.empty()) return LoadOne(files.repository, files.repository_required, out);
-  return Status::Ok();
+  Status s;
+  if (!files.server.empty()) s = LoadOne(files.server, files.server_required, out);
+  if (s.ok() && !files.repository.empty()) s = LoadOne(files.repository, files.repository_required, out);
+  if (!s.ok()) out->unreadable = s.message();
+  return s;
 }
 
 }  // namespace akgate

@@ -43,7 +43,11 @@ struct Policy {
   // [allowlist]
   std::vector<std::string> allow_paths;        // RE2 on file paths: such files are not scanned
   std::vector<std::string> allow_fingerprints;  // findings allowed (audited as allowed)
-  bool inline_allow = true;                    // honour `akgate:allow` / `gitleaks:allow` lines
+  // [allowlist] inline = "allow": a finding on a line marked `akgate:allow` /
+  // `gitleaks:allow` is allowed (shown, audited, notified); "block" (the
+  // default): the mark is pushed content, written by the pusher, and is not
+  // honoured, so the finding counts as its rule says.
+  bool inline_allow = false;
 
   // [limits]
   uint64_t max_file_bytes = 0;                 // 0: the rules' limit (50 MiB by default)
@@ -71,6 +75,7 @@ struct Policy {
   std::vector<std::string> bypass_who;         // pushers who may -o akgate.bypass; "*": anyone
   bool bypass_require_reason = true;
   std::vector<std::string> allow_who = {"*"};  // pushers who may -o akgate.allow=<fingerprint>
+  bool allow_require_reason = true;            // ... with -o akgate.reason="why it is not a secret"
 
   // [audit]
   std::string audit_log = "/var/log/akgate/audit.log";  // "": no audit file
@@ -83,6 +88,9 @@ struct Policy {
   double command_timeout = 5;
 
   std::vector<std::string> sources;            // files read, in order (for messages)
+  // Set by LoadPolicy when a file did not load: what was wrong, naming the
+  // file and line. Such a policy always fails closed (DecideFailure).
+  std::string unreadable;
 };
 
 // Is `pusher` in `who` (exact names; "*" matches anyone)?
@@ -95,15 +103,18 @@ struct PolicyFiles {
   bool repository_required = false;  // the gateway's per-route file: named, so it must exist
 };
 
-// Reads both files into *out (starting from its current values). On error
-// *out keeps what was read, and out->on_error is the best available answer
-// to "fail open or closed?": the broken file's own on_error when it can be
-// read (even from a file that does not parse), else the server file's, else
-// the default.
+// Reads both files into *out (starting from its current values). A setting
+// from a file that did not load is never used: on error *out holds only the
+// files read before the broken one (a broken server file: the defaults), and
+// out->unreadable says what was wrong. The push then fails closed whatever
+// any on_error says: a broken file's on_error = "allow" is not trusted, and
+// a server file's is meant for pushes that cannot be checked, not for a
+// policy that cannot be read.
 Status LoadPolicy(const PolicyFiles& files, Policy* out);
 
 // One file's text laid over *out. `origin` names it in messages; relative
-// rule file paths are resolved against `base_dir`.
+// rule file paths are resolved against `base_dir`. On error *out is
+// unchanged.
 Status ParsePolicy(std::string_view toml, const std::string& origin, const std::string& base_dir, Policy* out);
 
 }  // namespace akgate

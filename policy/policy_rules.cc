@@ -83,7 +83,6 @@ Status BuildRules(const Policy& policy, RuleSet* out, std::vector<std::string>* 
   if (!policy.rule_actions.empty()) origin = "the policy's [rules.actions] over " + origin + ",";
   s = RequireBlockingRule(rules, origin);
   if (!s.ok()) return s;
-  if (!policy.inline_allow) rules.limits.inline_allow_markers.clear();
   if (policy.max_file_bytes) rules.limits.max_fragment_bytes = policy.max_file_bytes;
   if (policy.unscannable) rules.limits.unscannable = *policy.unscannable;
   *out = std::move(rules);

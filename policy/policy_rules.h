@@ -6,11 +6,11 @@
 //   [rules.actions]       per rule or pair: block / warn / off
 //   [allowlist] paths     added to the rules' global path allowlist (files
 //                         under those paths are skipped, and counted)
-//   [allowlist] inline    false: akgate:allow comments are not honoured
 //   [limits] max_file_size  larger files are skipped, and counted
 //
-// Fingerprint allowlists are not pushed into the engine: the decision applies
-// them, so allowed findings are still audited.
+// Fingerprint allowlists and akgate:allow lines are not applied in the
+// engine: the decision applies them ([allowlist] inline), so allowed findings
+// are still shown, audited and notified.
 #pragma once
 
 #include <string>

@@ -49,11 +49,13 @@ PushOptions ParsePushOptions(const std::vector<std::string>& raw) {
         if (comma == std::string::npos) break;
         start = comma + 1;
       }
+    } else if (key == "akgate.reason") {
+      o.reason = Clean(value, 300);
     } else if (key == "akgate.verbose") {
       o.verbose = true;
     } else {
       o.problems.push_back("unknown push option " + Clean(key, 40) +
-                           " (akgate knows akgate.bypass, akgate.allow and akgate.verbose)");
+                           " (akgate knows akgate.bypass, akgate.allow, akgate.reason and akgate.verbose)");
     }
   }
   return o;

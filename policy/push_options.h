@@ -4,6 +4,8 @@
 //                                policy lets this pusher bypass)
 //   -o akgate.allow=<fingerprint>  allow one finding (repeatable; a
 //                                comma-separated list works too)
+//   -o akgate.reason="why"       why the allowed findings are not secrets
+//                                (required by default, audited and notified)
 //   -o akgate.verbose            also list pre-existing secrets
 //
 // git passes them to pre-receive as GIT_PUSH_OPTION_COUNT and
@@ -22,6 +24,7 @@ struct PushOptions {
   bool bypass = false;
   std::string bypass_reason;           // control bytes removed, at most 300 bytes
   std::vector<std::string> allow;      // fingerprints, lowercase, deduplicated
+  std::string reason;                  // -o akgate.reason: control bytes removed, at most 300 bytes
   bool verbose = false;
   std::vector<std::string> problems;   // for the pusher: what was not understood
 };

@@ -19,10 +19,10 @@ std::string UtcNow() {
 }
 
 std::string NotificationEvent(const PushDecision& d) {
+  if (!d.notify()) return "";
   if (!d.accepted) return "block";
   if (d.bypass_used) return "bypass";
-  if (!d.allowed_by_option.empty()) return "allow";
-  return "";
+  return "allow";
 }
 
 nlohmann::json AuditRecord(const PushInspection& in, const PushDecision& d, const AuditContext& ctx) {
@@ -66,7 +66,7 @@ nlohmann::json AuditRecord(const PushInspection& in, const PushDecision& d, cons
       {"messages_scanned", s.messages_scanned},
       {"skipped", skipped},
       {"duration_ms", ctx.duration_ms},
-      {"decision", d.accepted ? (d.bypass_used ? "bypass" : "accept") : "reject"},
+      {"decision", DecisionName(d)},
       {"cause", CauseName(d.cause)},
       {"blocking", d.blocking},
       {"warnings", d.warnings},
@@ -77,10 +77,13 @@ nlohmann::json AuditRecord(const PushInspection& in, const PushDecision& d, cons
       {"bypass_reason", d.bypass_requested ? json(d.bypass_reason) : json(nullptr)},
       {"bypass_refused", d.bypass_refused.empty() ? json(nullptr) : json(d.bypass_refused)},
       {"allowed_fingerprints", d.allowed_by_option},
+      {"allow_reason", d.allowed_by_option.empty() ? json(nullptr) : json(d.allow_reason)},
+      {"allowed_inline", d.allowed_inline},
       {"error", d.error.empty() ? json(nullptr) : json(d.error)},
   };
   if (in.findings.size() > ctx.max_findings) record["findings_omitted"] = in.findings.size() - ctx.max_findings;
   if (d.cause == Cause::kError || d.cause == Cause::kTimeout) record["fail_mode"] = FailModeName(d.fail_mode);
+  if (d.policy_unreadable) record["policy_unreadable"] = true;
   if (!ctx.policy_files.empty()) record["policy"] = ctx.policy_files;
   if (!ctx.warnings.empty()) record["notes"] = ctx.warnings;
   // The gateway: earlier versions of changed files fetched from the upstream.

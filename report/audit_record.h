@@ -12,7 +12,8 @@
 //                 "path":"config/prod.yml","line":12,"commit":"<40 hex>",
 //                 "source":"file","fingerprint":"0123456789abcdef",
 //                 "redacted":["LTAI…9Q","abcd…Zz"],"disposition":"block"}],
-//    "bypass_reason":null,"allowed_fingerprints":[],"error":null}
+//    "bypass_reason":null,"allowed_fingerprints":[],"allow_reason":null,
+//    "allowed_inline":0,"error":null}
 //
 // The full format is documented in docs/hook.md.
 #pragma once
@@ -41,8 +42,9 @@ std::string UtcNow();
 
 nlohmann::json AuditRecord(const PushInspection& inspection, const PushDecision& decision, const AuditContext& ctx);
 
-// "block", "bypass", "allow" (an allowed finding) or "" when nothing is worth
-// a notification. Goes into the notification as "event".
+// "block", "bypass", "allow" (a finding allowed by -o akgate.allow or an
+// akgate:allow line) or "" when nothing is worth a notification
+// (PushDecision::notify). Goes into the notification as "event".
 std::string NotificationEvent(const PushDecision& decision);
 
 }  // namespace akgate

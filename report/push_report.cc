@@ -303,6 +303,10 @@ void HowToFix(const PushInspection& in, const PushDecision& d, const std::vector
       }
       line += opt;
     }
+    if (d.allow_needs_reason) {
+      out->push_back(line + " \\");
+      line = "               -o akgate.reason=\"why it is not a secret\"";
+    }
     out->push_back(line);
     if (blocking.size() > 4) out->push_back("       (one -o akgate.allow=<fingerprint> per finding)");
   }
@@ -332,13 +336,16 @@ void RenderNotes(const PushDecision& d, size_t width, std::vector<std::string>* 
 
 void RenderAllowedAndPreExisting(const PushInspection& in, const PushDecision& d, const PushReportOptions& o,
                                  size_t width, std::vector<std::string>* out) {
-  std::vector<size_t> allowed = With(d, {Disposition::kAllowedByOption, Disposition::kAllowedByPolicy});
+  std::vector<size_t> allowed =
+      With(d, {Disposition::kAllowedByOption, Disposition::kAllowedInline, Disposition::kAllowedByPolicy});
   if (!allowed.empty()) {
     out->push_back("");
     out->push_back(o.recorded ? "Allowed (recorded):" : "Allowed:");
     for (size_t i : allowed) {
       const PushFinding& pf = in.findings[i];
-      std::string by = d.dispositions[i] == Disposition::kAllowedByOption ? "by -o akgate.allow" : "by the policy";
+      std::string by = d.dispositions[i] == Disposition::kAllowedByOption ? "by -o akgate.allow"
+                       : d.dispositions[i] == Disposition::kAllowedInline ? "by an akgate:allow line"
+                                                                           : "by the policy";
       std::string where = pf.finding.path.empty() ? SourceKindName(pf.source) : Where(pf, pf.finding.parts.front());
       // The fingerprint whole, first (it is what an allowlist takes); the
       // description may be shortened.
@@ -410,6 +417,15 @@ std::vector<std::string> RenderPushReport(const PushInspection& in, const PushDe
   const size_t width = std::max<size_t>(o.width, 60);
   const InspectionStats& s = in.stats;
 
+  if (d.cause == Cause::kUnrecorded) {
+    out.push_back("akgate: push REJECTED: it could not be recorded.");
+    Wrap(d.error, "    ", width, &out);
+    Wrap("A bypass, an allowed finding or a push accepted without a complete check is let in only when "
+         "the audit log records it. Please tell the server administrators ([audit] log in the policy).",
+         "", width, &out);
+    RenderNotes(d, width, &out);
+    return out;
+  }
   if (d.cause == Cause::kError || d.cause == Cause::kTimeout) {
     bool timeout = d.cause == Cause::kTimeout;
     std::string what = timeout ? "the check did not finish in time" : "the push could not be checked";
@@ -420,9 +436,11 @@ std::vector<std::string> RenderPushReport(const PushInspection& in, const PushDe
     else
       out.push_back("akgate: push REJECTED: " + what + ".");
     Wrap(d.error, "    ", width, &out);
-    Wrap(std::string("The server's policy says ") + (timeout ? "on_timeout" : "on_error") + " = \"" +
-             FailModeName(d.fail_mode) + "\"" +
-             (d.fail_mode == FailMode::kBlock ? ": a push that cannot be checked is not let in." : ".") +
+    Wrap((d.policy_unreadable
+              ? std::string("A policy that cannot be read is never trusted: the push is not let in.")
+              : std::string("The server's policy says ") + (timeout ? "on_timeout" : "on_error") + " = \"" +
+                    FailModeName(d.fail_mode) + "\"" +
+                    (d.fail_mode == FailMode::kBlock ? ": a push that cannot be checked is not let in." : ".")) +
              (Accountability(o).empty() ? "" : " " + Accountability(o)),
          "", width, &out);
     if (s.commits || s.blobs)

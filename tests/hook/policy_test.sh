@@ -46,17 +46,22 @@ commit_file "$work" samples/fixture.ini "$(alibaba_pair)" "Test fixture"
 push "$work" origin main
 fp="$(first_fingerprint)"
 expect_rc "a fixture key is rejected first" 1
+check "the report shows how to allow it, with a reason" grep -q 'akgate.reason="why it is not a secret"' <<<"$err"
 push "$work" -o "akgate.allow=$fp" origin main
-expect_rc "-o akgate.allow=<fingerprint> lets that finding through" 0
-check "allow: listed as allowed" grep -q "Allowed (recorded):" <<<"$err"
-check "allow: audited" test "$(audit_field 'a["allowed_fingerprints"][0], a["findings"][0]["disposition"]')" = "$fp allowed-by-push-option"
+expect_rc "-o akgate.allow without a reason is refused (the default)" 1
+check "allow without a reason: told how to give one" grep -q "a reason is required: git push -o" <<<"$err"
+push "$work" -o "akgate.allow=$fp" -o "akgate.reason=test fixture, fake key" origin main
+expect_rc "-o akgate.allow=<fingerprint> with a reason lets that finding through" 0
+check "allow: listed as allowed" grep -q "by -o akgate.allow" <<<"$err"
+check "allow: audited with the finding, who and why" test "$(audit_field 'a["allowed_fingerprints"][0], a["findings"][0]["disposition"], a["findings"][0]["path"], a["pusher"], a["allow_reason"]')" = "$fp allowed-by-push-option samples/fixture.ini $me test fixture, fake key"
+check "allow: the audit's cause is not clean" test "$(audit_field 'a["cause"], a["decision"]')" = "allowed accept"
 base="$(git -C "$work" rev-parse HEAD)"
 
 commit_file "$work" samples/two.ini "$(alibaba_pair)" "Two keys"
 commit_file "$work" samples/three.ini "$(alibaba_pair)" "Three keys"
 push "$work" origin main
 fp2="$(first_fingerprint)"
-push "$work" -o "akgate.allow=$fp2" origin main
+push "$work" -o "akgate.allow=$fp2" -o "akgate.reason=fixture" origin main
 expect_rc "-o akgate.allow allows one finding, not the others" 1
 push "$work" -o akgate.allow=nothex origin main
 check "a malformed -o akgate.allow is explained" grep -q "akgate.allow=nothex is not a fingerprint" <<<"$err"
@@ -68,12 +73,33 @@ check "push options off on the server: offers the allowlist lines for an adminis
 git -C "$server" config receive.advertisePushOptions true
 
 write_policy '[bypass]' 'allow_who = ["nobody"]'
-push "$work" -o "akgate.allow=$fp2" origin main
+push "$work" -o "akgate.allow=$fp2" -o "akgate.reason=fixture" origin main
 check "-o akgate.allow refused when the policy does not permit it" grep -q "akgate.allow ignored" <<<"$err"
 write_policy '[allowlist]' "fingerprints = [\"$fp2\"]"
 push "$work" origin main
 expect_rc "the policy's fingerprint allowlist allows one finding, not the other" 1
 git -C "$work" reset -q --hard "$base"
+write_policy
+
+# --- akgate:allow in pushed content: never silent ------------------------------------
+marked="$(alibaba_pair | sed '1s/$/  # akgate:allow/')"
+commit_file "$work" conf/marked.ini "$marked" "A key marked akgate:allow"
+push "$work" origin main
+expect_rc "an akgate:allow line does not let a key in by default" 1
+check "akgate:allow not honoured: the pusher is told why" grep -q "on a line marked akgate:allow or gitleaks:allow" <<<"$err"
+check "akgate:allow not honoured: audited as a block" test "$(audit_field 'a["findings"][0]["disposition"], a["findings"][0]["path"]')" = "block conf/marked.ini"
+write_policy '[allowlist]' 'inline = "allow"'
+push "$work" origin main
+expect_rc "[allowlist] inline = \"allow\": the marked key is let in" 0
+check "inline allow: shown to the pusher" grep -q "by an akgate:allow line" <<<"$err"
+check "inline allow: not \"clean\" in the audit, counted" test "$(audit_field 'a["cause"], a["allowed"], a["allowed_inline"]')" = "allowed 1 1"
+check "inline allow: audited with the finding (path, line, commit, fingerprint, redacted)" python3 -c '
+import json, sys
+a = json.loads(open(sys.argv[1]).read().splitlines()[-1])
+f = a["findings"][0]
+assert f["disposition"] == "allowed-inline" and f["path"] == "conf/marked.ini" and f["line"] == 1, f
+assert f["commit"] == sys.argv[2] and len(f["fingerprint"]) == 16 and "…" in f["redacted"][0], f' "$AUDIT_LOG" "$(git -C "$work" rev-parse HEAD)"
+base="$(git -C "$work" rev-parse HEAD)"
 write_policy
 
 # --- rule overrides and the per-repository file --------------------------------------
@@ -85,25 +111,31 @@ check "warning shown on the accepted push" grep -q "push accepted with 1 warning
 rm "$server/akgate.toml"
 base="$(git -C "$work" rev-parse HEAD)"
 
-# --- broken configuration: a clear message and the configured fail mode --------------
+# --- broken configuration: a clear message, and a broken policy always blocks ----------
 commit_file "$work" clean.txt "clean $(random_alnum 8)" "Clean change"
 printf '[limits]\ntime_budget = "soon"\n' >"$AKGATE_POLICY"
 push "$work" origin main
 expect_rc "broken policy: fail closed by default" 1
 check "broken policy: the message names the file, line and key" grep -q "policy $AKGATE_POLICY:2: limits.time_budget must be" <<<"$err"
-check "broken policy: the fail mode is named" grep -q 'on_error = "block"' <<<"$err"
+check "broken policy: the pusher is told a broken policy blocks" grep -q "A policy that cannot be read is never trusted" <<<"$err"
 printf '[audit]\nlog = "%s"\n[limits]\non_error = "allow"\n[[[ not toml\n' "$AUDIT_LOG" >"$AKGATE_POLICY"
 push "$work" origin main
-expect_rc "broken policy with on_error = \"allow\": fail open" 0
-check "fail open: the pusher is told the check was incomplete" grep -q "ACCEPTED WITHOUT A COMPLETE CHECK" <<<"$err"
-base="$(git -C "$work" rev-parse HEAD)"
-write_policy
-printf '[limits\n' >"$server/akgate.toml"
-commit_file "$work" clean2.txt "clean $(random_alnum 8)" "Clean change"
-push "$work" origin main
-expect_rc "broken per-repository policy: fail closed" 1
-check "broken per-repository policy: named" grep -q "policy $server/akgate.toml:1" <<<"$err"
+expect_rc "broken policy with on_error = \"allow\": still fails closed (nothing of it is trusted)" 1
+check "broken policy: its file and line are named" grep -q "policy $AKGATE_POLICY:5: " <<<"$err"
+check "broken policy: the pusher is told it is never trusted" grep -q "A policy that cannot be read is never trusted" <<<"$err"
+write_policy '[limits]' 'on_error = "allow"'
+printf '[limits]\non_error = "allow"\n[bypass]\nwho = ["*"]\n[limits\n' >"$server/akgate.toml"
+push "$work" -o "akgate.bypass=the repository file says anyone may" origin main
+expect_rc "broken per-repository policy with on_error = \"allow\": fail closed, its bypass list unused" 1
+check "broken per-repository policy: that file and line are named" grep -q "policy $server/akgate.toml:5" <<<"$err"
+check "broken per-repository policy: the server policy is not blamed" lacks "$err" "The server's policy says"
+check "broken per-repository policy: audited as an unreadable policy" test "$(audit_field 'a["cause"], a["fail_mode"], a["policy_unreadable"]')" = "error block True"
 rm "$server/akgate.toml"
+write_policy
+push "$work" origin main
+expect_rc "the clean change goes in once the policy is fixed" 0
+base="$(git -C "$work" rev-parse HEAD)"
+commit_file "$work" clean2.txt "clean $(random_alnum 8)" "Clean change"
 write_policy '[rules]' 'files = ["/nonexistent/rules.toml"]'
 push "$work" origin main
 expect_rc "missing rule file: fail closed" 1
@@ -253,8 +285,19 @@ write_policy
 write_policy
 printf '[audit]\nlog = "/proc/akgate-nowhere/audit.log"\n' >"$AKGATE_POLICY"
 push "$work" origin main
+fp_down="$(first_fingerprint)"
 expect_rc "audit log unwritable: decision unchanged" 1
 check "audit log unwritable: the pusher is told" grep -q "this decision was not recorded" <<<"$err"
+printf '[audit]\nlog = "/proc/akgate-nowhere/audit.log"\n[bypass]\nwho = ["%s"]\n' "$me" >"$AKGATE_POLICY"
+push "$work" -o "akgate.bypass=release now" origin main
+expect_rc "audit log unwritable: a bypass is refused" 1
+check "unrecordable bypass: the pusher is told why" grep -q "push REJECTED: it could not be recorded" <<<"$err"
+check "unrecordable bypass: names the log" grep -q "/proc/akgate-nowhere/audit.log" <<<"$err"
+check "unrecordable bypass: the ref is unchanged" test "$(server_ref "$server" main)" = "$base"
+printf '[audit]\nlog = ""\n' >"$AKGATE_POLICY"
+push "$work" -o "akgate.allow=$fp_down" -o "akgate.reason=fixture" origin main
+expect_rc "no audit log configured: an allow is refused" 1
+check "unrecordable allow: says no audit log is configured" grep -q "no audit log is configured" <<<"$err"
 write_policy
 
 finish

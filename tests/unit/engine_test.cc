@@ -175,6 +175,10 @@ TEST_CASE("akgate:allow on the line suppresses the finding and is counted") {
   FragmentResult r = e.Scan("id = " + kId1 + "  # akgate:allow\n");
   CHECK(r.findings.empty());
   CHECK(r.inline_allowed == 1);
+  // Kept apart and marked, for the push gate to decide on (never dropped).
+  REQUIRE(r.inline_allowed_findings.size() == 1);
+  CHECK(r.inline_allowed_findings[0].inline_allowed);
+  CHECK(r.inline_allowed_findings[0].location().line == 1);
 }
 
 TEST_CASE("a fingerprint in the global allowlist suppresses that finding") {

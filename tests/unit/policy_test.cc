@@ -49,14 +49,29 @@ PushRequest Request(const std::string& pusher, std::vector<std::string> options 
 
 }  // namespace
 
-TEST_CASE("policy defaults: fail closed, nobody bypasses, everyone may allow one finding") {
+TEST_CASE("policy defaults: fail closed, nobody bypasses, everyone may allow one finding with a reason") {
   Policy p;
   CHECK(p.on_error == FailMode::kBlock);
   CHECK(p.on_timeout == FailMode::kBlock);
   CHECK(p.bypass_who.empty());
   CHECK(PusherListed(p.allow_who, "anyone"));
+  CHECK(p.allow_require_reason);
   CHECK(p.max_findings == 5);
+  CHECK_FALSE(p.inline_allow);  // an akgate:allow line in pushed content is not honoured
+}
+
+TEST_CASE("[allowlist] inline is \"allow\" or \"block\" (true / false read alike)") {
+  Policy p;
+  REQUIRE(Parse("[allowlist]\ninline = \"allow\"\n", &p).ok());
   CHECK(p.inline_allow);
+  REQUIRE(Parse("[allowlist]\ninline = \"block\"\n", &p).ok());
+  CHECK_FALSE(p.inline_allow);
+  REQUIRE(Parse("[allowlist]\ninline = true\n", &p).ok());
+  CHECK(p.inline_allow);
+  Status s = Parse("[allowlist]\ninline = \"maybe\"\n", &p);
+  CHECK(s.message() == "policy /etc/akgate/policy.toml:2: allowlist.inline must be \"allow\" or \"block\"");
+  REQUIRE(Parse("[bypass]\nallow_require_reason = false\n", &p).ok());
+  CHECK_FALSE(p.allow_require_reason);
 }
 
 TEST_CASE("a full policy file parses") {
@@ -119,6 +134,8 @@ TEST_CASE("the commented example policy parses and matches the defaults") {
   CHECK(p.on_timeout == d.on_timeout);
   CHECK(p.bypass_who == d.bypass_who);
   CHECK(p.allow_who == d.allow_who);
+  CHECK(p.allow_require_reason == d.allow_require_reason);
+  CHECK(p.inline_allow == d.inline_allow);
   CHECK(p.audit_log == d.audit_log);
   CHECK(p.max_findings == d.max_findings);
   CHECK(p.webhook_timeout == d.webhook_timeout);
@@ -150,21 +167,35 @@ TEST_CASE("policy errors name the file, the line and the key") {
   CHECK(s.message().find("surprise is not a policy key") != std::string::npos);
 }
 
-TEST_CASE("a broken policy still says whether to fail open, when it can") {
-  SUBCASE("semantic error after on_error") {
+TEST_CASE("no setting of a policy file that did not load is used, and such a policy fails closed") {
+  SUBCASE("semantic error after on_error: nothing of the file is taken") {
     Policy p;
-    CHECK_FALSE(Parse("[limits]\non_error = \"allow\"\n[bypass]\nwho = 3\n", &p).ok());
-    CHECK(p.on_error == FailMode::kAllow);
+    CHECK_FALSE(Parse("[limits]\non_error = \"allow\"\n[bypass]\nallow_who = [\"*\"]\nwho = 3\n", &p).ok());
+    CHECK(p.on_error == FailMode::kBlock);
+    CHECK(p.allow_who == Policy().allow_who);
+    CHECK(p.sources.empty());
   }
-  SUBCASE("a file that does not parse: the on_error line is still honoured") {
+  SUBCASE("a file that does not parse: its on_error line is not read") {
     Policy p;
     CHECK_FALSE(Parse("[limits]\non_error = \"allow\"  # fail open\n[[[broken\n", &p).ok());
-    CHECK(p.on_error == FailMode::kAllow);
-  }
-  SUBCASE("nothing readable: the default, block") {
-    Policy p;
-    CHECK_FALSE(Parse("garbage ===\n", &p).ok());
     CHECK(p.on_error == FailMode::kBlock);
+  }
+  SUBCASE("a broken repository file over a server file with on_error = allow: blocked, the file named") {
+    TempDir d;
+    Write(d.path() + "/server.toml", "[limits]\non_error = \"allow\"\n[bypass]\nwho = [\"alice\"]\n");
+    Write(d.path() + "/akgate.toml", "[limits]\non_error = \"allow\"\n[bypass]\nwho = [\"*\"]\n[[[ not toml\n");
+    Policy p;
+    Status s = LoadPolicy({d.path() + "/server.toml", true, d.path() + "/akgate.toml"}, &p);
+    REQUIRE_FALSE(s.ok());
+    CHECK(s.message().rfind("policy " + d.path() + "/akgate.toml:5: ", 0) == 0);
+    CHECK(p.unreadable == s.message());
+    CHECK(p.bypass_who == std::vector<std::string>{"alice"});  // only the server file's, which loaded
+    PushDecision e = DecideFailure(Cause::kError, s.message(), p, Request("bob"));
+    CHECK_FALSE(e.accepted);
+    CHECK(e.fail_mode == FailMode::kBlock);
+    CHECK(e.policy_unreadable);
+    PushDecision t = DecideFailure(Cause::kTimeout, "slow", p, Request("bob"));
+    CHECK_FALSE(t.accepted);
   }
 }
 
@@ -195,7 +226,6 @@ TEST_CASE("the policy's overrides reach the rules") {
   p.rule_actions["alibaba-accesskey-pair"] = Action::kWarn;
   p.rule_actions["no-such-rule"] = Action::kOff;
   p.allow_paths = {"^vendor/"};
-  p.inline_allow = false;
   p.max_file_bytes = 1234;
   RuleSet rules;
   std::vector<std::string> warnings;
@@ -211,7 +241,7 @@ TEST_CASE("the policy's overrides reach the rules") {
   REQUIRE(warnings.size() == 1);
   CHECK(warnings[0].find("no-such-rule") != std::string::npos);
   CHECK(rules.allowlist.paths.back() == "^vendor/");
-  CHECK(rules.limits.inline_allow_markers.empty());
+  CHECK_FALSE(rules.limits.inline_allow_markers.empty());  // marked, then decided by the policy
   CHECK(rules.limits.max_fragment_bytes == 1234);
 
   Policy bad;
@@ -222,11 +252,12 @@ TEST_CASE("the policy's overrides reach the rules") {
 TEST_CASE("push options") {
   PushOptions o = ParsePushOptions({"ci.skip", "akgate.bypass=false positive: test fixture",
                                     "akgate.allow=0123456789ABCDEF,fedcba9876543210", "akgate.allow=nothex",
-                                    "akgate.verbose", "akgate.frobnicate=1"});
+                                    "akgate.verbose", "akgate.reason=fixture\tin tests", "akgate.frobnicate=1"});
   CHECK(o.bypass);
   CHECK(o.bypass_reason == "false positive: test fixture");
   CHECK(o.allow == std::vector<std::string>{"0123456789abcdef", "fedcba9876543210"});
   CHECK(o.verbose);
+  CHECK(o.reason == "fixture in tests");
   REQUIRE(o.problems.size() == 2);
   CHECK(o.problems[0].find("nothex") != std::string::npos);
   CHECK(o.problems[1].find("akgate.frobnicate") != std::string::npos);
@@ -257,23 +288,35 @@ TEST_CASE("decisions") {
     CHECK(d.exit_code() == 1);
     CHECK(d.notify());
   }
-  SUBCASE("-o akgate.allow=<fp> allows that finding, audited and notified") {
-    PushDecision d = Decide(in, p, Request("bob", {"akgate.allow=aaaaaaaaaaaaaaaa", "akgate.allow=dddddddddddddddd"}));
+  SUBCASE("-o akgate.allow=<fp> with a reason allows that finding, audited and notified") {
+    PushDecision d = Decide(in, p, Request("bob", {"akgate.allow=aaaaaaaaaaaaaaaa", "akgate.allow=dddddddddddddddd",
+                                                   "akgate.reason=test fixture"}));
     CHECK(d.accepted);
-    CHECK(d.cause == Cause::kWarnings);
+    CHECK(d.cause == Cause::kAllowed);  // never "clean"
     CHECK(d.dispositions[0] == Disposition::kAllowedByOption);
     CHECK(d.allowed_by_option == std::vector<std::string>{"aaaaaaaaaaaaaaaa"});
     CHECK(d.allow_unused == std::vector<std::string>{"dddddddddddddddd"});
+    CHECK(d.allow_reason == "test fixture");
     CHECK(d.notify());
+    CHECK(d.must_be_recorded());
+  }
+  SUBCASE("-o akgate.allow without a reason is refused, saying how to give one") {
+    PushDecision d = Decide(in, p, Request("bob", {"akgate.allow=aaaaaaaaaaaaaaaa"}));
+    CHECK_FALSE(d.accepted);
+    CHECK(d.dispositions[0] == Disposition::kBlocks);
+    CHECK(d.allow_refused.find("akgate.reason=") != std::string::npos);
+    CHECK(d.may_allow);  // the report still shows the way
+    p.allow_require_reason = false;
+    CHECK(Decide(in, p, Request("bob", {"akgate.allow=aaaaaaaaaaaaaaaa"})).accepted);
   }
   SUBCASE("a part's fingerprint allows the finding too") {
-    PushDecision d = Decide(in, p, Request("bob", {"akgate.allow=aaaaaaaaaaaaaaa0"}));
+    PushDecision d = Decide(in, p, Request("bob", {"akgate.allow=aaaaaaaaaaaaaaa0", "akgate.reason=sample"}));
     CHECK(d.accepted);
     CHECK(d.allowed_by_option == std::vector<std::string>{"aaaaaaaaaaaaaaa0"});
   }
   SUBCASE("-o akgate.allow is refused for pushers the policy does not list") {
     p.allow_who = {"alice"};
-    PushDecision d = Decide(in, p, Request("bob", {"akgate.allow=aaaaaaaaaaaaaaaa"}));
+    PushDecision d = Decide(in, p, Request("bob", {"akgate.allow=aaaaaaaaaaaaaaaa", "akgate.reason=x"}));
     CHECK_FALSE(d.accepted);
     CHECK(d.allow_refused.find("bob") != std::string::npos);
   }
@@ -282,7 +325,26 @@ TEST_CASE("decisions") {
     PushDecision d = Decide(in, p, Request("bob"));
     CHECK(d.accepted);
     CHECK(d.dispositions[0] == Disposition::kAllowedByPolicy);
+    CHECK(d.cause == Cause::kAllowed);
     CHECK_FALSE(d.notify());
+    CHECK_FALSE(d.must_be_recorded());  // the admin allowed it in advance
+  }
+  SUBCASE("a finding on an akgate:allow line: blocks by default, with a note; allowed when the policy says so") {
+    in.findings[0].finding.inline_allowed = true;
+    PushDecision d = Decide(in, p, Request("bob"));
+    CHECK_FALSE(d.accepted);
+    CHECK(d.dispositions[0] == Disposition::kBlocks);
+    CHECK(d.inline_refused == 1);
+    REQUIRE_FALSE(d.notes.empty());
+    CHECK(d.notes.back().find("does not honour") != std::string::npos);
+    p.inline_allow = true;
+    d = Decide(in, p, Request("bob"));
+    CHECK(d.accepted);
+    CHECK(d.cause == Cause::kAllowed);
+    CHECK(d.dispositions[0] == Disposition::kAllowedInline);
+    CHECK(d.allowed_inline == 1);
+    CHECK(d.notify());
+    CHECK(d.must_be_recorded());
   }
   SUBCASE("bypass: allowed for listed pushers with a reason") {
     p.bypass_who = {"alice"};
@@ -292,6 +354,13 @@ TEST_CASE("decisions") {
     CHECK(d.cause == Cause::kBypassed);
     CHECK(d.bypass_reason == "test fixture");
     CHECK(d.notify());
+    CHECK(d.must_be_recorded());
+    RefuseUnrecorded("cannot open the audit log", &d);
+    CHECK_FALSE(d.accepted);
+    CHECK_FALSE(d.bypass_used);
+    CHECK(d.cause == Cause::kUnrecorded);
+    CHECK(d.error.find("would be bypassed") != std::string::npos);
+    CHECK(DecisionName(d) == std::string("reject"));
   }
   SUBCASE("bypass: refused for others, and without a reason") {
     p.bypass_who = {"alice"};
@@ -321,6 +390,8 @@ TEST_CASE("decisions") {
     PushDecision t = DecideFailure(Cause::kTimeout, "slow", p, Request("bob"));
     CHECK(t.accepted);
     CHECK(t.cause == Cause::kTimeout);
+    CHECK(t.must_be_recorded());  // a fail-open
+    CHECK_FALSE(e.must_be_recorded());
     p.bypass_who = {"bob"};
     PushDecision b = DecideFailure(Cause::kError, "broken", p, Request("bob", {"akgate.bypass=urgent fix"}));
     CHECK(b.accepted);
