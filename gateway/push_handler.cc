@@ -19,6 +19,7 @@
 #include <malloc.h>
 
 #include <exception>
+#include <type_traits>
 
 #include "gateway/body_decoder.h"
 #include "gateway/exchange.h"
@@ -36,9 +37,12 @@ constexpr size_t kReadChunk = 64 * 1024;
 constexpr uint64_t kLingerBytes = 1 << 20;
 
 // Runs f() on the worker pool and resumes the coroutine on its own strand
-// with the result. f must not throw.
+// with the result. f must not throw, and must capture only what is
+// trivially destructible (pointers, references): GCC 12 destroys a lambda
+// temporary inside co_await twice.
 template <class F>
 net::awaitable<std::invoke_result_t<F&>> RunOnWorkers(net::thread_pool& pool, F f) {
+  static_assert(std::is_trivially_destructible_v<F>, "GCC 12 destroys it twice: capture pointers only");
   using R = std::invoke_result_t<F&>;
   co_return co_await net::async_initiate<const net::use_awaitable_t<>&, void(R)>(
       [&pool](auto handler, F fn) {
@@ -367,9 +371,12 @@ net::awaitable<bool> HandlePush(Exchange& x) {
   if (!co_await scan_slot.Acquire(check_deadline)) {
     input.timed_out = true;
   } else {
-    Status committed = co_await RunOnWorkers(gw.workers, [sp, cancel]() -> Status {
+    // A pointer, not the shared_ptr: a captured shared_ptr was released
+    // twice (RunOnWorkers), which corrupted the heap under load.
+    const std::atomic<bool>* cancelled = cancel.get();
+    Status committed = co_await RunOnWorkers(gw.workers, [sp, cancelled]() -> Status {
       try {
-        return sp->CommitPack(cancel.get());
+        return sp->CommitPack(cancelled);
       } catch (const std::exception& e) {
         return Status::Error(e.what());
       }

@@ -478,6 +478,8 @@ PY
 else
   fail "second gateway starts" "$(cat "$T/gw2/stderr")"
 fi
+# The checks that follow (hardening_cases.sh) talk to the first gateway again.
+GW_PID="$gw1_pid" GW_HTTP="$gw1_http"
 
 leftover="$(ls -A "$T/gw/tmp" "$T/gw2/tmp" 2>/dev/null | grep -v '^/\|^$' || true)"
 detail="left: $leftover"
