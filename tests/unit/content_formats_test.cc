@@ -146,7 +146,8 @@ TEST_CASE("compressed files and archives are opened; findings are named outer!me
   CHECK(f->path == "outer.zip!inner.zip.gz!deep/.env");  // gzip and zip read as one
 
   // A UTF-16 file inside an archive.
-  f = Only(e.Scan("w.zip", Zip({{"ps.env", Utf16(kText, false, true)}})), "ak-pair");
+  FragmentResult wide = e.Scan("w.zip", Zip({{"ps.env", Utf16(kText, false, true)}}));  // outlives f
+  f = Only(wide, "ak-pair");
   REQUIRE(f != nullptr);
   CHECK(f->encoding == "utf-16le");
 }
@@ -186,7 +187,8 @@ TEST_CASE("what cannot be opened is reported with its reason, never passed silen
 
   // The limits decide the action, and the bounds.
   Engine warn("[limits]\nunscannable = 'warn'\nmax_archive_depth = 1\n");
-  f = Only(warn.Scan("k.zip", enc), "unscannable-content");
+  r = warn.Scan("k.zip", enc);  // f points into r
+  f = Only(r, "unscannable-content");
   REQUIRE(f != nullptr);
   CHECK(f->action == Action::kWarn);
   r = warn.Scan("outer.zip", Zip({{"inner.zip", Zip({{"a/.env", kText}})}}));
