@@ -1,6 +1,7 @@
 // A compressed push body is bounded by what it decodes to, not by what is
 // received (gateway/body_decoder.h): a gzip bomb stops early with a clear
 // error, an ordinary compressed body passes.
+#include "tests/unit/gzip_helper.h"
 #include <doctest/doctest.h>
 #include <zlib.h>
 
@@ -14,19 +15,7 @@ using namespace akgate::gateway;
 
 namespace {
 
-std::string Gzip(const std::string& data) {
-  z_stream z{};
-  REQUIRE(deflateInit2(&z, 9, Z_DEFLATED, 16 + MAX_WBITS, 9, Z_DEFAULT_STRATEGY) == Z_OK);
-  std::string out(deflateBound(&z, data.size()) + 64, '\0');
-  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
-  z.avail_in = static_cast<uInt>(data.size());
-  z.next_out = reinterpret_cast<Bytef*>(out.data());
-  z.avail_out = static_cast<uInt>(out.size());
-  REQUIRE(deflate(&z, Z_FINISH) == Z_STREAM_END);
-  out.resize(z.total_out);
-  deflateEnd(&z);
-  return out;
-}
+using akgate::testing::Gzip;
 
 // Feeds `body` in 64 KiB pieces as the gateway does; returns the first error.
 Status DecodeAll(BodyDecoder& d, const std::string& body, uint64_t* decoded) {

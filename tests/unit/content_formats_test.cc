@@ -1,5 +1,6 @@
 // Content that is not plain UTF-8 text: UTF-16 files, compressed files and
 // archives, and archives that cannot be opened (never a silent pass).
+#include "tests/unit/gzip_helper.h"
 #include <doctest/doctest.h>
 
 #include <archive.h>
@@ -47,19 +48,7 @@ std::string Utf16(const std::string& ascii, bool big_endian, bool bom) {
   return out;
 }
 
-std::string Gzip(const std::string& data) {
-  z_stream z{};
-  REQUIRE(deflateInit2(&z, 9, Z_DEFLATED, 31, 8, Z_DEFAULT_STRATEGY) == Z_OK);
-  std::string out(deflateBound(&z, data.size()) + 32, '\0');
-  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
-  z.avail_in = static_cast<uInt>(data.size());
-  z.next_out = reinterpret_cast<Bytef*>(out.data());
-  z.avail_out = static_cast<uInt>(out.size());
-  REQUIRE(deflate(&z, Z_FINISH) == Z_STREAM_END);
-  out.resize(z.total_out);
-  deflateEnd(&z);
-  return out;
-}
+using akgate::testing::Gzip;
 
 // A zip (stored when `store`) with the given members, written by libarchive.
 std::string Zip(const std::vector<std::pair<std::string, std::string>>& members, bool store = false) {
