@@ -4,8 +4,7 @@
 # block right after a line `<!-- sample: NAME -->` in README.md, docs/*.md or
 # install/README.md; NAME is one of the generators below, which make the same
 # input every time (the files of examples/sample-project, fixed commit dates,
-# so fixed commit ids). The push generators are for the push reports in
-# README.md and docs/hook.md, marked once their wording settles.
+# so fixed commit ids).
 #
 #   AKGATE=build/akgate bash tests/cli/docs_samples_test.sh   (tests/run.sh does this)
 #
