@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "cli/commands.h"
-#include "hook/install_command.h"
+#include "cli/install_command.h"
 #include "hook/pre_receive_command.h"
 
 namespace {

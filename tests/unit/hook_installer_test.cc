@@ -1,4 +1,4 @@
-// akgate install / uninstall (hook/hook_installer.h): where each kind of
+// akgate install / uninstall (installer/hook_installer.h): where each kind of
 // server gets the wrapper, chaining an existing hook, idempotence, exact
 // restoration, and what the wrapper does with stdin.
 #include <doctest/doctest.h>
@@ -10,7 +10,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "hook/hook_installer.h"
+#include "installer/hook_installer.h"
 #include "tests/unit/git_fixture.h"
 
 using namespace akgate;

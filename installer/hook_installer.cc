@@ -1,6 +1,6 @@
 // akgate install / uninstall: the wrapper, the chained hook, the config
 // values, and the record that lets uninstall put everything back.
-#include "hook/hook_installer.h"
+#include "installer/hook_installer.h"
 
 #include <fcntl.h>
 #include <strings.h>
@@ -18,7 +18,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "hook/git_config_file.h"
+#include "installer/git_config_file.h"
 
 namespace akgate {
 

@@ -1,6 +1,6 @@
 // `akgate install` / `akgate uninstall`: which targets, then one line per
 // target with what was done, and what the administrator should know.
-#include "hook/install_command.h"
+#include "cli/install_command.h"
 
 #include <CLI/CLI.hpp>
 
@@ -10,8 +10,8 @@
 #include <vector>
 
 #include "cli/commands.h"
-#include "hook/audit_log_setup.h"
-#include "hook/hook_installer.h"
+#include "installer/audit_log_setup.h"
+#include "installer/hook_installer.h"
 
 namespace akgate {
 

@@ -1,5 +1,5 @@
 // GitConfigFile: `git config --file`, run without a shell.
-#include "hook/git_config_file.h"
+#include "installer/git_config_file.h"
 
 #include <fcntl.h>
 #include <poll.h>

@@ -1,6 +1,6 @@
 // `akgate install`: the audit log's directory and file, for the account the
 // hook runs as.
-#include "hook/audit_log_setup.h"
+#include "installer/audit_log_setup.h"
 
 #include <fcntl.h>
 #include <grp.h>
@@ -15,7 +15,7 @@
 #include <cstring>
 #include <filesystem>
 
-#include "hook/hook_installer.h"
+#include "installer/hook_installer.h"
 #include "policy/policy.h"
 
 namespace akgate {
