@@ -21,12 +21,10 @@ sample_project="$root/examples/sample-project"
 T="$TEST_TMP"
 
 # Hermetic git, and commits whose ids do not depend on the clock.
-export HOME="$T/home" GIT_CONFIG_NOSYSTEM=1 GIT_TERMINAL_PROMPT=0 LC_ALL=C.UTF-8
+# shellcheck source=tests/lib/hermetic_git.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/hermetic_git.sh"
+hermetic_git "$T/home"
 export GIT_AUTHOR_DATE="2026-11-28T15:46:00Z" GIT_COMMITTER_DATE="2026-11-28T15:46:00Z"
-unset GIT_DIR GIT_WORK_TREE GL_USERNAME GITEA_PUSHER_NAME GL_USER REMOTE_USER AKGATE_POLICY
-mkdir -p "$HOME"
-git config --global init.defaultBranch main
-git config --global advice.detachedHead false
 printf '[audit]\nlog = "%s/audit.log"\n' "$T" >"$T/policy.toml"
 
 # new_push NAME AUTHOR EMAIL: a bare repository with the hook as

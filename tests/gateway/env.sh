@@ -14,6 +14,8 @@
 
 # shellcheck source=tests/lib/servers.sh
 source "$(dirname "${BASH_SOURCE[0]}")/../lib/servers.sh"  # free_port, wait_for_port, start_git_http
+# shellcheck source=tests/lib/hermetic_git.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/hermetic_git.sh"
 
 T="$(mktemp -d "${TMPDIR:-/tmp}/akgate-gw-test.XXXXXX")"
 pids=()
@@ -49,11 +51,7 @@ mkdir -p "$T/tls"
 
 # --- upstream: nginx + fcgiwrap + git-http-backend, basic auth ------------------
 mkdir -p "$T/repos" "$T/nginx" "$T/home"
-export HOME="$T/home" GIT_CONFIG_NOSYSTEM=1 GIT_TERMINAL_PROMPT=0
-git config --global user.name "Test Dev"
-git config --global user.email "dev@example.com"
-git config --global init.defaultBranch main
-git config --global advice.detachedHead false
+hermetic_git "$T/home" "Test Dev" dev@example.com
 htpasswd -bc "$T/nginx/htpasswd" alice s3cret-pass >/dev/null 2>&1
 htpasswd -b "$T/nginx/htpasswd" bob bobs-pass >/dev/null 2>&1
 

@@ -16,15 +16,9 @@
 # shellcheck source=tests/lib/check.sh
 source "$(dirname "${BASH_SOURCE[0]}")/../lib/check.sh"
 
-export HOME="$TEST_TMP/home"
-mkdir -p "$HOME"
-export GIT_CONFIG_NOSYSTEM=1 GIT_TERMINAL_PROMPT=0 LC_ALL=C.UTF-8
-unset GIT_DIR GIT_WORK_TREE GL_USERNAME GITEA_PUSHER_NAME GL_USER REMOTE_USER AKGATE_POLICY
-git config --global user.name "Test Pusher"
-git config --global user.email "pusher@example.com"
-git config --global init.defaultBranch main
-git config --global protocol.file.allow always
-git config --global advice.detachedHead false
+# shellcheck source=tests/lib/hermetic_git.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/hermetic_git.sh"
+hermetic_git "$TEST_TMP/home" "Test Pusher" pusher@example.com
 
 # The server-wide policy every test hook reads (tests rewrite it as needed).
 export AKGATE_POLICY="$TEST_TMP/policy.toml"

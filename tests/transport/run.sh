@@ -59,14 +59,10 @@ done
 
 
 # --- the client side: hermetic git ------------------------------------------------------
-mkdir -p "$T/home" "$T/srv"
-export HOME="$T/home" GIT_CONFIG_NOSYSTEM=1 GIT_TERMINAL_PROMPT=0 LC_ALL=C.UTF-8
-unset GIT_DIR GIT_WORK_TREE GL_USERNAME GITEA_PUSHER_NAME GL_USER REMOTE_USER AKGATE_POLICY GIT_SSH GIT_SSH_COMMAND
-git config --global user.name "Transport Tester"
-git config --global user.email "tester@example.com"
-git config --global init.defaultBranch main
-git config --global protocol.file.allow always
-git config --global advice.detachedHead false
+mkdir -p "$T/srv"
+# shellcheck source=tests/lib/hermetic_git.sh
+source "$here/../lib/hermetic_git.sh"
+hermetic_git "$T/home" "Transport Tester" tester@example.com
 
 me="$(id -un)"
 # The server-wide policy, handed to the hook by the wrapper (--policy): sshd and
