@@ -16,7 +16,9 @@
 
 #include "git/git_error.h"
 #include "git/blob_scanner.h"
+#include "git/git_ptr.h"
 #include "git/parallel.h"
+#include "git/previous_versions.h"
 #include "git/tree_diff.h"
 
 namespace akgate {
@@ -42,7 +44,6 @@ namespace {
 constexpr uint32_t kNoCommit = UINT32_MAX;
 constexpr size_t kCommitRun = 256;            // consecutive commits per hand-out
 constexpr size_t kParallelCommitsFrom = 512;  // fewer new commits: one thread
-constexpr int kMaxTreeFetches = 3;            // commits, then trees a pack's new tree points to
 
 
 // One place a blob was introduced.
@@ -81,7 +82,12 @@ std::string ShortenUtf8(std::string s, size_t max) {
 class Inspector {
  public:
   Inspector(const Repository& repo, const Scanner& scanner, const InspectOptions& o, PushInspection* out)
-      : repo_(repo), scanner_(scanner), o_(o), out_(out), scratch_(scanner) {}
+      : repo_(repo),
+        scanner_(scanner),
+        o_(o),
+        out_(out),
+        scratch_(scanner),
+        previous_(repo, scanner, scratch_, o.fetcher, o.cancel, &out->stats) {}
 
   Status Run(const std::vector<RefUpdate>& updates) {
     out_->repository = repo_.path();
@@ -294,13 +300,6 @@ class Inspector {
     return Status::Ok();
   }
 
-  // Findings on lines marked akgate:allow go on, marked, with the others:
-  // whether the mark is honoured is the policy's decision, never silent.
-  static void KeepInlineAllowed(FragmentResult* r, std::vector<Finding>* to) {
-    for (Finding& f : r->inline_allowed_findings) to->push_back(std::move(f));
-    r->inline_allowed_findings.clear();
-  }
-
   void AddMessageFindings(FragmentResult&& r, SourceKind source, uint32_t commit, const std::string& ref,
                           uint64_t order) {
     InspectionStats& st = out_->stats;
@@ -318,116 +317,22 @@ class Inspector {
   Status ScanMessages() {
     for (uint32_t i = 0; i < new_.commits.size(); ++i) {
       if (Cancelled()) return Status::Error("cancelled");
-      git_commit* c = nullptr;
-      if (git_commit_lookup(&c, repo_.repo(), &new_.commits[i]) < 0)
+      GitPtr<git_commit> c;
+      if (git_commit_lookup(c.out(), repo_.repo(), &new_.commits[i]) < 0)
         return GitStatus("cannot read commit " + OidHex(new_.commits[i]));
-      const char* msg = git_commit_message_raw(c);
+      const char* msg = git_commit_message_raw(c.get());
       FragmentResult r = scanner_.Scan({"", msg ? std::string_view(msg) : std::string_view()}, scratch_);
-      git_commit_free(c);
       AddMessageFindings(std::move(r), SourceKind::kCommitMessage, i, "", i);
     }
     for (size_t t = 0; t < new_.tags.size(); ++t) {
-      git_tag* tag = nullptr;
-      if (git_tag_lookup(&tag, repo_.repo(), &new_.tags[t].id) < 0)
+      GitPtr<git_tag> tag;
+      if (git_tag_lookup(tag.out(), repo_.repo(), &new_.tags[t].id) < 0)
         return GitStatus("cannot read tag " + OidHex(new_.tags[t].id));
-      const char* msg = git_tag_message(tag);
+      const char* msg = git_tag_message(tag.get());
       FragmentResult r = scanner_.Scan({"", msg ? std::string_view(msg) : std::string_view()}, scratch_);
-      git_tag_free(tag);
       AddMessageFindings(std::move(r), SourceKind::kTagMessage, kNoCommit, new_.tags[t].ref,
                          new_.commits.size() + t);
     }
-    return Status::Ok();
-  }
-
-  // The fingerprints found in an older version of a file (cached by blob).
-  // Null when that version cannot be compared (absent, oversize, skipped).
-  const std::unordered_set<std::string>* PreviousFingerprints(const git_oid& id, const std::string& path) {
-    auto it = previous_.find(id);
-    if (it != previous_.end()) return it->second.get();
-    std::unique_ptr<std::unordered_set<std::string>> fps;
-    git_odb_object* obj = nullptr;
-    size_t size;
-    bool oversize, absent;
-    if (ReadBlob(repo_.odb(), id, scanner_.rules().limits.max_fragment_bytes, &obj, &size, &oversize, &absent).ok() &&
-        obj) {
-      std::string_view data(static_cast<const char*>(git_odb_object_data(obj)), git_odb_object_size(obj));
-      FragmentResult r = scanner_.Scan({path, data}, scratch_);
-      git_odb_object_free(obj);
-      out_->stats.previous_scanned++;
-      if (r.skipped == SkipReason::kNone) {
-        fps = std::make_unique<std::unordered_set<std::string>>();
-        KeepInlineAllowed(&r, &r.findings);  // a marked secret was there too
-        for (const Finding& f : r.findings) {
-          fps->insert(f.fingerprint);
-          for (const FindingPart& p : f.parts) fps->insert(p.fingerprint);
-        }
-      }
-    }
-    return (previous_[id] = std::move(fps)).get();
-  }
-
-  static bool FoundIn(const Finding& f, const std::unordered_set<std::string>& fps) {
-    if (fps.count(f.fingerprint)) return true;
-    for (const FindingPart& p : f.parts)
-      if (!fps.count(p.fingerprint)) return false;
-    return true;
-  }
-
-  enum class Walk { kBlob, kAbsent, kMissing, kUnreadable };
-
-  // Follows `path` down from commit `commit`: the blob there (kBlob, *blob),
-  // no file there (kAbsent), or an object on the way that is not here
-  // (kMissing: added to *wants).
-  Walk WalkPath(const git_oid& commit, const std::string& path, git_oid* blob, FetchWants* wants) {
-    git_odb* odb = repo_.odb();
-    if (!git_odb_exists(odb, &commit)) {
-      wants->commits.push_back(commit);
-      return Walk::kMissing;
-    }
-    git_commit* c = nullptr;
-    if (git_commit_lookup(&c, repo_.repo(), &commit) < 0) return Walk::kUnreadable;
-    git_oid tree = *git_commit_tree_id(c);
-    git_commit_free(c);
-    for (size_t start = 0;;) {
-      if (!git_odb_exists(odb, &tree)) {
-        wants->trees.push_back(tree);
-        return Walk::kMissing;
-      }
-      git_tree* t = nullptr;
-      if (git_tree_lookup(&t, repo_.repo(), &tree) < 0) return Walk::kUnreadable;
-      size_t slash = path.find('/', start);
-      std::string name = path.substr(start, slash == std::string::npos ? std::string::npos : slash - start);
-      const git_tree_entry* e = git_tree_entry_byname(t, name.c_str());
-      git_filemode_t mode = e ? git_tree_entry_filemode(e) : GIT_FILEMODE_UNREADABLE;
-      git_oid id = e ? *git_tree_entry_id(e) : git_oid{};
-      git_tree_free(t);
-      if (slash == std::string::npos) {
-        bool file = mode == GIT_FILEMODE_BLOB || mode == GIT_FILEMODE_BLOB_EXECUTABLE || mode == GIT_FILEMODE_LINK;
-        if (!file) return Walk::kAbsent;
-        *blob = id;
-        return Walk::kBlob;
-      }
-      if (mode != GIT_FILEMODE_TREE) return Walk::kAbsent;
-      tree = id;
-      start = slash + 1;
-    }
-  }
-
-  // Fetches `wants` (duplicates dropped) and makes them readable here.
-  Status FetchInto(FetchWants wants) {
-    auto dedupe = [](std::vector<git_oid>& v) {
-      std::sort(v.begin(), v.end(), [](const git_oid& a, const git_oid& b) { return git_oid_cmp(&a, &b) < 0; });
-      v.erase(std::unique(v.begin(), v.end(), [](const git_oid& a, const git_oid& b) { return git_oid_equal(&a, &b); }),
-              v.end());
-    };
-    dedupe(wants.commits);
-    dedupe(wants.trees);
-    dedupe(wants.blobs);
-    std::string dir;
-    Status s = o_.fetcher->Fetch(wants, o_.cancel, &dir);
-    if (!s.ok()) return s;
-    out_->stats.previous_fetches++;
-    if (git_odb_add_disk_alternate(repo_.odb(), dir.c_str()) < 0) return GitStatus("cannot read the fetched objects");
     return Status::Ok();
   }
 
@@ -438,65 +343,34 @@ class Inspector {
   // and the findings count as introduced (fail closed); the report says so.
   Status FetchUnknownPrevious() {
     if (!o_.fetcher) return Status::Ok();
-    struct Lookup {
-      Occurrence* occ;
-      std::vector<git_oid> parents;
-      std::vector<git_oid> found;
-      bool resolved = false;
-    };
-    std::vector<Lookup> todo;
+    std::vector<Occurrence*> occs;
+    std::vector<PreviousLookup> todo;
     for (BlobWork& b : blobs_) {
       if (b.findings.empty()) continue;
       for (Occurrence& occ : b.occurrences) {
         if (!occ.previous_unknown || occ.path_skipped || occ.commit == kNoCommit) continue;
-        Lookup l;
-        l.occ = &occ;
-        git_commit* c = nullptr;
-        if (git_commit_lookup(&c, repo_.repo(), &new_.commits[occ.commit]) < 0)
+        PreviousLookup l;
+        l.path = occ.path;
+        GitPtr<git_commit> c;
+        if (git_commit_lookup(c.out(), repo_.repo(), &new_.commits[occ.commit]) < 0)
           return GitStatus("cannot read commit " + OidHex(new_.commits[occ.commit]));
-        for (unsigned i = 0; i < git_commit_parentcount(c); ++i) l.parents.push_back(*git_commit_parent_id(c, i));
-        git_commit_free(c);
+        for (unsigned i = 0; i < git_commit_parentcount(c.get()); ++i)
+          l.parents.push_back(*git_commit_parent_id(c.get(), i));
+        occs.push_back(&occ);
         todo.push_back(std::move(l));
       }
     }
     if (todo.empty()) return Status::Ok();
-    out_->stats.previous_unknown = todo.size();
-    Status fetched;
-    for (int round = 0;; ++round) {
-      if (Cancelled()) return Status::Error("cancelled");
-      FetchWants wants;
-      for (Lookup& l : todo) {
-        l.found.clear();
-        l.resolved = true;
-        for (const git_oid& p : l.parents) {
-          git_oid blob;
-          switch (WalkPath(p, l.occ->path, &blob, &wants)) {
-            case Walk::kBlob: l.found.push_back(blob); break;
-            case Walk::kAbsent: break;
-            case Walk::kMissing:
-            case Walk::kUnreadable: l.resolved = false; break;
-          }
-        }
+    Status s = previous_.Resolve(&todo, &out_->previous_unavailable);
+    if (!s.ok()) return s;
+    for (size_t i = 0; i < todo.size(); ++i) {
+      if (!todo[i].resolved) {
+        out_->stats.previous_unknown++;
+        continue;
       }
-      if (wants.empty() || round == kMaxTreeFetches || !fetched.ok()) break;
-      fetched = FetchInto(std::move(wants));
+      occs[i]->previous = std::move(todo[i].found);
+      occs[i]->previous_unknown = false;
     }
-    FetchWants blobs;
-    for (const Lookup& l : todo)
-      if (l.resolved)
-        for (const git_oid& id : l.found)
-          if (!git_odb_exists(repo_.odb(), &id)) blobs.blobs.push_back(id);
-    if (!blobs.empty() && fetched.ok()) fetched = FetchInto(std::move(blobs));
-    for (Lookup& l : todo) {
-      for (const git_oid& id : l.found)
-        if (!git_odb_exists(repo_.odb(), &id)) l.resolved = false;
-      if (!l.resolved) continue;
-      l.occ->previous = std::move(l.found);
-      l.occ->previous_unknown = false;
-      out_->stats.previous_unknown--;
-    }
-    if (out_->stats.previous_unknown > 0)
-      out_->previous_unavailable = fetched.ok() ? "not found upstream" : fetched.message();
     return Status::Ok();
   }
 
@@ -508,15 +382,15 @@ class Inspector {
       if (Cancelled()) return Status::Error("cancelled");
       for (const Occurrence& occ : b.occurrences) {
         if (occ.path_skipped) continue;
-        std::vector<const std::unordered_set<std::string>*> prev;
+        std::vector<const FingerprintSet*> prev;
         for (const git_oid& p : occ.previous)
-          if (const auto* fps = PreviousFingerprints(p, occ.path)) prev.push_back(fps);
+          if (const FingerprintSet* fps = previous_.Fingerprints(p, occ.path)) prev.push_back(fps);
         for (const Finding& f : b.findings) {
           Hit h{&f, occ.commit == kNoCommit ? SourceKind::kTaggedObject : SourceKind::kFile, occ.commit,
                 occ.commit == kNoCommit ? new_.tagged[occ.tagged].ref : "", occ.path,
                 occ.commit == kNoCommit ? new_.commits.size() + new_.tags.size() + occ.tagged : occ.commit, false};
           for (const auto* fps : prev)
-            if (FoundIn(f, *fps)) h.pre_existing = true;
+            if (PreviousVersions::FoundIn(f, *fps)) h.pre_existing = true;
           hits_.push_back(std::move(h));
         }
       }
@@ -530,13 +404,12 @@ class Inspector {
     info.id = OidHex(id);
     info.short_id = info.id.substr(0, 10);
     info.is_tip = tips_.count(info.id) > 0;
-    git_commit* c = nullptr;
-    if (git_commit_lookup(&c, repo_.repo(), &id) < 0) return info;
-    if (const git_signature* a = git_commit_author(c))
+    GitPtr<git_commit> c;
+    if (git_commit_lookup(c.out(), repo_.repo(), &id) < 0) return info;
+    if (const git_signature* a = git_commit_author(c.get()))
       info.author = std::string(a->name ? a->name : "") + " <" + (a->email ? a->email : "") + ">";
-    if (const char* s = git_commit_summary(c)) info.subject = ShortenUtf8(s, 72);
-    info.parents = git_commit_parentcount(c);
-    git_commit_free(c);
+    if (const char* s = git_commit_summary(c.get())) info.subject = ShortenUtf8(s, 72);
+    info.parents = git_commit_parentcount(c.get());
     return info;
   }
 
@@ -593,13 +466,13 @@ class Inspector {
   const InspectOptions& o_;
   PushInspection* out_;
   ScanScratch scratch_;
+  PreviousVersions previous_;
   NewObjects new_;
   std::unordered_set<std::string> tips_;
   OidMap<size_t> blob_index_;
   std::vector<git_oid> blob_ids_;
   std::vector<BlobWork> blobs_;
   std::unordered_map<std::string, bool> path_skipped_;
-  OidMap<std::unique_ptr<std::unordered_set<std::string>>> previous_;
   std::vector<std::unique_ptr<Finding>> message_findings_;
   std::vector<Hit> hits_;
   std::vector<uint64_t> order_;

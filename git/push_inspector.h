@@ -7,10 +7,10 @@
 //                      however many commits and paths share it; here:
 //                      the Git LFS objects behind pushed LFS pointers
 //                      (lfs_store.h), commit and tag messages scanned too
-//   4. here            each finding checked against the previous version(s)
-//                      of its file: a secret already there is pre-existing
-//                      (a version the push does not carry is fetched first
-//                      when there is a fetcher: object_fetcher.h)
+//   4. previous_versions.h  each finding checked against the previous
+//                      version(s) of its file: a secret already there is
+//                      pre-existing (a version the push does not carry is
+//                      fetched first when there is a fetcher: object_fetcher.h)
 //   5. here            findings grouped by secret, oldest commit first
 //
 //   InspectOptions o;
