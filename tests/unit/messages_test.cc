@@ -8,8 +8,10 @@
 
 #include "report/messages.h"
 #include "report/text_layout.h"
+#include "text_helpers.h"
 
 using namespace akgate;
+using akgate::testing::ValidUtf8;
 
 namespace {
 
@@ -23,24 +25,6 @@ std::map<std::string, int> Placeholders(const char* text) {
     out[s.substr(i + 1, close - i - 1)]++;
   }
   return out;
-}
-
-bool ValidUtf8(const std::string& s) {
-  for (size_t i = 0; i < s.size();) {
-    unsigned char c = static_cast<unsigned char>(s[i]);
-    size_t len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
-    if (!len || i + len > s.size()) return false;
-    for (size_t k = 1; k < len; ++k)
-      if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return false;
-    i += len;
-  }
-  return true;
-}
-
-std::string Join(const std::vector<std::string>& lines) {
-  std::string s;
-  for (const std::string& l : lines) s += l + "\n";
-  return s;
 }
 
 }  // namespace
@@ -142,7 +126,7 @@ TEST_CASE("wrapping at a width narrower than a piece: shortened, still within th
     INFO(l);
     CHECK(DisplayWidth(l) <= 30);
   }
-  CHECK(Join(lines).find("...") != std::string::npos);
+  CHECK(akgate::testing::JoinLines(lines).find("...") != std::string::npos);
 }
 
 TEST_CASE("English wraps as before: at spaces only") {

@@ -15,6 +15,7 @@
 #include "report/push_report.h"
 #include "report/report.h"
 #include "report/text_layout.h"
+#include "text_helpers.h"
 
 using namespace akgate;
 
@@ -63,11 +64,7 @@ PushInspection Inspection(const Scanned& s) {
   return in;
 }
 
-std::string Join(const std::vector<std::string>& lines) {
-  std::string s;
-  for (const std::string& l : lines) s += l + "\n";
-  return s;
-}
+std::string Join(const std::vector<std::string>& lines) { return akgate::testing::JoinLines(lines); }
 
 // Words (runs of three or more ASCII letters, case kept), placeholder
 // names ("{carriers}") left out.
@@ -129,6 +126,7 @@ void CheckWidthAndSecret(const std::vector<std::string>& lines, size_t width) {
   for (const std::string& l : lines) {
     INFO(l);
     CHECK(DisplayWidth(l) <= width);
+    CHECK(akgate::testing::ValidUtf8(l));
     CHECK(l.find(kSecret) == std::string::npos);
     CHECK(l.find(kKeyId) == std::string::npos);
   }
