@@ -20,6 +20,7 @@ struct ScanOptions {
   unsigned threads = 0;             // 0 = one per core
   bool color = true;                // when stdout is a terminal
   bool show_warnings = true;
+  std::string language = "en";      // of the text report: en | zh-CN (report/language.h)
 };
 int RunScan(const ScanOptions& o);
 

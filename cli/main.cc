@@ -52,6 +52,8 @@ int main(int argc, char** argv) {
   scan_cmd->add_option("-j,--threads", scan.threads, "Worker threads (default: one per core)");
   scan_cmd->add_flag("--no-color", no_color, "Never colour the text report");
   scan_cmd->add_flag("--no-warnings", no_warnings, "Show only blocking findings in the text report");
+  scan_cmd->add_option("--lang", scan.language,
+                       "Language of the text report: en or zh-CN (JSON and SARIF are always English)");
 
   CLI::App* rules_cmd = app.add_subcommand("rules", "Inspect and try rule files");
   rules_cmd->require_subcommand(1);

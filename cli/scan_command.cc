@@ -63,6 +63,11 @@ int RunScan(const ScanOptions& o) {
     std::cerr << "akgate: --format must be text, json or sarif, not \"" << o.format << "\"\n";
     return kExitError;
   }
+  std::optional<Language> language = ParseLanguage(o.language);
+  if (!language) {
+    std::cerr << "akgate: --lang must be en or zh-CN, not \"" << o.language << "\"\n";
+    return kExitError;
+  }
   RuleSet rules;
   std::unique_ptr<Scanner> scanner;
   if (!LoadScanner(o.config, &rules, &scanner)) return kExitError;
@@ -123,6 +128,7 @@ int RunScan(const ScanOptions& o) {
     TextOptions t;
     t.color = o.color && o.output.empty() && isatty(1);
     t.show_warnings = o.show_warnings;
+    t.language = *language;
     text = RenderText(findings, summary, t);
   }
   if (o.output.empty()) {

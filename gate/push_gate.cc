@@ -26,19 +26,11 @@ Clock::duration Seconds(double s) {
   return std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(s));
 }
 
-PushReportOptions ReportOptions(const Policy& p) {
-  PushReportOptions o;
-  o.max_findings = p.max_findings;
-  o.recorded = !p.audit_log.empty();
-  o.notified = !p.webhook_url.empty() || !p.notify_command.empty();
-  return o;
-}
-
 // Turns an accepted push that must be recorded, and cannot be, into a
 // rejection that says why.
-void Refuse(const Policy& policy, const std::string& why, PushOutcome* outcome) {
+void Refuse(const Policy& policy, const PushRequest& request, const std::string& why, PushOutcome* outcome) {
   RefuseUnrecorded(why, &outcome->decision);
-  outcome->report = RenderPushReport(outcome->inspection, outcome->decision, ReportOptions(policy));
+  outcome->report = RenderPushReport(outcome->inspection, outcome->decision, ReportOptions(policy, request));
 }
 
 bool OnlyDeletes(const std::vector<RefUpdate>& refs) {
@@ -70,6 +62,16 @@ class CancelAt {
 };
 
 }  // namespace
+
+PushReportOptions ReportOptions(const Policy& p, const PushRequest& request) {
+  PushReportOptions o;
+  o.max_findings = p.max_findings;
+  o.recorded = !p.audit_log.empty();
+  o.notified = !p.webhook_url.empty() || !p.notify_command.empty();
+  o.language = request.options.language.value_or(p.language);
+  o.unknown_language = request.options.unknown_language;
+  return o;
+}
 
 PushBudget BudgetFor(const Policy& p, Clock::time_point started) {
   double reserve = 0;
@@ -153,7 +155,7 @@ PushOutcome Gate::Decided(const PushInput& input, PushInspection inspection) con
                                  " with findings could not be read from the upstream (" +
                                  out.inspection.previous_unavailable +
                                  "): a secret that was already there counts as new.");
-  out.report = RenderPushReport(out.inspection, out.decision, ReportOptions(policy_));
+  out.report = RenderPushReport(out.inspection, out.decision, ReportOptions(policy_, input.request));
   return out;
 }
 
@@ -166,7 +168,7 @@ PushOutcome FailedPush(const Policy& policy, const PushInput& input, Cause cause
   out.inspection.stats.refs = input.refs.size();
   out.inspection.stats.duration_ms = MillisSince(input.started);
   out.decision = DecideFailure(cause, what, policy, input.request);
-  out.report = RenderPushReport(out.inspection, out.decision, ReportOptions(policy));
+  out.report = RenderPushReport(out.inspection, out.decision, ReportOptions(policy, input.request));
   return out;
 }
 
@@ -194,7 +196,7 @@ std::vector<std::string> RecordPush(const Policy& policy, const PushInput& input
   if (policy.audit_log.empty()) nowhere = "no audit log is configured ([audit] log in the policy)";
   else if (!audit_open.ok()) nowhere = audit_open.message();
   else if (!audit) nowhere = "the audit log is not open";
-  if (!nowhere.empty() && outcome->decision.must_be_recorded()) Refuse(policy, nowhere, outcome);
+  if (!nowhere.empty() && outcome->decision.must_be_recorded()) Refuse(policy, input.request, nowhere, outcome);
   if (!audit_open.ok()) problems.push_back(audit_open.message());
 
   AuditContext ctx;
@@ -223,7 +225,7 @@ std::vector<std::string> RecordPush(const Policy& policy, const PushInput& input
       problems.push_back(s.message());
       // The log was open but the line did not go in (a full disk): refused
       // all the same, though the notification already went out.
-      if (outcome->decision.must_be_recorded()) Refuse(policy, s.message(), outcome);
+      if (outcome->decision.must_be_recorded()) Refuse(policy, input.request, s.message(), outcome);
     }
   }
   if (outcome->decision.cause != Cause::kUnrecorded)

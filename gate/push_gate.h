@@ -39,6 +39,7 @@
 #include "policy/decision.h"
 #include "policy/policy.h"
 #include "report/audit_record.h"
+#include "report/push_report.h"
 
 namespace akgate {
 
@@ -65,6 +66,11 @@ struct PushOutcome {
   std::vector<std::string> report;              // lines for the pusher
   std::vector<std::string> warnings;            // for the audit record (policy warnings...)
 };
+
+// How the pusher's report reads: the policy's [report] settings and what it
+// promises (a record, a notification), in the language of -o akgate.lang,
+// else the policy's.
+PushReportOptions ReportOptions(const Policy& policy, const PushRequest& request);
 
 // The time a push may take: the policy's time_budget from `started`. The
 // notifications get the larger of the webhook and command timeouts (at most

@@ -187,7 +187,8 @@ class Hook {
     RecordPush(policy_, input, outcome, audit.get(), opened);
     // GitLab's web UI shows only GL-HOOK-ERR lines; the full report follows
     // for its logs (ssh and http pushes get the full report alone).
-    if (env_.gitlab_web()) Print(RenderGitLabMessage(outcome->inspection, outcome->decision, {}));
+    if (env_.gitlab_web())
+      Print(RenderGitLabMessage(outcome->inspection, outcome->decision, ReportOptions(policy_, input.request)));
     Print(outcome->report);
     return outcome->decision.exit_code();
   }

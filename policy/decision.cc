@@ -59,9 +59,11 @@ PushDecision Start(const Policy& policy, const PushRequest& request) {
   d.allow_needs_reason = policy.allow_require_reason;
   if (!request.options.allow.empty()) {
     if (!d.may_allow) {
+      d.allow_refusal = Refusal::kNotPermitted;
       d.allow_refused = "the policy does not let " + (request.pusher.empty() ? "you" : request.pusher) +
                         " allow findings with -o akgate.allow";
     } else if (policy.allow_require_reason && request.options.reason.empty()) {
+      d.allow_refusal = Refusal::kNoReason;
       d.allow_refused = "a reason is required: git push -o akgate.allow=<fingerprint> "
                         "-o akgate.reason=\"why it is not a secret\"";
     } else {
@@ -75,10 +77,12 @@ PushDecision Start(const Policy& policy, const PushRequest& request) {
 void ApplyBypass(const Policy& policy, PushDecision* d) {
   if (d->accepted || !d->bypass_requested) return;
   if (!d->may_bypass) {
+    d->bypass_refusal = Refusal::kNotPermitted;
     d->bypass_refused = "the policy does not let " + (d->pusher.empty() ? "you" : d->pusher) + " bypass akgate";
     return;
   }
   if (policy.bypass_require_reason && d->bypass_reason.empty()) {
+    d->bypass_refusal = Refusal::kNoReason;
     d->bypass_refused = "a reason is required: git push -o akgate.bypass=\"why this is safe\"";
     return;
   }

@@ -57,6 +57,10 @@ enum class Cause {
 };
 const char* CauseName(Cause c);
 
+// Why a bypass or an allow the pusher asked for was refused (the report
+// says it in the pusher's language; the audit keeps the English sentence).
+enum class Refusal { kNone, kNotPermitted, kNoReason };
+
 struct PushDecision {
   bool accepted = true;
   Cause cause = Cause::kClean;
@@ -75,6 +79,7 @@ struct PushDecision {
   bool bypass_used = false;
   std::string bypass_reason;
   std::string bypass_refused;             // why a requested bypass was refused
+  Refusal bypass_refusal = Refusal::kNone;  // ... as a kind
   bool may_bypass = false;                // the policy lets this pusher bypass (report hint)
   bool may_allow = false;                 // ... and use -o akgate.allow
   bool allow_needs_reason = false;        // ... with -o akgate.reason="..." (report hint)
@@ -82,6 +87,7 @@ struct PushDecision {
   std::vector<std::string> allowed_by_option;  // fingerprints -o akgate.allow allowed
   std::vector<std::string> allow_unused;       // given but matching no finding
   std::string allow_refused;              // why -o akgate.allow was not honoured
+  Refusal allow_refusal = Refusal::kNone;   // ... as a kind
   bool verbose = false;                   // list pre-existing findings too
   bool push_options_accepted = true;      // the report may suggest `git push -o`
   std::vector<std::string> notes;         // for the pusher: push option problems, policy warnings

@@ -276,7 +276,12 @@ void ReadReport(Reader& top, const std::string& origin, Policy* out) {
   Reader r(*t, origin, "report");
   r.Count("max_findings", 1, 1000, &out->max_findings);
   r.Bool("show_pre_existing", &out->show_pre_existing);
-  r.Finish("max_findings, show_pre_existing");
+  std::string language;
+  if (r.Str("language", &language)) {
+    if (std::optional<Language> l = ParseLanguage(language)) out->language = *l;
+    else r.Fail(*t->get("language"), "language", "must be \"en\" or \"zh-CN\", not \"" + language + "\"");
+  }
+  r.Finish("max_findings, show_pre_existing, language");
   top.SetError(r.status());
 }
 

@@ -26,6 +26,7 @@
 
 #include "engine/rule.h"
 #include "engine/status.h"
+#include "report/language.h"
 
 namespace akgate {
 
@@ -70,6 +71,7 @@ struct Policy {
   // [report]
   size_t max_findings = 5;                     // shown in full; the rest are counted
   bool show_pre_existing = false;              // list pre-existing secrets too (also -o akgate.verbose)
+  Language language = Language::kEnglish;      // of the pusher's report (also -o akgate.lang)
 
   // [bypass]
   std::vector<std::string> bypass_who;         // pushers who may -o akgate.bypass; "*": anyone

@@ -53,9 +53,13 @@ PushOptions ParsePushOptions(const std::vector<std::string>& raw) {
       o.reason = Clean(value, 300);
     } else if (key == "akgate.verbose") {
       o.verbose = true;
+    } else if (key == "akgate.lang") {
+      o.language = ParseLanguage(value);
+      o.unknown_language = o.language ? "" : Clean(value, 40);
+      if (!o.language && o.unknown_language.empty()) o.unknown_language = "\"\"";
     } else {
       o.problems.push_back("unknown push option " + Clean(key, 40) +
-                           " (akgate knows akgate.bypass, akgate.allow, akgate.reason and akgate.verbose)");
+                           " (akgate knows akgate.bypass, akgate.allow, akgate.reason, akgate.verbose and akgate.lang)");
     }
   }
   return o;

@@ -1,4 +1,7 @@
-// The text of a push decision (see push_report.h for its parts).
+// The text of a push decision (see push_report.h for its parts). Every
+// sentence comes from the message catalogue (report/messages.h), in the
+// language of PushReportOptions; widths are display columns
+// (report/text_layout.h), so a Chinese report keeps to the width too.
 #include "report/push_report.h"
 
 #include <algorithm>
@@ -6,7 +9,9 @@
 #include <map>
 #include <set>
 
+#include "report/messages.h"
 #include "report/report.h"
+#include "report/text_layout.h"
 
 namespace akgate {
 
@@ -19,110 +24,94 @@ std::string Duration(double ms) {
   return buf;
 }
 
-// Display width in characters (UTF-8 continuation bytes do not count).
-size_t Width(const std::string& s) {
-  size_t w = 0;
-  for (unsigned char c : s)
-    if ((c & 0xC0) != 0x80) ++w;
-  return w;
-}
-
-// Shortens to `max` characters, keeping the end (a path's file name).
-std::string Ellipsize(const std::string& s, size_t max) {
-  if (Width(s) <= max || max < 8) return s;
-  size_t keep = max - 3, start = s.size() - keep;
-  while (start < s.size() && (static_cast<unsigned char>(s[start]) & 0xC0) == 0x80) ++start;
-  return "..." + s.substr(start);
-}
-
-// Word-wraps `text` into lines of at most `width`, each starting with `indent`.
-void Wrap(const std::string& text, const std::string& indent, size_t width, std::vector<std::string>* out) {
-  std::string line = indent;
-  size_t pos = 0;
-  while (pos < text.size()) {
-    size_t sp = text.find(' ', pos);
-    std::string word = text.substr(pos, sp == std::string::npos ? std::string::npos : sp - pos);
-    pos = sp == std::string::npos ? text.size() : sp + 1;
-    if (word.empty()) continue;
-    if (line.size() > indent.size() && Width(line) + 1 + Width(word) > width) {
-      out->push_back(line);
-      line = indent;
-    }
-    if (line.size() > indent.size()) line += " ";
-    line += Ellipsize(word, width - indent.size());
-  }
-  if (line.size() > indent.size()) out->push_back(line);
-}
-
-std::string Where(const PushFinding& pf, const FindingPart& p) {
+std::string Where(Language lang, const PushFinding& pf, const FindingPart& p) {
   const Finding& f = pf.finding;
-  if (p.location.offset == Location::kWholeFile) return f.path.empty() ? "(whole file)" : f.path;
+  if (p.location.offset == Location::kWholeFile) return f.path.empty() ? Say(lang, Msg::kWholeFile) : f.path;
   std::string line = std::to_string(p.location.line);
-  if (pf.source == SourceKind::kCommitMessage || pf.source == SourceKind::kTagMessage) return "line " + line;
+  if (pf.source == SourceKind::kCommitMessage || pf.source == SourceKind::kTagMessage)
+    return Say(lang, Msg::kMessageLine, {{"line", line}});
   return f.path + ":" + line;
 }
 
-std::string CommitLine(const CommitInfo& c) {
-  std::string s = "commit " + c.short_id;
-  if (!c.author.empty()) s += " by " + c.author;
-  if (!c.subject.empty()) s += ": \"" + c.subject + "\"";
+// Where a finding is, for one-line mentions: its first part's place, or
+// what it was found in when it has no path.
+std::string Place(Language lang, const PushFinding& pf) {
+  if (!pf.finding.path.empty()) return Where(lang, pf, pf.finding.parts.front());
+  switch (pf.source) {
+    case SourceKind::kFile: return Say(lang, Msg::kSourceFile);
+    case SourceKind::kCommitMessage: return Say(lang, Msg::kSourceCommitMessage);
+    case SourceKind::kTagMessage: return Say(lang, Msg::kSourceTagMessage);
+    case SourceKind::kTaggedObject: return Say(lang, Msg::kSourceTaggedObject);
+  }
+  return SourceKindName(pf.source);
+}
+
+std::string CommitLine(Language lang, const CommitInfo& c) {
+  std::string s = c.author.empty() ? Say(lang, Msg::kCommit, {{"commit", c.short_id}})
+                                   : Say(lang, Msg::kCommitBy, {{"commit", c.short_id}, {"author", c.author}});
+  if (!c.subject.empty()) s = Say(lang, Msg::kCommitSubject, {{"commit", s}, {"subject", c.subject}});
   return s;
 }
 
 // One finding: title, where it came from, each part, fingerprint.
-void RenderFinding(const PushFinding& pf, const std::string& label, size_t width, std::vector<std::string>* out) {
+void RenderFinding(Language lang, const PushFinding& pf, const std::string& label, size_t width,
+                   std::vector<std::string>* out) {
   const Finding& f = pf.finding;
   std::string title = label + " " + FindingTitle(f);
-  if (!f.encoding.empty()) title += " (" + f.encoding + "-encoded)";
+  if (!f.encoding.empty()) title += " " + Say(lang, Msg::kEncoded, {{"encoding", f.encoding}});
   out->push_back(Ellipsize(title, width));
   const std::string in = "    ";
   switch (pf.source) {
-    case SourceKind::kFile: Wrap(CommitLine(pf.commit), in, width, out); break;
-    case SourceKind::kCommitMessage: Wrap("in the message of " + CommitLine(pf.commit), in, width, out); break;
-    case SourceKind::kTagMessage: Wrap("in the message of tag " + pf.ref, in, width, out); break;
-    case SourceKind::kTaggedObject: Wrap("in " + pf.ref + " (a tag or ref naming a blob or tree)", in, width, out); break;
+    case SourceKind::kFile: Wrap(CommitLine(lang, pf.commit), in, width, out); break;
+    case SourceKind::kCommitMessage:
+      Wrap(Say(lang, Msg::kInCommitMessage, {{"commit", CommitLine(lang, pf.commit)}}), in, width, out);
+      break;
+    case SourceKind::kTagMessage: Wrap(Say(lang, Msg::kInTagMessage, {{"ref", pf.ref}}), in, width, out); break;
+    case SourceKind::kTaggedObject: Wrap(Say(lang, Msg::kInTaggedObject, {{"ref", pf.ref}}), in, width, out); break;
   }
   size_t name_w = 0, where_w = 0;
   for (const FindingPart& p : f.parts) {
-    name_w = std::max(name_w, Width(p.name));
-    where_w = std::max(where_w, std::min<size_t>(Width(Where(pf, p)), 48));
+    name_w = std::max(name_w, DisplayWidth(p.name));
+    where_w = std::max(where_w, std::min<size_t>(DisplayWidth(Where(lang, pf, p)), 48));
   }
   for (const FindingPart& p : f.parts) {
-    std::string where = Ellipsize(Where(pf, p), 48);
-    std::string line = in + where + std::string(where_w - Width(where) + 2, ' ');
-    if (f.is_pair()) line += p.name + std::string(name_w - Width(p.name) + 2, ' ');
+    std::string where = Ellipsize(Where(lang, pf, p), 48);
+    std::string line = in + where + std::string(where_w - DisplayWidth(where) + 2, ' ');
+    if (f.is_pair()) line += p.name + std::string(name_w - DisplayWidth(p.name) + 2, ' ');
     line += p.redacted;
     out->push_back(Ellipsize(line, width));
   }
   // The fingerprint is what an allowlist takes: never shortened.
-  std::string fp = in + "fingerprint " + f.fingerprint + "  ";
-  out->push_back(fp + Ellipsize("(rule " + f.rule_id + ")", width - fp.size()));
-  if (pf.also_in)
-    out->push_back(in + "(the same secret is in " + Plural(pf.also_in, "more place", "more places") + " of this push)");
+  std::string fp = in + Say(lang, Msg::kFingerprint, {{"fingerprint", f.fingerprint}}) + "  ";
+  out->push_back(fp + Ellipsize(Say(lang, Msg::kRuleParen, {{"rule", f.rule_id}}), width - DisplayWidth(fp)));
+  if (pf.also_in) out->push_back(in + Count(lang, Msg::kMorePlaces, pf.also_in));
 }
 
-std::string Checked(const InspectionStats& s) {
+std::string Checked(Language lang, const InspectionStats& s) {
   // A push of tags alone is not about commits.
-  std::string t = "checked ";
-  if (s.commits || !s.tags) t += Plural(s.commits, "new commit", "new commits");
-  if (s.tags) t += std::string(s.commits ? ", " : "") + Plural(s.tags, "tag", "tags");
-  t += ", " + Plural(s.blobs_scanned, "file", "files") + " (" + HumanBytes(s.bytes_scanned) + ") in " +
-       Duration(s.duration_ms);
-  return t;
+  std::string what;
+  if (s.commits || !s.tags) what = Count(lang, Msg::kNewCommits, s.commits);
+  if (s.tags) what += (s.commits ? Say(lang, Msg::kListSeparator) : "") + Count(lang, Msg::kTags, s.tags);
+  return Say(lang, Msg::kChecked,
+             {{"what", what},
+              {"files", Count(lang, Msg::kFiles, s.blobs_scanned)},
+              {"bytes", HumanBytes(s.bytes_scanned)},
+              {"duration", Duration(s.duration_ms)}});
 }
 
-void RenderSkipped(const InspectionStats& s, size_t width, std::vector<std::string>* out) {
+void RenderSkipped(Language lang, const InspectionStats& s, size_t width, std::vector<std::string>* out) {
   uint64_t n = s.skipped_total();
   if (!n) return;
+  // The reasons are names ("binary", "oversize"), the same in every language.
   std::string reasons;
   for (const auto& [reason, count] : s.skipped) reasons += (reasons.empty() ? "" : ", ") + reason + " " + std::to_string(count);
-  out->push_back("Not scanned: " + Plural(n, "file", "files") + " (" + reasons + "):");
+  out->push_back(Say(lang, Msg::kNotScanned, {{"files", Count(lang, Msg::kFiles, n)}, {"reasons", reasons}}));
   for (const SkippedFile& f : s.skipped_examples) {
     std::string tail = " (" + f.reason + (f.reason == "oversize" ? ", " + HumanBytes(f.size) : "") + ", " + f.commit + ")";
-    out->push_back("    " + Ellipsize(f.path, width - 4 - Width(tail)) + tail);
+    out->push_back("    " + Ellipsize(f.path, width - 4 - DisplayWidth(tail)) + tail);
   }
   if (n > s.skipped_examples.size())
-    out->push_back("    and " + std::to_string(n - s.skipped_examples.size()) + " more");
+    out->push_back("    " + Say(lang, Msg::kAndMore, {{"n", std::to_string(n - s.skipped_examples.size())}}));
 }
 
 // Indices of findings with one of the dispositions, in report order.
@@ -133,17 +122,18 @@ std::vector<size_t> With(const PushDecision& d, std::initializer_list<Dispositio
   return out;
 }
 
-void RenderList(const PushInspection& in, const std::vector<size_t>& idx, size_t max, size_t width,
+void RenderList(Language lang, const PushInspection& in, const std::vector<size_t>& idx, size_t max, size_t width,
                 std::vector<std::string>* out) {
   for (size_t k = 0; k < idx.size() && k < max; ++k) {
     out->push_back("");
     std::string label = "[" + std::to_string(k + 1) + "/" + std::to_string(idx.size()) + "]";
-    RenderFinding(in.findings[idx[k]], label, width, out);
+    RenderFinding(lang, in.findings[idx[k]], label, width, out);
   }
   if (idx.size() > max) {
     out->push_back("");
-    out->push_back("... and " + std::to_string(idx.size() - max) + " more not shown (" + std::to_string(idx.size()) +
-                   " in all; fix these and push again to see the rest).");
+    Wrap(Say(lang, Msg::kMoreNotShown,
+             {{"more", std::to_string(idx.size() - max)}, {"total", std::to_string(idx.size())}}),
+         "", width, out);
   }
 }
 
@@ -154,22 +144,46 @@ void Step(int n, const std::string& text, size_t width, std::vector<std::string>
   if (first < out->size()) (*out)[first].replace(0, 5, "  " + std::to_string(n) + ". ");
 }
 
+// `label` padded to `column` columns, then `text` wrapped with a hanging
+// indent at that column; for the table of "in your last commit: ...".
+void Labelled(const std::string& label, size_t column, const std::string& text, size_t width,
+              std::vector<std::string>* out) {
+  size_t first = out->size();
+  Wrap(text, std::string(column, ' '), width, out);
+  if (first < out->size() && !label.empty()) (*out)[first].replace(0, DisplayWidth(label), label);
+}
+
 bool FromTag(const PushFinding& pf) {
   return pf.source == SourceKind::kTagMessage || pf.source == SourceKind::kTaggedObject;
 }
 
-// Where the blocking findings are: "the commits", "the tag", "the tags",
-// "the commits and tags" (a push of a tag alone is not about commits).
-std::string Carriers(const PushInspection& in, const std::vector<size_t>& blocking) {
+// Where the blocking findings are (a push of a tag alone is not about commits).
+enum class Carrier { kCommits, kTag, kTags, kCommitsAndTags };
+
+Carrier Carriers(const PushInspection& in, const std::vector<size_t>& blocking) {
   std::set<std::string> tags;
   bool commits = false;
   for (size_t i : blocking) {
     if (FromTag(in.findings[i])) tags.insert(in.findings[i].ref);
     else commits = true;
   }
-  if (tags.empty()) return "the commits";
-  if (!commits) return tags.size() == 1 ? "the tag" : "the tags";
-  return "the commits and tags";
+  if (tags.empty()) return Carrier::kCommits;
+  if (!commits) return tags.size() == 1 ? Carrier::kTag : Carrier::kTags;
+  return Carrier::kCommitsAndTags;
+}
+
+// "the commits", "the tag", ...: where the secrets are.
+std::string CarrierWords(Language lang, Carrier c) {
+  static const Msg kWords[] = {Msg::kCarrierCommits, Msg::kCarrierTag, Msg::kCarrierTags, Msg::kCarrierCommitsAndTags};
+  return Say(lang, kWords[static_cast<int>(c)]);
+}
+
+// Who may have seen them: "the commit" / "the tag" for one secret.
+std::string SeenWords(Language lang, Carrier c, bool one) {
+  bool tag = c == Carrier::kTag || c == Carrier::kTags;
+  if (one) return Say(lang, tag ? Msg::kSeenTag : Msg::kSeenCommit);
+  static const Msg kWords[] = {Msg::kSeenCommits, Msg::kSeenTag, Msg::kSeenTags, Msg::kSeenCommitsAndTags};
+  return Say(lang, kWords[static_cast<int>(c)]);
 }
 
 std::string ShortRef(const std::string& ref) {
@@ -179,16 +193,14 @@ std::string ShortRef(const std::string& ref) {
 }
 
 // Step 1 of "how to fix": remove the secret, naming the commit or tag to edit.
-void RemoveAdvice(const PushInspection& in, const std::vector<size_t>& blocking, size_t width,
+void RemoveAdvice(Language lang, const PushInspection& in, const std::vector<size_t>& blocking, size_t width,
                   std::vector<std::string>* out) {
-  std::string carriers = Carriers(in, blocking);
-  bool one = blocking.size() == 1;
-  bool commits = carriers.find("commits") != std::string::npos;
-  std::string what = std::string("Remove ") + (one ? "it" : "them") + " from " + carriers + " you are pushing.";
-  if (commits)
-    what += std::string(" Deleting ") + (one ? "it" : "them") + " in a new commit is not enough: " + (one ? "it stays" : "they stay") +
-            " in the history.";
-  Step(1, what, width, out);
+  Carrier carrier = Carriers(in, blocking);
+  bool commits = carrier == Carrier::kCommits || carrier == Carrier::kCommitsAndTags;
+  Step(1,
+       Count(lang, commits ? Msg::kRemoveFromHistory : Msg::kRemove, blocking.size(),
+             {{"carriers", CarrierWords(lang, carrier)}}),
+       width, out);
   bool tip = false;
   std::set<std::string> tags;
   const CommitInfo* oldest = nullptr;
@@ -201,49 +213,41 @@ void RemoveAdvice(const PushInspection& in, const std::vector<size_t>& blocking,
     if (pf.commit.is_tip) tip = true;
     else if (!oldest) oldest = &pf.commit;  // findings are in commit order: the first is the oldest
   }
-  if (tip) out->push_back("       in your last commit:  fix the file, git add it, then git commit --amend");
+  // A table: the case, then what to run, aligned after the longest case.
+  const std::string last = Say(lang, Msg::kFixLastCommit), older = Say(lang, Msg::kFixOlderCommit),
+                    many = Say(lang, Msg::kFixManyCommits);
+  const size_t column = 7 + std::max({DisplayWidth(last), DisplayWidth(older), DisplayWidth(many)}) + 2;
+  const std::string in7 = "       ";
+  if (tip) Labelled(in7 + last, column, Say(lang, Msg::kFixLastCommitHow), width, out);
   if (oldest) {
     std::string cmd = oldest->parents ? "git rebase -i " + oldest->short_id + "^" : "git rebase -i --root";
-    out->push_back("       in an older commit:   " + cmd);
-    out->push_back("         (mark " + oldest->short_id + " \"edit\", fix it, git commit --amend, then git rebase --continue)");
+    Labelled(in7 + older, column, cmd, width, out);
+    Wrap(Say(lang, Msg::kFixOlderCommitHow, {{"commit", oldest->short_id}}), "         ", width, out);
     // git filter-repo --replace-text reads a file of SECRET==>REPLACEMENT
     // lines; --force because a working clone is not the fresh clone it
     // insists on. The secret itself is never printed.
-    out->push_back("       in many commits:      put each secret on a line of its own in ../secrets.txt");
-    out->push_back("                             (outside the repository) as SECRET==>REMOVED, then");
-    out->push_back("                             git filter-repo --replace-text ../secrets.txt --force");
-    out->push_back("                             (filter-repo removes origin: git remote add origin <url>)");
+    Labelled(in7 + many, column, Say(lang, Msg::kSecretsFileLine1), width, out);
+    Labelled("", column, Say(lang, Msg::kSecretsFileLine2), width, out);
+    Labelled("", column, "git filter-repo --replace-text ../secrets.txt --force", width, out);
+    Labelled("", column, Say(lang, Msg::kFilterRepoOrigin), width, out);
   }
-  for (const std::string& tag : tags)
-    out->push_back(Ellipsize("       in tag " + tag + ":  git tag -d " + tag + ", then create it again without the secret",
-                             width));
-}
-
-// Cuts `s` to at most `max` characters, keeping the start.
-std::string Truncate(const std::string& s, size_t max) {
-  if (Width(s) <= max) return s;
-  size_t end = 0, w = 0;
-  while (end < s.size() && w < max - 3) {
-    ++end;
-    while (end < s.size() && (static_cast<unsigned char>(s[end]) & 0xC0) == 0x80) ++end;
-    ++w;
-  }
-  return s.substr(0, end) + "...";
+  for (const std::string& tag : tags) out->push_back(Ellipsize(in7 + Say(lang, Msg::kFixTag, {{"tag", tag}}), width));
 }
 
 // The lines an administrator pastes into the policy's [allowlist]
 // fingerprints array, per finding shown: a comment saying what it was
 // (never the secret; shortened to fit), then the fingerprint whole.
-void AllowlistLines(const PushInspection& in, const std::vector<size_t>& blocking, size_t max, size_t width,
-                    std::vector<std::string>* out) {
+void AllowlistLines(Language lang, const PushInspection& in, const std::vector<size_t>& blocking, size_t max,
+                    size_t width, std::vector<std::string>* out) {
   size_t shown = 0;
   for (size_t i : blocking) {
     if (shown++ == max) break;
     const PushFinding& pf = in.findings[i];
-    std::string what = FindingTitle(pf.finding);
-    std::string where = pf.finding.path.empty() ? SourceKindName(pf.source) : Where(pf, pf.finding.parts.front());
-    std::string comment = what + ", " + where;
-    if (!pf.commit.short_id.empty()) comment += ", commit " + pf.commit.short_id;
+    std::string what = FindingTitle(pf.finding), where = Place(lang, pf);
+    std::string comment =
+        pf.commit.short_id.empty()
+            ? Say(lang, Msg::kTitleWhere, {{"title", what}, {"where", where}})
+            : Say(lang, Msg::kTitleWhereCommit, {{"title", what}, {"where", where}, {"commit", pf.commit.short_id}});
     for (char& c : comment)
       if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = ' ';
     const std::string indent = "       ";
@@ -252,44 +256,56 @@ void AllowlistLines(const PushInspection& in, const std::vector<size_t>& blockin
   }
 }
 
+// Why a bypass (or an allow) was refused, in the pusher's language; the
+// decision's English sentence when it gives no kind.
+std::string RefusalText(Language lang, const PushDecision& d, bool bypass) {
+  Refusal kind = bypass ? d.bypass_refusal : d.allow_refusal;
+  const std::string pusher = d.pusher.empty() ? Say(lang, Msg::kYou) : d.pusher;
+  switch (kind) {
+    case Refusal::kNotPermitted:
+      return Say(lang, bypass ? Msg::kBypassNotPermitted : Msg::kAllowNotPermitted, {{"pusher", pusher}});
+    case Refusal::kNoReason:
+      return Say(lang, Msg::kReasonRequired,
+                 {{"command", bypass ? Say(lang, Msg::kBypassCommand)
+                                     : "git push -o akgate.allow=<fingerprint> " + Say(lang, Msg::kReasonOption)}});
+    case Refusal::kNone: break;
+  }
+  return bypass ? d.bypass_refused : d.allow_refused;
+}
+
 // What happens to this decision besides the pusher reading it, as a
 // sentence: only what the policy really does ("" when nothing).
-std::string Accountability(const PushReportOptions& o) {
-  if (o.recorded && o.notified) return "This was recorded and the security team is notified.";
-  if (o.recorded) return "This was recorded.";
-  if (o.notified) return "The security team is notified.";
+std::string Accountability(Language lang, const PushReportOptions& o) {
+  if (o.recorded && o.notified) return Say(lang, Msg::kRecordedNotified);
+  if (o.recorded) return Say(lang, Msg::kRecorded);
+  if (o.notified) return Say(lang, Msg::kNotified);
   return "";
 }
 
-void HowToFix(const PushInspection& in, const PushDecision& d, const std::vector<size_t>& blocking,
+void HowToFix(Language lang, const PushInspection& in, const PushDecision& d, const std::vector<size_t>& blocking,
               const PushReportOptions& o, size_t width, std::vector<std::string>* out) {
   out->push_back("");
-  out->push_back("How to fix it:");
-  RemoveAdvice(in, blocking, width, out);
-  std::string seen = Carriers(in, blocking);
-  if (blocking.size() == 1) seen = seen == "the tag" || seen == "the tags" ? "the tag" : "the commit";
+  out->push_back(Say(lang, Msg::kHowToFix));
+  RemoveAdvice(lang, in, blocking, width, out);
   Step(2,
-       blocking.size() == 1 ? "Rotate the key: treat it as leaked, anyone who saw " + seen + " may have copied it."
-                            : "Rotate the keys: treat them as leaked, anyone who saw " + seen + " may have them.",
+       Count(lang, Msg::kRotate, blocking.size(),
+             {{"seen", SeenWords(lang, Carriers(in, blocking), blocking.size() == 1)}}),
        width, out);
   std::set<std::string> providers;
   for (size_t i : blocking) providers.insert(in.findings[i].finding.provider);
   for (const std::string& p : providers)
-    for (const std::string& line : RotationAdvice(p)) Wrap(line, "       ", width, out);
+    for (const std::string& line : RotationAdvice(p, lang)) Wrap(line, "       ", width, out);
   // Step 3 offers only what works for this push, and always one way that
   // needs no push option: the allowlist lines for an administrator.
   bool options = d.push_options_accepted && (d.may_allow || d.may_bypass);
   if (!options) {
-    Step(3,
-         "If it is not a real secret (a false positive), ask the akgate administrators to add these lines "
-         "to [allowlist] fingerprints = [...] in the policy:",
-         width, out);
-    AllowlistLines(in, blocking, o.max_findings, width, out);
+    Step(3, Say(lang, Msg::kNotSecretAskAdmins), width, out);
+    AllowlistLines(lang, in, blocking, o.max_findings, width, out);
     if (!d.push_options_accepted && (d.may_allow || d.may_bypass))
-      Wrap("(Push options, git push -o, are not available for this push.)", "     ", width, out);
+      Wrap(Say(lang, Msg::kNoPushOptions), "     ", width, out);
     return;
   }
-  out->push_back("  3. If it is not a real secret (a false positive), push anyway:");
+  Step(3, Say(lang, Msg::kNotSecretPushAnyway), width, out);
   if (d.may_allow) {
     // One command for the findings shown, continued over lines as a shell would.
     std::string line = "       git push";
@@ -305,195 +321,173 @@ void HowToFix(const PushInspection& in, const PushDecision& d, const std::vector
     }
     if (d.allow_needs_reason) {
       out->push_back(line + " \\");
-      line = "               -o akgate.reason=\"why it is not a secret\"";
+      line = "               " + Say(lang, Msg::kReasonOption);
     }
     out->push_back(line);
-    if (blocking.size() > 4) out->push_back("       (one -o akgate.allow=<fingerprint> per finding)");
+    if (blocking.size() > 4) out->push_back("       " + Say(lang, Msg::kOneAllowPerFinding));
   }
   if (d.may_bypass) {
-    std::string told = o.recorded && o.notified ? " (recorded, and the security team is notified)"
-                       : o.recorded             ? " (recorded)"
-                       : o.notified             ? " (the security team is notified)"
+    std::string told = o.recorded && o.notified ? Say(lang, Msg::kToldRecordedNotified)
+                       : o.recorded             ? Say(lang, Msg::kToldRecorded)
+                       : o.notified             ? Say(lang, Msg::kToldNotified)
                                                 : "";
-    out->push_back(std::string(d.may_allow ? "     or bypass the check for this push" : "       bypass the check") + told +
-                   ":");
-    out->push_back("       git push -o akgate.bypass=\"why this is safe\"");
+    out->push_back(d.may_allow ? "     " + Say(lang, Msg::kOrBypass, {{"told", told}})
+                               : "       " + Say(lang, Msg::kBypass, {{"told", told}}));
+    out->push_back("       " + Say(lang, Msg::kBypassCommand));
   }
-  Wrap("or ask the akgate administrators to add these lines to [allowlist] fingerprints = [...] in the policy:",
-       "     ", width, out);
-  AllowlistLines(in, blocking, o.max_findings, width, out);
+  Wrap(Say(lang, Msg::kOrAskAdmins), "     ", width, out);
+  AllowlistLines(lang, in, blocking, o.max_findings, width, out);
 }
 
-void RenderNotes(const PushDecision& d, size_t width, std::vector<std::string>* out) {
+void RenderNotes(Language lang, const PushDecision& d, const PushReportOptions& o, size_t width,
+                 std::vector<std::string>* out) {
   std::vector<std::string> notes = d.notes;
-  if (!d.allow_refused.empty()) notes.push_back("-o akgate.allow ignored: " + d.allow_refused + ".");
-  for (const std::string& fp : d.allow_unused)
-    notes.push_back("-o akgate.allow=" + fp + " matched no finding in this push.");
+  if (!o.unknown_language.empty()) notes.push_back(Say(lang, Msg::kLanguageUnknown, {{"value", o.unknown_language}}));
+  if (!d.allow_refused.empty()) notes.push_back(Say(lang, Msg::kAllowIgnored, {{"why", RefusalText(lang, d, false)}}));
+  for (const std::string& fp : d.allow_unused) notes.push_back(Say(lang, Msg::kAllowUnused, {{"fingerprint", fp}}));
   if (notes.empty()) return;
   out->push_back("");
-  for (const std::string& n : notes) Wrap("Note: " + n, "", width, out);
+  for (const std::string& n : notes) Wrap(Say(lang, Msg::kNote, {{"note", n}}), "", width, out);
 }
 
-void RenderAllowedAndPreExisting(const PushInspection& in, const PushDecision& d, const PushReportOptions& o,
-                                 size_t width, std::vector<std::string>* out) {
+void RenderAllowedAndPreExisting(Language lang, const PushInspection& in, const PushDecision& d,
+                                 const PushReportOptions& o, size_t width, std::vector<std::string>* out) {
   std::vector<size_t> allowed =
       With(d, {Disposition::kAllowedByOption, Disposition::kAllowedInline, Disposition::kAllowedByPolicy});
   if (!allowed.empty()) {
     out->push_back("");
-    out->push_back(o.recorded ? "Allowed (recorded):" : "Allowed:");
+    out->push_back(Say(lang, o.recorded ? Msg::kAllowedRecorded : Msg::kAllowedHeading));
     for (size_t i : allowed) {
       const PushFinding& pf = in.findings[i];
-      std::string by = d.dispositions[i] == Disposition::kAllowedByOption ? "by -o akgate.allow"
-                       : d.dispositions[i] == Disposition::kAllowedInline ? "by an akgate:allow line"
-                                                                           : "by the policy";
-      std::string where = pf.finding.path.empty() ? SourceKindName(pf.source) : Where(pf, pf.finding.parts.front());
+      Msg by = d.dispositions[i] == Disposition::kAllowedByOption ? Msg::kAllowedByOption
+               : d.dispositions[i] == Disposition::kAllowedInline ? Msg::kAllowedInline
+                                                                   : Msg::kAllowedByPolicy;
       // The fingerprint whole, first (it is what an allowlist takes); the
       // description may be shortened.
-      out->push_back("    " + pf.finding.fingerprint + "  allowed " + by);
-      out->push_back(Ellipsize("      " + FindingTitle(pf.finding) + ", " + where, width));
+      out->push_back("    " + pf.finding.fingerprint + "  " + Say(lang, by));
+      out->push_back(Ellipsize(
+          "      " + Say(lang, Msg::kTitleWhere, {{"title", FindingTitle(pf.finding)}, {"where", Place(lang, pf)}}),
+          width));
     }
   }
   std::vector<size_t> pre = With(d, {Disposition::kPreExisting});
   if (pre.empty()) return;
   out->push_back("");
   if (!d.verbose) {
-    Wrap(Plural(pre.size(), "secret was", "secrets were") + " already in these files before this push: not counted "
-         "(git push -o akgate.verbose lists them).", "", width, out);
+    Wrap(Count(lang, Msg::kPreExistingCounted, pre.size()), "", width, out);
     return;
   }
-  out->push_back("Already present before this push (not counted, but consider rotating them):");
-  RenderList(in, pre, 1000, width, out);
+  out->push_back(Say(lang, Msg::kPreExistingHeading));
+  RenderList(lang, in, pre, 1000, width, out);
+}
+
+// A push that could not be checked (kError, kTimeout) or not recorded.
+void RenderFailure(Language lang, const PushInspection& in, const PushDecision& d, const PushReportOptions& o,
+                   size_t width, std::vector<std::string>* out) {
+  const InspectionStats& s = in.stats;
+  if (d.cause == Cause::kUnrecorded) {
+    out->push_back(Say(lang, Msg::kRejectedUnrecorded));
+    Wrap(d.error, "    ", width, out);
+    Wrap(Say(lang, Msg::kUnrecordedExplained), "", width, out);
+    return;
+  }
+  bool timeout = d.cause == Cause::kTimeout;
+  std::string what = Say(lang, timeout ? Msg::kCheckTimedOut : Msg::kCheckFailed);
+  if (d.bypass_used)
+    out->push_back(Say(lang, Msg::kAcceptedFailureBypassed, {{"what", what}, {"pusher", d.pusher}}));
+  else if (d.accepted)
+    out->push_back(Say(lang, Msg::kAcceptedUnchecked, {{"what", what}}));
+  else
+    out->push_back(Say(lang, Msg::kRejectedFailure, {{"what", what}}));
+  Wrap(d.error, "    ", width, out);
+  std::string policy =
+      d.policy_unreadable
+          ? Say(lang, Msg::kPolicyUnreadable)
+          : Say(lang, d.fail_mode == FailMode::kBlock ? Msg::kFailModeBlock : Msg::kFailModeAllow,
+                {{"key", timeout ? "on_timeout" : "on_error"}, {"mode", FailModeName(d.fail_mode)}});
+  Wrap(JoinSentences(lang, policy, Accountability(lang, o)), "", width, out);
+  if (s.commits || s.blobs)
+    out->push_back(Say(lang, Msg::kSoFar,
+                       {{"commits", Count(lang, Msg::kCommits, s.commits)},
+                        {"files", Count(lang, Msg::kFiles, s.blobs)},
+                        {"bytes", HumanBytes(s.bytes_scanned)}}));
+  if (!d.accepted) {
+    out->push_back(Say(lang, timeout ? Msg::kTryFewerCommits : Msg::kTellAdministrators));
+    if (!d.bypass_refused.empty())
+      Wrap(Say(lang, Msg::kBypassRefused, {{"why", RefusalText(lang, d, true)}}), "", width, out);
+    else if (d.may_bypass && d.push_options_accepted)
+      out->push_back(Say(lang, Msg::kMayBypassAnyway, {{"command", Say(lang, Msg::kBypassCommand)}}));
+  }
 }
 
 }  // namespace
 
-std::vector<std::string> RotationAdvice(const std::string& provider) {
-  static const std::map<std::string, std::vector<std::string>> advice = {
-      {"Alibaba Cloud",
-       {"Alibaba Cloud: disable, then delete the AccessKey in the RAM console "
-        "(https://ram.console.aliyun.com/users) and create a new one for a RAM user with least "
-        "privilege, never for the root account. Keep keys in environment variables "
-        "(ALIBABA_CLOUD_ACCESS_KEY_ID, ALIBABA_CLOUD_ACCESS_KEY_SECRET) or in "
-        "~/.alibabacloud/credentials, not in code; prefer STS tokens and RAM roles where you can."}},
-      {"AWS",
-       {"AWS: deactivate, then delete the access key in the IAM console "
-        "(https://console.aws.amazon.com/iam/) and create one for an IAM user or role with least "
-        "privilege. Keep keys in environment variables or ~/.aws/credentials, not in code; prefer IAM roles."}},
-      {"Tencent Cloud",
-       {"Tencent Cloud: disable, then delete the SecretId in the CAM console "
-        "(https://console.cloud.tencent.com/cam/capi) and create one for a sub-user with least "
-        "privilege. Keep it in environment variables (TENCENTCLOUD_SECRET_ID/_KEY), not in code."}},
-      {"Huawei Cloud",
-       {"Huawei Cloud: delete the access key under My Credentials > Access Keys in the console and "
-        "create one for an IAM user with least privilege. Keep it in environment variables "
-        "(CLOUD_SDK_AK, CLOUD_SDK_SK), not in code."}},
-      {"Volcengine",
-       {"Volcengine: disable, then delete the AccessKey in the IAM console (Access keys) and create "
-        "one for a sub-user with least privilege. Keep it in environment variables "
-        "(VOLC_ACCESSKEY, VOLC_SECRETKEY), not in code."}},
-      {"Google Cloud",
-       {"Google Cloud: delete the service account key in IAM & Admin > Service accounts "
-        "(https://console.cloud.google.com/iam-admin/serviceaccounts); prefer workload identity "
-        "or short-lived credentials to key files."}},
-      {"Azure",
-       {"Azure: regenerate the storage account key (Storage account > Security + networking > "
-        "Access keys) and update its users; prefer Microsoft Entra ID or short-lived SAS tokens."}},
-      {"GitHub", {"GitHub: revoke the token (https://github.com/settings/tokens) and create a new one "
-                  "with only the scopes it needs."}},
-      {"GitLab", {"GitLab: revoke the token (User settings > Access tokens) and create a new one with only "
-                  "the scopes it needs."}},
-      {"Slack", {"Slack: revoke the token or rotate the app's credentials (https://api.slack.com/apps)."}},
-      {"Stripe", {"Stripe: roll the key in the dashboard (https://dashboard.stripe.com/apikeys)."}},
+std::vector<std::string> RotationAdvice(const std::string& provider, Language lang) {
+  static const std::map<std::string, Msg> advice = {
+      {"Alibaba Cloud", Msg::kAdviceAlibaba}, {"AWS", Msg::kAdviceAws},
+      {"Tencent Cloud", Msg::kAdviceTencent}, {"Huawei Cloud", Msg::kAdviceHuawei},
+      {"Volcengine", Msg::kAdviceVolcengine}, {"Google Cloud", Msg::kAdviceGoogle},
+      {"Azure", Msg::kAdviceAzure},           {"GitHub", Msg::kAdviceGitHub},
+      {"GitLab", Msg::kAdviceGitLab},         {"Slack", Msg::kAdviceSlack},
+      {"Stripe", Msg::kAdviceStripe},
   };
   auto it = advice.find(provider);
-  if (it != advice.end()) return it->second;
-  return {"Revoke or replace it where it was issued, and keep secrets in environment variables or a "
-          "secret manager, not in code."};
+  return {Say(lang, it != advice.end() ? it->second : Msg::kAdviceGeneric)};
 }
 
 std::vector<std::string> RenderPushReport(const PushInspection& in, const PushDecision& d,
                                           const PushReportOptions& o) {
   std::vector<std::string> out;
+  const Language lang = o.language;
   const size_t width = std::max<size_t>(o.width, 60);
   const InspectionStats& s = in.stats;
 
-  if (d.cause == Cause::kUnrecorded) {
-    out.push_back("akgate: push REJECTED: it could not be recorded.");
-    Wrap(d.error, "    ", width, &out);
-    Wrap("A bypass, an allowed finding or a push accepted without a complete check is let in only when "
-         "the audit log records it. Please tell the server administrators ([audit] log in the policy).",
-         "", width, &out);
-    RenderNotes(d, width, &out);
-    return out;
-  }
-  if (d.cause == Cause::kError || d.cause == Cause::kTimeout) {
-    bool timeout = d.cause == Cause::kTimeout;
-    std::string what = timeout ? "the check did not finish in time" : "the push could not be checked";
-    if (d.bypass_used)
-      out.push_back("akgate: push ACCEPTED: " + what + ", bypassed by " + d.pusher + ".");
-    else if (d.accepted)
-      out.push_back("akgate: push ACCEPTED WITHOUT A COMPLETE CHECK: " + what + ".");
-    else
-      out.push_back("akgate: push REJECTED: " + what + ".");
-    Wrap(d.error, "    ", width, &out);
-    Wrap((d.policy_unreadable
-              ? std::string("A policy that cannot be read is never trusted: the push is not let in.")
-              : std::string("The server's policy says ") + (timeout ? "on_timeout" : "on_error") + " = \"" +
-                    FailModeName(d.fail_mode) + "\"" +
-                    (d.fail_mode == FailMode::kBlock ? ": a push that cannot be checked is not let in." : ".")) +
-             (Accountability(o).empty() ? "" : " " + Accountability(o)),
-         "", width, &out);
-    if (s.commits || s.blobs)
-      out.push_back("So far: " + Plural(s.commits, "commit", "commits") + ", " + Plural(s.blobs, "file", "files") +
-                    " (" + HumanBytes(s.bytes_scanned) + ").");
-    if (!d.accepted) {
-      if (timeout) out.push_back("Try pushing fewer commits at a time, or ask the administrators to raise time_budget.");
-      else out.push_back("Please tell the server administrators; the message above says what failed.");
-      if (!d.bypass_refused.empty()) Wrap("Bypass refused: " + d.bypass_refused + ".", "", width, &out);
-      else if (d.may_bypass && d.push_options_accepted)
-        out.push_back("You may push anyway: git push -o akgate.bypass=\"why this is safe\"");
-    }
-    RenderNotes(d, width, &out);
+  if (d.cause == Cause::kUnrecorded || d.cause == Cause::kError || d.cause == Cause::kTimeout) {
+    RenderFailure(lang, in, d, o, width, &out);
+    RenderNotes(lang, d, o, width, &out);
     return out;
   }
 
   std::vector<size_t> blocking = With(d, {Disposition::kBlocks});
   std::vector<size_t> warnings = With(d, {Disposition::kWarns});
   if (d.cause == Cause::kFindings || d.cause == Cause::kBypassed) {
-    std::string n = Plural(blocking.size(), "secret", "secrets");
+    std::string n = Count(lang, Msg::kSecrets, blocking.size());
     if (d.bypass_used) {
-      out.push_back("akgate: push ACCEPTED: " + n + " found, bypassed by " +
-                    (d.pusher.empty() ? std::string("the pusher") : d.pusher) + ".");
-      std::string told = Accountability(o);
-      Wrap("Reason given: \"" + d.bypass_reason + "\"." + (told.empty() ? "" : " " + told) +
-               " Rotate the key if it is real.", "", width, &out);
+      out.push_back(Say(lang, Msg::kAcceptedBypassed,
+                        {{"secrets", n}, {"pusher", d.pusher.empty() ? Say(lang, Msg::kThePusher) : d.pusher}}));
+      std::string reason = JoinSentences(lang, Say(lang, Msg::kReasonGiven, {{"reason", d.bypass_reason}}),
+                                         Accountability(lang, o));
+      Wrap(JoinSentences(lang, reason, Say(lang, Msg::kRotateIfReal)), "", width, &out);
     } else {
-      out.push_back("akgate: push REJECTED: " + n + " found in " + Carriers(in, blocking) + " you are pushing.");
-      if (!d.bypass_refused.empty()) Wrap("Bypass refused: " + d.bypass_refused + ".", "", width, &out);
+      out.push_back(Say(lang, Msg::kRejectedFindings,
+                        {{"secrets", n}, {"carriers", CarrierWords(lang, Carriers(in, blocking))}}));
+      if (!d.bypass_refused.empty())
+        Wrap(Say(lang, Msg::kBypassRefused, {{"why", RefusalText(lang, d, true)}}), "", width, &out);
     }
-    out.push_back("(" + Checked(s) + ")");
-    RenderList(in, blocking, o.max_findings, width, &out);
+    out.push_back(Say(lang, Msg::kCheckedParen, {{"checked", Checked(lang, s)}}));
+    RenderList(lang, in, blocking, o.max_findings, width, &out);
     if (!warnings.empty()) {
       out.push_back("");
-      out.push_back("Also " + Plural(warnings.size(), "warning", "warnings") + " (not blocking):");
-      RenderList(in, warnings, o.max_findings, width, &out);
+      out.push_back(Say(lang, Msg::kAlsoWarnings, {{"warnings", Count(lang, Msg::kWarnings, warnings.size())}}));
+      RenderList(lang, in, warnings, o.max_findings, width, &out);
     }
-    if (!d.bypass_used) HowToFix(in, d, blocking, o, width, &out);
+    if (!d.bypass_used) HowToFix(lang, in, d, blocking, o, width, &out);
   } else {
-    std::string head = "akgate: push accepted";
-    if (!warnings.empty()) head += " with " + Plural(warnings.size(), "warning", "warnings");
-    out.push_back(head + ": " + Checked(s) + ".");
-    if (!warnings.empty()) {
-      Wrap("These look like secrets but do not block; check them, and rotate any that is real:", "", width, &out);
-      RenderList(in, warnings, o.max_findings, width, &out);
+    if (warnings.empty()) {
+      out.push_back(Say(lang, Msg::kAccepted, {{"checked", Checked(lang, s)}}));
+    } else {
+      out.push_back(Say(lang, Msg::kAcceptedWithWarnings,
+                        {{"warnings", Count(lang, Msg::kWarnings, warnings.size())}, {"checked", Checked(lang, s)}}));
+      Wrap(Say(lang, Msg::kWarningsExplained), "", width, &out);
+      RenderList(lang, in, warnings, o.max_findings, width, &out);
     }
   }
-  RenderAllowedAndPreExisting(in, d, o, width, &out);
+  RenderAllowedAndPreExisting(lang, in, d, o, width, &out);
   if (s.skipped_total()) {
     out.push_back("");
-    RenderSkipped(s, width, &out);
+    RenderSkipped(lang, s, width, &out);
   }
-  RenderNotes(d, width, &out);
+  RenderNotes(lang, d, o, width, &out);
   return out;
 }
 
@@ -501,28 +495,32 @@ std::vector<std::string> RenderGitLabMessage(const PushInspection& in, const Pus
                                              const PushReportOptions& o) {
   std::vector<std::string> out;
   if (d.accepted) return out;
+  const Language lang = o.language;
   const std::string prefix = "GL-HOOK-ERR: ";
   out.push_back(prefix + RenderPushReport(in, d, o).front());
   if (d.cause == Cause::kError || d.cause == Cause::kTimeout) {
     if (!d.error.empty()) out.push_back(prefix + d.error);
-    out.push_back(prefix + "Please tell the server administrators; the message above says what failed.");
+    out.push_back(prefix + Say(lang, Msg::kTellAdministrators));
     return out;
   }
   std::vector<size_t> blocking = With(d, {Disposition::kBlocks});
   const size_t shown = std::min<size_t>(blocking.size(), 3);
   for (size_t k = 0; k < shown; ++k) {
     const PushFinding& pf = in.findings[blocking[k]];
-    std::string where = pf.finding.path.empty() ? SourceKindName(pf.source) : Where(pf, pf.finding.parts.front());
-    std::string line = FindingTitle(pf.finding) + " in " + where;
-    if (FromTag(pf)) line += " (tag " + ShortRef(pf.ref) + ")";
-    else if (!pf.commit.short_id.empty()) line += " (commit " + pf.commit.short_id + ")";
-    out.push_back(prefix + line + ", fingerprint " + pf.finding.fingerprint + ".");
+    std::string title = FindingTitle(pf.finding), where = Place(lang, pf), fp = pf.finding.fingerprint;
+    if (FromTag(pf))
+      out.push_back(prefix + Say(lang, Msg::kGitLabFindingTag,
+                                 {{"title", title}, {"where", where}, {"tag", ShortRef(pf.ref)}, {"fingerprint", fp}}));
+    else if (!pf.commit.short_id.empty())
+      out.push_back(prefix + Say(lang, Msg::kGitLabFindingCommit,
+                                 {{"title", title}, {"where", where}, {"commit", pf.commit.short_id}, {"fingerprint", fp}}));
+    else
+      out.push_back(prefix + Say(lang, Msg::kGitLabFinding, {{"title", title}, {"where", where}, {"fingerprint", fp}}));
   }
-  if (blocking.size() > shown) out.push_back(prefix + "... and " + std::to_string(blocking.size() - shown) + " more.");
-  bool one = blocking.size() == 1;
-  out.push_back(prefix + "Remove " + (one ? "it" : "them") + " from " + Carriers(in, blocking) +
-                " and rotate the " + (one ? "key" : "keys") +
-                "; if it is not a real secret, ask the akgate administrators to allowlist its fingerprint.");
+  if (blocking.size() > shown)
+    out.push_back(prefix + Say(lang, Msg::kGitLabMore, {{"n", std::to_string(blocking.size() - shown)}}));
+  out.push_back(prefix + Count(lang, Msg::kGitLabWhatToDo, blocking.size(),
+                               {{"carriers", CarrierWords(lang, Carriers(in, blocking))}}));
   return out;
 }
 

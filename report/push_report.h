@@ -1,6 +1,6 @@
 // The developer-facing report of a push decision: what git shows the pusher
 // behind its `remote: ` prefix. Plain text, no colour, every line under 100
-// characters. Shared by the hook (stderr) and the gateway (side-band 2), so
+// columns. Shared by the hook (stderr) and the gateway (side-band 2), so
 // a rejection reads the same whichever way the push came in.
 //
 // A rejection has, in the spirit of GitHub's push protection:
@@ -13,6 +13,10 @@
 //     anyway if it is a false positive (only the ways this pusher may use).
 // An accepted push gets one summary line, plus its warnings, allowed
 // findings and skipped files, never silently.
+//
+// In English or Simplified Chinese (PushReportOptions::language), every
+// sentence from the message catalogue (report/messages.h); commands, paths,
+// fingerprints and rule ids read the same in both.
 #pragma once
 
 #include <string>
@@ -20,15 +24,20 @@
 
 #include "git/push_inspection.h"
 #include "policy/decision.h"
+#include "report/language.h"
 
 namespace akgate {
 
 struct PushReportOptions {
   size_t max_findings = 5;
-  size_t width = 90;                // lines are at most this long (git adds "remote: ")
+  size_t width = 90;                // columns a line may take (git adds "remote: "); a CJK character takes two
   // What the policy does with a decision, so the report promises only that:
   bool recorded = false;            // an audit log is configured
   bool notified = false;            // a webhook or a notify command is configured
+  Language language = Language::kEnglish;
+  // An -o akgate.lang value that names no language: the report says so in
+  // a note (in `language`, the policy's), never fails. "" when none.
+  std::string unknown_language;
 };
 
 // The report as lines (no newline characters).
@@ -45,6 +54,6 @@ std::vector<std::string> RenderGitLabMessage(const PushInspection& inspection, c
 
 // What to do after a leak, per provider ("Alibaba Cloud", "AWS", ...): lines
 // of advice. Unknown providers get generic advice.
-std::vector<std::string> RotationAdvice(const std::string& provider);
+std::vector<std::string> RotationAdvice(const std::string& provider, Language language = Language::kEnglish);
 
 }  // namespace akgate

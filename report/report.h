@@ -12,6 +12,7 @@
 
 #include "engine/finding.h"
 #include "engine/rule.h"
+#include "report/language.h"
 
 namespace akgate {
 
@@ -42,6 +43,7 @@ std::string FindingTitle(const Finding& f);
 struct TextOptions {
   bool color = false;
   bool show_warnings = true;
+  Language language = Language::kEnglish;  // JSON and SARIF are always English
 };
 std::string RenderText(const std::vector<Finding>& findings, const ScanSummary& summary, const TextOptions& o);
 

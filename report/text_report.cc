@@ -1,6 +1,9 @@
+#include <algorithm>
 #include <cstdio>
 
+#include "report/messages.h"
 #include "report/report.h"
+#include "report/text_layout.h"
 
 namespace akgate {
 
@@ -54,22 +57,28 @@ std::string FindingTitle(const Finding& f) {
 
 std::string RenderText(const std::vector<Finding>& findings, const ScanSummary& s, const TextOptions& o) {
   Palette c(o.color);
+  const Language lang = o.language;
   std::string out;
   for (const Finding& f : findings) {
     if (f.action == Action::kWarn && !o.show_warnings) continue;
     bool block = f.action == Action::kBlock;
-    out += std::string(block ? c.red : c.yellow) + (block ? "BLOCK" : "WARN ") + c.reset + "  " + c.bold +
-           FindingTitle(f) + c.reset + (f.encoding.empty() ? "" : "  (" + f.encoding + "-encoded)") + "\n";
+    // The label padded to five columns, so the titles line up.
+    std::string label = Say(lang, block ? Msg::kScanBlock : Msg::kScanWarn);
+    label += std::string(5 - std::min<size_t>(5, DisplayWidth(label)), ' ');
+    out += std::string(block ? c.red : c.yellow) + label + c.reset + "  " + c.bold + FindingTitle(f) + c.reset +
+           (f.encoding.empty() ? "" : "  " + Say(lang, Msg::kEncoded, {{"encoding", f.encoding}})) + "\n";
     if (f.is_pair()) {
       size_t width = 0;
-      for (const FindingPart& p : f.parts) width = std::max(width, p.name.size());
+      for (const FindingPart& p : f.parts) width = std::max(width, DisplayWidth(p.name));
       for (const FindingPart& p : f.parts)
-        out += "       " + p.name + std::string(width - p.name.size() + 2, ' ') + p.redacted + "  " + Where(f, p) +
-               "\n";
+        out += "       " + p.name + std::string(width - DisplayWidth(p.name) + 2, ' ') + p.redacted + "  " +
+               Where(f, p) + "\n";
     } else {
       out += "       " + f.redacted() + "  " + Where(f, f.parts[0]) + "\n";
     }
-    out += std::string("       ") + c.dim + "rule " + f.rule_id + ", fingerprint " + f.fingerprint + c.reset + "\n\n";
+    out += std::string("       ") + c.dim +
+           Say(lang, Msg::kScanRuleFingerprint, {{"rule", f.rule_id}, {"fingerprint", f.fingerprint}}) + c.reset +
+           "\n\n";
   }
   uint64_t blocks = s.Count(Action::kBlock, findings), warns = s.Count(Action::kWarn, findings);
   uint64_t skipped = 0;
@@ -80,19 +89,26 @@ std::string RenderText(const std::vector<Finding>& findings, const ScanSummary& 
   }
   char ms[32];
   std::snprintf(ms, sizeof ms, "%.0f ms", s.duration_ms);
-  out += "Scanned " + Plural(s.files - skipped, "file", "files") + " (" + HumanBytes(s.bytes) + ") in " + ms;
-  if (skipped) out += "; skipped " + std::to_string(skipped) + " (" + reasons + ")";
-  out += ".\n";
+  std::string files = Count(lang, Msg::kFiles, s.files - skipped), bytes = HumanBytes(s.bytes);
+  out += (skipped ? Say(lang, Msg::kScannedSkipped,
+                        {{"files", files}, {"bytes", bytes}, {"duration", ms},
+                         {"skipped", std::to_string(skipped)}, {"reasons", reasons}})
+                  : Say(lang, Msg::kScanned, {{"files", files}, {"bytes", bytes}, {"duration", ms}})) +
+         "\n";
   if (s.inline_allowed || s.fingerprint_allowed)
-    out += "Allowed: " + std::to_string(s.inline_allowed) + " by akgate:allow, " +
-           std::to_string(s.fingerprint_allowed) + " by fingerprint.\n";
+    out += Say(lang, Msg::kScanAllowed,
+               {{"inline", std::to_string(s.inline_allowed)}, {"fingerprint", std::to_string(s.fingerprint_allowed)}}) +
+           "\n";
+  std::string warnings = Count(lang, Msg::kWarnings, warns);
   if (blocks)
-    out += std::string(c.red) + Plural(blocks, "blocking finding", "blocking findings") + c.reset + ", " +
-           Plural(warns, "warning", "warnings") + ".\n";
+    out += Say(lang, Msg::kScanBlockingSummary,
+               {{"blocking", std::string(c.red) + Count(lang, Msg::kBlockingFindings, blocks) + c.reset},
+                {"warnings", warnings}}) +
+           "\n";
   else if (warns)
-    out += std::string("No blocking findings; ") + c.yellow + Plural(warns, "warning", "warnings") + c.reset + ".\n";
+    out += Say(lang, Msg::kScanOnlyWarnings, {{"warnings", std::string(c.yellow) + warnings + c.reset}}) + "\n";
   else
-    out += "No findings.\n";
+    out += Say(lang, Msg::kScanNoFindings) + "\n";
   return out;
 }
 

@@ -9,7 +9,7 @@
 #   AKGATE=build/akgate bash tests/cli/docs_samples_test.sh   (tests/run.sh does this)
 #
 # Compared after normalising only what changes from run to run: durations
-# ("in 8 ms", "duration_ms"). A doc line that is only "..." (after the same
+# ("in 8 ms", "用时 8 ms", "duration_ms"). A doc line that is only "..." (after the same
 # prefix as its neighbours, e.g. "remote:        ...") stands for any number
 # of lines. On a difference the check prints both.
 set -euo pipefail
@@ -69,8 +69,18 @@ sample_hook_push_rejected() {
   git -C "$T/hook-work" commit -q -m "Add config"
   push_lines "$T/hook-work"
 }
+# docs/hook.md: the same push as sample_hook_push_rejected, asking for the
+# report in Chinese with -o akgate.lang=zh-CN.
+sample_hook_push_rejected_zh() {
+  new_push hook-zh Tester t@example.com
+  cp "$sample_project/.env" "$T/hook-zh-work/.env"
+  git -C "$T/hook-zh-work" add .env
+  git -C "$T/hook-zh-work" commit -q -m "Add config"
+  git -C "$T/hook-zh-work" push -o akgate.lang=zh-CN origin main 2>&1 | grep -E '^(remote:| ! )' || true
+}
 # docs/output.md: the three report formats on one file.
 sample_scan_text() { (cd "$sample_project" && "$AKGATE" scan --no-color app/sync.py || true); }
+sample_scan_text_zh() { (cd "$sample_project" && "$AKGATE" scan --no-color --lang zh-CN app/sync.py || true); }
 sample_scan_json() { (cd "$sample_project" && "$AKGATE" scan --format json app/sync.py || true); }
 
 # --- comparison -------------------------------------------------------------------------
@@ -81,6 +91,7 @@ compare() {
 import difflib, re, sys
 def norm(line):
     line = re.sub(r"\bin \d+(\.\d+)? ms\b", "in N ms", line)
+    line = re.sub(r"用时 \d+(\.\d+)? ms", "用时 N ms", line)
     line = re.sub(r'"duration_ms": [0-9.e+-]+', '"duration_ms": N', line)
     return line.rstrip()
 doc = [norm(l) for l in open(sys.argv[1], encoding="utf-8").read().splitlines()]

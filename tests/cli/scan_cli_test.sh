@@ -176,6 +176,28 @@ check "the lone ID is reported as a warning" \
 run "$AKGATE" scan "$T/allowed"
 expect_rc "lines marked akgate:allow are not reported (exit 0)" 0
 
+# --- the text report's language: --lang ---------------------------------------------
+
+run "$AKGATE" scan --lang zh-CN "$T/leak"
+expect_rc "--lang zh-CN keeps exit code 1 for a pair" 1
+check "--lang zh-CN: the finding's label and its rule and fingerprint line in Chinese" \
+  contains_all "$out" "阻止   Alibaba Cloud" "       规则 " "，指纹 "
+check "--lang zh-CN: the summary in Chinese" contains_all "$out" "已扫描 1 个文件（" "1 个阻止级发现项，0 个警告。"
+check "--lang zh-CN: no English sentence" bash -c '! grep -Eq "BLOCK|Scanned|blocking finding|rule .*, fingerprint" <<<"$1"' _ "$out"
+check "--lang zh-CN never shows the secret in full" lacks "$out$err" "$SECRET"
+run "$AKGATE" scan --lang zh "$T/clean"
+expect_rc "--lang zh on a clean directory exits 0" 0
+check "--lang zh on a clean directory: no findings, in Chinese" contains "$out" "未发现任何问题。"
+run "$AKGATE" scan --lang en "$T/clean"
+check "--lang en: the English report" contains "$out" "No findings."
+run "$AKGATE" scan --lang zh-CN --format json "$T/leak"
+expect_rc "--lang zh-CN --format json keeps exit code 1" 1
+check "--lang zh-CN --format json: JSON stays English (a machine format)" valid_json_report "$TEST_TMP/.out" 1
+check "--lang zh-CN --format json: no Chinese in it" lacks "$out" "阻止"
+run "$AKGATE" scan --lang fr "$T/clean"
+expect_rc "--lang fr exits 2" 2
+check "--lang fr: the error names the value and what is accepted" contains "$err" '--lang must be en or zh-CN, not "fr"'
+
 # --- report formats ----------------------------------------------------------------
 
 run "$AKGATE" scan --format json "$T/leak"

@@ -106,6 +106,14 @@ detail="$out"
 check "atomic push with a secret: nothing updated" test "$rc" -ne 0 -a -z "$(upstream_rev app b3)" -a -z "$(upstream_rev app b4)"
 check "atomic push: rejected for the secret (the report is shown)" grep -q "^remote: .*Alibaba Cloud" <<<"$out"
 
+# --- push options: the report's language, as the hook does it --------------------
+out="$(git -C "$c" push -o akgate.lang=zh-CN origin b4 2>&1)"; rc=$?
+detail="$out"
+check "-o akgate.lang=zh-CN: rejected, nothing updated" test "$rc" -ne 0 -a -z "$(upstream_rev app b4)"
+check "-o akgate.lang=zh-CN: the report is in Chinese" \
+  grep -q "^remote: akgate: 推送被拒绝：在您推送的提交中发现 [0-9]* 个密钥。 *$" <<<"$out"
+check "-o akgate.lang=zh-CN: the audit stays English" bash -c '! grep -q "推送" "$1"' _ "$T/audit.log"
+
 # --- push options: bypass, as the hook does it ------------------------------------
 # Bypass rights go by name, and the gateway believes a name only from an
 # identity source (env.sh: the X-Akgate-User header from 127.0.0.1, playing an

@@ -138,6 +138,7 @@ TEST_CASE("the commented example policy parses and matches the defaults") {
   CHECK(p.inline_allow == d.inline_allow);
   CHECK(p.audit_log == d.audit_log);
   CHECK(p.max_findings == d.max_findings);
+  CHECK(p.language == d.language);
   CHECK(p.webhook_timeout == d.webhook_timeout);
   CHECK(p.command_timeout == d.command_timeout);
 }
@@ -165,6 +166,39 @@ TEST_CASE("policy errors name the file, the line and the key") {
 
   s = Parse("surprise = 1\n", &p);
   CHECK(s.message().find("surprise is not a policy key") != std::string::npos);
+}
+
+TEST_CASE("[report] language: en or zh-CN (and its spellings); the repository's wins; else an error") {
+  Policy p;
+  CHECK(p.language == Language::kEnglish);
+  REQUIRE(Parse("[report]\nlanguage = \"zh-CN\"\n", &p).ok());
+  CHECK(p.language == Language::kChinese);
+  REQUIRE(Parse("[report]\nlanguage = \"EN\"\n", &p).ok());
+  CHECK(p.language == Language::kEnglish);
+  REQUIRE(Parse("[report]\nlanguage = \"zh_hans\"\n", &p).ok());
+  CHECK(p.language == Language::kChinese);
+  REQUIRE(ParsePolicy("[report]\nlanguage = \"en\"\n", "/srv/git/app.git/akgate.toml", "", &p).ok());
+  CHECK(p.language == Language::kEnglish);  // laid over: the repository's file wins
+
+  Status s = Parse("[report]\nmax_findings = 3\nlanguage = \"zh-TW\"\n", &p);
+  CHECK(s.message() == "policy /etc/akgate/policy.toml:3: report.language must be \"en\" or \"zh-CN\", not \"zh-TW\"");
+  CHECK(p.language == Language::kEnglish);  // a file with an error changes nothing
+  s = Parse("[report]\nlanguage = 1\n", &p);
+  CHECK(s.message() == "policy /etc/akgate/policy.toml:2: report.language must be a string");
+  s = Parse("language = \"zh-CN\"\n", &p);  // its place is [report]
+  CHECK(s.message().find("language is not a policy key") != std::string::npos);
+}
+
+TEST_CASE("-o akgate.lang: a language for this push; anything else a note, never a failure") {
+  CHECK(ParsePushOptions({"akgate.lang=zh-CN"}).language == Language::kChinese);
+  CHECK(ParsePushOptions({"akgate.lang=zh"}).language == Language::kChinese);
+  CHECK(ParsePushOptions({"akgate.lang=en"}).language == Language::kEnglish);
+  CHECK_FALSE(ParsePushOptions({}).language.has_value());
+  PushOptions bad = ParsePushOptions({std::string("akgate.lang=kl\x1bingon")});
+  CHECK_FALSE(bad.language.has_value());
+  CHECK(bad.unknown_language == "kl ingon");  // control bytes removed
+  CHECK(bad.problems.empty());               // the report's note says it, in the report's language
+  CHECK(ParsePushOptions({"akgate.lang"}).unknown_language == "\"\"");
 }
 
 TEST_CASE("no setting of a policy file that did not load is used, and such a policy fails closed") {
