@@ -116,10 +116,14 @@ struct CredentialCheck {
   unsigned status = 0;
   std::string www_authenticate;  // the upstream's challenge, passed on with a 401
   std::string error;
+  // The advertisement offers `push-options` (false when it could not be read:
+  // the report then suggests no `git push -o`).
+  bool push_options = false;
 };
 // Asks the route's upstream for the receive-pack advertisement with the
-// client's Authorization, reading only the status and headers: may these
-// credentials push here? Called before any work is spent on a push.
+// client's Authorization: may these credentials push here, and does the
+// upstream take push options? A refusal is read no further than its headers.
+// Called before any work is spent on a push.
 net::awaitable<CredentialCheck> CheckPusherCredentials(Exchange& x);
 
 // Serves one client connection until it closes (session.cc).

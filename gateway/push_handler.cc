@@ -200,8 +200,10 @@ net::awaitable<bool> Forward(Exchange& x, const PushSpool& spool, std::string_vi
 // Asks the upstream whether the pusher's credentials may push here; when
 // they may not, answers as the upstream did (its status and challenge) and
 // returns false. The body is then only drained a little, never stored.
-net::awaitable<bool> CredentialsAccepted(Exchange& x) {
+// *push_options: whether the upstream advertised push options.
+net::awaitable<bool> CredentialsAccepted(Exchange& x, bool* push_options) {
   CredentialCheck cred = co_await CheckPusherCredentials(x);
+  *push_options = cred.push_options;
   if (cred.status == 0) {
     co_await SendBadGateway(x, cred.error);
     co_return false;
@@ -264,7 +266,8 @@ net::awaitable<bool> HandlePush(Exchange& x) {
   }
   // Credentials before work: the upstream judges the pusher's own
   // credentials before anything is spooled, indexed or scanned.
-  if (!co_await CredentialsAccepted(x)) co_return false;
+  bool push_options_accepted = false;
+  if (!co_await CredentialsAccepted(x, &push_options_accepted)) co_return false;
 
   std::unique_ptr<BodyDecoder> decoder;
   DecodeLimits decode_limits;
@@ -393,6 +396,7 @@ net::awaitable<bool> HandlePush(Exchange& x) {
   if (spool->has_pack()) input.objects_dir = spool->objects_dir();
   input.commands = request.commands;
   input.push_options = request.push_options;
+  input.push_options_accepted = push_options_accepted;
   input.repo = x.path.substr(0, x.path.size() - std::string_view("/git-receive-pack").size());
   input.route = x.route.prefix;
   input.upstream = x.route.upstream;
