@@ -4,6 +4,8 @@
 // same Authorization. A refusal is read no further than its headers; an
 // advertisement is read whole (limits.max_advertisement_bytes) for what the
 // upstream accepts: push options, which the report may then suggest.
+// Gateway-held mode: the same request with the route's own credential (the
+// pusher signed in to the gateway already), for the advertisement.
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -28,11 +30,11 @@ net::awaitable<CredentialCheck> CheckPusherCredentials(Exchange& x) {
   std::unique_ptr<Stream> up = co_await ConnectUpstream(x, &out.error);
   if (!up) co_return out;
   http::request<http::empty_body> req{http::verb::get, target, 11};
-  PrepareUpstreamHeader(x, req.base());
-  req.target(target);
   const auto& client = x.parser.get();
-  for (auto field : {http::field::authorization, http::field::user_agent, http::field::cookie})
+  for (auto field : {http::field::user_agent, http::field::cookie})
     if (client.count(field)) req.set(field, client[field]);
+  PrepareUpstreamHeader(x, req.base());  // the credentials too: the client's, or the route's held one
+  req.target(target);
   req.set(http::field::accept_encoding, "identity");
   beast::error_code ec;
   up->ArmTimer(x.upstream_idle(), x.deadline);
