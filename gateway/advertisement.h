@@ -1,5 +1,6 @@
-// The receive-pack advertisement (GET info/refs?service=git-receive-pack),
-// rewritten so the client sends a self-contained pack.
+// The receive-pack advertisement (GET info/refs?service=git-receive-pack):
+// rewritten so the client sends a self-contained pack, and read for what the
+// upstream accepts (push options).
 //
 // The gateway indexes a push without the upstream's objects, so a thin pack
 // (deltas against objects the client assumes the server has) cannot be
@@ -11,6 +12,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "engine/status.h"
 
@@ -26,5 +28,14 @@ namespace akgate::gateway {
 // Already present: the input is returned unchanged. Fails, leaving *out
 // untouched, when the body is not such an advertisement.
 Status AddNoThin(std::string_view advertisement, std::string* out);
+
+// The capabilities of the first ref line of the same advertisement
+// ("report-status", "push-options", "agent=git/2.43", ...). Fails, leaving
+// *out untouched, when the body is not such an advertisement.
+//
+//   std::vector<std::string> caps;
+//   bool push_options = AdvertisedCapabilities(body, &caps).ok() &&
+//                       std::find(caps.begin(), caps.end(), "push-options") != caps.end();
+Status AdvertisedCapabilities(std::string_view advertisement, std::vector<std::string>* out);
 
 }  // namespace akgate::gateway

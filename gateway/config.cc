@@ -5,6 +5,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "gateway/held_credentials.h"
+
 namespace akgate::gateway {
 
 namespace {
@@ -180,11 +182,12 @@ Status ParseConfig(const std::string& text, const std::string& origin, Config* o
       if (!t) return Status::Error(w + "[[route]] entries must be tables");
       Route route;
       std::string rw = w + "route.";
-      AKGATE_TRY(CheckKeys(*t, rw, {"prefix", "upstream", "ca_file", "policy"}));
+      AKGATE_TRY(CheckKeys(*t, rw, {"prefix", "upstream", "ca_file", "policy", "upstream_credential_file"}));
       AKGATE_TRY(ReadString(*t, "prefix", rw, &route.prefix));
       AKGATE_TRY(ReadString(*t, "upstream", rw, &route.upstream));
       AKGATE_TRY(ReadString(*t, "ca_file", rw, &route.ca_file));
       AKGATE_TRY(ReadString(*t, "policy", rw, &route.policy_file));
+      AKGATE_TRY(ReadString(*t, "upstream_credential_file", rw, &route.upstream_credential_file));
       if (route.prefix.empty() || route.prefix[0] != '/')
         return Status::Error(rw + "prefix must start with '/' (got \"" + route.prefix + "\")");
       if (route.prefix.back() != '/') route.prefix += '/';
@@ -200,7 +203,14 @@ Status ParseConfig(const std::string& text, const std::string& origin, Config* o
 
   if (const toml::table* id = root["identity"].as_table()) {
     std::string iw = w + "identity.";
-    AKGATE_TRY(CheckKeys(*id, iw, {"header", "trusted_proxies", "client_certificate"}));
+    AKGATE_TRY(CheckKeys(*id, iw, {"mode", "users_file", "header", "trusted_proxies", "client_certificate"}));
+    std::string mode = "pass-through";
+    AKGATE_TRY(ReadString(*id, "mode", iw, &mode));
+    if (mode == "gateway-held")
+      c.identity.mode = IdentityConfig::Mode::kGatewayHeld;
+    else if (mode != "pass-through")
+      return Status::Error(iw + "mode must be \"pass-through\" or \"gateway-held\" (got \"" + mode + "\")");
+    AKGATE_TRY(ReadString(*id, "users_file", iw, &c.identity.users_file));
     AKGATE_TRY(ReadString(*id, "header", iw, &c.identity.header));
     AKGATE_TRY(ReadBool(*id, "client_certificate", iw, &c.identity.client_certificate));
     if (const toml::node* tp = id->get("trusted_proxies")) {
@@ -228,6 +238,25 @@ Status ParseConfig(const std::string& text, const std::string& origin, Config* o
   } else if (root.contains("identity")) {
     return Status::Error(w + "[identity] must be a table");
   }
+  // Gateway-held: every route holds a credential, and the developers sign in
+  // with tokens from the users file. Pass-through: neither exists.
+  if (c.identity.gateway_held()) {
+    if (c.identity.users_file.empty())
+      return Status::Error(w + "identity.users_file is required with mode = \"gateway-held\" (create it with "
+                               "akgate-gateway add-user)");
+    for (const Route& r : c.routes)
+      if (r.upstream_credential_file.empty())
+        return Status::Error(w + "route " + r.prefix + ": upstream_credential_file is required with [identity] mode = "
+                                 "\"gateway-held\" (the gateway pushes with it, not with the developers' credentials)");
+  } else {
+    if (!c.identity.users_file.empty())
+      return Status::Error(w + "identity.users_file needs mode = \"gateway-held\" (in pass-through mode the "
+                               "upstream judges the developers' own credentials)");
+    for (const Route& r : c.routes)
+      if (!r.upstream_credential_file.empty())
+        return Status::Error(w + "route " + r.prefix + ": upstream_credential_file needs [identity] mode = "
+                                 "\"gateway-held\" (in pass-through mode the developers' credentials go upstream)");
+  }
 
   if (const toml::table* i = root["inspect"].as_table()) {
     std::string iw = w + "inspect.";
@@ -248,12 +277,16 @@ Status ParseConfig(const std::string& text, const std::string& origin, Config* o
   return Status::Ok();
 }
 
-Status LoadConfig(const std::string& path, Config* out) {
+Status LoadConfig(const std::string& path, Config* out, bool read_credentials) {
   std::ifstream in(path);
   if (!in) return Status::Error("cannot read the configuration " + path);
   std::stringstream ss;
   ss << in.rdbuf();
-  return ParseConfig(ss.str(), path, out);
+  Config c;
+  AKGATE_TRY(ParseConfig(ss.str(), path, &c));
+  if (read_credentials && c.identity.gateway_held()) AKGATE_TRY(LoadHeldCredentials(&c));
+  *out = std::move(c);
+  return Status::Ok();
 }
 
 }  // namespace akgate::gateway

@@ -42,6 +42,12 @@ struct Route {
   // as a repository's akgate.toml is over the server's in the hook: a team
   // or an upstream with rules, allowlists or bypass rights of its own.
   std::string policy_file;
+  // Gateway-held mode: a file with "user:token", the route's own write
+  // credential for its upstream (mode 0600 or stricter)...
+  std::string upstream_credential_file;
+  // ... and the Authorization value made of it ("Basic ..."), loaded by
+  // LoadConfig. Sent to this route's upstream only; never logged.
+  std::string upstream_authorization;
 };
 
 struct Config {
@@ -85,7 +91,11 @@ struct Config {
   const Route* FindRoute(const std::string& path) const;
 };
 
-Status LoadConfig(const std::string& path, Config* out);
+// Reads and checks the configuration and, in gateway-held mode and with
+// `read_credentials`, the users file and every route's upstream credential
+// file (held_credentials.h), so --check and start-up refuse what would fail.
+Status LoadConfig(const std::string& path, Config* out, bool read_credentials = true);
+// The configuration's text alone: no file it names is read.
 Status ParseConfig(const std::string& toml_text, const std::string& origin, Config* out);
 
 }  // namespace akgate::gateway

@@ -1,9 +1,16 @@
 // Pass-through mode: the pusher's credentials are the upstream's to judge, so
 // before the gateway spends anything on a push (spool, index, scan) it asks
 // the upstream whether they may push: the receive-pack advertisement with the
-// same Authorization. Only the answer's status line and headers are read.
+// same Authorization. A refusal is read no further than its headers; an
+// advertisement is read whole (limits.max_advertisement_bytes) for what the
+// upstream accepts: push options, which the report may then suggest.
+// Gateway-held mode: the same request with the route's own credential (the
+// pusher signed in to the gateway already), for the advertisement.
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+
+#include "gateway/advertisement.h"
 #include "gateway/exchange.h"
 
 namespace akgate::gateway {
@@ -23,11 +30,11 @@ net::awaitable<CredentialCheck> CheckPusherCredentials(Exchange& x) {
   std::unique_ptr<Stream> up = co_await ConnectUpstream(x, &out.error);
   if (!up) co_return out;
   http::request<http::empty_body> req{http::verb::get, target, 11};
-  PrepareUpstreamHeader(x, req.base());
-  req.target(target);
   const auto& client = x.parser.get();
-  for (auto field : {http::field::authorization, http::field::user_agent, http::field::cookie})
+  for (auto field : {http::field::user_agent, http::field::cookie})
     if (client.count(field)) req.set(field, client[field]);
+  PrepareUpstreamHeader(x, req.base());  // the credentials too: the client's, or the route's held one
+  req.target(target);
   req.set(http::field::accept_encoding, "identity");
   beast::error_code ec;
   up->ArmTimer(x.upstream_idle(), x.deadline);
@@ -37,18 +44,43 @@ net::awaitable<CredentialCheck> CheckPusherCredentials(Exchange& x) {
     co_return out;
   }
   beast::flat_buffer buf;
-  http::response_parser<http::empty_body> p;
+  http::response_parser<http::string_body> p;
   p.header_limit(64 * 1024);
+  p.body_limit(x.gw.config.max_advertisement_bytes);
   up->ArmTimer(x.upstream_idle(), x.deadline);
   co_await http::async_read_header(*up, buf, p, Await(ec));
   if (ec) {
     out.error = "no valid answer to the credential check (" + ec.message() + ")";
     co_return out;
   }
-  const auto& res = p.get();
-  out.status = res.result_int();
-  out.www_authenticate = std::string(res[http::field::www_authenticate]);
-  // The advertisement itself is not needed: the connection is dropped here.
+  out.status = p.get().result_int();
+  out.www_authenticate = std::string(p.get()[http::field::www_authenticate]);
+  if (out.status != 200) co_return out;  // a refusal's body is not read
+  // Unknown counts as "not accepted": the report must never advise a push
+  // option the upstream may refuse.
+  std::string unread;
+  auto enc = p.get()[http::field::content_encoding];
+  if (p.get()[http::field::content_type] != "application/x-git-receive-pack-advertisement") {
+    unread = "it is not a receive-pack advertisement";
+  } else if (!enc.empty() && enc != "identity") {
+    unread = "it came compressed (" + std::string(enc) + ")";
+  } else {
+    up->ArmTimer(x.upstream_idle(), x.deadline);
+    co_await http::async_read(*up, buf, p, Await(ec));
+    std::vector<std::string> caps;
+    Status parsed;
+    if (ec == http::error::body_limit)
+      unread = "it is larger than limits.max_advertisement_bytes";
+    else if (ec)
+      unread = "it was cut short (" + ec.message() + ")";
+    else if (parsed = AdvertisedCapabilities(p.get().body(), &caps); !parsed.ok())
+      unread = parsed.message();
+    else
+      out.push_options = std::find(caps.begin(), caps.end(), "push-options") != caps.end();
+  }
+  if (!unread.empty())
+    spdlog::warn("advertisement_unread id={} route={} reason=\"{}\" push_options=assumed_unavailable", x.id,
+                 x.route.prefix, unread);
   co_return out;
 }
 

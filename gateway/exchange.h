@@ -65,6 +65,10 @@ struct Exchange {
   std::string path;              // request path, for logs (never the query)
   std::string client_address;
   std::string client_certificate_name;  // CN of a verified TLS client certificate, or ""
+  // Gateway-held mode: who signed in (Authenticate), and how ("users-file",
+  // "client-certificate", "header:<name>").
+  std::string user;
+  std::string user_source;
   uint64_t id = 0;
   Clock::time_point deadline;    // the whole request must end by then
   bool keep_alive = false;       // what the client asked for
@@ -77,6 +81,10 @@ struct Exchange {
   std::chrono::seconds idle() const { return std::chrono::seconds(gw.config.idle_timeout_s); }
   std::chrono::seconds upstream_idle() const { return std::chrono::seconds(gw.config.upstream_timeout_s); }
 };
+
+// How much of a body the gateway reads and drops after refusing a request,
+// so the client reads the refusal instead of a reset connection.
+constexpr uint64_t kLingerBytes = 1 << 20;
 
 // A short text response (errors, health). Returns whether the connection
 // may be kept.
@@ -91,10 +99,27 @@ net::awaitable<beast::error_code> AnswerExpectContinue(Exchange& x);
 net::awaitable<std::unique_ptr<Stream>> ConnectUpstream(Exchange& x, std::string* error);
 
 // Rewrites a client request header into the upstream's: target, Host,
-// hop-by-hop headers removed, one request per upstream connection.
-// End-to-end headers (Authorization, Content-Type, Git-Protocol, ...) pass
-// through unchanged.
+// hop-by-hop headers removed, one request per upstream connection, the
+// credentials (ApplyUpstreamCredentials). End-to-end headers (Content-Type,
+// Git-Protocol, ...) pass through unchanged.
 void PrepareUpstreamHeader(const Exchange& x, http::request_header<>& h);
+
+// The credentials of a request to the upstream, whoever builds it: in
+// pass-through mode the client's own Authorization (copied when `h` lacks
+// it); in gateway-held mode the route's held credential, and the client's
+// Authorization and Cookie removed.
+void ApplyUpstreamCredentials(const Exchange& x, http::request_header<>& h);
+
+// Reads and throws away the rest of a body the gateway will not use, so the
+// client, still sending, reads the answer instead of a broken pipe. At most
+// `budget` bytes; false if the body was longer or the client failed.
+net::awaitable<bool> DrainBody(Exchange& x, uint64_t budget);
+
+// Gateway-held mode (authenticate.cc): signs the request in (x.user,
+// x.user_source) and returns true; or answers 401 with a Basic challenge,
+// logs and counts the failure, sets *keep (may the connection be kept) and
+// returns false. Reads no body before it has decided.
+net::awaitable<bool> Authenticate(Exchange& x, bool* keep);
 
 // Reads the upstream's response and streams it to the client as it comes,
 // with no size limit of its own. Returns whether the client connection may be
@@ -116,10 +141,14 @@ struct CredentialCheck {
   unsigned status = 0;
   std::string www_authenticate;  // the upstream's challenge, passed on with a 401
   std::string error;
+  // The advertisement offers `push-options` (false when it could not be read:
+  // the report then suggests no `git push -o`).
+  bool push_options = false;
 };
 // Asks the route's upstream for the receive-pack advertisement with the
-// client's Authorization, reading only the status and headers: may these
-// credentials push here? Called before any work is spent on a push.
+// client's Authorization: may these credentials push here, and does the
+// upstream take push options? A refusal is read no further than its headers.
+// Called before any work is spent on a push.
 net::awaitable<CredentialCheck> CheckPusherCredentials(Exchange& x);
 
 // Serves one client connection until it closes (session.cc).

@@ -30,16 +30,14 @@ bool ParseAddress(std::string_view text, std::array<uint8_t, 16>* out, bool* v4)
   return false;
 }
 
-// A header value fit to be a name: printable ASCII, no separators that could
-// confuse a log line or an audit record.
+}  // namespace
+
 bool PlausibleName(std::string_view v) {
   if (v.empty() || v.size() > 256) return false;
   for (unsigned char c : v)
     if (c <= 0x20 || c >= 0x7f || c == '"' || c == '\\') return false;
   return true;
 }
-
-}  // namespace
 
 Status ParseCidr(std::string_view text, Cidr* out) {
   Cidr c;

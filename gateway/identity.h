@@ -1,5 +1,16 @@
 // Who is pushing, as far as the gateway can vouch for it.
 //
+// Two modes ([identity] mode):
+//
+//   - "pass-through" (the default): developers use their own upstream
+//     credentials, which pass through; the upstream judges them. Names come
+//     only from the sources below.
+//   - "gateway-held": developers sign in to the gateway (a users file of
+//     names and token hashes, users_file.h; or one of the sources below), and
+//     the gateway sends each route's own upstream credential instead of
+//     theirs, so it is the only way to write upstream. The name signed in
+//     with is the pusher's.
+//
 // The user name in a Basic Authorization header is whatever the client typed:
 // hosted upstreams accept any name with a token, so it proves nothing and the
 // gateway never grants a right by it. A pusher has a name only from a source
@@ -29,6 +40,7 @@
 #include <vector>
 
 #include "engine/status.h"
+#include "gateway/users_file.h"
 
 namespace akgate::gateway {
 
@@ -43,11 +55,21 @@ Status ParseCidr(std::string_view text, Cidr* out);
 bool InCidr(const Cidr& net, std::string_view address);
 
 struct IdentityConfig {
+  enum class Mode { kPassThrough, kGatewayHeld };
+  Mode mode = Mode::kPassThrough;
   std::string header;                 // e.g. "X-Remote-User"; "" = none
   std::vector<Cidr> trusted_proxies;  // where `header` is believed from
   bool client_certificate = false;    // the verified client certificate's CN
+  std::string users_file;             // gateway-held: names and token hashes
+  UsersFile users;                    // its contents, once loaded (LoadConfig)
+  bool gateway_held() const { return mode == Mode::kGatewayHeld; }
+  // A source of names besides the users file (a trusted header, certificates).
   bool any() const { return !header.empty() || client_certificate; }
 };
+
+// Printable ASCII, no spaces, quotes or backslashes, at most 256 bytes: a
+// name that cannot confuse a log line or an audit record.
+bool PlausibleName(std::string_view name);
 
 struct Identity {
   std::string name;     // "" = no verified name

@@ -30,6 +30,9 @@ std::string Metrics::Render() const {
   Counter(&out, "akgate_gateway_pushes_unauthorized_total",
           "Pushes refused before any work because the upstream refused the pusher's credentials.",
           pushes_unauthorized);
+  Counter(&out, "akgate_gateway_auth_failures_total",
+          "Requests refused with 401 because they did not sign in to the gateway (gateway-held mode).",
+          auth_failures);
   Counter(&out, "akgate_gateway_received_bytes_total", "Body bytes received from clients.", bytes_from_clients);
   Counter(&out, "akgate_gateway_sent_bytes_total", "Body bytes sent to clients.", bytes_to_clients);
   char secs[64];

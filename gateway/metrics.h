@@ -19,6 +19,7 @@ struct Metrics {
   std::atomic<uint64_t> pushes_bypassed{0};
   std::atomic<uint64_t> pushes_refused{0};         // malformed, too large, thin, busy
   std::atomic<uint64_t> pushes_unauthorized{0};    // the upstream refused the pusher's credentials
+  std::atomic<uint64_t> auth_failures{0};          // gateway-held: requests that did not sign in
   std::atomic<uint64_t> bytes_from_clients{0};
   std::atomic<uint64_t> bytes_to_clients{0};
   std::atomic<uint64_t> scan_microseconds{0};      // indexing + inspection

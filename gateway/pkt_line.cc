@@ -29,6 +29,18 @@ std::string Printable(std::string_view s) {
 
 }  // namespace
 
+std::vector<std::string> SplitCapabilities(std::string_view caps) {
+  std::vector<std::string> out;
+  size_t pos = 0;
+  while (pos < caps.size()) {
+    size_t end = caps.find(' ', pos);
+    if (end == std::string_view::npos) end = caps.size();
+    if (end > pos) out.emplace_back(caps.substr(pos, end - pos));
+    pos = end + 1;
+  }
+  return out;
+}
+
 std::string PktLine(std::string_view payload) {
   if (payload.size() > kMaxPktPayload) payload = payload.substr(0, kMaxPktPayload);
   char len[5];

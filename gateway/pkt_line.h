@@ -19,6 +19,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace akgate::gateway {
 
@@ -33,6 +34,11 @@ std::string PktLine(std::string_view payload);
 
 // One side-band packet: band byte (1 data, 2 progress, 3 error) + payload.
 std::string SidebandPkt(char band, std::string_view payload);
+
+// The capability list after the NUL of a first ref line or first command
+// ("report-status side-band-64k agent=git/2.43"), split at spaces; empty
+// entries dropped. The one capability parser for requests and advertisements.
+std::vector<std::string> SplitCapabilities(std::string_view caps);
 
 // The value of a 4-character pkt-line length, or -1 if it is not 4 hex digits.
 int ParsePktLength(std::string_view four);

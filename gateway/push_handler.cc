@@ -1,7 +1,9 @@
 // POST <repo>/git-receive-pack, in the order the push travels:
 //
 //   1. a push slot (limits.max_concurrent_pushes); the pusher's credentials
-//      checked with the upstream (nothing is spent on a push it would refuse);
+//      checked with the upstream (nothing is spent on a push it would refuse;
+//      in gateway-held mode the pusher signed in already and the check is
+//      the route's own credential), its advertisement read for push options;
 //      a private spool directory
 //   2. the body streams in: every byte to the spool file, the decoded bytes
 //      through the command parser, the pack into libgit2's indexer
@@ -34,7 +36,6 @@ namespace akgate::gateway {
 namespace {
 
 constexpr size_t kReadChunk = 64 * 1024;
-constexpr uint64_t kLingerBytes = 1 << 20;
 
 // Runs f() on the worker pool and resumes the coroutine on its own strand
 // with the result. f must not throw, and must capture only what is
@@ -155,26 +156,6 @@ net::awaitable<bool> Refuse(Exchange& x, const PushRequest& request, bool comman
   co_return co_await SendText(x, fallback, "akgate-gateway: " + message, false);
 }
 
-// Reads and throws away the rest of a body the gateway will not use, so the
-// client, still sending, reads the answer instead of a broken pipe. At most
-// `budget` bytes; false if the body was longer or the client failed.
-net::awaitable<bool> Drain(Exchange& x, uint64_t budget) {
-  std::unique_ptr<char[]> buf(new char[kReadChunk]);
-  uint64_t drained = 0;
-  while (!x.parser.is_done()) {
-    x.parser.get().body().data = buf.get();
-    x.parser.get().body().size = kReadChunk;
-    beast::error_code ec;
-    x.client.ArmTimer(x.idle(), x.deadline);
-    co_await http::async_read(x.client, x.client_buffer, x.parser, Await(ec));
-    if (ec == http::error::need_buffer) ec = {};
-    if (ec) co_return false;
-    drained += kReadChunk - x.parser.get().body().size;
-    if (drained > budget) co_return false;
-  }
-  co_return true;
-}
-
 // Sends the spooled body upstream and streams the answer back, with
 // `notes` (side-band packets) in front of a successful result.
 net::awaitable<bool> Forward(Exchange& x, const PushSpool& spool, std::string_view notes = {}) {
@@ -200,13 +181,23 @@ net::awaitable<bool> Forward(Exchange& x, const PushSpool& spool, std::string_vi
 // Asks the upstream whether the pusher's credentials may push here; when
 // they may not, answers as the upstream did (its status and challenge) and
 // returns false. The body is then only drained a little, never stored.
-net::awaitable<bool> CredentialsAccepted(Exchange& x) {
+// *push_options: whether the upstream advertised push options.
+net::awaitable<bool> CredentialsAccepted(Exchange& x, bool* push_options) {
   CredentialCheck cred = co_await CheckPusherCredentials(x);
+  *push_options = cred.push_options;
   if (cred.status == 0) {
     co_await SendBadGateway(x, cred.error);
     co_return false;
   }
   if (cred.status == 200) co_return true;
+  if (x.gw.config.identity.gateway_held()) {
+    // The gateway's own credential was refused: the developer can do
+    // nothing about it (a challenge would only make git ask them again).
+    spdlog::error("held_credential_refused id={} route={} upstream_status={}", x.id, x.route.prefix, cred.status);
+    co_await SendBadGateway(x, "it refused the gateway's credential for this route (HTTP " +
+                                   std::to_string(cred.status) + "); tell the gateway's administrators");
+    co_return false;
+  }
   x.gw.metrics.pushes_unauthorized++;
   x.note = "refused before inspection: the upstream answered " + std::to_string(cred.status) +
            " to the pusher's credentials";
@@ -226,7 +217,7 @@ net::awaitable<bool> CredentialsAccepted(Exchange& x) {
   co_await http::async_write(x.client, res, Await(ec));
   // A little of a body already on its way is read and dropped, so the
   // client reads the answer rather than a reset connection.
-  if (!ec) co_await Drain(x, kLingerBytes);
+  if (!ec) co_await DrainBody(x, kLingerBytes);
   co_return false;
 }
 
@@ -264,7 +255,8 @@ net::awaitable<bool> HandlePush(Exchange& x) {
   }
   // Credentials before work: the upstream judges the pusher's own
   // credentials before anything is spooled, indexed or scanned.
-  if (!co_await CredentialsAccepted(x)) co_return false;
+  bool push_options_accepted = false;
+  if (!co_await CredentialsAccepted(x, &push_options_accepted)) co_return false;
 
   std::unique_ptr<BodyDecoder> decoder;
   DecodeLimits decode_limits;
@@ -323,7 +315,7 @@ net::awaitable<bool> HandlePush(Exchange& x) {
     x.note = "refused: " + parse_status.message();
     spdlog::warn("push_refused id={} reason=\"{}\" received={} decoded={}", x.id, parse_status.message(), x.bytes_in,
                  decoder->decoded_bytes());
-    if (!co_await Drain(x, cfg.max_push_bytes)) co_return false;
+    if (!co_await DrainBody(x, cfg.max_push_bytes)) co_return false;
     co_return co_await SendText(x, http::status::payload_too_large, "akgate-gateway: " + parse_status.message(),
                                 false);
   }
@@ -334,7 +326,7 @@ net::awaitable<bool> HandlePush(Exchange& x) {
     else
       message = "malformed push request: " + parse_status.message();
     bool pack_error = !too_large && parser.commands_complete() && request.has_pack;
-    if (!co_await Drain(x, cfg.max_push_bytes)) {
+    if (!co_await DrainBody(x, cfg.max_push_bytes)) {
       x.note = message;
       gw.metrics.pushes_refused++;
       co_return false;
@@ -393,17 +385,25 @@ net::awaitable<bool> HandlePush(Exchange& x) {
   if (spool->has_pack()) input.objects_dir = spool->objects_dir();
   input.commands = request.commands;
   input.push_options = request.push_options;
+  input.push_options_accepted = push_options_accepted;
   input.repo = x.path.substr(0, x.path.size() - std::string_view("/git-receive-pack").size());
   input.route = x.route.prefix;
   input.upstream = x.route.upstream;
-  // The pusher's name only from a source the operator trusts (identity.h);
-  // the Basic user name is whatever the client typed and is only logged.
-  std::optional<std::string_view> identity_header;
-  if (!cfg.identity.header.empty()) {
-    auto it = x.parser.get().find(cfg.identity.header);
-    if (it != x.parser.get().end()) identity_header = SV(it->value());
+  // The pusher's name only from a source the operator trusts (identity.h):
+  // in gateway-held mode whoever signed in; otherwise the Basic user name is
+  // whatever the client typed and is only logged.
+  Identity who;
+  if (cfg.identity.gateway_held()) {
+    who.name = x.user;
+    who.source = x.user_source;
+  } else {
+    std::optional<std::string_view> identity_header;
+    if (!cfg.identity.header.empty()) {
+      auto it = x.parser.get().find(cfg.identity.header);
+      if (it != x.parser.get().end()) identity_header = SV(it->value());
+    }
+    who = ResolvePusher(cfg.identity, x.client_address, identity_header, x.client_certificate_name);
   }
-  Identity who = ResolvePusher(cfg.identity, x.client_address, identity_header, x.client_certificate_name);
   input.pusher = who.name;
   std::string claimed = BasicAuthUser(SV(x.parser.get()[http::field::authorization]));
   input.client_address = x.client_address;

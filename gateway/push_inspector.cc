@@ -42,6 +42,7 @@ class GateInspector : public PushInspector {
     for (const RefCommand& c : in.commands) input.refs.push_back({c.old_oid, c.new_oid, c.ref});
     input.request.pusher = in.pusher;
     input.request.options = ParsePushOptions(in.push_options);
+    input.request.push_options_accepted = in.push_options_accepted;
     PushOutcome outcome;
     std::unique_ptr<Repository> repo;
     Status s;

@@ -23,10 +23,13 @@ struct InspectInput {
   std::string objects_dir;                 // holds pack/ (empty: no pack, e.g. delete-only)
   std::vector<RefCommand> commands;        // in the client's order
   std::vector<std::string> push_options;   // "akgate.bypass=reason", "akgate.allow=<fp>", ...
+  // The upstream advertised push options, so the report may suggest
+  // `git push -o`; unknown is false (never advise what may fail).
+  bool push_options_accepted = false;
   std::string route;                       // the route's prefix (its policy, if it has one)
   std::string repo;                        // the repository path as the client named it
   std::string upstream;                    // where it would go (audit)
-  std::string pusher;                      // user name of the Authorization header, or ""
+  std::string pusher;                      // a verified name (identity.h), or ""
   std::string client_address;
   // Earlier versions of changed files, from the upstream (null: not fetched).
   ObjectFetcher* fetcher = nullptr;

@@ -19,18 +19,6 @@ bool ValidRefName(std::string_view ref) {
   return true;
 }
 
-std::vector<std::string> SplitCaps(std::string_view caps) {
-  std::vector<std::string> out;
-  size_t pos = 0;
-  while (pos < caps.size()) {
-    size_t end = caps.find(' ', pos);
-    if (end == std::string_view::npos) end = caps.size();
-    if (end > pos) out.emplace_back(caps.substr(pos, end - pos));
-    pos = end + 1;
-  }
-  return out;
-}
-
 }  // namespace
 
 bool IsObjectId(std::string_view s) {
@@ -125,7 +113,7 @@ Status PushRequestParser::ParseCommand(std::string payload) {
     if (!req_.commands.empty()) return Fail("capabilities after the first command");
     std::string caps = payload.substr(nul + 1);
     if (!caps.empty() && caps.back() == '\n') caps.pop_back();
-    req_.capabilities = SplitCaps(caps);
+    req_.capabilities = SplitCapabilities(caps);
     payload.resize(nul);
   }
   if (!payload.empty() && payload.back() == '\n') payload.pop_back();

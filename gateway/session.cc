@@ -8,6 +8,7 @@
 #include <limits>
 
 #include "gateway/advertisement.h"
+#include "gateway/basic_auth.h"
 #include "gateway/exchange.h"
 #include "gateway/request_target.h"
 
@@ -116,28 +117,8 @@ void GatewayContext::CloseIdleSessions() {
 }
 
 std::string BasicAuthUser(std::string_view auth) {
-  if (auth.size() < 6 || !IEquals(auth.substr(0, 6), "basic ")) return "";
-  std::string_view b64 = auth.substr(6);
-  while (!b64.empty() && b64.front() == ' ') b64.remove_prefix(1);
-  static const std::string kAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string user;
-  uint32_t acc = 0;
-  int bits = 0;
-  for (char c : b64) {
-    if (c == '=') break;
-    size_t v = kAlphabet.find(c);
-    if (v == std::string::npos) return "";
-    acc = (acc << 6) | static_cast<uint32_t>(v);
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      char ch = static_cast<char>((acc >> bits) & 0xff);
-      if (ch == ':') return user;  // stop before the password
-      if (static_cast<unsigned char>(ch) < 0x20 || user.size() >= 256) return "";
-      user += ch;
-    }
-  }
-  return "";  // no ':' : not user:password
+  BasicCredentials c;
+  return ParseBasicAuth(auth, &c) ? c.user : "";
 }
 
 net::awaitable<bool> SendText(Exchange& x, http::status status, std::string text, bool keep_alive) {
@@ -227,6 +208,37 @@ void PrepareUpstreamHeader(const Exchange& x, http::request_header<>& h) {
   std::string xff(h["X-Forwarded-For"]);
   h.set("X-Forwarded-For", xff.empty() ? x.client_address : xff + ", " + x.client_address);
   h.set("X-Forwarded-Proto", x.client.is_tls() ? "https" : "http");
+  ApplyUpstreamCredentials(x, h);
+}
+
+void ApplyUpstreamCredentials(const Exchange& x, http::request_header<>& h) {
+  if (x.route.upstream_authorization.empty()) {
+    const auto& client = x.parser.get();
+    auto it = client.find(http::field::authorization);
+    if (!h.count(http::field::authorization) && it != client.end()) h.set(http::field::authorization, it->value());
+    return;
+  }
+  // The developer's credentials are the gateway's business, not the upstream's.
+  h.erase(http::field::authorization);
+  h.erase(http::field::cookie);
+  h.set(http::field::authorization, x.route.upstream_authorization);
+}
+
+net::awaitable<bool> DrainBody(Exchange& x, uint64_t budget) {
+  std::unique_ptr<char[]> buf(new char[kRelayChunk]);
+  uint64_t drained = 0;
+  while (!x.parser.is_done()) {
+    x.parser.get().body().data = buf.get();
+    x.parser.get().body().size = kRelayChunk;
+    beast::error_code ec;
+    x.client.ArmTimer(x.idle(), x.deadline);
+    co_await http::async_read(x.client, x.client_buffer, x.parser, Await(ec));
+    if (ec == http::error::need_buffer) ec = {};
+    if (ec) co_return false;
+    drained += kRelayChunk - x.parser.get().body().size;
+    if (drained > budget) co_return false;
+  }
+  co_return true;
 }
 
 net::awaitable<bool> RelayResponse(Exchange& x, Stream& upstream, beast::flat_buffer& up_buf,
@@ -461,7 +473,12 @@ net::awaitable<bool> HandleRequest(GatewayContext& gw, Stream& client, beast::fl
     if (path.size() > route->prefix.size()) rx.upstream_target += PercentEncode(path.substr(route->prefix.size()), true);
     if (!target.query.empty()) rx.upstream_target += "?" + target.query;
     using Kind = RequestTarget::Kind;
-    if (target.kind == Kind::kReceivePack && req.method() != http::verb::post) {
+    // Gateway-held: nothing happens to a request before it has signed in.
+    bool signed_in = true;
+    if (gw.config.identity.gateway_held()) signed_in = co_await Authenticate(rx, &keep);
+    if (!signed_in) {
+      // answered (401)
+    } else if (target.kind == Kind::kReceivePack && req.method() != http::verb::post) {
       gw.metrics.requests_other++;
       rx.note = "git-receive-pack takes POST only";
       keep = co_await SendText(rx, http::status::method_not_allowed,
@@ -478,10 +495,11 @@ net::awaitable<bool> HandleRequest(GatewayContext& gw, Stream& client, beast::fl
     x.bytes_out = rx.bytes_out;
     x.note = rx.note;
     auto ms = std::chrono::duration<double, std::milli>(Clock::now() - started).count();
-    std::string note;
+    std::string note, user;
     if (!x.note.empty()) note = " note=\"" + x.note + "\"";
-    spdlog::info("request id={} client={} method={} path={} route={} status={} bytes_in={} bytes_out={} ms={:.1f}{}",
-                 x.id, peer, std::string(req.method_string()), path, route->prefix, x.status, x.bytes_in,
+    if (!rx.user.empty()) user = " user=" + rx.user;
+    spdlog::info("request id={} client={}{} method={} path={} route={} status={} bytes_in={} bytes_out={} ms={:.1f}{}",
+                 x.id, peer, user, std::string(req.method_string()), path, route->prefix, x.status, x.bytes_in,
                  x.bytes_out, ms, note);
     co_return keep;
   }

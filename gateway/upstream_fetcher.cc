@@ -15,7 +15,7 @@ constexpr size_t kReadChunk = 64 * 1024;
 constexpr std::string_view kReceivePack = "git-receive-pack";
 
 // One request to the upstream on a connection of its own: headers for a git
-// client with the pusher's Authorization, the answer's body handed to
+// client with the pusher's Authorization (gateway-held: the route's), the answer's body handed to
 // `on_body` as it comes (at most `max_bytes`). Sets *result.
 net::awaitable<void> RunRequest(Exchange& x, http::verb method, std::string target, std::string body,
                                 const char* accept, uint64_t max_bytes,
@@ -34,8 +34,7 @@ net::awaitable<void> RunRequest(Exchange& x, http::verb method, std::string targ
   req.set(http::field::accept_encoding, "identity");
   req.set(http::field::connection, "close");
   req.set("Git-Protocol", "version=2");
-  auto auth = x.parser.get().find(http::field::authorization);
-  if (auth != x.parser.get().end()) req.set(http::field::authorization, auth->value());
+  ApplyUpstreamCredentials(x, req.base());
   req.body() = std::move(body);
   req.prepare_payload();
   beast::error_code ec;

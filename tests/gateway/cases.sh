@@ -49,6 +49,28 @@ check "the dirty commit is absent upstream" test "$(upstream_rev app main)" = "$
 check "the dirty object never reached the upstream" bash -c "! git --git-dir='$T/repos/app.git' cat-file -e $(git -C "$c" rev-parse HEAD) 2>/dev/null"
 git -C "$c" reset -q --hard HEAD~1
 
+# --- push-option advice follows the upstream's advertisement (issue 11) -------------
+# git refuses `git push -o` when the server does not advertise push-options, so
+# the report offers it only when the upstream does, and always offers a way
+# that needs no option (the allowlist lines for an administrator).
+seed_upstream_repo noopts
+git -C "$T/repos/noopts.git" config receive.advertisePushOptions false
+no="$T/noopts"
+git clone -q "$H/noopts.git" "$no" 2>/dev/null
+add_key_file "$no" "key.py" && git -C "$no" add key.py && git -C "$no" commit -qm "a key"
+out="$(git -C "$no" push origin main 2>&1)"; rc=$?
+detail="$out"
+check "upstream without push-options: push rejected" test "$rc" -ne 0
+check "upstream without push-options: the report advises no git push -o" bash -c '! grep -q "git push -o akgate" <<<"$1"' _ "$out"
+check "upstream without push-options: the report offers the allowlist lines (no option needed)" \
+  bash -c 'grep -q "^remote: .*ask the akgate administrators" <<<"$1" && grep -q "^remote: .*\[allowlist\] fingerprints" <<<"$1"' _ "$out"
+git -C "$T/repos/noopts.git" config receive.advertisePushOptions true
+out="$(git -C "$no" push origin main 2>&1)"; rc=$?
+detail="$out"
+check "upstream with push-options: the report offers git push -o akgate.allow" \
+  bash -c '[[ $2 -ne 0 ]] && grep -q "^remote: .*git push -o akgate.allow=" <<<"$1"' _ "$out" "$rc"
+check "upstream with push-options: and still the way without an option" grep -q "^remote: .*ask the akgate administrators" <<<"$out"
+
 # --- push: empty repository, large (chunked, probe), over the limit ---------------
 new_upstream_repo fresh
 f="$T/fresh"

@@ -43,5 +43,6 @@ done
 source "$here/env.sh"
 source "$here/cases.sh"
 source "$here/hardening_cases.sh"
+source "$here/held_cases.sh"
 
 finish

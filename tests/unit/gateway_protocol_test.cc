@@ -131,6 +131,27 @@ TEST_CASE("advertisement rewrite handles an empty repository and protocol v1") {
   CHECK(p[3].find("delete-refs no-thin\n") != std::string::npos);
 }
 
+TEST_CASE("advertised capabilities: the first ref line's list, v0 and v1, or a clear error") {
+  std::vector<std::string> caps;
+  std::string adv = PktLine("# service=git-receive-pack\n") + "0000" +
+                    PktLine(kA + " refs/heads/main" + std::string("\0", 1) + "report-status  push-options agent=git/2\n") +
+                    PktLine(kB + " refs/heads/dev\n") + "0000";
+  REQUIRE(AdvertisedCapabilities(adv, &caps).ok());
+  CHECK(caps == std::vector<std::string>{"report-status", "push-options", "agent=git/2"});
+  std::string empty_v1 = PktLine("# service=git-receive-pack\n") + "0000" + PktLine("version 1\n") +
+                         PktLine(kZero + " capabilities^{}" + std::string("\0", 1) + "report-status delete-refs\n") +
+                         "0000";
+  REQUIRE(AdvertisedCapabilities(empty_v1, &caps).ok());
+  CHECK(caps == std::vector<std::string>{"report-status", "delete-refs"});
+  caps = {"untouched"};
+  CHECK(AdvertisedCapabilities("<html>login</html>", &caps).message().find("not a receive-pack advertisement") !=
+        std::string::npos);
+  CHECK_FALSE(AdvertisedCapabilities(PktLine("# service=git-receive-pack\n") + "0000" + PktLine(kA + " refs/heads/x\n"),
+                                     &caps)
+                  .ok());
+  CHECK(caps == std::vector<std::string>{"untouched"});
+}
+
 TEST_CASE("advertisement rewrite refuses what is not an advertisement") {
   std::string out = "untouched";
   CHECK_FALSE(AddNoThin("", &out).ok());
