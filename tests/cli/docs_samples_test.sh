@@ -82,6 +82,26 @@ sample_hook_push_rejected_zh() {
 sample_scan_text() { (cd "$sample_project" && "$AKGATE" scan --no-color app/sync.py || true); }
 sample_scan_text_zh() { (cd "$sample_project" && "$AKGATE" scan --no-color --lang zh-CN app/sync.py || true); }
 sample_scan_json() { (cd "$sample_project" && "$AKGATE" scan --format json app/sync.py || true); }
+# docs/rules.md: a misspelt rule key, as `akgate rules check` reports it.
+sample_rules_check_typo() {
+  mkdir -p "$T/rules-check"
+  cat >"$T/rules-check/mine.toml" <<'TOML'
+[extend]
+useDefault = true
+
+[[rules]]
+id = "mine"
+actoin = "block"
+regex = '''mine_[0-9a-f]{32}'''
+TOML
+  (
+    cd "$T/rules-check"
+    echo '$ cat mine.toml'
+    cat mine.toml
+    echo '$ akgate rules check mine.toml'
+    "$AKGATE" rules check mine.toml 2>&1 || true
+  )
+}
 
 # --- comparison -------------------------------------------------------------------------
 
