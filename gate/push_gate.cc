@@ -9,6 +9,7 @@
 #include "notify/audit_log.h"
 #include "notify/notifier.h"
 #include "policy/policy_rules.h"
+#include "report/messages.h"
 #include "report/push_report.h"
 #include "report/report.h"
 
@@ -149,12 +150,6 @@ PushOutcome Gate::Decided(const PushInput& input, PushInspection inspection) con
   out.decision = Decide(out.inspection, policy_, input.request);
   out.warnings = warnings_;
   for (const std::string& w : warnings_) out.decision.notes.push_back(w);
-  const InspectionStats& st = out.inspection.stats;
-  if (st.previous_unknown > 0 && out.decision.blocking > 0)
-    out.decision.notes.push_back("the earlier version of " + Plural(st.previous_unknown, "changed file", "changed files") +
-                                 " with findings could not be read from the upstream (" +
-                                 out.inspection.previous_unavailable +
-                                 "): a secret that was already there counts as new.");
   out.report = RenderPushReport(out.inspection, out.decision, ReportOptions(policy_, input.request));
   return out;
 }
@@ -228,9 +223,10 @@ std::vector<std::string> RecordPush(const Policy& policy, const PushInput& input
       if (outcome->decision.must_be_recorded()) Refuse(policy, input.request, s.message(), outcome);
     }
   }
-  if (outcome->decision.cause != Cause::kUnrecorded)
-    for (const std::string& p : problems)
-      outcome->report.push_back("akgate: note: this decision was not recorded: " + p);
+  if (outcome->decision.cause != Cause::kUnrecorded) {
+    const Language lang = ReportOptions(policy, input.request).language;
+    for (const std::string& p : problems) outcome->report.push_back(Say(lang, Msg::kNotRecordedNote, {{"problem", p}}));
+  }
   return problems;
 }
 

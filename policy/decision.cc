@@ -138,10 +138,6 @@ PushDecision Decide(const PushInspection& inspection, const Policy& policy, cons
       d.allow_unused.push_back(fp);
     }
   }
-  if (d.inline_refused)
-    d.notes.push_back(std::to_string(d.inline_refused) + (d.inline_refused == 1 ? " finding is" : " findings are") +
-                      " on a line marked akgate:allow or gitleaks:allow; this server does not honour such "
-                      "marks in pushed content ([allowlist] inline = \"block\" in its policy).");
   d.accepted = d.blocking == 0;
   d.cause = d.blocking  ? Cause::kFindings
             : d.allowed ? Cause::kAllowed

@@ -171,6 +171,21 @@ constexpr MessageText kCatalogue[] = {
      "-o akgate.allow={fingerprint} 未匹配此次推送中的任何发现项。"},
     {M::kLanguageUnknown, "-o akgate.lang={value} is not en or zh-CN; the report is in the policy's language.", nullptr,
      "-o akgate.lang={value} 不是 en 或 zh-CN；报告使用策略设置的语言。"},
+    {M::kInlineRefused,
+     "{n} finding is on a line marked akgate:allow or gitleaks:allow; this server does not honour such marks in "
+     "pushed content ([allowlist] inline = \"block\" in its policy).",
+     "{n} findings are on a line marked akgate:allow or gitleaks:allow; this server does not honour such marks in "
+     "pushed content ([allowlist] inline = \"block\" in its policy).",
+     "{n} 个发现项位于标记了 akgate:allow 或 gitleaks:allow 的行上；本服务器不认可推送内容中的此类标记"
+     "（策略中 [allowlist] inline = \"block\"）。"},
+    {M::kPreviousUnknown,
+     "the earlier version of {n} changed file with findings could not be read from the upstream ({why}): a secret "
+     "that was already there counts as new.",
+     "the earlier version of {n} changed files with findings could not be read from the upstream ({why}): a secret "
+     "that was already there counts as new.",
+     "有 {n} 个含发现项的已修改文件，无法从上游读取其先前版本（{why}）：其中原有的密钥按新增计算。"},
+    {M::kNotRecordedNote, "akgate: note: this decision was not recorded: {problem}", nullptr,
+     "akgate: 注意：本次决定未被记录：{problem}"},
     {M::kAllowedRecorded, "Allowed (recorded):", nullptr, "已允许（已记录）："},
     {M::kAllowedHeading, "Allowed:", nullptr, "已允许："},
     {M::kAllowedByOption, "allowed by -o akgate.allow", nullptr, "由 -o akgate.allow 允许"},

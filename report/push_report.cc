@@ -339,9 +339,12 @@ void HowToFix(Language lang, const PushInspection& in, const PushDecision& d, co
   AllowlistLines(lang, in, blocking, o.max_findings, width, out);
 }
 
-void RenderNotes(Language lang, const PushDecision& d, const PushReportOptions& o, size_t width,
-                 std::vector<std::string>* out) {
+void RenderNotes(Language lang, const PushInspection& in, const PushDecision& d, const PushReportOptions& o,
+                 size_t width, std::vector<std::string>* out) {
   std::vector<std::string> notes = d.notes;
+  if (d.inline_refused) notes.push_back(Count(lang, Msg::kInlineRefused, d.inline_refused));
+  if (in.stats.previous_unknown > 0 && d.blocking > 0)
+    notes.push_back(Count(lang, Msg::kPreviousUnknown, in.stats.previous_unknown, {{"why", in.previous_unavailable}}));
   if (!o.unknown_language.empty()) notes.push_back(Say(lang, Msg::kLanguageUnknown, {{"value", o.unknown_language}}));
   if (!d.allow_refused.empty()) notes.push_back(Say(lang, Msg::kAllowIgnored, {{"why", RefusalText(lang, d, false)}}));
   for (const std::string& fp : d.allow_unused) notes.push_back(Say(lang, Msg::kAllowUnused, {{"fingerprint", fp}}));
@@ -444,7 +447,7 @@ std::vector<std::string> RenderPushReport(const PushInspection& in, const PushDe
 
   if (d.cause == Cause::kUnrecorded || d.cause == Cause::kError || d.cause == Cause::kTimeout) {
     RenderFailure(lang, in, d, o, width, &out);
-    RenderNotes(lang, d, o, width, &out);
+    RenderNotes(lang, in, d, o, width, &out);
     return out;
   }
 
@@ -487,7 +490,7 @@ std::vector<std::string> RenderPushReport(const PushInspection& in, const PushDe
     out.push_back("");
     RenderSkipped(lang, s, width, &out);
   }
-  RenderNotes(lang, d, o, width, &out);
+  RenderNotes(lang, in, d, o, width, &out);
   return out;
 }
 

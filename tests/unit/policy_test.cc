@@ -368,9 +368,7 @@ TEST_CASE("decisions") {
     PushDecision d = Decide(in, p, Request("bob"));
     CHECK_FALSE(d.accepted);
     CHECK(d.dispositions[0] == Disposition::kBlocks);
-    CHECK(d.inline_refused == 1);
-    REQUIRE_FALSE(d.notes.empty());
-    CHECK(d.notes.back().find("does not honour") != std::string::npos);
+    CHECK(d.inline_refused == 1);  // the report tells the pusher why (push_gate_test, report_language_test)
     p.inline_allow = true;
     d = Decide(in, p, Request("bob"));
     CHECK(d.accepted);

@@ -269,6 +269,30 @@ TEST_CASE("a push that could not be checked, and an unknown -o akgate.lang, in C
   CheckWidthAndSecret(zh, 90);
 }
 
+TEST_CASE("the notes the gate adds (a refused akgate:allow mark, an earlier version not read) in both languages") {
+  Scanned s;
+  PushInspection in = Inspection(s);
+  in.stats.previous_unknown = 2;
+  in.previous_unavailable = "upstream answered 503";
+  PushDecision d = Rejection(2);
+  d.inline_refused = 1;
+
+  const std::string en = akgate::testing::Unwrapped(RenderPushReport(in, d, Options(Language::kEnglish)));
+  INFO(en);
+  CHECK(en.find("Note: 1 finding is on a line marked akgate:allow or gitleaks:allow; this server does not honour") !=
+        std::string::npos);
+  CHECK(en.find("Note: the earlier version of 2 changed files with findings could not be read from the upstream "
+                "(upstream answered 503): a secret that was already there counts as new.") != std::string::npos);
+
+  std::vector<std::string> zh = RenderPushReport(in, d, Options(Language::kChinese));
+  const std::string text = Join(zh);
+  INFO(text);
+  CHECK(text.find("注意：1 个发现项位于标记了 akgate:allow 或 gitleaks:allow 的行上") != std::string::npos);
+  CHECK(text.find("有 2 个含发现项的已修改文件，无法从上游读取其先前版本") != std::string::npos);
+  CHECK(text.find("does not honour") == std::string::npos);
+  CheckWidthAndSecret(zh, 90);
+}
+
 TEST_CASE("a refused bypass and a refused allow, in both languages") {
   Scanned s;
   PushInspection in = Inspection(s);

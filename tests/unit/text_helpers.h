@@ -1,5 +1,5 @@
 // Helpers for tests of text for people (reports in both languages): lines
-// joined, and whether bytes are valid UTF-8 (nothing shortened or wrapped
+// joined or unwrapped, and whether bytes are valid UTF-8 (nothing shortened or wrapped
 // may split a sequence).
 #pragma once
 
@@ -11,6 +11,18 @@ namespace akgate::testing {
 inline std::string JoinLines(const std::vector<std::string>& lines) {
   std::string s;
   for (const std::string& l : lines) s += l + "\n";
+  return s;
+}
+
+// English lines as the reader takes them: a wrapped sentence unwrapped (a
+// line break and the next line's indent become one space); an empty line
+// stays a line break.
+inline std::string Unwrapped(const std::vector<std::string>& lines) {
+  std::string s;
+  for (const std::string& l : lines) {
+    size_t text = l.find_first_not_of(' ');
+    s += text == std::string::npos ? "\n" : " " + l.substr(text);
+  }
   return s;
 }
 
