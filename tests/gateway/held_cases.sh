@@ -14,6 +14,17 @@ start_git_http "$T/nginx-held" "$T/repos" "$UP_HELD" ||
 printf '# the akgate-gateway bot on the upstream\nakgate-bot:%s\n' "$HELD_PASS" >"$T/held/bot.cred"
 chmod 600 "$T/held/bot.cred"
 
+# held_log_has PATTERN [FROM-LINE]: waits (10 s at most) until the gateway's log,
+# from FROM-LINE on, has a line matching PATTERN. A request's log line is
+# written once its answer is out, so the client may finish first.
+held_log_has() {
+  for _ in $(seq 100); do
+    tail -n +"${2:-1}" "$T/held/gateway.log" | grep -q -- "$1" && return 0
+    sleep 0.1
+  done
+  return 0
+}
+
 write_held_config() {  # DIR CREDENTIAL-FILE (empty: none) USERS-FILE
   local cred_line=""
   [[ -z "$2" ]] || cred_line="upstream_credential_file = \"$2\""
@@ -105,6 +116,7 @@ if start_gateway "$T/held"; then
     grep -q ' - akgate-bot \[.*"POST /git/held.git/git-receive-pack' "$T/nginx-held/access.log"
   check "held: the upstream never saw alice's name or token" bash -c '! grep -q -e " - alice \[" -e "$2" "$1"' \
     _ "$T/nginx-held/access.log" "$ALICE_TOKEN"
+  held_log_has 'request id=.* user=alice method=POST path=/held/held.git/git-receive-pack'
   detail="$(grep 'request id=' "$T/held/gateway.log" | tail -n 3)"
   check "held: the request log names the signed-in user" grep -q 'request id=.* user=alice method=POST path=/held/held.git/git-receive-pack' "$T/held/gateway.log"
 
@@ -119,6 +131,7 @@ if start_gateway "$T/held"; then
     grep -q "^remote: .*git push -o akgate.allow=" <<<"$out"
   out="$(git -C "$hc" push -o 'akgate.bypass=fixture, alice signed in' origin hk 2>&1)"; rc=$?
   printf '%s\n' "$out" >>"$T/held/reports"
+  held_log_has ' push id=.* pusher=alice'
   detail="$out"$'\n'"$(grep ' push id=' "$T/held/gateway.log" | tail -n 1)"
   check "held: alice (signed in) may bypass" test "$rc" -eq 0 -a "$(upstream_rev held hk)" = "$(git -C "$hc" rev-parse hk)"
   check "held: the push line names alice, signed in with the users file" \
@@ -154,6 +167,7 @@ PY
       log_lines="$(wc -l <"$T/held/gateway.log")"
       code="$(curl -s "${creds[@]}" -D "$T/held/hdrs" -o "$T/held/resp" -w '%{http_code}' -H "Expect: $expect" \
         -H 'Content-Type: application/x-git-receive-pack-request' --data-binary "@$T/held/big-body" "$HG/held.git/git-receive-pack")"
+      held_log_has "request id=.* status=" "$((log_lines + 1))"
       new_log="$(tail -n +"$((log_lines + 1))" "$T/held/gateway.log")"
       detail="$code $(cat "$T/held/hdrs")"$'\n'"$new_log"
       check "held: push with token $who (Expect: ${expect:-none}): 401 with the gateway's challenge" \
