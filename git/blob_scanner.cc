@@ -97,4 +97,9 @@ Status ScanBlobs(const Repository& repo, const Scanner& scanner, const std::vect
   });
 }
 
+void KeepInlineAllowed(FragmentResult* r, std::vector<Finding>* to) {
+  for (Finding& f : r->inline_allowed_findings) to->push_back(std::move(f));
+  r->inline_allowed_findings.clear();
+}
+
 }  // namespace akgate

@@ -49,6 +49,10 @@ struct BlobScanOptions {
 Status ScanBlobs(const Repository& repo, const Scanner& scanner, const std::vector<BlobTask>& tasks,
                  const BlobScanOptions& options, std::vector<BlobOutcome>* out);
 
+// Findings on lines marked akgate:allow go on, marked, with the others:
+// whether the mark is honoured is the policy's decision, never silent.
+void KeepInlineAllowed(FragmentResult* r, std::vector<Finding>* to);
+
 // One blob, size checked first with git_odb_read_header: *obj is null when
 // the blob is absent (*absent) or larger than `max_bytes` (*oversize).
 // The caller frees *obj.

@@ -26,11 +26,6 @@ void Dedupe(std::vector<git_oid>& v) {
 
 }  // namespace
 
-void KeepInlineAllowed(FragmentResult* r, std::vector<Finding>* to) {
-  for (Finding& f : r->inline_allowed_findings) to->push_back(std::move(f));
-  r->inline_allowed_findings.clear();
-}
-
 PreviousVersions::PreviousVersions(const Repository& repo, const Scanner& scanner, ScanScratch& scratch,
                                    ObjectFetcher* fetcher, const std::atomic<bool>* cancel, InspectionStats* stats)
     : repo_(repo), scanner_(scanner), scratch_(scratch), fetcher_(fetcher), cancel_(cancel), stats_(stats) {}

@@ -43,10 +43,6 @@ struct PreviousLookup {
   bool resolved = false;
 };
 
-// Findings on lines marked akgate:allow go on, marked, with the others:
-// whether the mark is honoured is the policy's decision, never silent.
-void KeepInlineAllowed(FragmentResult* r, std::vector<Finding>* to);
-
 class PreviousVersions {
  public:
   // `fetcher` may be null (the hook): nothing is fetched. `stats` counts the
