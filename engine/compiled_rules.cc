@@ -32,7 +32,7 @@ Status CompileRegex(const std::string& pattern, const std::string& what, bool va
   std::unique_ptr<RE2> re;
   if (validate) {
     re = NewRE2(pattern);
-    if (!re->ok()) return Status::Error(what + ": regex does not compile: " + re->error());
+    if (!re->ok()) return Status::InvalidArgument(what + ": regex does not compile: " + re->error());
   }
   *out = std::make_unique<LazyRegex>(pattern, std::move(re));
   return Status::Ok();
@@ -49,8 +49,7 @@ Status CompileAllowlist(const Allowlist& a, const std::string& what, bool valida
   }
   for (const std::string& p : a.paths) {
     std::unique_ptr<LazyRegex> re;
-    Status s = CompileRegex(p, what + " allowlist path", validate, &re);
-    if (!s.ok()) return s;
+    AKGATE_RETURN_IF_ERROR(CompileRegex(p, what + " allowlist path", validate, &re));
     out->paths.push_back(std::move(re));
   }
   for (const std::string& w : a.stopwords)
@@ -210,13 +209,13 @@ Status CompiledRules::Build(const RuleSet& rules, const std::string& cache_dir, 
   std::map<std::pair<std::string, bool>, uint32_t> literal_ids;  // (text, caseless) -> id
   std::vector<Literal> literals;
   auto literal = [&](const std::string& text, bool caseless) -> uint32_t {
-    auto key = std::make_pair(caseless ? Lower(text) : text, caseless);
-    auto it = literal_ids.find(key);
+    auto text_key = std::make_pair(caseless ? Lower(text) : text, caseless);
+    auto it = literal_ids.find(text_key);
     if (it != literal_ids.end()) return it->second;
     uint32_t id = static_cast<uint32_t>(literals.size());
-    literals.push_back({key.first, caseless});
+    literals.push_back({text_key.first, caseless});
     c->roles_.emplace_back();
-    literal_ids.emplace(key, id);
+    literal_ids.emplace(text_key, id);
     return id;
   };
 
@@ -224,7 +223,7 @@ Status CompiledRules::Build(const RuleSet& rules, const std::string& cache_dir, 
   for (size_t i = 0; i < set.rules.size(); ++i) {
     const Rule& r = set.rules[i];
     std::string what = "rule '" + r.id + "'";
-    if (index_of.count(r.id)) return Status::Error(what + ": defined twice");
+    if (index_of.count(r.id)) return Status::InvalidArgument(what + ": defined twice");
     index_of[r.id] = static_cast<int>(i);
     CompiledRule cr;
     cr.rule = &r;
@@ -234,7 +233,7 @@ Status CompiledRules::Build(const RuleSet& rules, const std::string& cache_dir, 
     }
     if (!r.validator.empty()) {
       cr.validator = FindValidator(r.validator);
-      if (!cr.validator) return Status::Error(what + ": unknown validator '" + r.validator + "'");
+      if (!cr.validator) return Status::InvalidArgument(what + ": unknown validator '" + r.validator + "'");
     }
     for (const Allowlist& a : r.allowlists) {
       CompiledAllowlist ca;
@@ -257,7 +256,7 @@ Status CompiledRules::Build(const RuleSet& rules, const std::string& cache_dir, 
     } else {
       int groups = cr.re->get().NumberOfCapturingGroups();
       if (r.secret_group > groups)
-        return Status::Error(what + ": secretGroup " + std::to_string(r.secret_group) + " but the regex has only " +
+        return Status::InvalidArgument(what + ": secretGroup " + std::to_string(r.secret_group) + " but the regex has only " +
                              std::to_string(groups) + " group(s)");
       cr.group = r.secret_group > 0 ? r.secret_group : (groups > 0 ? 1 : 0);
       cr.atoms = AtomsOf(r.regex);
@@ -284,24 +283,24 @@ Status CompiledRules::Build(const RuleSet& rules, const std::string& cache_dir, 
   std::map<std::string, bool> pair_ids;
   for (const PairRule& p : set.pairs) {
     std::string what = "pair '" + p.id + "'";
-    if (index_of.count(p.id) || pair_ids.count(p.id)) return Status::Error(what + ": id already used");
+    if (index_of.count(p.id) || pair_ids.count(p.id)) return Status::InvalidArgument(what + ": id already used");
     pair_ids[p.id] = true;
     CompiledPair cp;
     cp.pair = &p;
     for (const PairPart& part : p.parts) {
       auto it = index_of.find(part.rule);
-      if (it == index_of.end()) return Status::Error(what + ": part names unknown rule '" + part.rule + "'");
+      if (it == index_of.end()) return Status::InvalidArgument(what + ": part names unknown rule '" + part.rule + "'");
       CompiledPart cpart;
       cpart.rule_index = it->second;
       cpart.part = &part;
       if (c->rules_[it->second].anchoring == Anchoring::kPathOnly)
-        return Status::Error(what + ": part rule '" + part.rule + "' has no regex");
+        return Status::InvalidArgument(what + ": part rule '" + part.rule + "' has no regex");
       if (!part.near_regex.empty()) {
         Status s = CompileRegex(part.near_regex, what + " near_regex of part '" + part.rule + "'", validate,
                                 &cpart.near_re);
         if (!s.ok()) return s;
         if (validate && cpart.near_re->get().NumberOfCapturingGroups() < 1)
-          return Status::Error(what + ": near_regex of part '" + part.rule + "' needs a capture group for the value");
+          return Status::InvalidArgument(what + ": near_regex of part '" + part.rule + "' needs a capture group for the value");
       }
       c->rules_[it->second].pair_part = true;
       cp.parts.push_back(std::move(cpart));

@@ -33,7 +33,7 @@ constexpr uint64_t kChunk = 1ull << 30;
 
 Status LiteralIndex::Build(const std::vector<Literal>& literals, std::unique_ptr<LiteralIndex>* out) {
   if (hs_valid_platform() != HS_SUCCESS)
-    return Status::Error("this CPU lacks SSSE3, which the Hyperscan literal matcher needs");
+    return Status::Internal("this CPU lacks SSSE3, which the Hyperscan literal matcher needs");
   std::unique_ptr<LiteralIndex> index(new LiteralIndex());
   index->count_ = literals.size();
   if (literals.empty()) {
@@ -44,7 +44,7 @@ Status LiteralIndex::Build(const std::vector<Literal>& literals, std::unique_ptr
   std::vector<size_t> lens;
   std::vector<unsigned> flags, ids;
   for (size_t i = 0; i < literals.size(); ++i) {
-    if (literals[i].text.empty()) return Status::Error("internal: empty literal");
+    if (literals[i].text.empty()) return Status::Internal("internal: empty literal");
     exprs.push_back(literals[i].text.data());
     lens.push_back(literals[i].text.size());
     flags.push_back(literals[i].caseless ? HS_FLAG_CASELESS : 0);
@@ -59,7 +59,7 @@ Status LiteralIndex::Build(const std::vector<Literal>& literals, std::unique_ptr
     msg += err && err->message ? err->message : "unknown Hyperscan error";
     if (err && err->expression >= 0) msg += " (literal \"" + literals[err->expression].text + "\")";
     hs_free_compile_error(err);
-    return Status::Error(msg);
+    return Status::Internal(msg);
   }
   *out = std::move(index);
   return Status::Ok();
@@ -68,16 +68,16 @@ Status LiteralIndex::Build(const std::vector<Literal>& literals, std::unique_ptr
 Status LiteralIndex::Load(const std::vector<Literal>& literals, std::string_view serialized,
                           std::unique_ptr<LiteralIndex>* out) {
   if (hs_valid_platform() != HS_SUCCESS)
-    return Status::Error("this CPU lacks SSSE3, which the Hyperscan literal matcher needs");
+    return Status::Internal("this CPU lacks SSSE3, which the Hyperscan literal matcher needs");
   std::unique_ptr<LiteralIndex> index(new LiteralIndex());
   index->count_ = literals.size();
   for (const Literal& l : literals) index->max_len_ = std::max(index->max_len_, l.text.size());
-  if (literals.empty() != serialized.empty()) return Status::Error("cached literal index does not match");
+  if (literals.empty() != serialized.empty()) return Status::Corrupt("cached literal index does not match");
   if (!serialized.empty()) {
     if (hs_deserialize_database(serialized.data(), serialized.size(), &index->db_) != HS_SUCCESS)
-      return Status::Error("cached literal index is not usable here");
+      return Status::Corrupt("cached literal index is not usable here");
     char* info = nullptr;
-    if (hs_database_info(index->db_, &info) != HS_SUCCESS) return Status::Error("cached literal index is damaged");
+    if (hs_database_info(index->db_, &info) != HS_SUCCESS) return Status::Corrupt("cached literal index is damaged");
     free(info);
   }
   *out = std::move(index);

@@ -17,8 +17,9 @@ std::string Redact(std::string_view secret) {
 std::string Fingerprint(std::string_view rule_id, const std::vector<std::string_view>& secrets) {
   Sha256 sha;
   sha.Update(rule_id);
+  static constexpr char kSeparator = '\0';  // between the parts: ("ab","c") != ("a","bc")
   for (std::string_view s : secrets) {
-    sha.Update(std::string_view("", 1));
+    sha.Update(std::string_view(&kSeparator, 1));
     sha.Update(s);
   }
   return sha.FinalHex(8);

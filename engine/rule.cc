@@ -35,7 +35,7 @@ Status RequireBlockingRule(const RuleSet& rules, const std::string& origin) {
                          ? "defines no rules"
                          : "has " + std::to_string(rules.rules.size()) + " rules and " +
                                std::to_string(rules.pairs.size()) + " pairs, none with action = \"block\"";
-  return Status::Error(origin + " " + what +
+  return Status::InvalidArgument(origin + " " + what +
                        ": a ruleset that cannot block lets every secret through. Start from the built-in "
                        "rules ([extend] useDefault = true) or give the rules that must stop a push "
                        "action = \"block\" (in the rule file or the policy's [rules.actions])");

@@ -10,157 +10,13 @@
 #include <set>
 #include <sstream>
 
-#define TOML_EXCEPTIONS 1
-#include <toml++/toml.h>
+#include "config/toml_reader.h"
 
 namespace akgate {
 
 extern const char kDefaultRulesToml[];
 
 namespace {
-
-// Levenshtein distance, for "did you mean" on a misspelt key.
-size_t EditDistance(std::string_view a, std::string_view b) {
-  std::vector<size_t> row(b.size() + 1);
-  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (size_t i = 1; i <= a.size(); ++i) {
-    size_t diag = row[0];
-    row[0] = i;
-    for (size_t j = 1; j <= b.size(); ++j) {
-      size_t up = row[j];
-      bool same = std::tolower(static_cast<unsigned char>(a[i - 1])) == std::tolower(static_cast<unsigned char>(b[j - 1]));
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (same ? 0 : 1)});
-      diag = up;
-    }
-  }
-  return row[b.size()];
-}
-
-// Reads the keys of one TOML table, checking types and remembering which keys
-// were understood. Every message starts with "file:line: table:", the line
-// being the key's (or the table's) in the file.
-class TableReader {
- public:
-  // `origin`: the file; `where`: the table within it ("rules[2] (rule 'x')").
-  TableReader(const toml::table& t, std::string origin, std::string where, std::vector<std::string>* warnings)
-      : t_(t), origin_(std::move(origin)), where_(std::move(where)), warnings_(warnings) {}
-
-  Status status() const { return status_; }
-  const std::string& origin() const { return origin_; }
-  const std::string& where() const { return where_; }
-  // "file:line: table" for a node of this table (the table itself by default).
-  std::string AtKey(const char* key) const { return At(t_.get(key)); }
-  std::string At(const toml::node* n = nullptr) const {
-    const toml::source_region& src = (n ? *n : static_cast<const toml::node&>(t_)).source();
-    std::string at = origin_;
-    if (src.begin.line) at += ":" + std::to_string(src.begin.line);
-    return where_.empty() ? at : at + ": " + where_;
-  }
-
-  void Str(const char* key, std::string* out) {
-    const toml::node* n = Get(key);
-    if (!n) return;
-    if (auto v = n->value<std::string>()) *out = *v;
-    else Fail(n, key, "a string");
-  }
-  void Bool(const char* key, bool* out) {
-    const toml::node* n = Get(key);
-    if (!n) return;
-    if (auto v = n->value<bool>()) *out = *v;
-    else Fail(n, key, "true or false");
-  }
-  void Int(const char* key, int64_t min, int64_t max, int64_t* out) {
-    const toml::node* n = Get(key);
-    if (!n) return;
-    auto v = n->value<int64_t>();
-    if (!v || *v < min || *v > max) {
-      Fail(n, key, "a whole number from " + std::to_string(min) + " to " + std::to_string(max));
-      return;
-    }
-    *out = *v;
-  }
-  void Double(const char* key, double* out) {
-    const toml::node* n = Get(key);
-    if (!n) return;
-    if (auto v = n->value<double>()) *out = *v;  // integers convert too
-    else Fail(n, key, "a number");
-  }
-  void StrList(const char* key, std::vector<std::string>* out) {
-    const toml::node* n = Get(key);
-    if (!n) return;
-    const toml::array* a = n->as_array();
-    if (!a) return Fail(n, key, "an array of strings");
-    for (const toml::node& e : *a) {
-      auto v = e.value<std::string>();
-      if (!v) return Fail(n, key, "an array of strings");
-      out->push_back(*v);
-    }
-  }
-  // A sub-table, or an array of sub-tables (callback per table and its name).
-  template <typename F>
-  void Tables(const char* key, bool allow_single, F&& each) {
-    const toml::node* n = Get(key);
-    if (!n) return;
-    std::string prefix = where_.empty() ? key : where_ + "." + key;
-    if (const toml::table* t = n->as_table(); t && allow_single) {
-      each(*t, prefix);
-      return;
-    }
-    const toml::array* a = n->as_array();
-    if (!a) return Fail(n, key, allow_single ? "a table or an array of tables" : "an array of tables");
-    int i = 0;
-    for (const toml::node& e : *a) {
-      const toml::table* t = e.as_table();
-      if (!t) return Fail(n, key, "an array of tables");
-      each(*t, prefix + "[" + std::to_string(i++) + "]");
-    }
-  }
-  // A key akgate reads but does not apply, because ignoring it can only
-  // report more (never hide a finding): a warning for `rules check`.
-  void Ignored(const char* key, const std::string& why) {
-    if (const toml::node* n = Get(key)) warnings_->push_back(At(n) + ": '" + key + "' is not supported; " + why);
-  }
-  void Fail(const toml::node* n, const std::string& key, const std::string& expected) {
-    if (status_.ok()) status_ = Status::Error(At(n) + ": '" + key + "' must be " + expected);
-  }
-  void Error(const toml::node* n, const std::string& what) {
-    if (status_.ok()) status_ = Status::Error(At(n) + ": " + what);
-  }
-  void SetError(Status s) {
-    if (status_.ok() && !s.ok()) status_ = std::move(s);
-  }
-  // Keys present in the table but never read are errors: a misspelt key
-  // (`actoin`) must not silently change what a rule does.
-  void FailUnknown() {
-    for (const auto& [k, v] : t_) {
-      std::string key(k.str());
-      if (seen_.count(key)) continue;
-      std::string hint, known;
-      size_t best = 3;
-      for (const std::string& s : seen_) {
-        known += (known.empty() ? "" : ", ") + s;
-        if (size_t d = EditDistance(key, s); d < best) {
-          best = d;
-          hint = s;
-        }
-      }
-      Error(&v, "unknown key '" + key + "'" + (hint.empty() ? "" : " (did you mean '" + hint + "'?)") +
-                    "; known here: " + known);
-    }
-  }
-
- private:
-  const toml::node* Get(const char* key) {
-    seen_.insert(key);
-    return t_.get(key);
-  }
-  const toml::table& t_;
-  std::string origin_;
-  std::string where_;
-  std::vector<std::string>* warnings_;
-  std::set<std::string> seen_;
-  Status status_;
-};
 
 // An allowlist and, for a global one, the rules it is limited to (gitleaks'
 // targetRules): such an allowlist is attached to those rules only.
@@ -171,7 +27,7 @@ struct ReadAllowlistResult {
 
 Status ReadAllowlist(const toml::table& t, const std::string& origin, const std::string& where, bool global,
                      std::vector<std::string>* warnings, Allowlist* out, ReadAllowlistResult* extra) {
-  TableReader r(t, origin, where, warnings);
+  TomlReader r(t, origin, where, warnings);
   r.Str("description", &out->description);
   r.StrList("regexes", &out->regexes);
   r.StrList("stopwords", &out->stopwords);
@@ -190,10 +46,10 @@ Status ReadAllowlist(const toml::table& t, const std::string& origin, const std:
   if (target == "secret" || target.empty()) out->target = Allowlist::Target::kSecret;
   else if (target == "match") out->target = Allowlist::Target::kMatch;
   else if (target == "line") out->target = Allowlist::Target::kLine;
-  else r.Fail(nullptr, "regexTarget", "\"secret\", \"match\" or \"line\"");
+  else r.Fail(nullptr, "regexTarget", "must be \"secret\", \"match\" or \"line\"");
   if (condition.empty() || condition == "OR" || condition == "or") out->condition = Allowlist::Condition::kOr;
   else if (condition == "AND" || condition == "and") out->condition = Allowlist::Condition::kAnd;
-  else r.Fail(nullptr, "condition", "\"OR\" or \"AND\"");
+  else r.Fail(nullptr, "condition", "must be \"OR\" or \"AND\"");
   r.FailUnknown();
   return r.status();
 }
@@ -208,7 +64,7 @@ void AppendAllowlist(const Allowlist& from, Allowlist* to) {
   add(from.fingerprints, &to->fingerprints);
 }
 
-void ReadAction(TableReader& r, Action* out) {
+void ReadAction(TomlReader& r, Action* out) {
   std::string action;
   r.Str("action", &action);
   if (action.empty()) return;
@@ -220,8 +76,8 @@ void ReadAction(TableReader& r, Action* out) {
 Status ReadRule(const toml::table& t, const std::string& origin, const std::string& where,
                 std::vector<std::string>* warnings, Rule* out) {
   if (auto id = t["id"].value<std::string>()) out->id = *id;
-  if (out->id.empty()) return Status::Error(TableReader(t, origin, where, warnings).At() + ": a rule needs an 'id'");
-  TableReader rr(t, origin, where + " (rule '" + out->id + "')", warnings);
+  if (out->id.empty()) return Status::InvalidArgument(TomlReader(t, origin, where, warnings).At() + ": a rule needs an 'id'");
+  TomlReader rr(t, origin, where + " (rule '" + out->id + "')", warnings);
   rr.Str("id", &out->id);
   rr.Str("description", &out->description);
   rr.Str("provider", &out->provider);
@@ -229,7 +85,7 @@ Status ReadRule(const toml::table& t, const std::string& origin, const std::stri
   int64_t group = 0;
   rr.Int("secretGroup", 0, 99, &group);
   out->secret_group = static_cast<int>(group);
-  rr.Double("entropy", &out->entropy);
+  rr.Number("entropy", 0, 8, &out->entropy);
   rr.StrList("keywords", &out->keywords);
   rr.Str("path", &out->path);
   rr.Str("validator", &out->validator);
@@ -247,7 +103,7 @@ Status ReadRule(const toml::table& t, const std::string& origin, const std::stri
   rr.Tables("allowlists", false, each);
   rr.FailUnknown();
   if (!rr.status().ok()) return rr.status();
-  if (out->regex.empty() && out->path.empty()) return Status::Error(rr.At() + ": needs a 'regex' or a 'path'");
+  if (out->regex.empty() && out->path.empty()) return Status::InvalidArgument(rr.At() + ": needs a 'regex' or a 'path'");
   for (std::string& k : out->keywords)
     for (char& c : k) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return Status::Ok();
@@ -256,8 +112,8 @@ Status ReadRule(const toml::table& t, const std::string& origin, const std::stri
 Status ReadPair(const toml::table& t, const std::string& origin, const std::string& where,
                 std::vector<std::string>* warnings, PairRule* out) {
   if (auto id = t["id"].value<std::string>()) out->id = *id;
-  if (out->id.empty()) return Status::Error(TableReader(t, origin, where, warnings).At() + ": a pair needs an 'id'");
-  TableReader pr(t, origin, where + " (pair '" + out->id + "')", warnings);
+  if (out->id.empty()) return Status::InvalidArgument(TomlReader(t, origin, where, warnings).At() + ": a pair needs an 'id'");
+  TomlReader pr(t, origin, where + " (pair '" + out->id + "')", warnings);
   pr.Str("id", &out->id);
   pr.Str("description", &out->description);
   pr.Str("provider", &out->provider);
@@ -266,7 +122,7 @@ Status ReadPair(const toml::table& t, const std::string& origin, const std::stri
   out->window_lines = static_cast<int>(window);
   ReadAction(pr, &out->action);
   pr.Tables("parts", false, [&](const toml::table& pt, const std::string& pw) {
-    TableReader partr(pt, origin, pw, warnings);
+    TomlReader partr(pt, origin, pw, warnings);
     PairPart part;
     partr.Str("rule", &part.rule);
     partr.Str("name", &part.name);
@@ -279,8 +135,8 @@ Status ReadPair(const toml::table& t, const std::string& origin, const std::stri
   });
   pr.FailUnknown();
   if (!pr.status().ok()) return pr.status();
-  if (out->parts.size() < 2) return Status::Error(pr.At() + ": a pair needs at least two [[pairs.parts]]");
-  if (out->parts[0].optional) return Status::Error(pr.At() + ": the first part anchors the pair and cannot be optional");
+  if (out->parts.size() < 2) return Status::InvalidArgument(pr.At() + ": a pair needs at least two [[pairs.parts]]");
+  if (out->parts[0].optional) return Status::InvalidArgument(pr.At() + ": the first part anchors the pair and cannot be optional");
   return Status::Ok();
 }
 
@@ -296,23 +152,17 @@ void Upsert(std::vector<T>* list, T item) {
 
 Status LoadImpl(std::string_view text, std::string_view origin, const std::filesystem::path& base_dir,
                 int depth, RuleSet* out) {
-  if (depth > 8) return Status::Error(std::string(origin) + ": [extend] chain is too deep (a cycle?)");
-  toml::table doc;
-  try {
-    doc = toml::parse(text, origin);
-  } catch (const toml::parse_error& e) {
-    std::ostringstream msg;
-    msg << origin << ":" << e.source().begin.line << ":" << e.source().begin.column << ": " << e.description();
-    return Status::Error(msg.str());
-  }
+  if (depth > 8) return Status::InvalidArgument(std::string(origin) + ": [extend] chain is too deep (a cycle?)");
   const std::string file(origin);
+  toml::table doc;
+  AKGATE_RETURN_IF_ERROR(TomlReader::Parse(text, file, &doc));
   std::vector<std::string> warnings;
-  TableReader top(doc, file, "", &warnings);
+  TomlReader top(doc, file, "", &warnings);
   RuleSet set;
 
   // [extend]: the base this file adds to.
   top.Tables("extend", true, [&](const toml::table& et, const std::string& ew) {
-    TableReader er(et, file, ew, &warnings);
+    TomlReader er(et, file, ew, &warnings);
     bool use_default = false;
     std::string path, url;
     std::vector<std::string> disabled;
@@ -331,14 +181,13 @@ Status LoadImpl(std::string_view text, std::string_view origin, const std::files
     } else if (!path.empty()) {
       std::filesystem::path p = path;
       if (p.is_relative()) p = base_dir / p;
-      std::ifstream in(p, std::ios::binary);
-      if (!in) {
-        top.SetError(Status::Error(er.At() + ": cannot read extended file " + p.string()));
+      std::string extended;
+      Status read = ReadConfigFile(p.string(), p.string(), &extended);
+      if (!read.ok()) {
+        top.SetError(read.WithContext(er.At() + ": cannot read extended file"));
         return;
       }
-      std::stringstream ss;
-      ss << in.rdbuf();
-      top.SetError(LoadImpl(ss.str(), p.string(), p.parent_path(), depth + 1, &set));
+      top.SetError(LoadImpl(extended, p.string(), p.parent_path(), depth + 1, &set));
     }
     for (const std::string& id : disabled) {
       std::erase_if(set.rules, [&](const Rule& r) { return r.id == id; });
@@ -383,11 +232,11 @@ Status LoadImpl(std::string_view text, std::string_view origin, const std::files
         continue;
       }
       bool pair = std::any_of(set.pairs.begin(), set.pairs.end(), [&](const PairRule& p) { return p.id == id; });
-      top.SetError(Status::Error(extra.at + ": targetRules names '" + id + "', which " +
+      top.SetError(Status::InvalidArgument(extra.at + ": targetRules names '" + id + "', which " +
                                  (pair ? "is a pair: name the rules of its parts" : "is not a rule")));
     }
   top.Tables("limits", true, [&](const toml::table& t, const std::string& w) {
-    TableReader lr(t, file, w, &warnings);
+    TomlReader lr(t, file, w, &warnings);
     ContentLimits& l = set.limits;
     int64_t max_bytes = static_cast<int64_t>(l.max_fragment_bytes);
     int64_t max_decoded = static_cast<int64_t>(l.max_decoded_bytes);
@@ -426,7 +275,7 @@ Status LoadImpl(std::string_view text, std::string_view origin, const std::files
     top.SetError(lr.status());
   });
   top.Tables("decode", true, [&](const toml::table& t, const std::string& w) {
-    TableReader dr(t, file, w, &warnings);
+    TomlReader dr(t, file, w, &warnings);
     std::vector<std::string> triggers;
     dr.StrList("base64_triggers", &triggers);
     for (std::string& tr : triggers) {
@@ -464,13 +313,10 @@ Status LoadRulesFromString(std::string_view toml, std::string_view origin, RuleS
 }
 
 Status LoadRulesFromFile(const std::string& path, RuleSet* out) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Status::Error(path + ": cannot read rule file: " + std::strerror(errno));
-  std::stringstream ss;
-  ss << in.rdbuf();
-  if (in.bad()) return Status::Error(path + ": read error");
+  std::string text;
+  AKGATE_RETURN_IF_ERROR(ReadConfigFile(path, path + " (rule file)", &text));
   std::filesystem::path p(path);
-  return LoadImpl(ss.str(), path, p.parent_path().empty() ? "." : p.parent_path(), 0, out);
+  return LoadImpl(text, path, p.parent_path().empty() ? "." : p.parent_path(), 0, out);
 }
 
 }  // namespace akgate

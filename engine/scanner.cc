@@ -19,7 +19,7 @@
 namespace akgate {
 
 struct ScanScratch::Impl {
-  explicit Impl(const CompiledRules& rules) : literal(rules.literals()) {}
+  explicit Impl(const CompiledRules& compiled) : literal(compiled.literals()) {}
   LiteralScratch literal;
   WindowCollector windows;
   std::vector<uint64_t> triggers;
@@ -42,8 +42,7 @@ Status Scanner::Create(const RuleSet& rules, std::unique_ptr<Scanner>* out) {
 
 Status Scanner::Create(const RuleSet& rules, const std::string& cache_dir, std::unique_ptr<Scanner>* out) {
   std::unique_ptr<CompiledRules> compiled;
-  Status s = CompiledRules::Build(rules, cache_dir, &compiled);
-  if (!s.ok()) return s;
+  AKGATE_RETURN_IF_ERROR(CompiledRules::Build(rules, cache_dir, &compiled));
   out->reset(new Scanner(std::move(compiled)));
   return Status::Ok();
 }

@@ -18,22 +18,22 @@ Status FirstRefLine(std::string_view adv, PktReader* reader, std::string* head, 
   // The smart-HTTP preamble: "# service=git-receive-pack" then a flush.
   if (reader->Next(&p) != PktReader::kPacket || p.type != PktReader::Type::kData ||
       p.payload.rfind("# service=git-receive-pack", 0) != 0)
-    return Status::Error("not a receive-pack advertisement (no \"# service=git-receive-pack\" line)");
+    return Status::Corrupt("not a receive-pack advertisement (no \"# service=git-receive-pack\" line)");
   *head += PktLine(p.payload);
   if (reader->Next(&p) != PktReader::kPacket || p.type != PktReader::Type::kFlush)
-    return Status::Error("receive-pack advertisement: no flush after the service line");
+    return Status::Corrupt("receive-pack advertisement: no flush after the service line");
   *head += kFlushPkt;
   if (reader->Next(&p) != PktReader::kPacket)
-    return Status::Error("receive-pack advertisement ends before its first ref line");
+    return Status::Corrupt("receive-pack advertisement ends before its first ref line");
   // Protocol v1 announces itself before the refs.
   if (p.type == PktReader::Type::kData && p.payload == "version 1\n") {
     *head += PktLine(p.payload);
     if (reader->Next(&p) != PktReader::kPacket)
-      return Status::Error("receive-pack advertisement ends before its first ref line");
+      return Status::Corrupt("receive-pack advertisement ends before its first ref line");
   }
-  if (p.type != PktReader::Type::kData) return Status::Error("receive-pack advertisement has no ref line");
+  if (p.type != PktReader::Type::kData) return Status::Corrupt("receive-pack advertisement has no ref line");
   if (p.payload.find('\0') == std::string::npos)
-    return Status::Error("receive-pack advertisement: first ref line carries no capabilities");
+    return Status::Corrupt("receive-pack advertisement: first ref line carries no capabilities");
   *line = std::move(p.payload);
   return Status::Ok();
 }
@@ -63,7 +63,7 @@ Status AddNoThin(std::string_view adv, std::string* out) {
   line += "no-thin";
   if (newline) line += '\n';
   if (line.size() > kMaxPktPayload)
-    return Status::Error("receive-pack advertisement: capability line too long to extend");
+    return Status::ResourceExhausted("receive-pack advertisement: capability line too long to extend");
   result += PktLine(line);
   result += reader.TakeRest();
   *out = std::move(result);

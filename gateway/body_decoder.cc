@@ -29,8 +29,8 @@ class Inflate : public BodyDecoder {
     if (ok_) inflateEnd(&z_);
   }
   Status Decode(std::string_view in, const Sink& sink) override {
-    if (!ok_) return Status::Error("cannot start decompressing the request body");
-    if (ended_) return in.empty() ? Status::Ok() : Status::Error("data after the end of the compressed body");
+    if (!ok_) return Status::Internal("cannot start decompressing the request body");
+    if (ended_) return in.empty() ? Status::Ok() : Status::Corrupt("data after the end of the compressed body");
     Received(in.size());
     char out[64 * 1024];
     z_.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
@@ -40,11 +40,10 @@ class Inflate : public BodyDecoder {
       z_.avail_out = sizeof out;
       int rc = inflate(&z_, Z_NO_FLUSH);
       if (rc != Z_OK && rc != Z_STREAM_END && rc != Z_BUF_ERROR)
-        return Status::Error(std::string("the compressed request body is corrupt: ") + (z_.msg ? z_.msg : "zlib error"));
+        return Status::Corrupt(std::string("the compressed request body is corrupt: ") + (z_.msg ? z_.msg : "zlib error"));
       size_t n = sizeof out - z_.avail_out;
       if (n) {
-        Status s = Emit(std::string_view(out, n), sink);
-        if (!s.ok()) return s;
+        AKGATE_RETURN_IF_ERROR(Emit(std::string_view(out, n), sink));
       }
       if (rc == Z_STREAM_END) ended_ = true;
       if (rc == Z_BUF_ERROR && n == 0) break;
@@ -52,7 +51,7 @@ class Inflate : public BodyDecoder {
     return Status::Ok();
   }
   Status Finish() override {
-    return ended_ ? Status::Ok() : Status::Error("the compressed request body is truncated");
+    return ended_ ? Status::Ok() : Status::Corrupt("the compressed request body is truncated");
   }
 
  private:
@@ -71,12 +70,12 @@ Status BodyDecoder::Emit(std::string_view piece, const Sink& sink) {
   decoded_ += piece.size();
   if (decoded_ > limits_.max_decoded) {
     limit_exceeded_ = true;
-    return Status::Error("the push body decompresses to more than this gateway accepts (" +
+    return Status::ResourceExhausted("the push body decompresses to more than this gateway accepts (" +
                          std::to_string(limits_.max_decoded) + " bytes, limits.max_push_bytes)");
   }
   if (limits_.max_ratio > 0 && decoded_ > kRatioFreeBytes && decoded_ / limits_.max_ratio > received_) {
     limit_exceeded_ = true;
-    return Status::Error("the push body expands more than " + std::to_string(limits_.max_ratio) +
+    return Status::ResourceExhausted("the push body expands more than " + std::to_string(limits_.max_ratio) +
                          " times when decompressed (" + std::to_string(received_) + " bytes to over " +
                          std::to_string(decoded_) + "; limits.max_decompression_ratio)");
   }
@@ -93,7 +92,7 @@ Status BodyDecoder::Create(std::string_view encoding, std::unique_ptr<BodyDecode
   } else if (e == "deflate") {
     *out = std::make_unique<Inflate>(false);
   } else {
-    return Status::Error("unsupported Content-Encoding \"" + std::string(encoding) + "\"");
+    return Status::InvalidArgument("unsupported Content-Encoding \"" + std::string(encoding) + "\"");
   }
   (*out)->limits_ = limits;
   return Status::Ok();

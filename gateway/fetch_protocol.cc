@@ -24,9 +24,9 @@ Status ParseFetchCapabilities(std::string_view advertisement, FetchCapabilities*
   bool first = true;
   for (;;) {
     PktReader::Result res = r.Next(&p);
-    if (res == PktReader::kError) return Status::Error(r.error());
+    if (res == PktReader::kError) return Status::Corrupt(r.error());
     if (res == PktReader::kNeedMore) {
-      if (r.pending() > 0) return Status::Error("the advertisement ends inside a pkt-line");
+      if (r.pending() > 0) return Status::Corrupt("the advertisement ends inside a pkt-line");
       return Status::Ok();
     }
     if (p.type != PktReader::Type::kData) {
@@ -57,10 +57,10 @@ Status ParseFetchCapabilities(std::string_view advertisement, FetchCapabilities*
 }
 
 Status CheckFetchCapabilities(const FetchCapabilities& caps, const FetchWants& wants) {
-  if (!caps.v2 || !caps.fetch) return Status::Error("the upstream does not serve git protocol v2 fetches");
-  if (!wants.commits.empty() && !caps.shallow) return Status::Error("the upstream does not serve shallow fetches");
+  if (!caps.v2 || !caps.fetch) return Status::Unavailable("the upstream does not serve git protocol v2 fetches");
+  if (!wants.commits.empty() && !caps.shallow) return Status::Unavailable("the upstream does not serve shallow fetches");
   if (wants.blobs.empty() && !caps.filter)
-    return Status::Error("the upstream does not allow filtered fetches (git: uploadpack.allowFilter)");
+    return Status::Unavailable("the upstream does not allow filtered fetches (git: uploadpack.allowFilter)");
   return Status::Ok();
 }
 
@@ -82,11 +82,11 @@ std::string FetchRequestBody(const FetchWants& wants) {
 
 Status FetchResponseParser::Fail(std::string message) {
   error_ = std::move(message);
-  return Status::Error(error_);
+  return Status::Corrupt(error_);
 }
 
 Status FetchResponseParser::Feed(std::string_view bytes) {
-  if (!error_.empty()) return Status::Error(error_);
+  if (!error_.empty()) return Status::Corrupt(error_);
   if (state_ == State::kDone) {
     if (!bytes.empty()) return Fail("the upstream sent data after the end of its fetch response");
     return Status::Ok();
@@ -145,7 +145,7 @@ Status FetchResponseParser::Feed(std::string_view bytes) {
 }
 
 Status FetchResponseParser::Finish() {
-  if (!error_.empty()) return Status::Error(error_);
+  if (!error_.empty()) return Status::Corrupt(error_);
   if (state_ != State::kDone) return Fail("the upstream's fetch response ended early");
   return Status::Ok();
 }

@@ -33,19 +33,19 @@ Status ParseUpstreamCredential(const std::string& text, const std::string& origi
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
     if (line.empty() || line.front() == '#') continue;
     if (found_line != 0)
-      return Status::Error(origin + ":" + std::to_string(line_no) + ": a second credential (the file holds one "
+      return Status::InvalidArgument(origin + ":" + std::to_string(line_no) + ": a second credential (the file holds one "
                            "line, user:token; the first is on line " + std::to_string(found_line) + ")");
     found = line;
     found_line = line_no;
   }
-  if (found_line == 0) return Status::Error(origin + ": no credential in it (one line, user:token)");
+  if (found_line == 0) return Status::InvalidArgument(origin + ": no credential in it (one line, user:token)");
   std::string where = origin + ":" + std::to_string(found_line) + ": ";
   size_t colon = found.find(':');
   // The text itself is never quoted: it is a secret.
   if (colon == std::string_view::npos || colon == 0 || colon + 1 == found.size())
-    return Status::Error(where + "expected user:token (a user name, ':', then the token or password)");
+    return Status::InvalidArgument(where + "expected user:token (a user name, ':', then the token or password)");
   if (!Printable(found.substr(0, colon)) || !Printable(found.substr(colon + 1)))
-    return Status::Error(where + "the user name and token must be printable ASCII without spaces");
+    return Status::InvalidArgument(where + "the user name and token must be printable ASCII without spaces");
   *authorization = EncodeBasicAuth(found.substr(0, colon), found.substr(colon + 1));
   return Status::Ok();
 }

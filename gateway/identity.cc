@@ -45,15 +45,15 @@ Status ParseCidr(std::string_view text, Cidr* out) {
   size_t slash = text.find('/');
   bool v4 = false;
   if (!ParseAddress(text.substr(0, slash), &c.address, &v4))
-    return Status::Error("\"" + c.text + "\" is not an IP address or network (CIDR)");
+    return Status::InvalidArgument("\"" + c.text + "\" is not an IP address or network (CIDR)");
   unsigned max_bits = v4 ? 32 : 128;
   unsigned bits = max_bits;
   if (slash != std::string_view::npos) {
     std::string_view b = text.substr(slash + 1);
     if (b.empty() || b.size() > 3 || b.find_first_not_of("0123456789") != std::string_view::npos)
-      return Status::Error("\"" + c.text + "\": bad prefix length");
+      return Status::InvalidArgument("\"" + c.text + "\": bad prefix length");
     bits = static_cast<unsigned>(std::stoul(std::string(b)));
-    if (bits > max_bits) return Status::Error("\"" + c.text + "\": prefix length over " + std::to_string(max_bits));
+    if (bits > max_bits) return Status::InvalidArgument("\"" + c.text + "\": prefix length over " + std::to_string(max_bits));
   }
   c.prefix_bits = v4 ? bits + 96 : bits;
   *out = std::move(c);

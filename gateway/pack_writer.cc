@@ -29,7 +29,7 @@ Status PackWriter::Append(std::string_view bytes) {
     InitLibgit2(/*verify_hashes=*/false);  // the indexer hashes every object itself
     std::error_code ec;
     std::filesystem::create_directories(pack_dir_, ec);
-    if (ec) return Status::Error("cannot create " + pack_dir_ + ": " + ec.message());
+    if (ec) return Status::IoError("cannot create " + pack_dir_ + ": " + ec.message());
     progress_ = new git_indexer_progress{};
     git_indexer_options opts = GIT_INDEXER_OPTIONS_INIT;
     opts.progress_cb = Progress;
@@ -50,7 +50,7 @@ Status PackWriter::Commit(const std::atomic<bool>* cancel) {
   cancel_ = cancel;
   int rc = git_indexer_commit(indexer_, progress_);
   cancel_ = nullptr;
-  if (cancel && cancel->load()) return Status::Error("cancelled");
+  if (cancel && cancel->load()) return Status::DeadlineExceeded("cancelled");
   if (rc < 0) return GitStatus("the pack could not be indexed");
   objects_ = progress_->total_objects;
   return Status::Ok();

@@ -370,7 +370,7 @@ net::awaitable<bool> HandlePush(Exchange& x) {
       try {
         return sp->CommitPack(cancelled);
       } catch (const std::exception& e) {
-        return Status::Error(e.what());
+        return Status::Internal(e.what());
       }
     });
     if (!committed.ok() && cancel->load()) {

@@ -150,7 +150,7 @@ Status CreatePushInspector(const InspectorOptions& options, std::unique_ptr<Push
     if (!s.ok()) return s;
     std::unique_ptr<Gate> gate;
     s = Gate::Create(policy, &gate);
-    if (!s.ok()) return Status::Error("cannot load the rules: " + s.message());
+    if (!s.ok()) return Status::InvalidArgument("cannot load the rules: " + s.message());
     for (const std::string& w : gate->warnings()) spdlog::warn("policy_warning message=\"{}\"", w);
     std::shared_ptr<AuditLog>& audit = audits[policy.audit_log];
     if (!policy.audit_log.empty() && !audit) {
@@ -167,7 +167,7 @@ Status CreatePushInspector(const InspectorOptions& options, std::unique_ptr<Push
   if (!s.ok()) return s;
   for (const auto& [prefix, file] : options.route_policies) {
     s = make(file, &routed->by_route[prefix]);
-    if (!s.ok()) return Status::Error("route " + prefix + ": " + s.message());
+    if (!s.ok()) return Status::InvalidArgument("route " + prefix + ": " + s.message());
   }
   *out = std::move(routed);
   return Status::Ok();

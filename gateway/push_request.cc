@@ -40,7 +40,7 @@ bool PushRequest::AllDeletes() const {
 
 Status PushRequestParser::Fail(std::string message) {
   state_ = State::kFailed;
-  error_ = Status::Error(std::move(message));
+  error_ = Status::Corrupt(std::move(message));
   return error_;
 }
 
@@ -54,8 +54,7 @@ Status PushRequestParser::Feed(std::string_view bytes) {
     PktReader::Result r = reader_.Next(&p);
     if (r == PktReader::kNeedMore) return Status::Ok();
     if (r == PktReader::kError) return Fail(reader_.error());
-    Status s = OnPacket(p);
-    if (!s.ok()) return s;
+    AKGATE_RETURN_IF_ERROR(OnPacket(p));
   }
   if (state_ == State::kPack) {
     commands_complete_ = true;
@@ -194,8 +193,7 @@ Status PushRequestParser::Finish() {
   }
   if (state_ == State::kPushOptions) return Fail("the request body ended inside the push options");
   if (req_.has_pack) {
-    Status s = FinishPack();
-    if (!s.ok()) return s;
+    AKGATE_RETURN_IF_ERROR(FinishPack());
     if (req_.pack_bytes < 32) return Fail("the pack is truncated");
   }
   return Status::Ok();

@@ -16,10 +16,10 @@ Status PushSpool::Create(const std::string& temp_root, std::unique_ptr<PushSpool
   std::filesystem::create_directories(temp_root, ec);
   std::string templ = temp_root + "/push-XXXXXX";
   if (!mkdtemp(templ.data()))
-    return Status::Error("cannot create a temporary directory under " + temp_root + ": " + strerror(errno));
+    return Status::IoError("cannot create a temporary directory under " + temp_root + ": " + strerror(errno));
   std::unique_ptr<PushSpool> spool(new PushSpool(templ));
   spool->body_fd_ = ::open(spool->body_path().c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-  if (spool->body_fd_ < 0) return Status::Error("cannot create " + spool->body_path() + ": " + strerror(errno));
+  if (spool->body_fd_ < 0) return Status::IoError("cannot create " + spool->body_path() + ": " + strerror(errno));
   *out = std::move(spool);
   return Status::Ok();
 }
@@ -35,7 +35,7 @@ Status PushSpool::AppendBody(std::string_view raw) {
     ssize_t n = ::write(body_fd_, raw.data(), raw.size());
     if (n < 0) {
       if (errno == EINTR) continue;
-      return Status::Error(std::string("cannot write the push to the temporary directory: ") + strerror(errno));
+      return Status::IoError(std::string("cannot write the push to the temporary directory: ") + strerror(errno));
     }
     raw.remove_prefix(static_cast<size_t>(n));
     body_bytes_ += static_cast<uint64_t>(n);

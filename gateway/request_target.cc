@@ -34,18 +34,18 @@ bool IsServiceName(std::string_view segment) {
 Status CheckDecodedBytes(std::string_view decoded, const char* what) {
   for (unsigned char c : decoded) {
     if (c == '%')
-      return Status::Error(std::string(what) + " still holds '%' after decoding (double encoding is not accepted)");
-    if (c < 0x20 || c == 0x7f) return Status::Error(std::string(what) + " holds a control character");
-    if (c == '\\') return Status::Error(std::string(what) + " holds a backslash");
+      return Status::InvalidArgument(std::string(what) + " still holds '%' after decoding (double encoding is not accepted)");
+    if (c < 0x20 || c == 0x7f) return Status::InvalidArgument(std::string(what) + " holds a control character");
+    if (c == '\\') return Status::InvalidArgument(std::string(what) + " holds a backslash");
   }
   return Status::Ok();
 }
 
 Status CheckPath(const std::string& path) {
-  if (path.empty() || path[0] != '/') return Status::Error("the request path must start with '/'");
+  if (path.empty() || path[0] != '/') return Status::InvalidArgument("the request path must start with '/'");
   if (Status s = CheckDecodedBytes(path, "the request path"); !s.ok()) return s;
-  if (path.find("//") != std::string::npos) return Status::Error("the request path holds an empty segment (\"//\")");
-  if (path.find(';') != std::string::npos) return Status::Error("the request path holds ';' (path parameters)");
+  if (path.find("//") != std::string::npos) return Status::InvalidArgument("the request path holds an empty segment (\"//\")");
+  if (path.find(';') != std::string::npos) return Status::InvalidArgument("the request path holds ';' (path parameters)");
   std::vector<std::string_view> segments;
   for (size_t pos = 1; pos <= path.size();) {
     size_t end = path.find('/', pos);
@@ -55,15 +55,15 @@ Status CheckPath(const std::string& path) {
   }
   for (size_t i = 0; i < segments.size(); ++i) {
     std::string_view seg = segments[i];
-    if (seg == "." || seg == "..") return Status::Error("the request path holds a dot segment (\"" + std::string(seg) + "\")");
+    if (seg == "." || seg == "..") return Status::InvalidArgument("the request path holds a dot segment (\"" + std::string(seg) + "\")");
     bool last = i + 1 == segments.size();
     bool service = IsServiceName(seg);
     bool refs = IEquals(seg, "refs") && i > 0 && IEquals(segments[i - 1], "info");
     if ((service || refs) && !last)
-      return Status::Error("the request path goes on after the git service name \"" + std::string(seg) +
+      return Status::InvalidArgument("the request path goes on after the git service name \"" + std::string(seg) +
                            "\" (a trailing slash or more segments)");
     if ((service && seg != kReceivePack && seg != kUploadPack) || (refs && (seg != "refs" || segments[i - 1] != "info")))
-      return Status::Error("the git service name \"" + std::string(seg) + "\" must be lower case");
+      return Status::InvalidArgument("the git service name \"" + std::string(seg) + "\" must be lower case");
   }
   return Status::Ok();
 }
@@ -81,12 +81,12 @@ Status PercentDecode(std::string_view in, bool plus_is_space, std::string* out) 
     char c = in[i];
     if (c == '%') {
       if (i + 2 >= in.size())
-        return Status::Error("malformed percent-escape at the end of \"" + std::string(in.substr(i)) + "\"");
+        return Status::InvalidArgument("malformed percent-escape at the end of \"" + std::string(in.substr(i)) + "\"");
       int h = HexValue(in[i + 1]), l = HexValue(in[i + 2]);
       if (h < 0 || l < 0)
-        return Status::Error("malformed percent-escape \"" + std::string(in.substr(i, 3)) + "\"");
+        return Status::InvalidArgument("malformed percent-escape \"" + std::string(in.substr(i, 3)) + "\"");
       char decoded = static_cast<char>(h * 16 + l);
-      if (decoded == '/') return Status::Error("an encoded '/' (%2F) is not accepted");
+      if (decoded == '/') return Status::InvalidArgument("an encoded '/' (%2F) is not accepted");
       d += decoded;
       i += 2;
     } else if (c == '+' && plus_is_space) {
@@ -122,7 +122,7 @@ Status ParseRequestTarget(std::string_view target, RequestTarget* out) {
   RequestTarget t;
   size_t q = target.find('?');
   std::string_view raw_path = target.substr(0, q);
-  if (Status s = PercentDecode(raw_path, false, &t.path); !s.ok()) return Status::Error("the request path: " + s.message());
+  if (Status s = PercentDecode(raw_path, false, &t.path); !s.ok()) return Status::InvalidArgument("the request path: " + s.message());
   if (Status s = CheckPath(t.path); !s.ok()) return s;
 
   if (q != std::string_view::npos) {
@@ -137,18 +137,18 @@ Status ParseRequestTarget(std::string_view target, RequestTarget* out) {
       size_t eq = param.find('=');
       std::string name, value;
       if (Status s = PercentDecode(param.substr(0, eq), true, &name); !s.ok())
-        return Status::Error("the query: " + s.message());
+        return Status::InvalidArgument("the query: " + s.message());
       if (eq != std::string_view::npos) {
         if (Status s = PercentDecode(param.substr(eq + 1), true, &value); !s.ok())
-          return Status::Error("the query: " + s.message());
+          return Status::InvalidArgument("the query: " + s.message());
       }
       if (Status s = CheckDecodedBytes(name + value, "the query"); !s.ok()) return s;
       if (IEquals(name, "service")) {
-        if (name != "service") return Status::Error("the query parameter \"" + name + "\" must be lower case");
-        if (seen_service) return Status::Error("the query gives service= more than once");
+        if (name != "service") return Status::InvalidArgument("the query parameter \"" + name + "\" must be lower case");
+        if (seen_service) return Status::InvalidArgument("the query gives service= more than once");
         seen_service = true;
         if (IsServiceName(value) && value != kReceivePack && value != kUploadPack)
-          return Status::Error("the git service name \"" + value + "\" must be lower case");
+          return Status::InvalidArgument("the git service name \"" + value + "\" must be lower case");
         t.service = value;
       }
       if (!t.query.empty()) t.query += '&';

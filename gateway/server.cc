@@ -123,7 +123,7 @@ Status Server::Start() {
     ctx->set_default_verify_paths(ec);
     if (!ca.empty()) {
       ctx->load_verify_file(ca, ec);
-      if (ec) return Status::Error("cannot load the upstream CA file " + ca + ": " + ec.message());
+      if (ec) return Status::IoError("cannot load the upstream CA file " + ca + ": " + ec.message());
     }
     ctx->set_verify_mode(ssl::verify_peer);
     m.gw.upstream_tls[ca] = std::move(ctx);
@@ -138,27 +138,27 @@ Status Server::Start() {
                        ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1);
       beast::error_code ec;
       tls->use_certificate_chain_file(l.tls_cert, ec);
-      if (ec) return Status::Error(where + ": cannot load the certificate " + l.tls_cert + ": " + ec.message());
+      if (ec) return Status::IoError(where + ": cannot load the certificate " + l.tls_cert + ": " + ec.message());
       tls->use_private_key_file(l.tls_key, ssl::context::pem, ec);
-      if (ec) return Status::Error(where + ": cannot load the private key " + l.tls_key + ": " + ec.message());
+      if (ec) return Status::IoError(where + ": cannot load the private key " + l.tls_key + ": " + ec.message());
       if (!l.client_ca.empty()) {
         // Asked for, verified when given, not required: a client without
         // one may still fetch; it only has no identity (identity.h).
         tls->load_verify_file(l.client_ca, ec);
-        if (ec) return Status::Error(where + ": cannot load the client CA " + l.client_ca + ": " + ec.message());
+        if (ec) return Status::IoError(where + ": cannot load the client CA " + l.client_ca + ": " + ec.message());
         tls->set_verify_mode(ssl::verify_peer);
       }
     }
     beast::error_code ec;
     auto address = net::ip::make_address(l.address, ec);
-    if (ec) return Status::Error(where + ": bad listen address " + l.address);
+    if (ec) return Status::InvalidArgument(where + ": bad listen address " + l.address);
     auto acceptor = std::make_unique<tcp::acceptor>(m.io);
     tcp::endpoint ep(address, l.port);
     acceptor->open(ep.protocol(), ec);
     if (!ec) acceptor->set_option(net::socket_base::reuse_address(true), ec);
     if (!ec) acceptor->bind(ep, ec);
     if (!ec) acceptor->listen(net::socket_base::max_listen_connections, ec);
-    if (ec) return Status::Error("cannot listen on " + where + ": " + ec.message());
+    if (ec) return Status::Unavailable("cannot listen on " + where + ": " + ec.message());
     m.ports.push_back(acceptor->local_endpoint().port());
     spdlog::info("listening address={} port={} tls={}", l.address, m.ports.back(), l.tls());
     m.acceptors.push_back(std::move(acceptor));

@@ -23,7 +23,7 @@ net::awaitable<void> RunRequest(Exchange& x, http::verb method, std::string targ
   std::string error;
   std::unique_ptr<Stream> up = co_await ConnectUpstream(x, &error);
   if (!up) {
-    *result = Status::Error(error);
+    *result = Status::Unavailable(error);
     co_return;
   }
   http::request<http::string_body> req{method, target, 11};
@@ -41,7 +41,7 @@ net::awaitable<void> RunRequest(Exchange& x, http::verb method, std::string targ
   up->ArmTimer(x.upstream_idle(), x.deadline);
   co_await http::async_write(*up, req, Await(ec));
   if (ec) {
-    *result = Status::Error("cannot send the request (" + ec.message() + ")");
+    *result = Status::Unavailable("cannot send the request (" + ec.message() + ")");
     co_return;
   }
   beast::flat_buffer buf;
@@ -51,15 +51,15 @@ net::awaitable<void> RunRequest(Exchange& x, http::verb method, std::string targ
   up->ArmTimer(x.upstream_idle(), x.deadline);
   co_await http::async_read_header(*up, buf, p, Await(ec));
   if (ec) {
-    *result = Status::Error("no valid answer (" + ec.message() + ")");
+    *result = Status::Unavailable("no valid answer (" + ec.message() + ")");
     co_return;
   }
   if (p.get().result() != http::status::ok) {
-    *result = Status::Error("the upstream answered HTTP " + std::to_string(p.get().result_int()));
+    *result = Status::Unavailable("the upstream answered HTTP " + std::to_string(p.get().result_int()));
     co_return;
   }
   if (p.get()[http::field::content_type] != accept) {
-    *result = Status::Error("the upstream did not answer as a git server");
+    *result = Status::Unavailable("the upstream did not answer as a git server");
     co_return;
   }
   std::unique_ptr<char[]> chunk(new char[kReadChunk]);
@@ -70,11 +70,11 @@ net::awaitable<void> RunRequest(Exchange& x, http::verb method, std::string targ
     co_await http::async_read(*up, buf, p, Await(ec));
     if (ec == http::error::need_buffer) ec = {};
     if (ec == http::error::body_limit) {
-      *result = Status::Error("the upstream's answer is larger than the gateway's limit");
+      *result = Status::ResourceExhausted("the upstream's answer is larger than the gateway's limit");
       co_return;
     }
     if (ec) {
-      *result = Status::Error("the answer was cut short (" + ec.message() + ")");
+      *result = Status::Unavailable("the answer was cut short (" + ec.message() + ")");
       co_return;
     }
     Status s = on_body(std::string_view(chunk.get(), kReadChunk - p.get().body().size));
@@ -91,7 +91,7 @@ net::awaitable<void> RunRequest(Exchange& x, http::verb method, std::string targ
 Status UpstreamFetcher::Run(const std::atomic<bool>* cancel, http::verb method, const std::string& target,
                             std::string body, const char* accept, uint64_t max_bytes,
                             std::function<Status(std::string_view)> on_body) {
-  Status result = Status::Error("the request did not finish");
+  Status result = Status::Unavailable("the request did not finish");
   net::io_context ioc(1);
   net::co_spawn(ioc, RunRequest(x_, method, target, std::move(body), accept, max_bytes, std::move(on_body), &result),
                 [&result](std::exception_ptr e) {
@@ -99,14 +99,14 @@ Status UpstreamFetcher::Run(const std::atomic<bool>* cancel, http::verb method, 
                   try {
                     std::rethrow_exception(e);
                   } catch (const std::exception& ex) {
-                    result = Status::Error(ex.what());
+                    result = Status::Unavailable(ex.what());
                   }
                 });
   while (!ioc.stopped()) {
     ioc.run_for(std::chrono::milliseconds(100));
     if (cancel && cancel->load(std::memory_order_relaxed)) {
       ioc.stop();
-      result = Status::Error("cancelled");
+      result = Status::DeadlineExceeded("cancelled");
     }
   }
   return result;  // the connection and the coroutine end with ioc
@@ -132,7 +132,7 @@ Status UpstreamFetcher::FetchInto(const FetchWants& wants, const std::atomic<boo
   std::string base = x_.upstream_target.substr(0, x_.upstream_target.find('?'));
   if (base.size() < kReceivePack.size() ||
       base.compare(base.size() - kReceivePack.size(), kReceivePack.size(), kReceivePack) != 0)
-    return Status::Error("not a receive-pack request");
+    return Status::InvalidArgument("not a receive-pack request");
   base.resize(base.size() - kReceivePack.size());
   if (!capabilities_checked_) {
     // What the upstream's upload-pack serves (protocol v2 capabilities): a
@@ -145,7 +145,7 @@ Status UpstreamFetcher::FetchInto(const FetchWants& wants, const std::atomic<boo
                      return Status::Ok();
                    });
     if (s.ok()) s = ParseFetchCapabilities(adv, &capabilities_);
-    if (!s.ok()) return Status::Error("cannot read the upstream's capabilities: " + s.message());
+    if (!s.ok()) return Status::Unavailable("cannot read the upstream's capabilities: " + s.message());
     capabilities_checked_ = true;
   }
   if (Status s = CheckFetchCapabilities(capabilities_, wants); !s.ok()) return s;
@@ -158,7 +158,7 @@ Status UpstreamFetcher::FetchInto(const FetchWants& wants, const std::atomic<boo
                  [&parser](std::string_view b) { return parser.Feed(b); });
   if (s.ok()) s = parser.Finish();
   if (s.ok()) s = pack.Commit();
-  if (s.ok() && !pack.started()) s = Status::Error("the upstream sent no objects");
+  if (s.ok() && !pack.started()) s = Status::Unavailable("the upstream sent no objects");
   *bytes = parser.pack_bytes();
   *objects = pack.objects();
   if (s.ok()) *objects_dir = dir;

@@ -58,7 +58,7 @@ std::string_view Trim(std::string_view s) {
 Status NewToken(std::string* token) {
   std::array<unsigned char, kTokenBytes> raw{};
   if (RAND_bytes(raw.data(), static_cast<int>(raw.size())) != 1)
-    return Status::Error("the system's random number generator failed (RAND_bytes)");
+    return Status::Internal("the system's random number generator failed (RAND_bytes)");
   static constexpr char kUrl[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
   std::string out(kTokenPrefix);
   uint32_t acc = 0;
@@ -82,12 +82,12 @@ Status NewToken(std::string* token) {
 Status ReplaceFile(const std::string& path, const std::string& text, mode_t mode, bool owner, uid_t uid, gid_t gid) {
   std::string tmp = path + ".XXXXXX";
   int fd = mkstemp(tmp.data());
-  if (fd < 0) return Status::Error("cannot write beside " + path + ": " + std::strerror(errno));
+  if (fd < 0) return Status::IoError("cannot write beside " + path + ": " + std::strerror(errno));
   auto fail = [&](const std::string& what) {
     std::string message = what + ": " + std::strerror(errno);
     close(fd);
     unlink(tmp.c_str());
-    return Status::Error(message);
+    return Status::IoError(message);
   };
   if (fchmod(fd, mode) != 0) return fail("cannot set the mode of " + tmp);
   if (owner && fchown(fd, uid, gid) != 0) return fail("cannot give " + tmp + " the owner of " + path);
@@ -101,12 +101,12 @@ Status ReplaceFile(const std::string& path, const std::string& text, mode_t mode
   if (fsync(fd) != 0) return fail("cannot write " + tmp);
   if (close(fd) != 0) {
     unlink(tmp.c_str());
-    return Status::Error("cannot write " + tmp + ": " + std::strerror(errno));
+    return Status::IoError("cannot write " + tmp + ": " + std::strerror(errno));
   }
   if (rename(tmp.c_str(), path.c_str()) != 0) {
     std::string message = "cannot replace " + path + ": " + std::strerror(errno);
     unlink(tmp.c_str());
-    return Status::Error(message);
+    return Status::IoError(message);
   }
   return Status::Ok();
 }
@@ -135,14 +135,14 @@ Status UsersFile::Parse(std::string_view text, const std::string& origin, UsersF
     if (line.empty() || line.front() == '#') continue;
     size_t colon = line.find(':');
     if (colon == std::string_view::npos)
-      return Status::Error(where + "expected name:sha256:<64 hex digits> (one user a line; add users with "
+      return Status::InvalidArgument(where + "expected name:sha256:<64 hex digits> (one user a line; add users with "
                                    "akgate-gateway add-user)");
     std::string_view name = line.substr(0, colon), hash = line.substr(colon + 1);
     if (!ValidUserName(name))
-      return Status::Error(where + "\"" + std::string(name.substr(0, 64)) +
+      return Status::InvalidArgument(where + "\"" + std::string(name.substr(0, 64)) +
                            "\" is not a user name (printable ASCII without spaces, quotes, backslashes or ':')");
     if (hash.rfind(kScheme, 0) != 0)
-      return Status::Error(where + "the hash of " + std::string(name) +
+      return Status::InvalidArgument(where + "the hash of " + std::string(name) +
                            " must start with sha256: (a token itself never goes in this file)");
     std::string_view hex = hash.substr(kScheme.size());
     Digest d{};
@@ -153,10 +153,10 @@ Status UsersFile::Parse(std::string_view text, const std::string& origin, UsersF
       if (ok) d[k] = static_cast<uint8_t>(hi << 4 | lo);
     }
     if (!ok)
-      return Status::Error(where + "the hash of " + std::string(name) +
+      return Status::InvalidArgument(where + "the hash of " + std::string(name) +
                            " must be sha256: and 64 lowercase hex digits");
     if (auto it = first_line.find(name); it != first_line.end())
-      return Status::Error(where + std::string(name) + " is listed twice (first on line " +
+      return Status::InvalidArgument(where + std::string(name) + " is listed twice (first on line " +
                            std::to_string(it->second) + ")");
     first_line.emplace(std::string(name), i + 1);
     users.hashes_.emplace(std::string(name), d);
@@ -167,8 +167,7 @@ Status UsersFile::Parse(std::string_view text, const std::string& origin, UsersF
 
 Status UsersFile::Load(const std::string& path, UsersFile* out) {
   std::string text;
-  Status s = ReadPrivateFile(path, S_IWGRP | S_IWOTH, "users file", kMaxUsersFileBytes, &text);
-  if (!s.ok()) return s;
+  AKGATE_RETURN_IF_ERROR(ReadPrivateFile(path, S_IWGRP | S_IWOTH, "users file", kMaxUsersFileBytes, &text));
   return Parse(text, path, out);
 }
 
@@ -183,12 +182,12 @@ bool UsersFile::Verify(std::string_view name, std::string_view token) const {
 
 Status AddUser(const std::string& path, const std::string& name, bool replace, std::string* token) {
   if (!ValidUserName(name))
-    return Status::Error("\"" + name + "\" is not a user name (printable ASCII without spaces, quotes, backslashes "
+    return Status::InvalidArgument("\"" + name + "\" is not a user name (printable ASCII without spaces, quotes, backslashes "
                          "or ':')");
   std::string text;
   struct stat st {};
   bool exists = stat(path.c_str(), &st) == 0;
-  if (!exists && errno != ENOENT) return Status::Error("cannot read the users file " + path + ": " + std::strerror(errno));
+  if (!exists && errno != ENOENT) return Status::IoError("cannot read the users file " + path + ": " + std::strerror(errno));
   UsersFile users;
   if (exists) {
     Status s = ReadPrivateFile(path, S_IWGRP | S_IWOTH, "users file", kMaxUsersFileBytes, &text);
@@ -196,7 +195,7 @@ Status AddUser(const std::string& path, const std::string& name, bool replace, s
     if (!s.ok()) return s;
   }
   if (users.Contains(name) && !replace)
-    return Status::Error(name + " is already in " + path + " (--replace gives them a new token; the old one "
+    return Status::InvalidArgument(name + " is already in " + path + " (--replace gives them a new token; the old one "
                                 "then stops working)");
   std::string fresh;
   Status s = NewToken(&fresh);

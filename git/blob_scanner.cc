@@ -31,13 +31,12 @@ Status ReadBlob(git_odb* odb, const git_oid& id, uint64_t max_bytes, git_odb_obj
     *absent = true;
     return Status::Ok();
   }
-  if (rc < 0) return GitStatus("cannot read blob " + OidHex(id));
-  if (type != GIT_OBJECT_BLOB) return Status::Error("object " + OidHex(id) + " is not a blob");
+  if (rc < 0) return GitStatus("cannot read blob " + OidHex(id), rc);
+  if (type != GIT_OBJECT_BLOB) return Status::Corrupt("object " + OidHex(id) + " is not a blob");
   if (*size > max_bytes) {
     // A skip rests on this claim, so it is checked against the content: a
     // header that lies about the size must not hide a small blob.
-    Status checked = CheckedObjectSize(odb, id, size);
-    if (!checked.ok()) return checked;
+    AKGATE_RETURN_IF_ERROR(CheckedObjectSize(odb, id, size));
     *oversize = *size > max_bytes;
     if (*oversize) return Status::Ok();
   }
@@ -72,14 +71,13 @@ Status ScanBlobs(const Repository& repo, const Scanner& scanner, const std::vect
       if (start >= order.size()) return Status::Ok();
       for (size_t k = start; k < std::min(order.size(), start + kRun); ++k) {
         if (failed.load(std::memory_order_relaxed)) return Status::Ok();
-        if (o.cancel && o.cancel->load(std::memory_order_relaxed)) return Status::Error("cancelled");
+        if (o.cancel && o.cancel->load(std::memory_order_relaxed)) return Status::DeadlineExceeded("cancelled");
         const BlobTask& t = tasks[order[k]];
         BlobOutcome& res = (*out)[order[k]];
         git_odb_object* obj = nullptr;
         size_t size;
         bool oversize, absent;
-        Status s = ReadBlob(r.odb(), t.id, max_bytes, &obj, &size, &oversize, &absent);
-        if (!s.ok()) return s;
+        AKGATE_RETURN_IF_ERROR(ReadBlob(r.odb(), t.id, max_bytes, &obj, &size, &oversize, &absent));
         res.size = size;
         res.absent = absent;
         if (oversize) res.result.skipped = SkipReason::kOversize;

@@ -70,7 +70,7 @@ Status ReadLfsObject(const LfsStores& stores, const LfsPointer& pointer, uint64_
     int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0) {
       if (errno == ENOENT || errno == ENOTDIR) continue;
-      return Status::Error("cannot read the Git LFS object " + path + ": " + std::strerror(errno));
+      return Status::IoError("cannot read the Git LFS object " + path + ": " + std::strerror(errno));
     }
     struct Close {
       int fd;
@@ -78,10 +78,10 @@ Status ReadLfsObject(const LfsStores& stores, const LfsPointer& pointer, uint64_
     } closer{fd};
     struct stat st;
     if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))
-      return Status::Error("the Git LFS object " + path + " is not a regular file");
+      return Status::Corrupt("the Git LFS object " + path + " is not a regular file");
     uint64_t size = static_cast<uint64_t>(st.st_size);
     if (size != pointer.size)
-      return Status::Error("the Git LFS object " + path + " holds " + std::to_string(size) +
+      return Status::Corrupt("the Git LFS object " + path + " holds " + std::to_string(size) +
                            " bytes where its pointer says " + std::to_string(pointer.size));
     if (size > max_bytes) {
       *result = LfsRead::kOversize;
@@ -92,13 +92,13 @@ Status ReadLfsObject(const LfsStores& stores, const LfsPointer& pointer, uint64_
     while (got < size) {
       ssize_t n = ::read(fd, content->data() + got, size - got);
       if (n < 0 && errno == EINTR) continue;
-      if (n <= 0) return Status::Error("cannot read the Git LFS object " + path);
+      if (n <= 0) return Status::IoError("cannot read the Git LFS object " + path);
       got += static_cast<size_t>(n);
     }
     Sha256 sha;
     sha.Update(*content);
     if (sha.FinalHex() != oid)
-      return Status::Error("the Git LFS object " + path + " does not hash to the oid its pointer names");
+      return Status::Corrupt("the Git LFS object " + path + " does not hash to the oid its pointer names");
     *result = LfsRead::kFound;
     return Status::Ok();
   }

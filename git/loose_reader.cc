@@ -191,7 +191,7 @@ Status AddLooseReaderBackend(git_odb* odb, const std::string& objects_dir) {
   auto* b = new Backend();
   if (git_odb_init_backend(&b->parent, GIT_ODB_BACKEND_VERSION) < 0) {
     delete b;
-    return Status::Error("cannot set up the loose object reader");
+    return Status::Internal("cannot set up the loose object reader");
   }
   b->dir = objects_dir;
   b->parent.read = &BackendRead;
@@ -201,7 +201,7 @@ Status AddLooseReaderBackend(git_odb* odb, const std::string& objects_dir) {
   // After the pack reader (100), ahead of libgit2's own backends (1 and 2).
   if (git_odb_add_backend(odb, &b->parent, 50) < 0) {
     delete b;
-    return Status::Error("cannot add the loose object reader to the object database");
+    return Status::Internal("cannot add the loose object reader to the object database");
   }
   return Status::Ok();
 }

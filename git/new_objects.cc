@@ -50,7 +50,7 @@ class Collector {
       git_object* obj = nullptr;
       int rc = git_object_lookup(&obj, repo_.repo(), &id, GIT_OBJECT_ANY);
       if (rc == GIT_ENOTFOUND && o_.missing == MissingObjects::kExistUpstream) return Status::Ok();
-      if (rc < 0) return GitStatus("cannot read object " + OidHex(id) + " pushed to " + Printable(ref));
+      if (rc < 0) return GitStatus("cannot read object " + OidHex(id) + " pushed to " + Printable(ref), rc);
       git_object_t type = git_object_type(obj);
       if (type == GIT_OBJECT_COMMIT) {
         tips->push_back(id);
@@ -64,7 +64,7 @@ class Collector {
       }
       if (type != GIT_OBJECT_TAG) {
         git_object_free(obj);
-        return Status::Error("object " + OidHex(id) + " pushed to " + Printable(ref) + " has an unknown type");
+        return Status::Corrupt("object " + OidHex(id) + " pushed to " + Printable(ref) + " has an unknown type");
       }
       const git_tag* tag = reinterpret_cast<const git_tag*>(obj);
       if (!AlreadyNamed(id) && seen_tags_.insert(id).second) out_->tags.push_back({id, ref});
@@ -72,7 +72,7 @@ class Collector {
       git_object_free(obj);
       id = target;
     }
-    return Status::Error("tag chain deeper than 64 tags at " + Printable(ref));
+    return Status::Corrupt("tag chain deeper than 64 tags at " + Printable(ref));
   }
 
   Status Prepare() {
@@ -107,7 +107,7 @@ Status WalkHidingRefs(const Repository& repo, const std::vector<git_oid>& tips, 
   git_oid id;
   int rc;
   while ((rc = git_revwalk_next(&id, walk)) == 0) {
-    if (Cancelled(o)) return Status::Error("cancelled");
+    if (Cancelled(o)) return Status::DeadlineExceeded("cancelled");
     commits->push_back(id);
   }
   if (rc != GIT_ITEROVER) return GitStatus("revision walk failed");
@@ -140,7 +140,7 @@ Status WalkPresentCommits(const Repository& repo, const std::vector<git_oid>& ti
     Status s = enter(t);
     if (!s.ok()) return s;
     while (!stack.empty()) {
-      if (Cancelled(o)) return Status::Error("cancelled");
+      if (Cancelled(o)) return Status::DeadlineExceeded("cancelled");
       Frame& top = stack.back();
       if (top.next < top.parents.size()) {
         git_oid p = top.parents[top.next++];
@@ -169,7 +169,7 @@ Status FindNewObjects(const Repository& repo, const std::vector<RefUpdate>& upda
       continue;
     }
     git_oid id;
-    if (git_oid_fromstr(&id, u.new_id.c_str()) < 0) return Status::Error("bad object id " + u.new_id);
+    if (git_oid_fromstr(&id, u.new_id.c_str()) < 0) return Status::InvalidArgument("bad object id " + u.new_id);
     s = collector.Peel(id, u.ref, &tips);
     if (!s.ok()) return s;
   }

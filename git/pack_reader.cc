@@ -663,7 +663,7 @@ Status AddPackReaderBackend(git_odb* odb, const std::string& objects_dir, size_t
   auto* b = new Backend();
   if (git_odb_init_backend(&b->parent, GIT_ODB_BACKEND_VERSION) < 0) {
     delete b;
-    return Status::Error("cannot set up the pack reader");
+    return Status::Internal("cannot set up the pack reader");
   }
   b->reader = std::move(reader);
   b->parent.read = &BackendRead;
@@ -674,7 +674,7 @@ Status AddPackReaderBackend(git_odb* odb, const std::string& objects_dir, size_t
   // Ahead of libgit2's own backends (priority 1 and 2).
   if (git_odb_add_backend(odb, &b->parent, 100) < 0) {
     delete b;
-    return Status::Error("cannot add the pack reader to the object database");
+    return Status::Internal("cannot add the pack reader to the object database");
   }
   return Status::Ok();
 }
@@ -687,7 +687,7 @@ Status CheckedObjectSize(git_odb* odb, const git_oid& id, size_t* size) {
     PackReader& reader = ReaderOf(b);
     switch (reader.ReadCheckedHeader(id, &type, size)) {
       case PackReader::Result::kFound: return Status::Ok();
-      case PackReader::Result::kCorrupt: return Status::Error(reader.error());
+      case PackReader::Result::kCorrupt: return Status::Corrupt(reader.error());
       default: break;
     }
   }

@@ -30,7 +30,7 @@ Status RunWithHandles(const Repository& repo, unsigned threads,
       Status s = work(r, failed);
       if (!s.ok()) fail(std::move(s));
     } catch (const std::exception& e) {
-      fail(Status::Error(std::string("inspection failed: ") + e.what()));
+      fail(Status::Internal(std::string("inspection failed: ") + e.what()));
     }
   };
   std::vector<std::unique_ptr<Repository>> handles;

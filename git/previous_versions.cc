@@ -109,8 +109,7 @@ Status PreviousVersions::FetchInto(FetchWants wants) {
   Dedupe(wants.trees);
   Dedupe(wants.blobs);
   std::string dir;
-  Status s = fetcher_->Fetch(wants, cancel_, &dir);
-  if (!s.ok()) return s;
+  AKGATE_RETURN_IF_ERROR(fetcher_->Fetch(wants, cancel_, &dir));
   stats_->previous_fetches++;
   if (git_odb_add_disk_alternate(repo_.odb(), dir.c_str()) < 0) return GitStatus("cannot read the fetched objects");
   return Status::Ok();
@@ -119,7 +118,7 @@ Status PreviousVersions::FetchInto(FetchWants wants) {
 Status PreviousVersions::Resolve(std::vector<PreviousLookup>* todo, std::string* unavailable) {
   Status fetched;
   for (int round = 0;; ++round) {
-    if (cancel_ && cancel_->load(std::memory_order_relaxed)) return Status::Error("cancelled");
+    if (cancel_ && cancel_->load(std::memory_order_relaxed)) return Status::DeadlineExceeded("cancelled");
     FetchWants wants;
     for (PreviousLookup& l : *todo) {
       l.found.clear();

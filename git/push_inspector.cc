@@ -149,9 +149,8 @@ class Inspector {
             if (start >= n) return Status::Ok();
             for (size_t i = start; i < std::min(n, start + kCommitRun); ++i) {
               if (failed.load(std::memory_order_relaxed)) return Status::Ok();
-              if (Cancelled()) return Status::Error("cancelled");
-              Status d = differ.Diff(new_.commits[i], &changes[i]);
-              if (!d.ok()) return d;
+              if (Cancelled()) return Status::DeadlineExceeded("cancelled");
+              AKGATE_RETURN_IF_ERROR(differ.Diff(new_.commits[i], &changes[i]));
               if (o_.progress) o_.progress->commits.fetch_add(1, std::memory_order_relaxed);
             }
           }
@@ -236,7 +235,7 @@ class Inspector {
     for (size_t i = 0; i < blobs_.size(); ++i) {
       BlobOutcome& r = outcomes[i];
       if (r.absent) {
-        if (o_.missing == MissingObjects::kError) return Status::Error("blob " + OidHex(blob_ids_[i]) + " is missing");
+        if (o_.missing == MissingObjects::kError) return Status::NotFound("blob " + OidHex(blob_ids_[i]) + " is missing");
         continue;
       }
       st.blobs++;
@@ -272,7 +271,7 @@ class Inspector {
     LfsRead read;
     const uint64_t max_bytes = scanner_.rules().limits.max_fragment_bytes;
     Status s = ReadLfsObject(stores, pointer, max_bytes, &content, &read);
-    if (!s.ok()) return Status::Error(s.message() + " (LFS file " + where.path + " in " + Where(where) + ")");
+    if (!s.ok()) return Status::Corrupt(s.message() + " (LFS file " + where.path + " in " + Where(where) + ")");
     st.lfs_objects++;
     if (read == LfsRead::kOversize) {
       CountSkip(SkipReasonName(SkipReason::kOversize), where, pointer.size);
@@ -280,7 +279,7 @@ class Inspector {
     }
     if (read == LfsRead::kMissing) {
       if (o_.lfs_missing_blocks)
-        return Status::Error("the Git LFS object of " + where.path + " in " + Where(where) + " (sha256 " +
+        return Status::Corrupt("the Git LFS object of " + where.path + " in " + Where(where) + " (sha256 " +
                              pointer.oid.substr(0, 12) + "...) is not in the server's LFS store (" + stores.Describe() +
                              "), so its content cannot be checked");
       CountSkip("lfs-missing", where, pointer.size);
@@ -316,7 +315,7 @@ class Inspector {
   // Commit and tag messages are content too.
   Status ScanMessages() {
     for (uint32_t i = 0; i < new_.commits.size(); ++i) {
-      if (Cancelled()) return Status::Error("cancelled");
+      if (Cancelled()) return Status::DeadlineExceeded("cancelled");
       GitPtr<git_commit> c;
       if (git_commit_lookup(c.out(), repo_.repo(), &new_.commits[i]) < 0)
         return GitStatus("cannot read commit " + OidHex(new_.commits[i]));
@@ -379,7 +378,7 @@ class Inspector {
   Status MarkPreExisting() {
     for (BlobWork& b : blobs_) {
       if (b.findings.empty()) continue;
-      if (Cancelled()) return Status::Error("cancelled");
+      if (Cancelled()) return Status::DeadlineExceeded("cancelled");
       for (const Occurrence& occ : b.occurrences) {
         if (occ.path_skipped) continue;
         std::vector<const FingerprintSet*> prev;

@@ -53,7 +53,7 @@ Status Repository::Open(const RepositoryOptions& o, std::unique_ptr<Repository>*
   r->quarantine_dir_ = ResolveQuarantine(o.quarantine_dir);
   if (!r->quarantine_dir_.empty()) {
     if (!IsDirectory(r->quarantine_dir_))
-      return Status::Error("the quarantine directory " + r->quarantine_dir_ +
+      return Status::NotFound("the quarantine directory " + r->quarantine_dir_ +
                            " (GIT_QUARANTINE_PATH) does not exist");
     if (git_odb_add_disk_alternate(r->odb_, r->quarantine_dir_.c_str()) < 0)
       return GitStatus("cannot read the pushed objects in " + r->quarantine_dir_);
@@ -68,8 +68,7 @@ Status Repository::Open(const RepositoryOptions& o, std::unique_ptr<Repository>*
   // The pushed objects: the quarantine's packs (or, with no quarantine, the
   // repository's own).
   if (o.fast_pack_reader) {
-    Status s = AddPackReaderBackend(r->odb_, r->object_dirs_.front(), o.object_cache_bytes);
-    if (!s.ok()) return s;
+    AKGATE_RETURN_IF_ERROR(AddPackReaderBackend(r->odb_, r->object_dirs_.front(), o.object_cache_bytes));
   }
   *out = std::move(r);
   return Status::Ok();
@@ -82,13 +81,11 @@ Status Repository::OpenObjectsOnly(const std::string& objects_dir, const Reposit
   r->objects_only_ = true;
   r->options_ = o;
   r->path_ = objects_dir;
-  if (!IsDirectory(objects_dir)) return Status::Error("the objects directory " + objects_dir + " does not exist");
+  if (!IsDirectory(objects_dir)) return Status::NotFound("the objects directory " + objects_dir + " does not exist");
   if (git_odb_open(&r->odb_, objects_dir.c_str()) < 0) return GitStatus("cannot open the objects in " + objects_dir);
-  Status loose = AddLooseReaderBackend(r->odb_, objects_dir);
-  if (!loose.ok()) return loose;
+  AKGATE_RETURN_IF_ERROR(AddLooseReaderBackend(r->odb_, objects_dir));
   if (o.fast_pack_reader) {
-    Status s = AddPackReaderBackend(r->odb_, objects_dir, o.object_cache_bytes);
-    if (!s.ok()) return s;
+    AKGATE_RETURN_IF_ERROR(AddPackReaderBackend(r->odb_, objects_dir, o.object_cache_bytes));
   }
   if (git_repository_wrap_odb(&r->repo_, r->odb_) < 0) return GitStatus("cannot use the objects in " + objects_dir);
   r->object_dirs_.push_back(objects_dir);

@@ -101,7 +101,7 @@ class Differ {
       *absent = true;
       return Status::Ok();
     }
-    if (rc < 0) return GitStatus("cannot read tree " + OidHex(id));
+    if (rc < 0) return GitStatus("cannot read tree " + OidHex(id), rc);
     tree->reset(t);
     cache_->Keep(id, t);
     return Status::Ok();

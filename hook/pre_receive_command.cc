@@ -39,10 +39,10 @@ Status ReadStdin(std::string* out) {
     if (n == 0) return Status::Ok();
     if (n < 0) {
       if (errno == EINTR) continue;
-      return Status::Error(std::string("cannot read the ref updates on stdin: ") + std::strerror(errno));
+      return Status::IoError(std::string("cannot read the ref updates on stdin: ") + std::strerror(errno));
     }
     if (out->size() + static_cast<size_t>(n) > kMaxStdinBytes)
-      return Status::Error("more than 256 MiB of ref updates on stdin");
+      return Status::ResourceExhausted("more than 256 MiB of ref updates on stdin");
     out->append(buf, static_cast<size_t>(n));
   }
 }

@@ -76,13 +76,13 @@ Status FindHookAccount(const std::string& user, const std::string& owned_path, H
     pw = getpwnam(user.c_str());
     if (!pw && user.size() < 10 && std::all_of(user.begin(), user.end(), ::isdigit))
       pw = getpwuid(static_cast<uid_t>(std::stoul(user)));
-    if (!pw) return Status::Error("--user " + user + ": no such user on this machine");
+    if (!pw) return Status::InvalidArgument("--user " + user + ": no such user on this machine");
     *out = {pw->pw_name, pw->pw_uid, pw->pw_gid, "--user"};
     return Status::Ok();
   }
   struct stat st;
   if (stat(owned_path.c_str(), &st) != 0)
-    return Status::Error("cannot tell who the hook runs as: " + owned_path + ": " + std::strerror(errno));
+    return Status::IoError("cannot tell who the hook runs as: " + owned_path + ": " + std::strerror(errno));
   pw = getpwuid(st.st_uid);
   *out = {pw ? pw->pw_name : std::to_string(st.st_uid), st.st_uid, pw ? pw->pw_gid : st.st_gid,
           "the owner of " + owned_path};

@@ -95,7 +95,7 @@ GitRun RunGit(const std::vector<std::string>& args) {
 
 Status Failed(const std::string& what, const std::string& path, const GitRun& r) {
   std::string why = r.err.empty() ? "git exited " + std::to_string(r.status) : r.err;
-  return Status::Error("cannot " + what + " " + path + ": " + why);
+  return Status::IoError("cannot " + what + " " + path + ": " + why);
 }
 
 }  // namespace

@@ -91,8 +91,8 @@ std::string NoPermissionHint(const std::string& dir) {
 Status CheckWritable(const std::string& dir) {
   if (access(dir.c_str(), W_OK | X_OK) == 0) return Status::Ok();
   if (errno == EACCES || errno == EPERM || errno == EROFS)
-    return Status::Error("cannot write to " + dir + ": " + std::strerror(errno) + "; " + NoPermissionHint(dir));
-  return Status::Error(Errno("cannot use " + dir));
+    return Status::PermissionDenied("cannot write to " + dir + ": " + std::strerror(errno) + "; " + NoPermissionHint(dir));
+  return Status::IoError(Errno("cannot use " + dir));
 }
 
 // When root installs into a directory someone else owns (the git user's
@@ -107,12 +107,12 @@ void TakeOwnerOf(const std::string& path, const std::string& like_dir) {
 // mkdir -p, recording each directory it made (outermost first).
 Status MakeDirs(const std::string& dir, std::vector<std::string>* created) {
   if (IsDir(dir)) return Status::Ok();
-  if (Exists(dir)) return Status::Error(dir + " exists and is not a directory");
+  if (Exists(dir)) return Status::InvalidArgument(dir + " exists and is not a directory");
   std::string parent = Parent(dir);
-  if (parent.empty() || parent == dir) return Status::Error("cannot create " + dir);
+  if (parent.empty() || parent == dir) return Status::InvalidArgument("cannot create " + dir);
   if (Status s = MakeDirs(parent, created); !s.ok()) return s;
   if (Status s = CheckWritable(parent); !s.ok()) return s;
-  if (mkdir(dir.c_str(), 0755) != 0) return Status::Error(Errno("cannot create " + dir));
+  if (mkdir(dir.c_str(), 0755) != 0) return Status::IoError(Errno("cannot create " + dir));
   TakeOwnerOf(dir, parent);
   created->push_back(dir);
   return Status::Ok();
@@ -123,17 +123,17 @@ Status WriteExecutable(const std::string& path, const std::string& text) {
   std::string dir = Parent(path);
   std::string tmp = Join(dir, "." + fs::path(path).filename().string() + ".akgate-tmp." + std::to_string(getpid()));
   int fd = open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0755);
-  if (fd < 0) return Status::Error(Errno("cannot create " + tmp));
+  if (fd < 0) return Status::IoError(Errno("cannot create " + tmp));
   bool ok = write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
   ok = fchmod(fd, 0755) == 0 && ok;
   ok = close(fd) == 0 && ok;
   if (!ok) {
     unlink(tmp.c_str());
-    return Status::Error(Errno("cannot write " + tmp));
+    return Status::IoError(Errno("cannot write " + tmp));
   }
   TakeOwnerOf(tmp, dir);
   if (rename(tmp.c_str(), path.c_str()) != 0) {
-    Status s = Status::Error(Errno("cannot put the hook in place as " + path));
+    Status s = Status::IoError(Errno("cannot put the hook in place as " + path));
     unlink(tmp.c_str());
     return s;
   }
@@ -166,7 +166,7 @@ bool LooksLikeGitLab(const std::string& git_dir) {
 }
 
 Status MakeLayout(const InstallTarget& t, const InstallOptions& o, bool installing, Layout* l) {
-  if (t.path.empty()) return Status::Error("no path given");
+  if (t.path.empty()) return Status::InvalidArgument("no path given");
   std::string path = Absolute(t.path);
   l->kind = HookKindName(t.kind);
   switch (t.kind) {
@@ -179,10 +179,10 @@ Status MakeLayout(const InstallTarget& t, const InstallOptions& o, bool installi
         l->hook_name = "pre-receive";
         l->chains = true;
         if (installing && !o.force && LooksLikeGitea(l->root))
-          return Status::Error(l->root + " is a Gitea repository (Gitea writes its hooks/pre-receive and runs "
+          return Status::InvalidArgument(l->root + " is a Gitea repository (Gitea writes its hooks/pre-receive and runs "
                                "hooks/pre-receive.d/*): use --gitea " + t.path);
         if (installing && !o.force && l->root.find("/@hashed/") != std::string::npos)
-          return Status::Error(l->root + " is a GitLab repository: use --gitlab " + t.path +
+          return Status::InvalidArgument(l->root + " is a GitLab repository: use --gitlab " + t.path +
                                " (or --force to write hooks/pre-receive anyway)");
       } else if (t.kind == HookKind::kGitea) {
         l->hook_dir = Join(l->root, "hooks/pre-receive.d");
@@ -190,7 +190,7 @@ Status MakeLayout(const InstallTarget& t, const InstallOptions& o, bool installi
         std::string dispatcher;
         if (installing && !o.force &&
             !(ReadFile(Join(l->root, "hooks/pre-receive"), &dispatcher) && dispatcher.find(".d/") != std::string::npos))
-          return Status::Error(l->root + "/hooks/pre-receive does not run hooks/pre-receive.d/* (not a Gitea "
+          return Status::InvalidArgument(l->root + "/hooks/pre-receive does not run hooks/pre-receive.d/* (not a Gitea "
                                "repository?), so akgate would never run there; use --repo (or --force)");
       } else {
         l->hook_dir = Join(l->root, "custom_hooks/pre-receive.d");
@@ -200,7 +200,7 @@ Status MakeLayout(const InstallTarget& t, const InstallOptions& o, bool installi
       std::string hooks = Join(l->root, "hooks");
       if (installing && !o.force && lstat(hooks.c_str(), &st) == 0 && S_ISLNK(st.st_mode)) {
         std::error_code ec;
-        return Status::Error(hooks + " is a symbolic link to " + fs::read_symlink(hooks, ec).string() +
+        return Status::InvalidArgument(hooks + " is a symbolic link to " + fs::read_symlink(hooks, ec).string() +
                              ", perhaps shared with other repositories: writing there would change them too "
                              "(--force to do it anyway)");
       }
@@ -226,14 +226,14 @@ Status MakeLayout(const InstallTarget& t, const InstallOptions& o, bool installi
       return Status::Ok();
     case HookKind::kGitolite:
       if (installing && !IsDir(path) && !IsDir(Parent(path)))
-        return Status::Error(path + ": no such directory (gitolite's LOCAL_CODE, e.g. ~git/local)");
+        return Status::InvalidArgument(path + ": no such directory (gitolite's LOCAL_CODE, e.g. ~git/local)");
       l->root = path;
       l->hook_dir = Join(path, "hooks/common");
       l->hook_name = "pre-receive";
       l->chains = true;
       return Status::Ok();
   }
-  return Status::Error("unknown hook kind");
+  return Status::InvalidArgument("unknown hook kind");
 }
 
 // --- the wrapper -------------------------------------------------------------------
@@ -307,18 +307,18 @@ std::string RenderPassThrough(const std::string& name) {
 // The record on the marker line of an installed wrapper.
 Status ReadRecord(const std::string& file, Json* record) {
   std::string text;
-  if (!ReadFile(file, &text)) return Status::Error(Errno("cannot read " + file));
+  if (!ReadFile(file, &text)) return Status::IoError(Errno("cannot read " + file));
   size_t at = text.find(kMarker);
-  if (at == std::string::npos) return Status::Error(file + " is not akgate's hook");
+  if (at == std::string::npos) return Status::InvalidArgument(file + " is not akgate's hook");
   size_t start = at + std::strlen(kMarker);
   size_t end = text.find('\n', start);
   try {
     *record = Json::parse(text.substr(start, end == std::string::npos ? std::string::npos : end - start));
   } catch (const std::exception& e) {
-    return Status::Error("the install record in " + file + " is damaged (" + e.what() +
+    return Status::Corrupt("the install record in " + file + " is damaged (" + e.what() +
                          "); remove the hook by hand and restore " + Parent(file) + " from a backup");
   }
-  if (!record->is_object()) return Status::Error("the install record in " + file + " is damaged");
+  if (!record->is_object()) return Status::Corrupt("the install record in " + file + " is damaged");
   return Status::Ok();
 }
 
@@ -330,7 +330,7 @@ Status CheckHooksPathUnset(const Layout& l, const InstallOptions& o) {
   for (const std::string& f : files) {
     std::optional<std::string> v;
     if (!GitConfigFile(f).Get("core.hooksPath", &v).ok() || !v) continue;
-    return Status::Error("core.hooksPath is set to '" + *v + "' in " + f + ": git runs hooks from there, not from " +
+    return Status::InvalidArgument("core.hooksPath is set to '" + *v + "' in " + f + ": git runs hooks from there, not from " +
                          l.hook_dir + ", so this hook would never run; install with --hooks-path " + *v +
                          " instead (or --force)");
   }
@@ -349,7 +349,7 @@ Status RecordSettings(const Layout& l, Json* record) {
     std::optional<std::string> v;
     if (Status s = config.Get(key, &v); !s.ok()) return s;
     if (key == "core.hooksPath" && v && *v != value)
-      return Status::Error("core.hooksPath is already set to '" + *v + "' in " + l.config +
+      return Status::InvalidArgument("core.hooksPath is already set to '" + *v + "' in " + l.config +
                            ": git runs only the hooks there; install into that directory with --hooks-path " + *v);
     was[key] = v ? Json(*v) : Json(nullptr);
     std::string section = SectionOf(key);
@@ -390,10 +390,10 @@ Status Install(const Layout& l, const InstallOptions& o, InstallResult* result) 
     first_install = false;
   } else {
     if (Exists(hook) && !l.chains)
-      return Status::Error(hook + " exists and is not akgate's: move it away first (the other hooks in " +
+      return Status::InvalidArgument(hook + " exists and is not akgate's: move it away first (the other hooks in " +
                            l.hook_dir + " keep running beside akgate)");
     if (Exists(chained))
-      return Status::Error(chained + " exists (left from an earlier install?): move it away first");
+      return Status::InvalidArgument(chained + " exists (left from an earlier install?): move it away first");
     record = {{"akgate_install", 1}, {"kind", l.kind}, {"chained", false}};
     if (Status s = RecordSettings(l, &record); !s.ok()) return s;
   }
@@ -450,7 +450,7 @@ Status Install(const Layout& l, const InstallOptions& o, InstallResult* result) 
     // A second name for the existing hook, then the wrapper renamed over the
     // first: there is never a moment without a pre-receive hook.
     if (had_hook && link(hook.c_str(), chained.c_str()) != 0 && rename(hook.c_str(), chained.c_str()) != 0) {
-      Status s = Status::Error(Errno("cannot keep the existing hook as " + chained));
+      Status s = Status::IoError(Errno("cannot keep the existing hook as " + chained));
       undo_files();
       return s;
     }
@@ -549,10 +549,10 @@ Status Uninstall(const Layout& l, InstallResult* result) {
   }
   if (record.value("chained", false) && Exists(chained)) {
     if (rename(chained.c_str(), hook.c_str()) != 0)
-      return Status::Error(Errno("cannot put " + chained + " back as " + hook));
+      return Status::IoError(Errno("cannot put " + chained + " back as " + hook));
     result->notes.push_back("the previous pre-receive hook is back in place");
   } else {
-    if (unlink(hook.c_str()) != 0) return Status::Error(Errno("cannot remove " + hook));
+    if (unlink(hook.c_str()) != 0) return Status::IoError(Errno("cannot remove " + hook));
     if (record.value("chained", false))
       result->notes.push_back(chained + " (the previous hook) was gone; nothing to put back");
   }
@@ -589,10 +589,10 @@ bool IsGitDirectory(const std::string& dir) {
 
 Status ResolveGitDirectory(const std::string& path, std::string* git_dir) {
   std::string p = Absolute(path);
-  if (!Exists(p)) return Status::Error(p + ": no such file or directory");
-  if (!IsDir(p)) return Status::Error(p + " is not a directory");
+  if (!Exists(p)) return Status::NotFound(p + ": no such file or directory");
+  if (!IsDir(p)) return Status::InvalidArgument(p + " is not a directory");
   if (access(p.c_str(), R_OK | X_OK) != 0)
-    return Status::Error("cannot read " + p + ": " + std::strerror(errno) + "; " + NoPermissionHint(p));
+    return Status::IoError("cannot read " + p + ": " + std::strerror(errno) + "; " + NoPermissionHint(p));
   if (IsGitDirectory(p)) {
     *git_dir = p;
     return Status::Ok();
@@ -601,7 +601,7 @@ Status ResolveGitDirectory(const std::string& path, std::string* git_dir) {
     *git_dir = Join(p, ".git");
     return Status::Ok();
   }
-  return Status::Error(p + " is not a git repository (no HEAD, objects/ and refs/ in it, nor in " + p +
+  return Status::InvalidArgument(p + " is not a git repository (no HEAD, objects/ and refs/ in it, nor in " + p +
                        "/.git)");
 }
 
@@ -658,9 +658,9 @@ std::string ShellQuote(const std::string& text) {
 Status InstallHook(const InstallTarget& target, const InstallOptions& options, InstallResult* result) {
   *result = InstallResult();
   if (options.akgate.empty() || options.akgate[0] != '/')
-    return Status::Error("the akgate binary must be given as an absolute path, not '" + options.akgate + "'");
+    return Status::InvalidArgument("the akgate binary must be given as an absolute path, not '" + options.akgate + "'");
   if (access(options.akgate.c_str(), X_OK) != 0)
-    return Status::Error(Errno("cannot execute " + options.akgate));
+    return Status::IoError(Errno("cannot execute " + options.akgate));
   Layout l;
   if (Status s = MakeLayout(target, options, true, &l); !s.ok()) return s;
   if (target.kind == HookKind::kRepository || target.kind == HookKind::kGitea) {

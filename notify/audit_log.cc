@@ -25,7 +25,7 @@ Status AuditLog::Open(const std::string& path, std::unique_ptr<AuditLog>* out) {
     // It runs inside logger_->info(), on the thread that holds mu_.
     log->logger_->set_error_handler([self](const std::string& msg) { self->error_ = msg; });
   } catch (const std::exception& e) {
-    return Status::Error("cannot open the audit log " + path + ": " + e.what());
+    return Status::IoError("cannot open the audit log " + path + ": " + e.what());
   }
   *out = std::move(log);
   return Status::Ok();
@@ -38,9 +38,9 @@ Status AuditLog::Write(const nlohmann::json& record) {
     std::lock_guard<std::mutex> lock(mu_);
     error_.clear();
     logger_->info(line);
-    if (!error_.empty()) return Status::Error("cannot write the audit log " + path_ + ": " + error_);
+    if (!error_.empty()) return Status::IoError("cannot write the audit log " + path_ + ": " + error_);
   } catch (const std::exception& e) {
-    return Status::Error("cannot write the audit log " + path_ + ": " + e.what());
+    return Status::IoError("cannot write the audit log " + path_ + ": " + e.what());
   }
   return Status::Ok();
 }

@@ -47,11 +47,11 @@ void WriteAll(int fd, const std::string& data, std::chrono::steady_clock::time_p
 }  // namespace
 
 Status RunNotifyCommand(const CommandRequest& r) {
-  if (r.argv.empty()) return Status::Error("notify command: empty");
+  if (r.argv.empty()) return Status::InvalidArgument("notify command: empty");
   // A reader that exits early must not kill us with SIGPIPE.
   signal(SIGPIPE, SIG_IGN);
   int pipefd[2];
-  if (pipe2(pipefd, O_CLOEXEC) != 0) return Status::Error(std::string("notify command: pipe: ") + std::strerror(errno));
+  if (pipe2(pipefd, O_CLOEXEC) != 0) return Status::Internal(std::string("notify command: pipe: ") + std::strerror(errno));
 
   posix_spawn_file_actions_t fa;
   posix_spawn_file_actions_init(&fa);
@@ -78,7 +78,7 @@ Status RunNotifyCommand(const CommandRequest& r) {
   close(pipefd[0]);
   if (rc != 0) {
     close(pipefd[1]);
-    return Status::Error("notify command: cannot run " + r.argv[0] + ": " + std::strerror(rc));
+    return Status::Unavailable("notify command: cannot run " + r.argv[0] + ": " + std::strerror(rc));
   }
   fcntl(pipefd[1], F_SETFL, O_NONBLOCK);
   WriteAll(pipefd[1], r.input, r.deadline);
@@ -88,18 +88,18 @@ Status RunNotifyCommand(const CommandRequest& r) {
   for (;;) {
     pid_t w = waitpid(pid, &status, WNOHANG);
     if (w == pid) break;
-    if (w < 0 && errno != EINTR) return Status::Error(std::string("notify command: wait: ") + std::strerror(errno));
+    if (w < 0 && errno != EINTR) return Status::Internal(std::string("notify command: wait: ") + std::strerror(errno));
     if (MillisLeft(r.deadline) == 0) {
       kill(-pid, SIGKILL);
       waitpid(pid, &status, 0);
-      return Status::Error("notify command " + r.argv[0] + ": timed out (killed)");
+      return Status::DeadlineExceeded("notify command " + r.argv[0] + ": timed out (killed)");
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
   if (WIFEXITED(status) && WEXITSTATUS(status) == 0) return Status::Ok();
   if (WIFEXITED(status))
-    return Status::Error("notify command " + r.argv[0] + ": exited " + std::to_string(WEXITSTATUS(status)));
-  return Status::Error("notify command " + r.argv[0] + ": killed by signal " + std::to_string(WTERMSIG(status)));
+    return Status::Unavailable("notify command " + r.argv[0] + ": exited " + std::to_string(WEXITSTATUS(status)));
+  return Status::Unavailable("notify command " + r.argv[0] + ": killed by signal " + std::to_string(WTERMSIG(status)));
 }
 
 }  // namespace akgate

@@ -32,32 +32,32 @@ Status ParseWebhookUrl(const std::string& url, WebhookUrl* out) {
     rest = url.substr(8);
     u.tls = true;
   } else {
-    return Status::Error("webhook URL must start with http:// or https://");
+    return Status::InvalidArgument("webhook URL must start with http:// or https://");
   }
   size_t slash = rest.find_first_of("/?");
   std::string authority = rest.substr(0, slash);
   u.target = slash == std::string::npos ? "/" : rest.substr(slash);
   if (u.target[0] == '?') u.target = "/" + u.target;
   if (authority.find('@') != std::string::npos)
-    return Status::Error("webhook URL must not carry user:password@ (put a token in the path or query)");
+    return Status::InvalidArgument("webhook URL must not carry user:password@ (put a token in the path or query)");
   if (!authority.empty() && authority[0] == '[') {
     size_t close = authority.find(']');
-    if (close == std::string::npos) return Status::Error("webhook URL has an unclosed [IPv6] host");
+    if (close == std::string::npos) return Status::InvalidArgument("webhook URL has an unclosed [IPv6] host");
     u.host = authority.substr(1, close - 1);
     std::string after = authority.substr(close + 1);
     if (!after.empty() && after[0] == ':') u.port = after.substr(1);
-    else if (!after.empty()) return Status::Error("webhook URL has junk after the [IPv6] host");
+    else if (!after.empty()) return Status::InvalidArgument("webhook URL has junk after the [IPv6] host");
   } else {
     size_t colon = authority.rfind(':');
     u.host = authority.substr(0, colon);
     if (colon != std::string::npos) u.port = authority.substr(colon + 1);
   }
-  if (u.host.empty()) return Status::Error("webhook URL has no host");
+  if (u.host.empty()) return Status::InvalidArgument("webhook URL has no host");
   if (u.port.empty()) u.port = u.tls ? "443" : "80";
   for (char c : u.port)
-    if (c < '0' || c > '9') return Status::Error("webhook URL port \"" + u.port + "\" is not a number");
+    if (c < '0' || c > '9') return Status::InvalidArgument("webhook URL port \"" + u.port + "\" is not a number");
   for (char c : u.target)
-    if (static_cast<unsigned char>(c) <= 0x20 || c == 0x7f) return Status::Error("webhook URL path has spaces or control characters");
+    if (static_cast<unsigned char>(c) <= 0x20 || c == 0x7f) return Status::InvalidArgument("webhook URL path has spaces or control characters");
   *out = std::move(u);
   return Status::Ok();
 }
@@ -76,8 +76,8 @@ beast::error_code Step(net::io_context& ioc, Start&& start) {
 
 Status Failed(const std::string& what, const beast::error_code& ec) {
   if (ec == beast::error::timeout || ec == net::error::operation_aborted)
-    return Status::Error(what + ": timed out");
-  return Status::Error(what + ": " + ec.message());
+    return Status::DeadlineExceeded(what + ": timed out");
+  return Status::Unavailable(what + ": " + ec.message());
 }
 
 template <typename Stream>
@@ -99,7 +99,7 @@ Status Exchange(net::io_context& ioc, Stream& stream, const WebhookUrl& u, const
   ec = Step(ioc, [&](auto h) { http::async_read(stream, buffer, parser, h); });
   if (ec && ec != http::error::body_limit) return Failed("webhook: reading the answer", ec);
   unsigned status = parser.get().result_int();
-  if (status < 200 || status >= 300) return Status::Error("webhook: the receiver answered HTTP " + std::to_string(status));
+  if (status < 200 || status >= 300) return Status::Unavailable("webhook: the receiver answered HTTP " + std::to_string(status));
   return Status::Ok();
 }
 
@@ -112,8 +112,8 @@ Status Post(const WebhookRequest& r) {
   beast::error_code ec;
   // Synchronous: the caller bounds this whole thread by the deadline.
   auto endpoints = resolver.resolve(u.host, u.port, ec);
-  if (ec) return Status::Error("webhook: cannot resolve " + u.host + ": " + ec.message());
-  if (std::chrono::steady_clock::now() >= r.deadline) return Status::Error("webhook: timed out");
+  if (ec) return Status::Unavailable("webhook: cannot resolve " + u.host + ": " + ec.message());
+  if (std::chrono::steady_clock::now() >= r.deadline) return Status::DeadlineExceeded("webhook: timed out");
 
   if (!u.tls) {
     beast::tcp_stream stream(ioc);
@@ -129,13 +129,13 @@ Status Post(const WebhookRequest& r) {
   ctx.set_default_verify_paths(ec);
   if (!r.ca_file.empty()) {
     ctx.load_verify_file(r.ca_file, ec);
-    if (ec) return Status::Error("webhook: cannot read the CA file " + r.ca_file + ": " + ec.message());
+    if (ec) return Status::IoError("webhook: cannot read the CA file " + r.ca_file + ": " + ec.message());
   }
   ctx.set_verify_mode(ssl::verify_peer);
   beast::ssl_stream<beast::tcp_stream> stream(ioc, ctx);
   stream.set_verify_callback(ssl::host_name_verification(u.host));
   if (!SSL_set_tlsext_host_name(stream.native_handle(), u.host.c_str()))
-    return Status::Error("webhook: cannot set the TLS server name " + u.host);
+    return Status::Unavailable("webhook: cannot set the TLS server name " + u.host);
   beast::get_lowest_layer(stream).expires_at(r.deadline);
   ec = Step(ioc, [&](auto h) { beast::get_lowest_layer(stream).async_connect(endpoints, h); });
   if (ec) return Failed("webhook: cannot connect to " + u.host + ":" + u.port, ec);
@@ -150,7 +150,7 @@ Status Post(const WebhookRequest& r) {
 }  // namespace
 
 Status PostWebhook(const WebhookRequest& request) {
-  if (std::chrono::steady_clock::now() >= request.deadline) return Status::Error("webhook: no time left to send");
+  if (std::chrono::steady_clock::now() >= request.deadline) return Status::DeadlineExceeded("webhook: no time left to send");
   struct Shared {
     std::mutex mu;
     std::condition_variable cv;
@@ -163,7 +163,7 @@ Status PostWebhook(const WebhookRequest& request) {
     try {
       s = Post(request);
     } catch (const std::exception& e) {
-      s = Status::Error(std::string("webhook: ") + e.what());
+      s = Status::Unavailable(std::string("webhook: ") + e.what());
     }
     std::lock_guard<std::mutex> lock(shared->mu);
     shared->result = s;
@@ -177,7 +177,7 @@ Status PostWebhook(const WebhookRequest& request) {
   lock.unlock();
   if (!done) {
     worker.detach();  // stuck in DNS; it holds only its own copy of the request
-    return Status::Error("webhook: timed out");
+    return Status::DeadlineExceeded("webhook: timed out");
   }
   worker.join();
   return shared->result;

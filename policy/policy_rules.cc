@@ -71,7 +71,7 @@ Status BuildRules(const Policy& policy, RuleSet* out, std::vector<std::string>* 
 
   if (!policy.allow_paths.empty()) {
     if (rules.allowlist.condition == Allowlist::Condition::kAnd && !rules.allowlist.empty())
-      return Status::Error("policy [allowlist] paths cannot be combined with the rules' global allowlist, "
+      return Status::InvalidArgument("policy [allowlist] paths cannot be combined with the rules' global allowlist, "
                            "whose condition is AND; put the paths in the rule file instead");
     rules.allowlist.paths.insert(rules.allowlist.paths.end(), policy.allow_paths.begin(), policy.allow_paths.end());
   }

@@ -77,7 +77,7 @@ push "$work" origin main
 expect_rc "policy language = \"zh-TW\": fails closed" 1
 check "policy language = \"zh-TW\": the pusher is told the file and line" grep -qF "policy $server/akgate.toml:3: " <<<"$err"
 check "policy language = \"zh-TW\": the error names the key, what is accepted and the value" \
-  test "$(audit_field 'a["error"]')" = "policy $server/akgate.toml:3: report.language must be \"en\" or \"zh-CN\", not \"zh-TW\""
+  test "$(audit_field 'a["error"]')" = "policy $server/akgate.toml:3: report: 'language' must be \"en\" or \"zh-CN\", not \"zh-TW\""
 rm -f "$server/akgate.toml"
 
 # --- GitLab's web UI: the GL-HOOK-ERR lines in Chinese -------------------------------

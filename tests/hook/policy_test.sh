@@ -116,12 +116,12 @@ commit_file "$work" clean.txt "clean $(random_alnum 8)" "Clean change"
 printf '[limits]\ntime_budget = "soon"\n' >"$AKGATE_POLICY"
 push "$work" origin main
 expect_rc "broken policy: fail closed by default" 1
-check "broken policy: the message names the file, line and key" grep -q "policy $AKGATE_POLICY:2: limits.time_budget must be" <<<"$err"
+check "broken policy: the message names the file, line and key" grep -q "policy $AKGATE_POLICY:2: limits: 'time_budget' must be" <<<"$err"
 check "broken policy: the pusher is told a broken policy blocks" grep -q "A policy that cannot be read is never trusted" <<<"$err"
 printf '[audit]\nlog = "%s"\n[limits]\non_error = "allow"\n[[[ not toml\n' "$AUDIT_LOG" >"$AKGATE_POLICY"
 push "$work" origin main
 expect_rc "broken policy with on_error = \"allow\": still fails closed (nothing of it is trusted)" 1
-check "broken policy: its file and line are named" grep -q "policy $AKGATE_POLICY:5: " <<<"$err"
+check "broken policy: its file and line are named" grep -q "policy $AKGATE_POLICY:5:" <<<"$err"
 check "broken policy: the pusher is told it is never trusted" grep -q "A policy that cannot be read is never trusted" <<<"$err"
 write_policy '[limits]' 'on_error = "allow"'
 printf '[limits]\non_error = "allow"\n[bypass]\nwho = ["*"]\n[limits\n' >"$server/akgate.toml"

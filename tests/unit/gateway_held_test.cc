@@ -187,7 +187,7 @@ TEST_CASE("gateway config: [identity] mode, its users file and every route's cre
   CHECK(c.routes[0].upstream_authorization.empty());  // ParseConfig reads no file
 
   CHECK(Has(ParseConfig(Replace(kHeldConfig, "gateway-held", "held"), "gw.toml", &c),
-            "identity.mode must be \"pass-through\" or \"gateway-held\" (got \"held\")"));
+            "identity: 'mode' must be \"pass-through\" or \"gateway-held\", not \"held\""));
   CHECK(Has(ParseConfig(Replace(kHeldConfig, "users_file = \"USERS\"", ""), "gw.toml", &c),
             "identity.users_file is required with mode = \"gateway-held\""));
   CHECK(Has(ParseConfig(Replace(kHeldConfig, "upstream_credential_file = \"CRED\"", ""), "gw.toml", &c),

@@ -262,7 +262,7 @@ TEST_CASE("push request: flushes after the pack are not part of it") {
 }
 
 TEST_CASE("push request: a failing pack sink stops the parser") {
-  PushRequestParser parser([](std::string_view) { return Status::Error("the pack is malformed: bad object"); });
+  PushRequestParser parser([](std::string_view) { return Status::Corrupt("the pack is malformed: bad object"); });
   Status s = parser.Feed(PktLine(kA + " " + kB + " refs/heads/x\n") + "0000" + EmptyPack());
   if (s.ok()) s = parser.Finish();
   REQUIRE_FALSE(s.ok());
@@ -405,7 +405,7 @@ policy = "/etc/akgate/special.toml"
             .message()
             .find("go together") != std::string::npos);
   CHECK(ParseConfig("[[server.listen]]\nport=1\n[limits]\nmax_push_byte = 3\n", "x", &c).message().find("unknown key") != std::string::npos);
-  CHECK(ParseConfig("[[server.listen]]\nport=70000\n", "x", &c).message().find("between") != std::string::npos);
+  CHECK(ParseConfig("[[server.listen]]\nport=70000\n", "x", &c).message().find("from 0 to 65535") != std::string::npos);
 }
 
 TEST_CASE("fetch request: commits shallow and without blobs, blobs on their own, done, flush") {
@@ -517,7 +517,7 @@ TEST_CASE("fetch response: hostile or broken answers give clear errors") {
   CHECK(ParseFetch(pack + "0000" + "garbage", 100).status.message().find("after the end") != std::string::npos);
   CHECK(ParseFetch(pack + "zzzz", 100).status.message().find("malformed") != std::string::npos);
   // A failing sink (e.g. the indexer) stops the parser with its message.
-  FetchResponseParser p([](std::string_view) { return Status::Error("the pack is malformed: bad header"); });
+  FetchResponseParser p([](std::string_view) { return Status::Corrupt("the pack is malformed: bad header"); });
   CHECK(p.Feed(pack).message() == "the pack is malformed: bad header");
   CHECK_FALSE(p.Finish().ok());
 }

@@ -391,7 +391,7 @@ TEST_CASE("the gateway: an earlier version the pack does not carry is fetched, a
     CHECK(git_oid_equal(&fetcher.calls[1].blobs[0], &old_blob));
   }
   SUBCASE("a fetch that fails leaves the finding introduced, and says why") {
-    fetcher.fail = Status::Error("the upstream answered HTTP 401");
+    fetcher.fail = Status::Unavailable("the upstream answered HTTP 401");
     PushInspection in;
     Status s = InspectPush(*repo, *f.scanner, updates, o, &in);
     REQUIRE_MESSAGE(s.ok(), s.message());
