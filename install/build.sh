@@ -6,7 +6,8 @@
 #
 # Environment: AKGATE_JOBS (parallel jobs; default: the number of cores),
 # AKGATE_BUILD_TYPE (CMake build type; default: the project's RelWithDebInfo),
-# AKGATE_BUILD_DIR (build directory instead of build/; not with --sanitize).
+# AKGATE_BUILD_DIR (build directory instead of build/; not with --sanitize),
+# AKGATE_WERROR=1 (warnings are errors: CI's release build; not with --sanitize).
 # Dependencies come from install/deps.sh (`build`; the tests also need `test`:
 # without doctest the programs are built and the tests left out).
 set -euo pipefail
@@ -20,7 +21,7 @@ cmake_args=()
 for arg in "$@"; do
   case "$arg" in
     --sanitize) build_dir="$root/build-asan"; cmake_args+=(-DAKGATE_SANITIZE=ON) ;;
-    -h|--help) sed -n '2,11p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,12p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) die "unknown option '$arg' (options: --sanitize)" ;;
   esac
 done
@@ -31,6 +32,12 @@ for tool in cmake ninja g++ pkg-config; do
 done
 
 [[ -z "${AKGATE_BUILD_TYPE:-}" ]] || cmake_args+=(-DCMAKE_BUILD_TYPE="$AKGATE_BUILD_TYPE")
+# Warnings as errors where asked (CI's release build; a build directory keeps
+# the setting). Not the sanitizer build: its instrumentation brings warnings of
+# its own from library headers.
+if [[ -n "${AKGATE_WERROR:-}" && "$build_dir" != "$root/build-asan" ]]; then
+  [[ "$AKGATE_WERROR" == 0 ]] && cmake_args+=(-DAKGATE_WERROR=OFF) || cmake_args+=(-DAKGATE_WERROR=ON)
+fi
 
 # A build directory configured earlier keeps its generator; a new one uses Ninja.
 generator=()
