@@ -3,7 +3,6 @@
 #include <set>
 
 #include "cli/commands.h"
-#include "engine/compiled_rules.h"
 #include "engine/rule_loader.h"
 #include "engine/scanner.h"
 #include "report/report.h"
@@ -24,25 +23,24 @@ int RunRulesCheck(const std::string& file) {
   RuleSet rules;
   std::unique_ptr<Scanner> scanner;
   if (!LoadScanner(file == "default" ? "" : file, &rules, &scanner)) return kExitError;
-  const CompiledRules& c = scanner->compiled();
   std::cout << (file == "default" ? "<default rules>" : file) << ": "
             << (rules.title.empty() ? "" : "\"" + rules.title + "\", ") << rules.rules.size() << " rules, "
-            << rules.pairs.size() << " pairs, " << c.literals().size() << " literals\n\n";
+            << rules.pairs.size() << " pairs, " << scanner->LiteralCount() << " literals\n\n";
   int slow = 0;
-  for (const CompiledRule& cr : c.rules()) {
-    const Rule& r = *cr.rule;
-    std::cout << "rule  " << r.id << "  [" << ActionName(r.action) << (cr.pair_part ? ", pair part" : "") << "]\n";
+  for (const RulePlan& plan : scanner->Plan()) {
+    const Rule& r = *plan.rule;
+    std::cout << "rule  " << r.id << "  [" << ActionName(r.action) << (plan.pair_part ? ", pair part" : "") << "]\n";
     if (!r.description.empty() || !r.provider.empty())
       std::cout << "      " << (r.provider.empty() ? "" : r.provider + ": ") << r.description << "\n";
-    std::cout << "      anchored on " << AnchoringName(cr.anchoring);
-    if (cr.anchoring == Anchoring::kAtoms) std::cout << ": " << Join(cr.atoms);
+    std::cout << "      anchored on " << plan.anchoring;
+    if (!plan.atoms.empty()) std::cout << ": " << Join(plan.atoms);
     std::cout << "\n";
     if (!r.keywords.empty()) std::cout << "      keywords: " << Join(r.keywords) << "\n";
     if (r.entropy > 0) std::cout << "      entropy >= " << r.entropy << "\n";
     if (!r.validator.empty()) std::cout << "      validator: " << r.validator << "\n";
     if (!r.path.empty()) std::cout << "      path: " << r.path << "\n";
     if (!r.allowlists.empty()) std::cout << "      allowlists: " << r.allowlists.size() << "\n";
-    if (cr.anchoring == Anchoring::kFullScan) ++slow;
+    if (plan.full_scan) ++slow;
   }
   for (const PairRule& p : rules.pairs) {
     std::cout << "pair  " << p.id << "  [" << ActionName(p.action) << "], window " << p.window_lines << " lines\n";

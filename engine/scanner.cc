@@ -34,6 +34,22 @@ ScanScratch::~ScanScratch() = default;
 Scanner::Scanner(std::unique_ptr<CompiledRules> compiled) : compiled_(std::move(compiled)) {}
 Scanner::~Scanner() = default;
 
+std::vector<RulePlan> Scanner::Plan() const {
+  std::vector<RulePlan> out;
+  for (const CompiledRule& cr : compiled_->rules()) {
+    RulePlan p;
+    p.rule = cr.rule;
+    p.pair_part = cr.pair_part;
+    p.anchoring = AnchoringName(cr.anchoring);
+    if (cr.anchoring == Anchoring::kAtoms) p.atoms = cr.atoms;
+    p.full_scan = cr.anchoring == Anchoring::kFullScan;
+    out.push_back(std::move(p));
+  }
+  return out;
+}
+
+size_t Scanner::LiteralCount() const { return compiled_->literals().size(); }
+
 const RuleSet& Scanner::rules() const { return compiled_->set(); }
 
 Status Scanner::Create(const RuleSet& rules, std::unique_ptr<Scanner>* out) {

@@ -30,6 +30,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "engine/finding.h"
 #include "engine/rule.h"
@@ -57,6 +58,15 @@ class ScanScratch {
   std::unique_ptr<Impl> impl_;
 };
 
+// How the prefilter finds one rule (`akgate rules check` prints it).
+struct RulePlan {
+  const Rule* rule = nullptr;
+  bool pair_part = false;           // some pair uses it
+  std::string anchoring;            // "literal atoms", "keywords", "full scan (...)", "path only"
+  std::vector<std::string> atoms;   // the literals it is anchored on
+  bool full_scan = false;           // no literal and no keyword: its regex reads every byte
+};
+
 class Scanner {
  public:
   // Compiles `rules`. Fails with a message naming the rule and the reason when
@@ -70,6 +80,11 @@ class Scanner {
   FragmentResult Scan(const Fragment& fragment, ScanScratch& scratch) const;
 
   const RuleSet& rules() const;
+  // One entry per rule, in the rule set's order, and the number of distinct
+  // literals the one Hyperscan pass looks for.
+  std::vector<RulePlan> Plan() const;
+  size_t LiteralCount() const;
+  // The compiled form, for the engine's own stages and tests.
   const CompiledRules& compiled() const { return *compiled_; }
 
  private:
