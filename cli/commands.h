@@ -26,6 +26,10 @@ int RunScan(const ScanOptions& o);
 
 int RunRulesCheck(const std::string& file);
 int RunRulesTest(const std::string& config, const std::string& rule_id, const std::string& text);
+// `akgate rules test [RULE]` without a text: the examples and counter-examples
+// of every rule and pair (or of RULE) in `config`; exit 1 naming each rule
+// that fails, and each built-in rule without an example and a counter-example.
+int RunRulesExamples(const std::string& config, const std::string& rule_id);
 
 // Loads `config` (empty: the default rules) and compiles it, printing any
 // error to stderr. Shared by the subcommands. `require_blocking`: rules that

@@ -61,9 +61,12 @@ int main(int argc, char** argv) {
   CLI::App* check = rules_cmd->add_subcommand("check", "Validate a rule file and print what it defines");
   check->add_option("file", check_file, "Rule file, or 'default' for the built-in rules")->required();
   std::string test_config, test_rule, test_text;
-  CLI::App* test = rules_cmd->add_subcommand("test", "Show what one rule (or pair) finds in TEXT (- reads stdin)");
-  test->add_option("rule", test_rule, "Rule or pair id")->required();
-  test->add_option("text", test_text, "Text to scan, or - for standard input")->required();
+  CLI::App* test = rules_cmd->add_subcommand(
+      "test",
+      "Show what one rule (or pair) finds in TEXT (- reads stdin); without TEXT, try the rule's own examples and "
+      "counter-examples; without RULE, every rule's (exit 1 naming each rule that fails)");
+  test->add_option("rule", test_rule, "Rule or pair id (none: every rule's examples)");
+  CLI::Option* text_option = test->add_option("text", test_text, "Text to scan, or - for standard input");
   test->add_option("-c,--config", test_config, "Rule file (default: the built-in rules)");
 
   akgate::PreReceiveOptions pre_receive;
@@ -93,6 +96,7 @@ int main(int argc, char** argv) {
     if (install.selected()) return install.Run();
     if (*check) return akgate::RunRulesCheck(check_file);
     if (*test) {
+      if (!*text_option) return akgate::RunRulesExamples(test_config, test_rule);
       if (test_text == "-")
         test_text.assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
       return akgate::RunRulesTest(test_config, test_rule, test_text);

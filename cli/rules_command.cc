@@ -1,8 +1,10 @@
-// `akgate rules check FILE` and `akgate rules test RULE_ID TEXT`.
+// `akgate rules check FILE`, `akgate rules test RULE_ID TEXT` and
+// `akgate rules test [RULE_ID]` (the rules' own examples).
 #include <iostream>
 #include <set>
 
 #include "cli/commands.h"
+#include "engine/rule_examples.h"
 #include "engine/rule_loader.h"
 #include "engine/scanner.h"
 #include "report/report.h"
@@ -97,6 +99,31 @@ int RunRulesTest(const std::string& config, const std::string& rule_id, const st
   if (r.skipped != SkipReason::kNone) std::cout << "text skipped: " << SkipReasonName(r.skipped) << "\n";
   std::cout << RenderText(r.findings, summary, TextOptions{});
   return r.findings.empty() ? kExitClean : kExitBlocked;
+}
+
+int RunRulesExamples(const std::string& config, const std::string& rule_id) {
+  RuleSet rules;
+  Status s = config.empty() ? LoadDefaultRules(&rules) : LoadRulesFromFile(config, &rules);
+  RuleExampleReport report;
+  if (s.ok()) s = CheckRuleExamples(rules, rule_id, &report);
+  if (!s.ok()) {
+    std::cerr << "akgate: " << s.message() << "\n";
+    return kExitError;
+  }
+  for (const RuleExampleFailure& f : report.failures)
+    std::cout << "FAIL  " << f.id << (f.at.empty() ? "" : "  " + f.at) << ": " << f.what << "\n";
+  const std::string origin = config.empty() ? "<default rules>" : config;
+  auto count = [](int n, const char* what) { return std::to_string(n) + " " + what + (n == 1 ? "" : "s"); };
+  std::cout << origin << ": " << count(report.rules, "rule") << ", " << count(report.pairs, "pair") << ": "
+            << count(report.examples, "example") << ", " << count(report.counter_examples, "counter-example")
+            << " tried\n";
+  const std::vector<std::string> failed = report.FailedIds();
+  if (failed.empty()) {
+    std::cout << "ok\n";
+    return kExitClean;
+  }
+  std::cout << failed.size() << (failed.size() == 1 ? " rule fails: " : " rules fail: ") << Join(failed) << "\n";
+  return kExitBlocked;
 }
 
 }  // namespace akgate

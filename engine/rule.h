@@ -46,6 +46,16 @@ struct Allowlist {
   }
 };
 
+// A text a rule or pair must find (`examples`) or must not (`counter_examples`),
+// written in the rule file next to the rule and checked by `akgate rules test`
+// (rule_examples.h). Example keys are fake: generated, never real.
+struct RuleExample {
+  std::string text;
+  std::string secret;  // rule examples only, optional: the secret the rule must extract
+  std::string path;    // the path the text is scanned as; empty: "example.txt"
+  std::string at;      // "FILE:LINE" of the example, for messages
+};
+
 struct Rule {
   std::string id;
   std::string description;
@@ -60,6 +70,9 @@ struct Rule {
   std::string validator;                // named built-in check, e.g. "github-crc32"
   Action action = Action::kWarn;
   std::vector<std::string> tags;
+  std::vector<RuleExample> examples;          // must be found
+  std::vector<RuleExample> counter_examples;  // must not be found
+  bool built_in = false;                      // from the default rules: examples are required
 };
 
 struct PairPart {
@@ -80,6 +93,9 @@ struct PairRule {
   Action action = Action::kBlock;
   int window_lines = 5;                 // every part within this many lines of the first
   std::vector<PairPart> parts;          // parts[0] anchors the pair
+  std::vector<RuleExample> examples;    // must be found as this pair
+  std::vector<RuleExample> counter_examples;  // must not be
+  bool built_in = false;
 };
 
 // Content the engine refuses to scan, and why; always counted, never silent.

@@ -18,6 +18,10 @@ extern const char kDefaultRulesToml[];
 
 namespace {
 
+// How the compiled-in default rules are named in messages; rules read under
+// this name are the built-in ones, whose examples `akgate rules test` requires.
+constexpr char kDefaultOrigin[] = "<default rules>";
+
 // An allowlist and, for a global one, the rules it is limited to (gitleaks'
 // targetRules): such an allowlist is attached to those rules only.
 struct ReadAllowlistResult {
@@ -64,6 +68,38 @@ void AppendAllowlist(const Allowlist& from, Allowlist* to) {
   add(from.fingerprints, &to->fingerprints);
 }
 
+// `examples` / `counter_examples`: an array whose items are the text itself,
+// or a table { text = "...", secret = "...", path = "..." } (`secret` only
+// for a rule's examples). Optional everywhere; `akgate rules test` requires
+// them of the built-in rules only.
+void ReadExamples(TomlReader& r, const char* key, bool secret_allowed, std::vector<RuleExample>* out) {
+  const toml::node* n = r.Get(key);
+  if (!n) return;
+  const toml::array* a = n->as_array();
+  if (!a) return r.Fail(n, key, "must be an array of texts (strings, or tables with 'text')");
+  int i = 0;
+  for (const toml::node& e : *a) {
+    RuleExample ex;
+    ex.at = r.label() + ":" + std::to_string(e.source().begin.line);
+    const std::string where = (r.where().empty() ? "" : r.where() + ".") + key + "[" + std::to_string(i++) + "]";
+    if (auto text = e.value<std::string>()) {
+      ex.text = *text;
+    } else if (const toml::table* t = e.as_table()) {
+      TomlReader er = r.Child(*t, where);
+      er.Str("text", &ex.text);
+      if (secret_allowed) er.Str("secret", &ex.secret);
+      er.Str("path", &ex.path);
+      er.FailUnknown();
+      if (!er.Get("text")) er.Error(nullptr, "an example table needs a 'text'");
+      r.SetError(er.status());
+    } else {
+      return r.Fail(&e, key, "must be an array of texts (strings, or tables with 'text')");
+    }
+    if (ex.text.empty()) return r.Fail(&e, key, "holds an empty text");
+    out->push_back(std::move(ex));
+  }
+}
+
 void ReadAction(TomlReader& r, Action* out) {
   std::string action;
   r.Str("action", &action);
@@ -91,6 +127,8 @@ Status ReadRule(const toml::table& t, const std::string& origin, const std::stri
   rr.Str("validator", &out->validator);
   rr.StrList("tags", &out->tags);
   ReadAction(rr, &out->action);
+  ReadExamples(rr, "examples", true, &out->examples);
+  ReadExamples(rr, "counter_examples", true, &out->counter_examples);
   // gitleaks' composite rules: without them the rule reports on its own, which is more, not less.
   rr.Ignored("required", "the rule reports without its required companions");
   rr.Ignored("skipReport", "the rule's findings are reported");
@@ -121,6 +159,8 @@ Status ReadPair(const toml::table& t, const std::string& origin, const std::stri
   pr.Int("window_lines", 0, 1000, &window);
   out->window_lines = static_cast<int>(window);
   ReadAction(pr, &out->action);
+  ReadExamples(pr, "examples", false, &out->examples);
+  ReadExamples(pr, "counter_examples", false, &out->counter_examples);
   pr.Tables("parts", false, [&](const toml::table& pt, const std::string& pw) {
     TomlReader partr(pt, origin, pw, warnings);
     PairPart part;
@@ -177,7 +217,7 @@ Status LoadImpl(std::string_view text, std::string_view origin, const std::files
     top.SetError(er.status());
     if (!er.status().ok()) return;
     if (use_default) {
-      top.SetError(LoadImpl(DefaultRulesToml(), "<default rules>", {}, depth + 1, &set));
+      top.SetError(LoadImpl(DefaultRulesToml(), kDefaultOrigin, {}, depth + 1, &set));
     } else if (!path.empty()) {
       std::filesystem::path p = path;
       if (p.is_relative()) p = base_dir / p;
@@ -204,12 +244,14 @@ Status LoadImpl(std::string_view text, std::string_view origin, const std::files
   top.Tables("rules", false, [&](const toml::table& t, const std::string& w) {
     Rule rule;
     Status s = ReadRule(t, file, w, &warnings, &rule);
+    rule.built_in = file == kDefaultOrigin;
     top.SetError(s);
     if (s.ok()) Upsert(&set.rules, std::move(rule));
   });
   top.Tables("pairs", false, [&](const toml::table& t, const std::string& w) {
     PairRule pair;
     Status s = ReadPair(t, file, w, &warnings, &pair);
+    pair.built_in = file == kDefaultOrigin;
     top.SetError(s);
     if (s.ok()) Upsert(&set.pairs, std::move(pair));
   });
@@ -304,9 +346,7 @@ Status LoadImpl(std::string_view text, std::string_view origin, const std::files
 
 std::string_view DefaultRulesToml() { return kDefaultRulesToml; }
 
-Status LoadDefaultRules(RuleSet* out) {
-  return LoadRulesFromString(DefaultRulesToml(), "<default rules>", out);
-}
+Status LoadDefaultRules(RuleSet* out) { return LoadRulesFromString(DefaultRulesToml(), kDefaultOrigin, out); }
 
 Status LoadRulesFromString(std::string_view toml, std::string_view origin, RuleSet* out) {
   return LoadImpl(toml, origin, std::filesystem::current_path(), 0, out);
