@@ -62,6 +62,8 @@ std::string Summary(const akgate::FragmentResult& r) {
 // and a hit costs one RE2 run on its line. Anything else needs 4+.
 const std::set<std::string> kShortPrefixes = {
     "a3-",  // 1Password Secret Key: A3-XXXXXX-...
+    "hf_",  // Hugging Face: hf_ + 34 letters
+    "r8_",  // Replicate: r8_ + 37
 };
 
 TEST_CASE("default rules: load without warnings and every regex is anchored by a literal") {

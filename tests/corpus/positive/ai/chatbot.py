@@ -1,0 +1,5 @@
+from openai import OpenAI
+from anthropic import Anthropic
+
+openai_client = OpenAI(api_key="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")
+claude = Anthropic(api_key="sk-ant-api03-BtoCYGGB_yE_9Vowumh7ElfXaQxoLyGZM7dR3Ef8i0kQapkDeZwSyE95GWHZjQT12o-P8U5DBy35n7qP1Xt5KuuWAImEmAA")
