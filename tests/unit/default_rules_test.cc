@@ -64,6 +64,7 @@ const std::set<std::string> kShortPrefixes = {
     "a3-",  // 1Password Secret Key: A3-XXXXXX-...
     "hf_",  // Hugging Face: hf_ + 34 letters
     "r8_",  // Replicate: r8_ + 37
+    "sg.",  // SendGrid: SG. + 22 + . + 43 (also hit by "msg.": one line's RE2 each)
 };
 
 TEST_CASE("default rules: load without warnings and every regex is anchored by a literal") {
