@@ -170,3 +170,22 @@ TEST_CASE("default rules: random keys of every documented shape block") {
                                                        << " random pairs not blocked; the first:\n" << first_miss);
   }
 }
+
+// Issue 12 asks for at least 150 distinct credential types. Counted as in
+// docs/rules.md: every pair, and every rule that is neither a part of a pair
+// nor context only (off); a database rule's -weak-or-local twin and the
+// whole-line form of generic-password are the same type as their sibling.
+TEST_CASE("default rules: at least 150 distinct credential types") {
+  Defaults d;
+  std::set<std::string> parts;
+  for (const akgate::PairRule& p : d.rules.pairs)
+    for (const akgate::PairPart& part : p.parts) parts.insert(part.rule);
+  size_t types = d.rules.pairs.size();
+  for (const akgate::Rule& r : d.rules.rules) {
+    const bool twin = r.id.size() > 14 && r.id.compare(r.id.size() - 14, 14, "-weak-or-local") == 0;
+    if (r.action == akgate::Action::kOff || parts.count(r.id) || twin || r.id == "generic-password-assignment") continue;
+    ++types;
+  }
+  MESSAGE("credential types: " << types << " (" << d.rules.rules.size() << " rules, " << d.rules.pairs.size() << " pairs)");
+  CHECK(types >= 150);
+}
