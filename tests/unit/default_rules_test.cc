@@ -109,11 +109,16 @@ TEST_CASE("default rules: random keys of every documented shape block") {
   std::mt19937_64 rng(20261201);
   const std::string upper = "ABCDEFGHIJKLMNOPQRSTUVWXYZ", lower = "abcdefghijklmnopqrstuvwxyz", digits = "0123456789";
   const std::string alnum = upper + lower + digits, b64 = alnum + "+/";
+  const std::string hex = "0123456789abcdef", hexup = "0123456789ABCDEF";
   auto random = [&](size_t n, const std::string& alphabet) {
     std::string out;
     std::uniform_int_distribution<size_t> pick(0, alphabet.size() - 1);
     for (size_t i = 0; i < n; ++i) out += alphabet[pick(rng)];
     return out;
+  };
+  auto uuid = [&] {
+    return random(8, hex) + "-" + random(4, hex) + "-4" + random(3, hex) + "-a" + random(3, hex) + "-" +
+           random(12, hex);
   };
   struct Shape {
     std::string what;
@@ -125,11 +130,17 @@ TEST_CASE("default rules: random keys of every documented shape block") {
   const int kRuns = 2000;
   const Shape shapes[] = {
       {"LTAI5t + 18", "alibaba-accesskey-pair", "conf/app.ini", 0,
-       [&] { return "access_key_id = LTAI5t" + random(18, alnum) + "\naccess_key_secret = " + random(30, alnum) + "\n"; }},
+       [&] {
+         return "access_key_id = LTAI5t" + random(18, alnum) + "\naccess_key_secret = " + random(30, alnum) + "\n";
+       }},
       {"LTAI4 + 19", "alibaba-accesskey-pair", "conf/app.ini", 0,
-       [&] { return "access_key_id = LTAI4" + random(19, alnum) + "\naccess_key_secret = " + random(30, alnum) + "\n"; }},
+       [&] {
+         return "access_key_id = LTAI4" + random(19, alnum) + "\naccess_key_secret = " + random(30, alnum) + "\n";
+       }},
       {"LTAI + 12", "alibaba-accesskey-pair", "conf/app.ini", kRuns / 100,
-       [&] { return "access_key_id = LTAI" + random(12, alnum) + "\naccess_key_secret = " + random(30, alnum) + "\n"; }},
+       [&] {
+         return "access_key_id = LTAI" + random(12, alnum) + "\naccess_key_secret = " + random(30, alnum) + "\n";
+       }},
       {"positional", "alibaba-accesskey-pair", "app/client.py", 0,
        [&] {
          return "client = AcsClient(\"LTAI5t" + random(18, alnum) + "\", \"" + random(30, alnum) + "\", \"cn-hangzhou\")\n";
@@ -155,6 +166,53 @@ TEST_CASE("default rules: random keys of every documented shape block") {
        [&] { return "CLOUD_SDK_AK=" + random(20, upper + digits) + "\nCLOUD_SDK_SK=" + random(40, alnum) + "\n"; }},
       {"Volcengine", "volcengine-accesskey-pair", "volc.env", 0,
        [&] { return "VOLC_ACCESSKEY=AKLT" + random(40, alnum) + "\nVOLC_SECRETKEY=" + random(58, alnum) + "==\n"; }},
+      // The pairs added for issue 12, each where it is usually written.
+      {"Baidu AI Cloud", "baidu-cloud-accesskey-pair", "bos.py", 0,
+       [&] { return "c = BceCredentials(\"" + random(32, hex) + "\", \"" + random(32, hex) + "\")\n"; }},
+      {"JD Cloud", "jdcloud-accesskey-pair", "jdc.env", 0,
+       [&] { return "JDC_ACCESS_KEY=JDC_" + random(28, hexup) + "\nJDC_SECRET_KEY=" + random(32, hexup) + "\n"; }},
+      {"Kingsoft Cloud", "kingsoft-cloud-accesskey-pair", "ks.env", 0,
+       [&] { return "KSYUN_ACCESS_KEY=AKLT" + random(20, alnum) + "\nKSYUN_SECRET_KEY=" + random(40, b64) + "\n"; }},
+      {"UCloud", "ucloud-api-key-pair", "uc.tfvars", 0,
+       [&] {
+         return "ucloud_public_key = \"" + random(40, b64) + "\"\nucloud_private_key = \"" + random(40, b64) + "\"\n";
+       }},
+      {"Qiniu", "qiniu-accesskey-pair", "up.py", 0,
+       [&] { return "q = qiniu.Auth(\"" + random(40, alnum + "_-") + "\", \"" + random(40, alnum + "_-") + "\")\n"; }},
+      {"DigitalOcean Spaces", "digitalocean-spaces-key-pair", "do.env", 0,
+       [&] {
+         return "SPACES_ACCESS_KEY_ID=DO00" + random(16, upper + digits) +
+                "\nSPACES_SECRET_ACCESS_KEY=" + random(43, b64) + "\n";
+       }},
+      {"Scaleway", "scaleway-api-key-pair", "scw.env", 0,
+       [&] { return "SCW_ACCESS_KEY=SCW" + random(17, upper + digits) + "\nSCW_SECRET_KEY=" + uuid() + "\n"; }},
+      {"Backblaze B2", "backblaze-b2-key-pair", "b2.env", 0,
+       [&] {
+         return "B2_APPLICATION_KEY_ID=005" + random(22, hex) + "\nB2_APPLICATION_KEY=K005" + random(27, alnum) + "\n";
+       }},
+      {"Feishu", "feishu-app-credentials", "feishu.env", 0,
+       [&] { return "FEISHU_APP_ID=cli_" + random(16, hex) + "\nFEISHU_APP_SECRET=" + random(32, alnum) + "\n"; }},
+      {"WeCom", "wecom-app-credentials", "wecom.sh", 0,
+       [&] {
+         return "curl \"https://qyapi.weixin.qq.com/cgi-bin/gettoken?corpid=ww" + random(16, hex) +
+                "&corpsecret=" + random(43, alnum + "_-") + "\"\n";
+       }},
+      {"WeChat", "wechat-app-credentials", "wx.yml", 0,
+       [&] { return "wechat:\n  appid: wx" + random(16, hex) + "\n  secret: " + random(32, hex) + "\n"; }},
+      {"DingTalk", "dingtalk-app-credentials", "ding.yml", 0,
+       [&] {
+         return "app_key: ding" + random(16, lower + digits) + "\napp_secret: " + random(64, alnum + "_-") + "\n";
+       }},
+      {"PayPal", "paypal-rest-credentials", "pp.env", 0,
+       [&] {
+         return "PAYPAL_CLIENT_ID=A" + random(79, alnum + "_-") + "\nPAYPAL_CLIENT_SECRET=E" +
+                random(79, alnum + "_-") + "\n";
+       }},
+      {"SES SMTP", "aws-ses-smtp-credentials", "settings.py", 0,
+       [&] {
+         return "EMAIL_HOST_USER = \"AKIA" + random(16, upper + "234567") + "\"\nEMAIL_HOST_PASSWORD = \"B" +
+                random(43, b64) + "\"\n";
+       }},
   };
   for (const Shape& shape : shapes) {
     int missed = 0;
