@@ -129,9 +129,11 @@ huawei_pair() {
     "$(random_alnum 40)"
 }
 volcengine_pair() { printf 'VOLC_ACCESSKEY=AKLT%s\nVOLC_SECRETKEY=%s==\n' "$(random_alnum 40)" "$(random_alnum 58)"; }
+# A key file as Google issues it: its private_key_id (40 hex digits) is what
+# tells it from a hand-written fixture (docs/rules.md, "Private keys").
 gcp_service_account() {
-  printf '{\n  "type": "service_account",\n  "project_id": "demo",\n  "private_key": "-----BEGIN PRIVATE KEY-----\\n%s\\n%s\\n-----END PRIVATE KEY-----\\n",\n  "client_email": "demo@demo.iam.gserviceaccount.com"\n}\n' \
-    "$(random_from 64 "${AN}+/")" "$(random_from 64 "${AN}+/")"
+  printf '{\n  "type": "service_account",\n  "project_id": "demo",\n  "private_key_id": "%s",\n  "private_key": "-----BEGIN PRIVATE KEY-----\\n%s\\n%s\\n-----END PRIVATE KEY-----\\n",\n  "client_email": "demo@demo.iam.gserviceaccount.com"\n}\n' \
+    "$(random_from 40 0123456789abcdef)" "$(random_from 64 "${AN}+/")" "$(random_from 64 "${AN}+/")"
 }
 stripe_key() { printf 'STRIPE_KEY=sk_live_%s\n' "$(random_alnum 32)"; }
 

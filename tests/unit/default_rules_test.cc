@@ -241,9 +241,11 @@ TEST_CASE("default rules: at least 150 distinct credential types") {
   size_t types = d.rules.pairs.size();
   for (const akgate::Rule& r : d.rules.rules) {
     const bool twin = r.id.size() > 14 && r.id.compare(r.id.size() - 14, 14, "-weak-or-local") == 0;
-    if (r.action == akgate::Action::kOff || parts.count(r.id) || twin || r.id == "generic-password-assignment") continue;
+    if (r.action == akgate::Action::kOff || parts.count(r.id) || twin || r.id == "generic-password-assignment")
+      continue;
     ++types;
   }
-  MESSAGE("credential types: " << types << " (" << d.rules.rules.size() << " rules, " << d.rules.pairs.size() << " pairs)");
+  MESSAGE("credential types: " << types << " (" << d.rules.rules.size() << " rules, " << d.rules.pairs.size()
+                               << " pairs)");
   CHECK(types >= 150);
 }
