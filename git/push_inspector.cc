@@ -98,18 +98,17 @@ class Inspector {
     NewObjectsOptions no;
     no.missing = o_.missing;
     no.cancel = o_.cancel;
-    Status s = FindNewObjects(repo_, updates, no, &new_);
-    if (!s.ok()) return s;
+    AKGATE_RETURN_IF_ERROR(FindNewObjects(repo_, updates, no, &new_));
     st.deletions = new_.deletions;
     st.commits = new_.commits.size();
     st.tags = new_.tags.size();
     for (const RefUpdate& u : updates) tips_.insert(u.new_id);
 
-    if (!(s = CollectFiles()).ok()) return s;
-    if (!(s = ScanAllBlobs()).ok()) return s;
-    if (!(s = ScanMessages()).ok()) return s;
-    if (!(s = FetchUnknownPrevious()).ok()) return s;
-    if (!(s = MarkPreExisting()).ok()) return s;
+    AKGATE_RETURN_IF_ERROR(CollectFiles());
+    AKGATE_RETURN_IF_ERROR(ScanAllBlobs());
+    AKGATE_RETURN_IF_ERROR(ScanMessages());
+    AKGATE_RETURN_IF_ERROR(FetchUnknownPrevious());
+    AKGATE_RETURN_IF_ERROR(MarkPreExisting());
     return Group();
   }
 
