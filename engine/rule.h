@@ -78,7 +78,8 @@ struct PairRule {
   std::string description;
   std::string provider;
   Action action = Action::kBlock;
-  int window_lines = 5;                 // every part within this many lines of the first
+  int window_lines = 5;                 // every part within this many lines of the first,
+  bool same_block = true;               // or in the same block however far (block_structure.h)
   std::vector<PairPart> parts;          // parts[0] anchors the pair
 };
 

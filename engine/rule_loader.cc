@@ -120,6 +120,7 @@ Status ReadPair(const toml::table& t, const std::string& origin, const std::stri
   int64_t window = out->window_lines;
   pr.Int("window_lines", 0, 1000, &window);
   out->window_lines = static_cast<int>(window);
+  pr.Bool("same_block", &out->same_block);
   ReadAction(pr, &out->action);
   pr.Tables("parts", false, [&](const toml::table& pt, const std::string& pw) {
     TomlReader partr(pt, origin, pw, warnings);

@@ -73,12 +73,14 @@ const Example kExamples[] = {
 )ex",
    R"ex(client = AcsClient("LTAI5t******************", "sR9M9SIpD4P3eZu7ZTshYYJRB3mdMK", "cn-hangzhou")
 )ex"},
-  // too far apart to be a pair
+  // in two sections and too far apart to be a pair (in one section, a
+  // mapping or an .env file they pair however far apart: block_pairing_test.cc)
   {"alibaba-accesskey-pair-legacy", "config/app.txt",
    R"ex(access_key_id = dGD27pvZ50kOHsJX
 access_key_secret = WJFtlAABb01rhW6u0tz28kEIwaCkYy
 )ex",
-   R"ex(access_key_id = 5AZHmqulKwoAXKE7
+   R"ex([production]
+access_key_id = 5AZHmqulKwoAXKE7
 # line 0
 # line 1
 # line 2
@@ -91,6 +93,7 @@ access_key_secret = WJFtlAABb01rhW6u0tz28kEIwaCkYy
 # line 9
 # line 10
 # line 11
+[staging]
 access_key_secret = iqP5cIqXkcPNVUIoRRCYTYNo6lXyG7
 )ex"},
   {"alibaba-sts-credentials", "config/app.txt",
