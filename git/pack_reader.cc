@@ -4,6 +4,9 @@
 // varints), then copy (from the base) and insert (literal) instructions.
 #include "git/pack_reader.h"
 
+#include <cerrno>
+#include <cstdlib>
+
 #include <fcntl.h>
 #include <git2/errors.h>
 #include <git2/sys/odb_backend.h>
@@ -50,8 +53,16 @@ uint64_t FileResidentBytes() {
   ::close(fd);
   if (n <= 0) return 0;
   buf[n] = '\0';
-  unsigned long long size = 0, resident = 0, shared = 0;
-  if (std::sscanf(buf, "%llu %llu %llu", &size, &resident, &shared) != 3) return 0;
+  // "size resident shared ..." in pages; the third field is wanted.
+  char* p = buf;
+  unsigned long long shared = 0;
+  for (int field = 0; field < 3; ++field) {
+    char* end = nullptr;
+    errno = 0;
+    shared = std::strtoull(p, &end, 10);
+    if (end == p || errno == ERANGE) return 0;
+    p = end;
+  }
   return shared * static_cast<uint64_t>(sysconf(_SC_PAGESIZE));
 }
 
