@@ -71,6 +71,15 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::error_code ec;
   for (const auto& e : fs::directory_iterator(pack_dir)) fs::remove(e.path(), ec);
 
+  // libgit2 reserves room for the object count the header declares: virtual
+  // memory only in a normal build (count 0xffffffff: 0.04 s, 8 MB resident),
+  // but ASan's allocator touches it, and a 17-byte input became a 10 s
+  // "hang". A pack cannot hold more objects than bytes: such a count says
+  // nothing about akgate's code, so it is not tried.
+  if (size >= 12) {
+    uint32_t count = (uint32_t{data[8]} << 24) | (uint32_t{data[9]} << 16) | (uint32_t{data[10]} << 8) | data[11];
+    if (count > size) return 0;
+  }
   std::string pack(akgate_fuzz::AsText(data, size));
   pack += Sha1(pack);
 
