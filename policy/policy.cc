@@ -3,10 +3,12 @@
 #include "policy/policy.h"
 
 #include <cerrno>
+#include <charconv>
 #include <cmath>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <regex>
 #include <set>
 #include <sstream>
@@ -90,11 +92,17 @@ class Reader {
     static const std::regex re(R"(\s*([0-9]+)\s*([kKmMgG]?)(i?[bB])?\s*)");
     std::smatch m;
     if (auto s = n->value<std::string>(); s && std::regex_match(*s, m, re)) {
-      uint64_t v = std::stoull(m[1].str());
       char unit = m[2].str().empty() ? 0 : static_cast<char>(std::tolower(m[2].str()[0]));
       int shift = unit == 'k' ? 10 : unit == 'm' ? 20 : unit == 'g' ? 30 : 0;
-      *out = v << shift;
-      return;
+      // Too large for 64 bits, with or without its unit: an error (stoull
+      // threw out of the parser; a shift wrapped to a small size).
+      const std::string digits = m[1].str();
+      uint64_t v = 0;
+      auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), v);
+      if (ec == std::errc() && v <= (std::numeric_limits<uint64_t>::max() >> shift)) {
+        *out = v << shift;
+        return;
+      }
     }
     Fail(*n, key, "must be a size in bytes (a whole number, or a string like \"10 MiB\")");
   }
