@@ -76,12 +76,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   // but ASan's allocator touches it, and a 17-byte input became a 10 s
   // "hang". A pack cannot hold more objects than bytes: such a count says
   // nothing about akgate's code, so it is not tried.
-  if (size >= 12) {
-    uint32_t count = (uint32_t{data[8]} << 24) | (uint32_t{data[9]} << 16) | (uint32_t{data[10]} << 8) | data[11];
-    if (count > size) return 0;
-  }
   std::string pack(akgate_fuzz::AsText(data, size));
   pack += Sha1(pack);
+  // (The count is read after the trailer is added: an input shorter than
+  // the header gets part of its count from the trailer.)
+  const unsigned char* h = reinterpret_cast<const unsigned char*>(pack.data());
+  uint32_t count = (uint32_t{h[8]} << 24) | (uint32_t{h[9]} << 16) | (uint32_t{h[10]} << 8) | h[11];
+  if (count > pack.size()) return 0;
 
   git_indexer* indexer = nullptr;
   git_indexer_options opts = GIT_INDEXER_OPTIONS_INIT;

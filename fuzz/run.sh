@@ -26,9 +26,9 @@ die() { echo "fuzz/run.sh: $*" >&2; exit 2; }
 # on a 2-core machine (docs/fuzzing.md has the figures); the time cap only
 # stops a run that is far slower than that.
 declare -A CI_RUNS=(
-  [pkt_line]=150000 [push_request]=200000 [report_status]=150000 [request_target]=200000
-  [body_decoder]=100000 [pack_reader]=8000 [pack_indexer]=30000 [delta]=10000
-  [quoted_path]=150000 [decode]=150000 [rule_loader]=50000 [policy]=50000 [scanner]=50000
+  [pkt_line]=60000 [push_request]=70000 [report_status]=100000 [request_target]=100000
+  [body_decoder]=40000 [pack_reader]=3000 [pack_indexer]=20000 [delta]=4000
+  [quoted_path]=80000 [decode]=25000 [rule_loader]=4000 [policy]=20000 [scanner]=6000
 )
 CI_MAX_SECONDS=30
 
