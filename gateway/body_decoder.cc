@@ -48,6 +48,8 @@ class Inflate : public BodyDecoder {
       if (rc == Z_STREAM_END) ended_ = true;
       if (rc == Z_BUF_ERROR && n == 0) break;
     }
+    // As when they come in a later piece: bytes after the stream's end.
+    if (ended_ && z_.avail_in > 0) return Status::Corrupt("data after the end of the compressed body");
     return Status::Ok();
   }
   Status Finish() override {

@@ -151,9 +151,11 @@ Status ParseRequestTarget(std::string_view target, RequestTarget* out) {
           return Status::InvalidArgument("the git service name \"" + value + "\" must be lower case");
         t.service = value;
       }
+      // '/' stays as it is (RFC 3986 allows it in a query): as %2F it would
+      // be refused by PercentDecode, so by a gateway behind this one.
       if (!t.query.empty()) t.query += '&';
-      t.query += PercentEncode(name, false);
-      if (eq != std::string_view::npos) t.query += "=" + PercentEncode(value, false);
+      t.query += PercentEncode(name, true);
+      if (eq != std::string_view::npos) t.query += "=" + PercentEncode(value, true);
     }
   }
 

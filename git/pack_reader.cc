@@ -147,6 +147,10 @@ struct PackReader::Pack {
     return true;
   }
 
+  // Whether the zlib data at `data` could inflate to `size` bytes: a header
+  // declaring more is refused before anything is allocated for it.
+  bool CanHold(uint64_t data, uint64_t size) const { return size <= (this->size - 20 - data) * kMaxInflateRatio + 64; }
+
   // Inflates exactly `want` bytes: the whole object with libdeflate (about
   // twice zlib's speed on a pack's small streams; inflating is most of a
   // large push's CPU), which reads from the mapping and reports nothing
@@ -438,6 +442,11 @@ PackReader::Result PackReader::Corrupt(size_t pack, uint64_t offset, const std::
   return Result::kCorrupt;
 }
 
+PackReader::Result PackReader::DeltaTooLarge(const Link& d) {
+  return Corrupt(d.pack, d.offset, "its delta declares " + std::to_string(d.size) +
+                                       " bytes, more than the rest of the pack can inflate to");
+}
+
 // From (pack_no, offset) down its delta chain, each delta pushed on *chain
 // (the top first), to an object in the cache (*cached, *type) or a whole
 // object in the pack (*whole, its header; *type).
@@ -473,7 +482,7 @@ PackReader::Result PackReader::ReadAt(size_t pack_no, uint64_t offset, git_objec
   if (!base) {
     const Pack& pack = *packs_[w.pack];
     std::shared_ptr<Buffer> b;
-    bool possible = w.size <= (pack.size - 20 - w.data) * kMaxInflateRatio + 64;
+    bool possible = pack.CanHold(w.data, w.size);
     if (possible) {
       b = std::make_shared<Buffer>();
       b->bytes.reset(new char[w.size ? w.size : 1]);
@@ -494,6 +503,7 @@ PackReader::Result PackReader::ReadAt(size_t pack_no, uint64_t offset, git_objec
   while (!chain.empty()) {
     const Link d = chain.back();
     chain.pop_back();
+    if (!packs_[d.pack]->CanHold(d.data, d.size)) return DeltaTooLarge(d);
     if (d.size > delta_cap) {
       delta.reset(new unsigned char[d.size]);
       delta_cap = d.size;
@@ -569,6 +579,7 @@ PackReader::Result PackReader::CheckedSizeAt(size_t pack_no, uint64_t offset, gi
   while (!chain.empty()) {
     const Link d = chain.back();
     chain.pop_back();
+    if (!packs_[d.pack]->CanHold(d.data, d.size)) return DeltaTooLarge(d);
     delta.reset(new unsigned char[d.size ? d.size : 1]);
     if (!packs_[d.pack]->Inflate(d.data, d.size, delta.get(), inflater_.get()))
       return Corrupt(d.pack, d.offset, "its delta does not inflate to its declared " + std::to_string(d.size) + " bytes");

@@ -293,6 +293,41 @@ TEST_CASE("pack reader: sizes no object can have are refused before anything is 
   CHECK(reader->error().find("copies from outside its base") != std::string::npos);
 }
 
+TEST_CASE("pack reader: a delta entry declaring more bytes than the pack can hold is refused before allocating them") {
+  // Found with fuzz/pack_reader_fuzzer.cc (fuzz/corpus/pack_reader/crash-delta-declared-size):
+  // the delta's own size from its entry header was allocated as given, so a
+  // few bytes declaring 1 TiB threw std::bad_alloc (a whole object's size
+  // was already bounded by what its compressed bytes can inflate to).
+  TempDir dir;
+  std::string pack_dir = dir.path() + "/objects/pack";
+  std::filesystem::create_directories(pack_dir);
+  PackBytes p;
+  const std::string base = "hello world\n";
+  p.Object(GIT_OBJECT_BLOB, base.size(), base);
+  p.Header(6, uint64_t{1} << 40);
+  uint64_t ofs = p.offsets.back() - p.offsets[0];
+  std::string enc(1, static_cast<char>(ofs & 127));
+  while (ofs >>= 7) enc.insert(enc.begin(), static_cast<char>(128 | (--ofs & 127)));
+  p.bytes += enc + Zlib(PackBytes::Varint(base.size()) + PackBytes::Varint(base.size()) + std::string("\x90\x0c", 2));
+  std::string pack = p.Finish();
+  std::ofstream(pack_dir + "/pack-test.pack", std::ios::binary) << pack;
+  git_oid base_id = Hash(GIT_OBJECT_BLOB, base), delta_id = Hash(GIT_OBJECT_BLOB, "the delta");
+  WriteIndex(pack_dir + "/pack-test.idx", {{base_id, p.offsets[0]}, {delta_id, p.offsets[1]}}, pack);
+  std::unique_ptr<PackReader> reader = PackReader::Open(dir.path() + "/objects", 1 << 20);
+  REQUIRE(reader != nullptr);
+  git_object_t type;
+  PackReader::Data data;
+  PackReader::Result r = PackReader::Result::kFound;
+  CHECK_NOTHROW(r = reader->Read(delta_id, &type, &data));
+  CHECK(r == PackReader::Result::kCorrupt);
+  CHECK(reader->error().find("its delta declares 1099511627776 bytes") != std::string::npos);
+  size_t size = 0;
+  std::unique_ptr<PackReader> fresh = PackReader::Open(dir.path() + "/objects", 1 << 20);
+  CHECK_NOTHROW(r = fresh->ReadCheckedHeader(delta_id, &type, &size));
+  CHECK(r == PackReader::Result::kCorrupt);
+  CHECK(fresh->error().find("its delta declares 1099511627776 bytes") != std::string::npos);
+}
+
 // --- the hook: loose objects corrupted on disk ---------------------------------
 
 namespace {

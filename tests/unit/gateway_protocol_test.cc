@@ -340,6 +340,27 @@ TEST_CASE("an unpack failure names itself and every ref gets the unpacker error"
   CHECK(p[1] == "ng refs/heads/main unpacker error\n");
 }
 
+TEST_CASE("report-status: a ref name with a line break or too long for a packet cannot break its ng line") {
+  // Found by fuzz/report_status_fuzzer.cc (fuzz/corpus/report_status/crash-ref-newline).
+  // The request parser refuses such refs; the encoder must not rely on it.
+  PushRequest req = RequestWith("report-status");
+  req.commands[0].ref = "refs/heads/a\nb\rc";
+  req.commands[1].ref = "refs/heads/" + std::string(70000, 'x');
+  Rejection r;
+  r.reason = "blocked";
+  auto p = Packets(EncodeRejection(req, r));
+  REQUIRE(p.size() == 4);
+  for (int i : {1, 2}) {
+    INFO("ng line " << i << ": " << p[i].substr(0, 40));
+    CHECK(p[i].rfind("ng refs/heads/", 0) == 0);
+    CHECK(p[i].find('\n') == p[i].size() - 1);
+    CHECK(p[i].size() >= 9);
+    CHECK(p[i].substr(p[i].size() - 9) == " blocked\n");
+  }
+  CHECK(p[1] == "ng refs/heads/a b c blocked\n");
+  CHECK(p[3] == "<flush>");
+}
+
 TEST_CASE("gzip bodies are decoded for the parser") {
   // gzip of "0000" (python: gzip.compress(b"0000", mtime=0)).
   const unsigned char gz[] = {0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0x03, 0x33, 0x30,

@@ -168,6 +168,24 @@ TEST_CASE("policy errors name the file, the line and the key") {
   CHECK(s.message().find("unknown key 'surprise'") != std::string::npos);
 }
 
+TEST_CASE("limits.max_file_size too large for 64 bits is an error naming the key, not a crash or a wrapped size") {
+  // Found by fuzz/policy_fuzzer.cc (fuzz/corpus/policy/crash-size-overflow):
+  // std::stoull threw std::out_of_range through ParsePolicy (the hook died),
+  // and a size times its unit wrapped ("16 EiB" as GiB read as 0: no limit).
+  for (const char* size : {"\"99999999999999999999999\"", "\"17179869184 GiB\"", "\"18446744073709551615 K\""}) {
+    INFO("max_file_size = " << std::string(size));
+    Policy p;
+    Status s = Status::Ok();
+    CHECK_NOTHROW(s = Parse(std::string("[limits]\nmax_file_size = ") + size + "\n", &p));
+    CHECK_FALSE(s.ok());
+    CHECK(s.message().find(":2: limits: 'max_file_size' must be a size in bytes") != std::string::npos);
+    CHECK(p.max_file_bytes == Policy().max_file_bytes);
+  }
+  Policy p;
+  REQUIRE(Parse("[limits]\nmax_file_size = \"17179869183 GiB\"\n", &p).ok());
+  CHECK(p.max_file_bytes == (uint64_t{17179869183} << 30));
+}
+
 TEST_CASE("[report] language: en or zh-CN (and its spellings); the repository's wins; else an error") {
   Policy p;
   CHECK(p.language == Language::kEnglish);
