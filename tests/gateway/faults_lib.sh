@@ -6,15 +6,19 @@
 #   source tests/gateway/faults_lib.sh   # before env.sh: the route /f/ through
 #                                        # the fault proxy, short timeouts
 #   source tests/gateway/env.sh          # upstream, gateway (tests/gateway)
-#   faults_start N_CLEAN N_SECRET        # the proxy, the pusher's repository
+#   faults_start N_CLEAN N_SECRET [N_BIG N_EDIT]  # the proxy, the pusher's repository
 #   scenario NAME "FAULT" "OPS" [JOBS]   # one run; sets the S_* results
 #
 # The world: git client ──> akgate-gateway ──/f/──> tests/lib/fault_proxy.py ──>
-# nginx + git-http-backend (the /h/ route bypasses the proxy: the control push
-# after each scenario). FAULT is a fault_proxy.py control line ("mode=pass",
+# nginx + git-http-backend. FAULT is a fault_proxy.py control line ("mode=pass",
 # "mode=reset where=request after=20000 match=^POST.*/git-receive-pack" ...).
 # OPS counts operations, run JOBS at a time by tests/gateway/load_client.py:
 #   push:N secret:N      real `git push`es of clean / secret commits
+#   big:N                real `git push`es of a large clean file (faults_start's N_BIG)
+#   edit-pre:N           an edit of a file whose secret is upstream already (the
+#                        gateway fetches its earlier version: accepted, or refused
+#                        when that cannot be read; never a secret that is new)
+#   edit-new:N           a new secret in a file the upstream has (refused)
 #   fetch:N clone:N      real `git fetch` (of a commit the client lacks) / `git clone`
 #   slow:N               a push body trickled (2 KiB every 50 ms)
 #   vanish-close:N vanish-reset:N vanish-stall:N
@@ -36,10 +40,6 @@ LOAD_CLIENT="$faults_here/load_client.py"
 # second to start): the scenarios start python often.
 PY="$(python3 -c 'import sys; print(sys.executable)')"
 
-# gw_metric NAME: one value of the gateway's /metrics.
-gw_metric() {
-  curl -s -m 5 "http://127.0.0.1:$GW_HTTP/metrics" | awk -v n="$1" '$1 == n { print $2 }'
-}
 gw_fds() { find "/proc/$GW_PID/fd" -mindepth 1 -maxdepth 1 2>/dev/null | wc -l; }
 gw_status_kb() { awk -v f="$1:" '$1 == f { print $2 }' "/proc/$GW_PID/status"; }
 gw_alive() { kill -0 "$GW_PID" 2>/dev/null; }
@@ -47,17 +47,18 @@ spool_left() { find "$T/gw/tmp" -mindepth 1 2>/dev/null | wc -l; }
 # Waits (at most $1 s) until no push is in flight and no connection is open
 # but the one asking.
 gw_settle() {
-  local i
+  local i m
   for ((i = 0; i < ${1:-30} * 5; i++)); do
-    [[ "$(gw_metric akgate_gateway_pushes_in_flight)" == 0 && "$(gw_metric akgate_gateway_connections)" -le 1 ]] &&
-      return 0
+    m="$(curl -s -m 5 "http://127.0.0.1:$GW_HTTP/metrics")"
+    awk '$1 == "akgate_gateway_pushes_in_flight" && $2 == 0 { p = 1 }
+         $1 == "akgate_gateway_connections" && $2 <= 1 { c = 1 } END { exit !(p && c) }' <<<"$m" && return 0
     sleep 0.2
   done
   return 1
 }
 set_fault() { echo "$1" >"$T/fault.control"; }
 
-faults_start() {  # N_CLEAN N_SECRET
+faults_start() {  # N_CLEAN N_SECRET [N_BIG [N_EDIT]]
   set_fault "mode=pass"
   : >"$T/fault.log"
   "$PY" "$faults_here/../lib/fault_proxy.py" --listen "$FAULT_PORT" --upstream "127.0.0.1:$UP_HTTP" \
@@ -70,29 +71,29 @@ faults_start() {  # N_CLEAN N_SECRET
   L="$T/load"
   git init -q "$L"
   echo "# load" >"$L/README.md"
+  add_key_file "$L" config.py   # a secret the upstream has before the gateway
   git -C "$L" add . && git -C "$L" commit -qm "base"
   git -C "$L" checkout -q -b ahead
   head -c 150000 /dev/urandom | base64 >"$L/ahead.txt"
   git -C "$L" add . && git -C "$L" commit -qm "a commit the fetchers lack"
   git -C "$L" checkout -q main
   AHEAD="$(git -C "$L" rev-parse ahead)"
-  "$PY" "$LOAD_CLIENT" prepare --repo "$L" --clean "$1" --secret "$2"
-  n_clean="$1" n_secret="$2"
+  "$PY" "$LOAD_CLIENT" prepare --repo "$L" --clean "$1" --secret "$2" --big "${3:-0}" --big-kb "${FAULTS_BIG_KB:-4096}" \
+    --edit-pre "${4:-0}" --edit-new "${4:-0}"
+  declare -gA n_commits=([clean]="$1" [secret]="$2" [big]="${3:-0}" [editpre]="${4:-0}" [editnew]="${4:-0}")
   # A clean commit for the control push after each scenario.
   git -C "$L" checkout -q -b control main
 }
 
-# A clean push through the gateway, straight to the upstream (/h/), and one
-# through the proxy (/f/, the fault switched off): the gateway still works.
+# A clean push through the gateway and the proxy (its fault switched off):
+# the gateway still works.
 control_push() {  # REPO
   echo "control $RANDOM$RANDOM" >"$L/control.txt"
   git -C "$L" add control.txt && git -C "$L" commit -qm "control" >/dev/null
   local sha
   sha="$(git -C "$L" rev-parse HEAD)"
-  timeout 60 git -C "$L" push -q "$H/$1.git" HEAD:refs/heads/control-h >/dev/null 2>&1 &&
-    timeout 60 git -C "$L" push -q "http://alice:s3cret-pass@127.0.0.1:$GW_HTTP/f/$1.git" HEAD:refs/heads/control-f \
-      >/dev/null 2>&1 &&
-    [[ "$(upstream_rev "$1" control-h)" == "$sha" && "$(upstream_rev "$1" control-f)" == "$sha" ]]
+  timeout 60 git -C "$L" push -q "http://alice:s3cret-pass@127.0.0.1:$GW_HTTP/f/$1.git" HEAD:refs/heads/control \
+    >/dev/null 2>&1 && [[ "$(upstream_rev "$1" control)" == "$sha" ]]
 }
 
 # scenario NAME FAULT OPS [JOBS]: runs OPS under FAULT against a fresh
@@ -103,31 +104,39 @@ control_push() {  # REPO
 # complaint), S_APPLIED (connections the fault was applied to), S_ROW.
 scenario() {
   local name="$1" fault="$2" spec="$3" jobs="${4:-8}"
-  local repo="fx-$name" ops="$T/ops-$name.jsonl" word kind count i ci=0 si=0
+  local repo="fx-$name" ops="$T/ops-$name.jsonl" word kind count i started=$SECONDS t_ops t_run
+  declare -gA next_of=()
   new_upstream_repo "$repo"
+  git -C "$T/repos/$repo.git" config uploadpack.allowFilter true   # fetch_previous, as GitHub serves it
   git -C "$L" push -q "$T/repos/$repo.git" ahead:refs/heads/main 2>/dev/null
   local url="http://alice:s3cret-pass@127.0.0.1:$GW_HTTP/f/$repo.git"
   local raw="\"port\": $GW_HTTP, \"path\": \"/f/$repo.git/git-receive-pack\", \"auth\": \"alice:s3cret-pass\", \"repo\": \"$L\""
   : >"$ops"
-  next_commit() {  # clean|secret: the next commit of that kind (wraps around)
-    local n
-    if [[ $1 == clean ]]; then n=$((ci++ % n_clean)); else n=$((si++ % n_secret)); fi
-    c_ref="refs/heads/$1-$n"
+  next_commit() {  # KIND: the next commit of that kind (faults_start made them; wraps around)
+    local n="${next_of[$1]:-0}"
+    next_of[$1]=$((n + 1))
+    c_ref="refs/heads/$1-$((n % n_commits[$1]))"
     c_sha="$(git -C "$L" rev-parse "$c_ref")"
   }
   for word in $spec; do
     kind="${word%%:*}" count="${word#*:}"
     for ((i = 0; i < count; i++)); do
       case "$kind" in
-        push|secret|killed)
+        push|secret|killed|big|edit-pre|edit-new)
           local secret=false ck=clean op=push extra=""
-          [[ $kind == secret ]] && secret=true ck=secret
-          [[ $kind == killed ]] && op=killed-push extra=', "after_s": 0.3'
+          case "$kind" in
+            secret) secret=true ck=secret ;;
+            killed) op=killed-push extra=', "after_s": 0.3' ;;
+            big) ck=big ;;
+            edit-pre) ck=editpre ;;
+            edit-new) secret=true ck=editnew ;;
+          esac
           next_commit "$ck"
           printf '{"kind": "%s", "repo": "%s", "url": "%s", "commit": "%s", "ref": "%s", "secret": %s%s}\n' \
             "$op" "$L" "$url" "$c_sha" "$c_ref" "$secret" "$extra" >>"$ops" ;;
         fetch)
-          git clone -q --bare "$L" "$T/fetch-$name-$i" 2>/dev/null
+          # Only main: the fetch has the commit ahead to get (no local clone sharing objects).
+          git clone -q --bare --no-local --single-branch --branch main "$L" "$T/fetch-$name-$i" 2>/dev/null
           printf '{"kind": "fetch", "repo": "%s", "url": "%s", "want": "%s"}\n' "$T/fetch-$name-$i" "$url" "$AHEAD" >>"$ops" ;;
         clone)
           printf '{"kind": "clone", "dir": "%s", "url": "%s", "want": "%s"}\n' "$T/clone-$name-$i" "$url" "$AHEAD" >>"$ops" ;;
@@ -144,6 +153,7 @@ scenario() {
     done
   done
   gw_settle 30
+  t_ops=$SECONDS
   S_FDS_BEFORE="$(gw_fds)"
   echo 5 >"/proc/$GW_PID/clear_refs" 2>/dev/null   # peak RSS from here
   local log_before
@@ -152,6 +162,7 @@ scenario() {
   S_SUMMARY="$("$PY" "$LOAD_CLIENT" run --ops "$ops" --jobs "$jobs" --timeout "${FAULTS_OP_TIMEOUT:-90}" \
     --upstream-repo "$T/repos/$repo.git" --results "$T/results-$name.jsonl")"
   set_fault "mode=pass"
+  t_run=$SECONDS
   S_APPLIED="$(tail -n +"$((log_before + 1))" "$T/fault.log" | grep -c 'applied=1')"
   S_SETTLED=no
   gw_settle "${FAULTS_SETTLE_S:-30}" && S_SETTLED=yes
@@ -164,8 +175,9 @@ scenario() {
   control_push "$repo" && S_CONTROL=ok
   S_FSCK="$(git --git-dir="$T/repos/$repo.git" fsck --no-progress 2>&1 | grep -v '^dangling' | head -n 3)"
   [[ -z "$S_FSCK" ]] && S_FSCK=ok
+  S_TIMES="setup $((t_ops - started)) s, run $((t_run - t_ops)) s, checks $((SECONDS - t_run)) s"
   local k
-  for k in ops pushes landed refused refused_clean errors secrets_landed lost_clean wrong_ref landed_after_error \
+  for k in ops pushes landed refused refused_clean failed_clean errors secrets_landed lost_clean wrong_ref landed_after_error \
     fetches fetches_ok timeouts p50_s p95_s max_s; do
     printf -v "S_$k" '%s' "?"
   done

@@ -5,9 +5,13 @@ once, and the clients git would never be: one that trickles its push body, one
 that vanishes half-way through it, one killed mid-push.
 
     load_client.py prepare --repo DIR --clean N --secret N [--file-kb K]
-        adds N clean and N secret commits on top of DIR's main (refs
-        refs/heads/clean-<i>, refs/heads/secret-<i>; every secret is a fake
-        Alibaba Cloud AccessKey pair of its own), prints nothing
+                           [--big N --big-kb K] [--edit-pre N] [--edit-new N]
+        adds commits on top of DIR's main, each on a ref of its own
+        (refs/heads/<kind>-<i>): clean (a file of K KiB of random text),
+        secret (a new file with a fake Alibaba Cloud AccessKey pair of its
+        own), big (a clean file of --big-kb KiB), editpre (an edit of
+        config.py, whose secret main already has: pre-existing), editnew (a new
+        key pair added to README.md, a file main has); prints nothing
     load_client.py run --ops FILE --jobs J --timeout S --upstream-repo BARE
         runs the operations of FILE (JSON, one a line) J at a time, each within
         S seconds, then checks every one against the upstream repository BARE;
@@ -25,6 +29,14 @@ Operations (FILE, one JSON object a line):
         closes (FIN), resets (RST), or goes silent and waits for the gateway to
         close (its idle timeout)
     {"kind": "killed-push", ... as push ..., "after_s": T}   git push, SIGKILLed after T s
+
+Summary (one JSON line): ops, pushes, landed (ref holds the commit upstream),
+refused (an error with akgate's [remote rejected], ref absent; refused_clean:
+of clean pushes), errors (any other failure, ref absent; fetches included),
+failed_clean (clean pushes whose client saw a failure, landed or not),
+landed_after_error, secrets_landed, lost_clean (clean, reported done, not
+upstream), wrong_ref (a ref upstream holding another commit), fetches,
+fetches_ok, timeouts (no answer within --timeout), p50_s, p95_s, max_s.
 
 A push is "landed" when the upstream ref holds its commit; a secret push has
 "landed" as soon as its ref exists or its secret's blob is in the upstream's
@@ -59,22 +71,38 @@ def rand(n, alphabet=string.ascii_letters + string.digits):
 
 
 # --- prepare ---------------------------------------------------------------------------
+def fake_key_pair():
+    return 'client = AcsClient("LTAI5t%s", "%s", "cn-hangzhou")\n' % (rand(18), rand(30))
+
+
 def prepare(a):
     base = git("-C", a.repo, "rev-parse", "main")
+    readme = git("-C", a.repo, "show", "main:README.md") + "\n"
+    config = git("-C", a.repo, "show", "main:config.py") + "\n" if a.edit_pre else ""
     stream = []
     mark = 0
-    for kind, count in (("clean", a.clean), ("secret", a.secret)):
+    kinds = (("clean", a.clean), ("secret", a.secret), ("big", a.big), ("editpre", a.edit_pre),
+             ("editnew", a.edit_new))
+    for kind, count in kinds:
         for i in range(count):
             mark += 1
-            if kind == "clean":
+            if kind in ("clean", "big"):
                 # Random text: the pack is about as large as the file, so a
                 # fault "after N bytes" lands in the middle of the body.
-                body = base64.b64encode(os.urandom(a.file_kb * 768)).decode() + "\n"
-                path = "load/clean-%d.txt" % i
-            else:
-                body = ('from aliyunsdkcore.client import AcsClient\n\n'
-                        'client = AcsClient("LTAI5t%s", "%s", "cn-hangzhou")\n' % (rand(18), rand(30)))
+                kb = a.file_kb if kind == "clean" else a.big_kb
+                body = base64.b64encode(os.urandom(kb * 768)).decode() + "\n"
+                path = "load/%s-%d.txt" % (kind, i)
+            elif kind == "secret":
+                body = 'from aliyunsdkcore.client import AcsClient\n\n' + fake_key_pair()
                 path = "load/secret-%d.py" % i
+            elif kind == "editpre":
+                # The file's secret is already upstream: an edit elsewhere in it.
+                body = config + "TIMEOUT_%d = %d\n" % (i, i)
+                path = "config.py"
+            else:
+                # A new secret in a file the upstream has (without it).
+                body = readme + fake_key_pair()
+                path = "README.md"
             data = body.encode()
             stream.append(b"commit refs/heads/%s-%d\n" % (kind.encode(), i))
             stream.append(b"committer Load <load@example.com> %d +0000\n" % (1700000000 + mark))
@@ -106,6 +134,8 @@ def raw_headers(op, length):
 
 
 def read_all(s, timeout):
+    """What the peer sends until it closes; None when it did not close
+    within `timeout` seconds."""
     s.settimeout(timeout)
     got = b""
     try:
@@ -114,7 +144,9 @@ def read_all(s, timeout):
             if not d:
                 break
             got += d
-    except (socket.timeout, OSError):
+    except socket.timeout:
+        return None
+    except OSError:
         pass
     return got
 
@@ -130,6 +162,8 @@ def slow_push(op, timeout):
         got = read_all(s, timeout)
     finally:
         s.close()
+    if got is None:
+        return "timeout", "no answer within %d s" % timeout
     status = got.split(b"\r\n", 1)[0].decode(errors="replace")
     ok = b" 200 " in got.split(b"\r\n", 1)[0] and b"unpack ok" in got and \
         ("ok %s" % op["ref"]).encode() in got
@@ -147,6 +181,8 @@ def vanish_push(op, timeout):
         started = time.time()
         got = read_all(s, timeout)
         s.close()
+        if got is None:
+            return "timeout", "stalled client: the gateway kept the connection %d s" % timeout
         return 1, "stalled client: the gateway answered %d bytes and closed after %.1f s" % (
             len(got), time.time() - started)
     if how == "reset":
@@ -216,7 +252,7 @@ def run(a):
         results = list(pool.map(lambda op: run_op(op, a.timeout), ops))
     upstream = a.upstream_repo
     summary = {"ops": len(results), "pushes": 0, "landed": 0, "refused": 0, "errors": 0, "secrets_landed": 0,
-               "lost_clean": 0, "refused_clean": 0, "wrong_ref": 0, "landed_after_error": 0, "fetches": 0, "fetches_ok": 0,
+               "lost_clean": 0, "refused_clean": 0, "failed_clean": 0, "wrong_ref": 0, "landed_after_error": 0, "fetches": 0, "fetches_ok": 0,
                "timeouts": 0}
     for r in results:
         if r["rc"] == "timeout":
@@ -228,6 +264,8 @@ def run(a):
                 summary["errors"] += 1
             continue
         summary["pushes"] += 1
+        if r["rc"] != 0 and not r["secret"]:
+            summary["failed_clean"] += 1
         ref = git("--git-dir", upstream, "rev-parse", "--verify", "-q", r["ref"], check=False)
         r["upstream_ref"] = ref
         if r["secret"]:
@@ -273,6 +311,10 @@ def main():
     p.add_argument("--clean", type=int, default=0)
     p.add_argument("--secret", type=int, default=0)
     p.add_argument("--file-kb", type=int, default=64)
+    p.add_argument("--big", type=int, default=0)
+    p.add_argument("--big-kb", type=int, default=4096)
+    p.add_argument("--edit-pre", type=int, default=0)
+    p.add_argument("--edit-new", type=int, default=0)
     r = sub.add_parser("run")
     r.add_argument("--ops", required=True)
     r.add_argument("--jobs", type=int, default=8)

@@ -24,8 +24,9 @@ a connection is accepted, so a test switches modes by rewriting the file:
                                     (SO_LINGER 0)
     mode=close  where=... after=N   after N bytes in that direction: close both
                                     sides normally (FIN mid-body)
-    mode=slow   where=... chunk=N delay_ms=D   trickle that direction, N bytes
-                                    every D ms
+    mode=slow   where=... chunk=N delay_ms=D [limit=B]   trickle that direction, N
+                                    bytes every D ms (only its first B bytes, then
+                                    at full speed, with limit=B)
     match=REGEX                     only connections whose request line matches
                                     REGEX get the fault (e.g. match=^POST.*/git-receive-pack:
                                     the forwarded push, not the credential check);
@@ -50,14 +51,14 @@ import time
 
 def read_rule(path):
     rule = {"mode": "pass", "where": "response", "after": 0, "match": "", "chunk": 1024,
-            "delay_ms": 50, "hold_s": 120}
+            "delay_ms": 50, "hold_s": 120, "limit": 0}
     try:
         text = open(path).read()
     except OSError:
         return rule
     for word in text.split():
         key, _, value = word.partition("=")
-        if key in ("after", "chunk", "delay_ms", "hold_s"):
+        if key in ("after", "chunk", "delay_ms", "hold_s", "limit"):
             rule[key] = int(value)
         elif key in rule:
             rule[key] = value
@@ -167,10 +168,13 @@ class Connection:
                             pass
                     return
                 if faulty and r["mode"] == "slow":
-                    for i in range(0, len(data), r["chunk"]):
-                        self.send(dst, data[i:i + r["chunk"]], direction)
-                        self.applied = True
-                        time.sleep(r["delay_ms"] / 1000.0)
+                    if r["limit"] and self.bytes[direction] >= r["limit"]:
+                        self.send(dst, data, direction)
+                    else:
+                        for i in range(0, len(data), r["chunk"]):
+                            self.send(dst, data[i:i + r["chunk"]], direction)
+                            self.applied = True
+                            time.sleep(r["delay_ms"] / 1000.0)
                 elif faulty and self.bytes[direction] + len(data) >= r["after"]:
                     keep = r["after"] - self.bytes[direction]
                     if keep > 0:
@@ -243,6 +247,10 @@ def main():
     upstream = (host, int(port))
     srv = socket.socket()
     srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    # A fixed, modest receive buffer (inherited by accepted connections): a
+    # slow upstream is then felt by the gateway, not absorbed by megabytes of
+    # autotuned loopback buffer in the proxy.
+    srv.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 128 * 1024)
     srv.bind(("127.0.0.1", a.listen))
     srv.listen(512)
     if a.ports_file:
