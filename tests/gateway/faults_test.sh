@@ -7,6 +7,7 @@
 # (tests/gateway/faults_lib.sh; bench/gateway_faults.sh is the large version).
 #
 #   AKGATE=build/akgate bash tests/gateway/faults_test.sh   (tests/run.sh runs it)
+#   FAULTS_ONLY="load clients" ...                           (only those scenarios)
 #
 # After every scenario: no secret reached the upstream (neither its ref nor its
 # blob), no clean push was reported done without landing nor landed partially,
@@ -27,12 +28,12 @@ for tool in nginx fcgiwrap htpasswd openssl curl python3 git; do
   fi
 done
 
-# Larger pushes than the other suites (the slow-upstream case sends 12 MB).
+# Larger pushes than the other suites (the slow-reader case sends 12 MB).
 export GW_MAX_PUSH_BYTES=$((64 << 20))
 source "$here/faults_lib.sh"
 source "$here/env.sh"
 trap 'cleanup; rm -rf "$TEST_TMP"' EXIT   # env.sh's and check.sh's
-faults_start 12 6 1 4 || { fail "the fault proxy starts" "$(cat "$T/fault.stderr")"; finish; exit 1; }
+FAULTS_BIG_KB=12288 faults_start 12 6 1 4 || { fail "the fault proxy starts" "$(cat "$T/fault.stderr")"; finish; exit 1; }
 FAULTS_OP_TIMEOUT=60
 
 # Peak RSS bound: generous (tens of MB are expected); a sanitizer build keeps
@@ -86,19 +87,23 @@ run_scenario() {
 }
 
 receive='match=^POST.*/git-receive-pack'   # the forwarded push, not the credential check
+want() { [[ -z "${FAULTS_ONLY:-}" || " $FAULTS_ONLY " == *" $1 "* ]]; }
 
 # --- load with no fault ------------------------------------------------------------
-run_scenario load "mode=pass" "push:8 secret:4 edit-pre:2 edit-new:2 fetch:3 clone:3" 8
-scheck "load: every clean push landed and was reported done ($S_landed of 10)" \
-  test "$S_landed" = 10 -a "$S_failed_clean" = 0
-scheck "load: every push with a secret was refused with the report ($S_refused of 6)" test "$S_refused" = 6
-scheck "load: an edit of a file whose secret is upstream already is accepted (the earlier version fetched)" \
-  test "$(upstream_rev fx-load editpre-1)" = "$(git -C "$L" rev-parse editpre-1)"
-scheck "load: every fetch and clone got the upstream's commit ($S_fetches_ok of 6)" test "$S_fetches_ok" = 6
+if want load; then
+  run_scenario load "mode=pass" "push:8 secret:4 edit-pre:2 edit-new:2 fetch:3 clone:3" 8
+  scheck "load: every clean push landed and was reported done ($S_landed of 10)" \
+    test "$S_landed" = 10 -a "$S_failed_clean" = 0
+  scheck "load: every push with a secret was refused with the report ($S_refused of 6)" test "$S_refused" = 6
+  scheck "load: an edit of a file whose secret is upstream already is accepted (the earlier version fetched)" \
+    test "$(upstream_rev fx-load editpre-1)" = "$(git -C "$L" rev-parse editpre-1)"
+  scheck "load: every fetch and clone got the upstream's commit ($S_fetches_ok of 6)" test "$S_fetches_ok" = 6
+fi
 
 # --- the upstream fails while a push is forwarded --------------------------------------
 # Mid-body: the upstream never has the whole push, nothing can land.
 for f in stall reset close; do
+  want "upstream-$f-midbody" || continue
   run_scenario "upstream-$f-midbody" "mode=$f where=request after=20000 $receive" "push:4 secret:2" 6
   scheck "upstream-$f-midbody: every clean push failed visibly and none landed" \
     test "$S_failed_clean" = 4 -a "$S_landed" = 0
@@ -107,37 +112,58 @@ done
 # In the answer: the push may have landed; the client must not be told it did
 # unless it did (checked above), and here it cannot be told at all.
 for f in stall reset close; do
+  want "upstream-$f-answer" || continue
   run_scenario "upstream-$f-answer" "mode=$f where=response after=100 $receive" "push:4 secret:2" 6
   scheck "upstream-$f-answer: every client whose answer was cut saw a failure" test "$S_failed_clean" = 4
 done
 
 # --- the upstream fails elsewhere ------------------------------------------------------
-run_scenario upstream-reset-credcheck "mode=reset where=response after=0 match=service=git-receive-pack" "push:3 secret:2" 5
-scheck "upstream-reset-credcheck: the credential check failing refuses every push (502), nothing lands" \
-  test "$S_errors" = 5 -a "$S_landed" = 0
-run_scenario upstream-stall-credcheck "mode=stall where=response after=0 match=service=git-receive-pack" "push:2 secret:1" 3
-scheck "upstream-stall-credcheck: a silent credential check ends in an error, nothing lands" \
-  test "$S_errors" = 3 -a "$S_landed" = 0
-run_scenario upstream-stall-clone "mode=stall where=response after=2000 match=git-upload-pack" "fetch:2 clone:2 push:2" 6
-scheck "upstream-stall-clone: stalled fetches and clones fail ($S_fetches_ok of 4 got through), pushes still land" \
-  test "$S_fetches_ok" = 0 -a "$S_landed" = 2
-run_scenario upstream-reset-previous "mode=reset where=response after=500 match=git-upload-pack" "edit-pre:2 edit-new:2" 4
-scheck "upstream-reset-previous: findings whose earlier version cannot be fetched are refused (fail closed)" \
-  test "$S_refused" = 4
-run_scenario upstream-slow "mode=slow where=response chunk=512 delay_ms=5" "push:3 secret:1 fetch:2 clone:1" 7
-scheck "upstream-slow: a slow upstream slows but fails nothing ($S_landed of 3 landed, $S_fetches_ok of 3 fetched)" \
-  test "$S_landed" = 3 -a "$S_failed_clean" = 0 -a "$S_refused" = 1 -a "$S_fetches_ok" = 3
+if want upstream-reset-credcheck; then
+  run_scenario upstream-reset-credcheck "mode=reset where=response after=0 match=service=git-receive-pack" "push:3 secret:2" 5
+  scheck "upstream-reset-credcheck: the credential check failing refuses every push (502), nothing lands" \
+    test "$S_errors" = 5 -a "$S_landed" = 0
+fi
+if want upstream-stall-credcheck; then
+  run_scenario upstream-stall-credcheck "mode=stall where=response after=0 match=service=git-receive-pack" "push:2 secret:1" 3
+  scheck "upstream-stall-credcheck: a silent credential check ends in an error, nothing lands" \
+    test "$S_errors" = 3 -a "$S_landed" = 0
+fi
+if want upstream-stall-clone; then
+  run_scenario upstream-stall-clone "mode=stall where=response after=2000 match=git-upload-pack" "fetch:2 clone:2 push:2" 6
+  scheck "upstream-stall-clone: stalled fetches and clones fail ($S_fetches_ok of 4 got through), pushes still land" \
+    test "$S_fetches_ok" = 0 -a "$S_landed" = 2
+fi
+if want upstream-reset-previous; then
+  run_scenario upstream-reset-previous "mode=reset where=response after=500 match=git-upload-pack" "edit-pre:2 edit-new:2" 4
+  scheck "upstream-reset-previous: findings whose earlier version cannot be fetched are refused (fail closed)" \
+    test "$S_refused" = 4
+fi
+if want upstream-slow; then
+  run_scenario upstream-slow "mode=slow where=response chunk=512 delay_ms=5" "push:3 secret:1 fetch:2 clone:1" 7
+  scheck "upstream-slow: a slow upstream slows but fails nothing ($S_landed of 3 landed, $S_fetches_ok of 3 fetched)" \
+    test "$S_landed" = 3 -a "$S_failed_clean" = 0 -a "$S_refused" = 1 -a "$S_fetches_ok" = 3
+fi
+
+if want upstream-slow-reader; then
+  # A 12 MB push the upstream reads steadily (2 MB/s for its first 8 MB, never
+  # silent for a second) but for longer in all than [upstream] timeout_s.
+  run_scenario upstream-slow-reader "mode=slow where=request chunk=65536 delay_ms=32 limit=8000000 $receive" "big:1" 1
+  scheck "upstream-slow-reader: a push the upstream reads slowly but steadily lands (timeout_s bounds silence, not the whole send)" \
+    test "$S_landed" = 1 -a "$S_failed_clean" = 0
+fi
 
 # --- clients that misbehave -------------------------------------------------------------
-run_scenario clients "mode=pass" "slow:2 vanish-close:2 vanish-reset:2 vanish-stall:2 killed:2 push:2 secret:1" 13
-scheck "clients: a push body trickled in 2 KiB steps lands" \
-  bash -c 'for i in 0 1; do [[ -n $(git --git-dir="$1" rev-parse -q --verify refs/heads/clean-$i) ]] || exit 1; done' \
-  _ "$T/repos/fx-clients.git"
-scheck "clients: pushes that vanish half-way (FIN, RST, silence) land nothing" \
-  bash -c 'for i in 2 3 4 5 6 7; do [[ -z $(git --git-dir="$1" rev-parse -q --verify refs/heads/clean-$i) ]] || exit 1; done' \
-  _ "$T/repos/fx-clients.git"
-closed="$(grep -o 'closed after [0-9.]* s' "$T/results-clients.jsonl" | awk '{ print $3 }' | sort -g | tail -n 1)"
-scheck "clients: a client silent half-way through its push is cut off by idle_timeout_s ($GW_IDLE_TIMEOUT_S s; took ${closed:-?} s)" \
-  awk -v t="${closed:-999}" -v b="$GW_IDLE_TIMEOUT_S" 'BEGIN { exit !(t >= b - 1 && t < b * 3) }'
+if want clients; then
+  run_scenario clients "mode=pass" "slow:2 vanish-close:2 vanish-reset:2 vanish-stall:2 killed:2 push:2 secret:1" 13
+  scheck "clients: a push body trickled in 2 KiB steps lands" \
+    bash -c 'for i in 0 1; do [[ -n $(git --git-dir="$1" rev-parse -q --verify refs/heads/clean-$i) ]] || exit 1; done' \
+    _ "$T/repos/fx-clients.git"
+  scheck "clients: pushes that vanish half-way (FIN, RST, silence) land nothing" \
+    bash -c 'for i in 2 3 4 5 6 7; do [[ -z $(git --git-dir="$1" rev-parse -q --verify refs/heads/clean-$i) ]] || exit 1; done' \
+    _ "$T/repos/fx-clients.git"
+  closed="$(grep -o 'closed after [0-9.]* s' "$T/results-clients.jsonl" | awk '{ print $3 }' | sort -g | tail -n 1)"
+  scheck "clients: a client silent half-way through its push is cut off by idle_timeout_s ($GW_IDLE_TIMEOUT_S s; took ${closed:-?} s)" \
+    awk -v t="${closed:-999}" -v b="$GW_IDLE_TIMEOUT_S" 'BEGIN { exit !(t >= b - 1 && t < b * 3) }'
+fi
 
 finish

@@ -9,7 +9,7 @@ that vanishes half-way through it, one killed mid-push.
         adds commits on top of DIR's main, each on a ref of its own
         (refs/heads/<kind>-<i>): clean (a file of K KiB of random text),
         secret (a new file with a fake Alibaba Cloud AccessKey pair of its
-        own), big (a clean file of --big-kb KiB), editpre (an edit of
+        own), big (a clean binary file of --big-kb KiB of random bytes), editpre (an edit of
         config.py, whose secret main already has: pre-existing), editnew (a new
         key pair added to README.md, a file main has); prints nothing
     load_client.py run --ops FILE --jobs J --timeout S --upstream-repo BARE
@@ -86,12 +86,16 @@ def prepare(a):
     for kind, count in kinds:
         for i in range(count):
             mark += 1
-            if kind in ("clean", "big"):
+            if kind == "clean":
                 # Random text: the pack is about as large as the file, so a
                 # fault "after N bytes" lands in the middle of the body.
-                kb = a.file_kb if kind == "clean" else a.big_kb
-                body = base64.b64encode(os.urandom(kb * 768)).decode() + "\n"
+                body = base64.b64encode(os.urandom(a.file_kb * 768)).decode() + "\n"
                 path = "load/%s-%d.txt" % (kind, i)
+            elif kind == "big":
+                # Random bytes: as large in the pack, and quick to inspect
+                # (binary content is not scanned).
+                body = os.urandom(a.big_kb * 1024)
+                path = "load/%s-%d.bin" % (kind, i)
             elif kind == "secret":
                 body = 'from aliyunsdkcore.client import AcsClient\n\n' + fake_key_pair()
                 path = "load/secret-%d.py" % i
@@ -103,7 +107,7 @@ def prepare(a):
                 # A new secret in a file the upstream has (without it).
                 body = readme + fake_key_pair()
                 path = "README.md"
-            data = body.encode()
+            data = body if isinstance(body, bytes) else body.encode()
             stream.append(b"commit refs/heads/%s-%d\n" % (kind.encode(), i))
             stream.append(b"committer Load <load@example.com> %d +0000\n" % (1700000000 + mark))
             msg = ("%s push %d\n" % (kind, i)).encode()
