@@ -86,6 +86,28 @@ struct Exchange {
 // so the client reads the refusal instead of a reset connection.
 constexpr uint64_t kLingerBytes = 1 << 20;
 
+// The rest of a message read (header included, if not read yet), or a whole
+// message written, with the timer re-armed for every read or write: `idle`
+// bounds the peer's silence and `deadline` the request, never the message's
+// size (a large push sent to, or an advertisement read from, an upstream that
+// is slow but steady). Errors in *ec.
+template <bool isRequest, class Body>
+net::awaitable<void> ReadMessage(Stream& s, beast::flat_buffer& buf, http::parser<isRequest, Body>& p,
+                                 std::chrono::seconds idle, Clock::time_point deadline, beast::error_code* ec) {
+  while (!*ec && !p.is_done()) {
+    s.ArmTimer(idle, deadline);
+    co_await http::async_read_some(s, buf, p, Await(*ec));
+  }
+}
+template <bool isRequest, class Body>
+net::awaitable<void> WriteMessage(Stream& s, http::serializer<isRequest, Body>& sr, std::chrono::seconds idle,
+                                  Clock::time_point deadline, beast::error_code* ec) {
+  while (!*ec && !sr.is_done()) {
+    s.ArmTimer(idle, deadline);
+    co_await http::async_write_some(s, sr, Await(*ec));
+  }
+}
+
 // A short text response (errors, health). Returns whether the connection
 // may be kept.
 net::awaitable<bool> SendText(Exchange& x, http::status status, std::string text, bool keep_alive);

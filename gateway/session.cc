@@ -360,8 +360,7 @@ net::awaitable<bool> RelayAdvertisement(Exchange& x) {
   http::response_parser<http::string_body> p;
   p.body_limit(x.gw.config.max_advertisement_bytes);
   p.header_limit(64 * 1024);
-  up->ArmTimer(x.upstream_idle(), x.deadline);
-  co_await http::async_read(*up, up_buf, p, Await(ec));
+  co_await ReadMessage(*up, up_buf, p, x.upstream_idle(), x.deadline, &ec);
   if (ec == http::error::body_limit)
     co_return co_await SendBadGateway(x, "the ref advertisement is larger than limits.max_advertisement_bytes");
   if (ec) co_return co_await SendBadGateway(x, "no valid response (" + ErrorText(ec) + ")");

@@ -152,6 +152,15 @@ if want upstream-slow-reader; then
     test "$S_landed" = 1 -a "$S_failed_clean" = 0
 fi
 
+if want upstream-slow-advertisement; then
+  # The receive-pack advertisement (the client's, and the credential check's)
+  # trickled 16 bytes every 100 ms: never silent, longer in all than timeout_s.
+  run_scenario upstream-slow-advertisement "mode=slow where=response chunk=16 delay_ms=100 match=service=git-receive-pack" \
+    "push:2 secret:1" 3
+  scheck "upstream-slow-advertisement: pushes whose advertisement comes slowly but steadily go through ($S_landed of 2 landed, $S_refused of 1 refused)" \
+    test "$S_landed" = 2 -a "$S_refused" = 1
+fi
+
 # --- clients that misbehave -------------------------------------------------------------
 if want clients; then
   run_scenario clients "mode=pass" "slow:2 vanish-close:2 vanish-reset:2 vanish-stall:2 killed:2 push:2 secret:1" 13
