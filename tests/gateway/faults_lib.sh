@@ -43,7 +43,7 @@ PY="$(python3 -c 'import sys; print(sys.executable)')"
 gw_fds() { find "/proc/$GW_PID/fd" -mindepth 1 -maxdepth 1 2>/dev/null | wc -l; }
 gw_status_kb() { awk -v f="$1:" '$1 == f { print $2 }' "/proc/$GW_PID/status"; }
 gw_alive() { kill -0 "$GW_PID" 2>/dev/null; }
-spool_left() { find "$T/gw/tmp" -mindepth 1 2>/dev/null | wc -l; }
+spool_left() { find "${1:-$T/gw/tmp}" -mindepth 1 2>/dev/null | wc -l; }
 # Waits (at most $1 s) until no push is in flight and no connection is open
 # but the one asking.
 gw_settle() {
@@ -94,6 +94,17 @@ control_push() {  # REPO
   sha="$(git -C "$L" rev-parse HEAD)"
   timeout 60 git -C "$L" push -q "http://alice:s3cret-pass@127.0.0.1:$GW_HTTP/f/$1.git" HEAD:refs/heads/control \
     >/dev/null 2>&1 && [[ "$(upstream_rev "$1" control)" == "$sha" ]]
+}
+
+# many_refs REPO N: N more tags in the upstream repository REPO, for a large
+# advertisement (written as packed-refs: so many loose refs take minutes).
+many_refs() {
+  local r="$T/repos/$1.git"
+  git --git-dir="$r" pack-refs --all
+  awk -v n="$2" -v sha="$(git --git-dir="$r" rev-parse main)" \
+    'BEGIN { for (i = 0; i < n; i++) printf "%s refs/tags/many-%07d\n", sha, i }' >>"$r/packed-refs"
+  { head -n 1 "$r/packed-refs"; tail -n +2 "$r/packed-refs" | LC_ALL=C sort -k2; } >"$T/packed-refs.tmp" &&
+    mv "$T/packed-refs.tmp" "$r/packed-refs"
 }
 
 # scenario NAME FAULT OPS [JOBS]: runs OPS under FAULT against a fresh

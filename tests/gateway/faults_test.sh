@@ -60,6 +60,12 @@ scheck() {
   if "$@"; then pass "$name"; else fail "$name" "$(scenario_detail)"; fi
 }
 
+# dcheck NAME COMMAND...: a check whose failure shows $detail.
+dcheck() {
+  local name="$1"; shift
+  if "$@"; then pass "$name"; else fail "$name" "${detail:-}"; fi
+}
+
 # run_scenario NAME FAULT OPS [JOBS]: runs it, then the checks every scenario
 # must pass.
 run_scenario() {
@@ -159,6 +165,56 @@ if want upstream-slow-advertisement; then
     "push:2 secret:1" 3
   scheck "upstream-slow-advertisement: pushes whose advertisement comes slowly but steadily go through ($S_landed of 2 landed, $S_refused of 1 refused)" \
     test "$S_landed" = 2 -a "$S_refused" = 1
+fi
+
+# --- many clients ask for a large advertisement at once ----------------------------------
+# The gateway holds each receive-pack advertisement whole while it adds
+# no-thin: 32 requests at once for a 10 MB one (150000 refs) must not cost 32
+# times its size. A gateway of its own, whose max_concurrent_pushes is 2.
+if want advertisements; then
+  mkdir -p "$T/gw-adv/tmp"
+  GW_MAX_CONCURRENT_PUSHES=2 write_gateway_config "$T/gw-adv"
+  main_pid="$GW_PID" main_http="$GW_HTTP" main_https="$GW_HTTPS"
+  if start_gateway "$T/gw-adv"; then
+    seed_upstream_repo adv
+    many_refs adv 150000
+    adv_url="http://alice:s3cret-pass@127.0.0.1:$GW_HTTP/h/adv.git/info/refs?service=git-receive-pack"
+    direct_size="$(curl -s "http://alice:s3cret-pass@127.0.0.1:$UP_HTTP/git/adv.git/info/refs?service=git-receive-pack" | wc -c)"
+    gw_settle 10
+    adv_fds="$(gw_fds)"
+    adv_rss="$(gw_status_kb VmRSS)"
+    curl_pids=()
+    for i in $(seq 1 32); do
+      curl -s -m 60 -D "$T/adv-$i.headers" -o "$T/adv-$i.body" "$adv_url" &
+      curl_pids+=($!)
+    done
+    wait "${curl_pids[@]}"
+    adv_hwm="$(gw_status_kb VmHWM)"
+    ok=0 busy=0 other=""
+    for i in $(seq 1 32); do
+      code="$(head -n 1 "$T/adv-$i.headers" | awk '{ print $2 }')"
+      if [[ $code == 200 && "$(wc -c <"$T/adv-$i.body")" -eq $((direct_size + 8)) ]] && grep -q 'no-thin' "$T/adv-$i.body"; then
+        ok=$((ok + 1))
+      elif [[ $code == 503 ]] && grep -qi '^Retry-After:' "$T/adv-$i.headers"; then
+        busy=$((busy + 1))
+      else
+        other+=" #$i:${code:-none}"
+      fi
+    done
+    detail="$ok whole with no-thin, $busy busy (503), other:${other:- none}; direct size $direct_size"
+    dcheck "advertisements: 32 at once each get the whole advertisement with no-thin, or 503 with Retry-After ($ok + $busy)" \
+      test -z "$other" -a "$ok" -gt 0
+    dcheck "advertisements: the gateway's peak RSS stays bounded ($((adv_rss / 1024)) MB before, peak $((adv_hwm / 1024)) MB; 32 x 10 MB asked; bound $((rss_bound_mb / 2)) MB)" \
+      test "$((adv_hwm / 1024))" -lt "$((rss_bound_mb / 2))"
+    gw_settle 10
+    dcheck "advertisements: no descriptor leaked ($adv_fds before, $(gw_fds) after), temp_dir empty, /healthz ok" \
+      bash -c '[[ $1 -le $2 && $3 == 0 && $4 == ok ]]' _ "$(gw_fds)" "$adv_fds" "$(spool_left "$T/gw-adv/tmp")" \
+      "$(curl -s -m 5 "http://127.0.0.1:$GW_HTTP/healthz")"
+    kill "$GW_PID" 2>/dev/null
+  else
+    fail "gateway (advertisements) starts" "$(cat "$T/gw-adv/stderr")"
+  fi
+  GW_PID="$main_pid" GW_HTTP="$main_http" GW_HTTPS="$main_https"
 fi
 
 # --- clients that misbehave -------------------------------------------------------------
