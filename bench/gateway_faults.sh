@@ -68,7 +68,7 @@ FAULTS_OP_TIMEOUT=180
 few=$((pushes / 4))
 few_secret=$((few / 4))
 few_clean=$((few - few_secret))
-mix="push:$clean secret:$secret fetch:$((fetches / 2)) clone:$((fetches - fetches / 2))"
+mix="push:$((clean - clean / 5)) tls:$((clean / 5)) secret:$secret fetch:$((fetches / 2)) clone:$((fetches - fetches / 2))"
 # Each clean commit adds a 64 KiB file: a fault "after 20000 bytes" cuts a body.
 pmix="push:$few_clean secret:$few_secret"
 receive='match=^POST.*/git-receive-pack'

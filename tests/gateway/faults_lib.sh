@@ -14,6 +14,7 @@
 # "mode=reset where=request after=20000 match=^POST.*/git-receive-pack" ...).
 # OPS counts operations, run JOBS at a time by tests/gateway/load_client.py:
 #   push:N secret:N      real `git push`es of clean / secret commits
+#   tls:N                real `git push`es of clean commits over HTTPS (the test CA)
 #   big:N                real `git push`es of a large clean file (faults_start's N_BIG)
 #   edit-pre:N           an edit of a file whose secret is upstream already (the
 #                        gateway fetches its earlier version: accepted, or refused
@@ -133,9 +134,10 @@ scenario() {
     kind="${word%%:*}" count="${word#*:}"
     for ((i = 0; i < count; i++)); do
       case "$kind" in
-        push|secret|killed|big|edit-pre|edit-new)
-          local secret=false ck=clean op=push extra=""
+        push|secret|killed|big|edit-pre|edit-new|tls)
+          local secret=false ck=clean op=push extra="" u="$url"
           case "$kind" in
+            tls) u="https://alice:s3cret-pass@localhost:$GW_HTTPS/f/$repo.git" ;;
             secret) secret=true ck=secret ;;
             killed) op=killed-push extra=', "after_s": 0.3' ;;
             big) ck=big ;;
@@ -144,7 +146,7 @@ scenario() {
           esac
           next_commit "$ck"
           printf '{"kind": "%s", "repo": "%s", "url": "%s", "commit": "%s", "ref": "%s", "secret": %s%s}\n' \
-            "$op" "$L" "$url" "$c_sha" "$c_ref" "$secret" "$extra" >>"$ops" ;;
+            "$op" "$L" "$u" "$c_sha" "$c_ref" "$secret" "$extra" >>"$ops" ;;
         fetch)
           # Only main: the fetch has the commit ahead to get (no local clone sharing objects).
           git clone -q --bare --no-local --single-branch --branch main "$L" "$T/fetch-$name-$i" 2>/dev/null

@@ -97,8 +97,8 @@ want() { [[ -z "${FAULTS_ONLY:-}" || " $FAULTS_ONLY " == *" $1 "* ]]; }
 
 # --- load with no fault ------------------------------------------------------------
 if want load; then
-  run_scenario load "mode=pass" "push:8 secret:4 edit-pre:2 edit-new:2 fetch:3 clone:3" 8
-  scheck "load: every clean push landed and was reported done ($S_landed of 10)" \
+  run_scenario load "mode=pass" "push:6 tls:2 secret:4 edit-pre:2 edit-new:2 fetch:3 clone:3" 8
+  scheck "load: every clean push (HTTP and HTTPS) landed and was reported done ($S_landed of 10)" \
     test "$S_landed" = 10 -a "$S_failed_clean" = 0
   scheck "load: every push with a secret was refused with the report ($S_refused of 6)" test "$S_refused" = 6
   scheck "load: an edit of a file whose secret is upstream already is accepted (the earlier version fetched)" \
