@@ -65,8 +65,7 @@ net::awaitable<CredentialCheck> CheckPusherCredentials(Exchange& x) {
   } else if (!enc.empty() && enc != "identity") {
     unread = "it came compressed (" + std::string(enc) + ")";
   } else {
-    up->ArmTimer(x.upstream_idle(), x.deadline);
-    co_await http::async_read(*up, buf, p, Await(ec));
+    co_await ReadMessage(*up, buf, p, x.upstream_idle(), x.deadline, &ec);
     std::vector<std::string> caps;
     Status parsed;
     if (ec == http::error::body_limit)

@@ -36,6 +36,7 @@ struct GatewayContext {
   std::map<std::string, std::unique_ptr<ssl::context>> upstream_tls;  // by CA file
   std::atomic<bool> draining{false};               // SIGTERM received
   std::atomic<unsigned> pushes{0};                 // pushes being handled
+  std::atomic<unsigned> advertisements{0};         // receive-pack advertisements held whole
   std::atomic<uint64_t> next_request_id{1};
 
   // Client connections, so SIGTERM can close those waiting idle between
@@ -85,6 +86,28 @@ struct Exchange {
 // How much of a body the gateway reads and drops after refusing a request,
 // so the client reads the refusal instead of a reset connection.
 constexpr uint64_t kLingerBytes = 1 << 20;
+
+// The rest of a message read (header included, if not read yet), or a whole
+// message written, with the timer re-armed for every read or write: `idle`
+// bounds the peer's silence and `deadline` the request, never the message's
+// size (a large push sent to, or an advertisement read from, an upstream that
+// is slow but steady). Errors in *ec.
+template <bool isRequest, class Body>
+net::awaitable<void> ReadMessage(Stream& s, beast::flat_buffer& buf, http::parser<isRequest, Body>& p,
+                                 std::chrono::seconds idle, Clock::time_point deadline, beast::error_code* ec) {
+  while (!*ec && !p.is_done()) {
+    s.ArmTimer(idle, deadline);
+    co_await http::async_read_some(s, buf, p, Await(*ec));
+  }
+}
+template <bool isRequest, class Body>
+net::awaitable<void> WriteMessage(Stream& s, http::serializer<isRequest, Body>& sr, std::chrono::seconds idle,
+                                  Clock::time_point deadline, beast::error_code* ec) {
+  while (!*ec && !sr.is_done()) {
+    s.ArmTimer(idle, deadline);
+    co_await http::async_write_some(s, sr, Await(*ec));
+  }
+}
 
 // A short text response (errors, health). Returns whether the connection
 // may be kept.
