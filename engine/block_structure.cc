@@ -61,8 +61,8 @@ std::vector<uint64_t> BlockIds(std::string_view text, const std::vector<uint64_t
   auto block = [&] { return depth > 0 ? (kBraceBlock | braces.back()) : ((section << 32) | parent); };
   while (next < offsets.size() && pos <= text.size()) {
     ++line_no;
-    const char* nl = pos < text.size() ? static_cast<const char*>(std::memchr(text.data() + pos, '\n', text.size() - pos))
-                                       : nullptr;
+    const char* nl =
+        pos < text.size() ? static_cast<const char*>(std::memchr(text.data() + pos, '\n', text.size() - pos)) : nullptr;
     const size_t end = nl ? static_cast<size_t>(nl - text.data()) : text.size();
     size_t first = pos;
     while (first < end && IsBlank(text[first])) ++first;

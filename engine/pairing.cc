@@ -94,13 +94,15 @@ class Covered {
  public:
   explicit Covered(const std::vector<Candidate>& sorted_by_start) {
     for (const Candidate& c : sorted_by_start) {
-      if (!spans_.empty() && c.start <= spans_.back().end) spans_.back().end = std::max(spans_.back().end, c.end);
-      else spans_.push_back({c.start, c.end});
+      if (!spans_.empty() && c.start <= spans_.back().end)
+        spans_.back().end = std::max(spans_.back().end, c.end);
+      else
+        spans_.push_back({c.start, c.end});
     }
   }
   bool Overlaps(uint64_t start, uint64_t end) const {
-    auto it = std::lower_bound(spans_.begin(), spans_.end(), end,
-                               [](const Window& w, uint64_t e) { return w.begin < e; });
+    auto it =
+        std::lower_bound(spans_.begin(), spans_.end(), end, [](const Window& w, uint64_t e) { return w.begin < e; });
     return it != spans_.begin() && std::prev(it)->end > start;
   }
 
@@ -134,8 +136,7 @@ void AddNearCandidates(const CompiledRules& rules, const CompiledPart& part, std
       if (covered.Overlaps(s, e) || (!found.empty() && found.back().end > s)) continue;
       std::string_view secret(sub[1].data(), sub[1].size());
       uint32_t r = static_cast<uint32_t>(part.rule_index);
-      if (!PassesFilters(rules, r, secret, std::string_view(sub[0].data(), sub[0].size()),
-                         LineAround(data, s), path))
+      if (!PassesFilters(rules, r, secret, std::string_view(sub[0].data(), sub[0].size()), LineAround(data, s), path))
         continue;
       Candidate c;
       c.rule = r;
@@ -245,9 +246,9 @@ void PairCandidates(const CompiledRules& rules, std::string_view path, std::stri
       if (free.empty()) continue;
       auto line_of = [&](size_t f) { return (*cands)[free[f]].line; };
       auto first_on_line = [&](uint32_t line) {
-        return static_cast<size_t>(std::lower_bound(free.begin(), free.end(), line, [&](size_t j, uint32_t l) {
-                                     return (*cands)[j].line < l;
-                                   }) - free.begin());
+        return static_cast<size_t>(std::lower_bound(free.begin(), free.end(), line,
+                                                    [&](size_t j, uint32_t l) { return (*cands)[j].line < l; }) -
+                                   free.begin());
       };
       for (size_t a = 0; a < anchors.size(); ++a) {
         const Candidate& an = (*cands)[anchors[a]];

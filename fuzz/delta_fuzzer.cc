@@ -52,8 +52,10 @@ bool ReferenceApply(std::string_view base, std::string_view d, std::string* out)
         if (d.empty()) return false;
         uint64_t byte = static_cast<unsigned char>(d.front());
         d.remove_prefix(1);
-        if (i < 4) off |= byte << (8 * i);
-        else len |= byte << (8 * (i - 4));
+        if (i < 4)
+          off |= byte << (8 * i);
+        else
+          len |= byte << (8 * (i - 4));
       }
       if (len == 0) len = 0x10000;
       if (off > base.size() || len > base.size() - off) return false;
@@ -94,9 +96,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
           akgate_fuzz::Deflate(delta);
   pack.append(20, '\0');  // the trailer: not read
   akgate_fuzz::WriteFile(objects + "/pack/pack-fuzz.pack", pack);
-  akgate_fuzz::WriteFile(objects + "/pack/pack-fuzz.idx",
-                         akgate_fuzz::PackIndexFile({akgate_fuzz::SyntheticId(0), akgate_fuzz::SyntheticId(1)},
-                                                    {base_at, delta_at}));
+  akgate_fuzz::WriteFile(
+      objects + "/pack/pack-fuzz.idx",
+      akgate_fuzz::PackIndexFile({akgate_fuzz::SyntheticId(0), akgate_fuzz::SyntheticId(1)}, {base_at, delta_at}));
 
   std::string expected;
   bool applies = ReferenceApply(base, delta, &expected);

@@ -38,11 +38,16 @@ std::string Sha1(std::string_view bytes) {
 
 const char* TypeName(git_object_t t) {
   switch (t) {
-    case GIT_OBJECT_COMMIT: return "commit";
-    case GIT_OBJECT_TREE: return "tree";
-    case GIT_OBJECT_BLOB: return "blob";
-    case GIT_OBJECT_TAG: return "tag";
-    default: return "?";
+    case GIT_OBJECT_COMMIT:
+      return "commit";
+    case GIT_OBJECT_TREE:
+      return "tree";
+    case GIT_OBJECT_BLOB:
+      return "blob";
+    case GIT_OBJECT_TAG:
+      return "tag";
+    default:
+      return "?";
   }
 }
 

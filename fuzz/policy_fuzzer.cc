@@ -22,13 +22,13 @@ std::string Dump(const akgate::Policy& p) {
     o << "\n";
   };
   list("rule_files", p.rule_files);
-  for (const auto& [id, a] : p.rule_actions) o << "action " << id.size() << ":" << id << "=" << akgate::ActionName(a) << "\n";
+  for (const auto& [id, a] : p.rule_actions)
+    o << "action " << id.size() << ":" << id << "=" << akgate::ActionName(a) << "\n";
   list("allow_paths", p.allow_paths);
   list("allow_fingerprints", p.allow_fingerprints);
-  o << "inline_allow " << p.inline_allow << "\nmax_file_bytes " << p.max_file_bytes << "\ntime_budget "
-    << p.time_budget << "\non_timeout " << akgate::FailModeName(p.on_timeout) << "\non_error "
-    << akgate::FailModeName(p.on_error) << "\nunscannable " << (p.unscannable ? akgate::ActionName(*p.unscannable) : "-")
-    << "\n";
+  o << "inline_allow " << p.inline_allow << "\nmax_file_bytes " << p.max_file_bytes << "\ntime_budget " << p.time_budget
+    << "\non_timeout " << akgate::FailModeName(p.on_timeout) << "\non_error " << akgate::FailModeName(p.on_error)
+    << "\nunscannable " << (p.unscannable ? akgate::ActionName(*p.unscannable) : "-") << "\n";
   list("lfs_gitlab_storage", p.lfs_gitlab_storage);
   o << "lfs_missing_blocks " << p.lfs_missing_blocks << "\nmax_findings " << p.max_findings << "\nshow_pre_existing "
     << p.show_pre_existing << "\nlanguage " << static_cast<int>(p.language) << "\n";
@@ -77,7 +77,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   FUZZ_CHECK(p.command_timeout >= 0.1 && p.command_timeout <= 600);
   FUZZ_CHECK(p.max_findings >= 1 && p.max_findings <= 1000);
   for (const std::string& fp : p.allow_fingerprints) FUZZ_CHECK(IsFingerprint(fp));
-  FUZZ_CHECK(p.webhook_url.empty() || p.webhook_url.rfind("http://", 0) == 0 || p.webhook_url.rfind("https://", 0) == 0);
+  FUZZ_CHECK(p.webhook_url.empty() || p.webhook_url.rfind("http://", 0) == 0 ||
+             p.webhook_url.rfind("https://", 0) == 0);
   for (const std::string& d : p.lfs_gitlab_storage) FUZZ_CHECK(!d.empty() && d[0] == '/');
   for (const std::string& f : p.rule_files) FUZZ_CHECK(!f.empty() && f[0] == '/');  // resolved against base_dir
   // The server file's lists are kept; the repository file adds to them.

@@ -18,7 +18,8 @@ namespace {
 
 std::string Summary(const akgate::RuleSet& rs) {
   std::string s = rs.title + "\n";
-  for (const akgate::Rule& r : rs.rules) s += r.id + "\t" + r.regex + "\t" + r.path + "\t" + akgate::ActionName(r.action) + "\n";
+  for (const akgate::Rule& r : rs.rules)
+    s += r.id + "\t" + r.regex + "\t" + r.path + "\t" + akgate::ActionName(r.action) + "\n";
   for (const akgate::PairRule& p : rs.pairs) s += "pair " + p.id + "\n";
   for (const std::string& t : rs.base64_triggers) s += "trigger " + t + "\n";
   return s;

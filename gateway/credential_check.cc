@@ -19,8 +19,8 @@ net::awaitable<CredentialCheck> CheckPusherCredentials(Exchange& x) {
   CredentialCheck out;
   constexpr std::string_view kReceivePack = "git-receive-pack";
   std::string target = x.upstream_target.substr(0, x.upstream_target.find('?'));
-  if (target.size() < kReceivePack.size() || target.compare(target.size() - kReceivePack.size(), kReceivePack.size(),
-                                                            kReceivePack) != 0) {
+  if (target.size() < kReceivePack.size() ||
+      target.compare(target.size() - kReceivePack.size(), kReceivePack.size(), kReceivePack) != 0) {
     out.error = "not a receive-pack request";
     co_return out;
   }

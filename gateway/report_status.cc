@@ -44,7 +44,8 @@ std::string EncodeRejection(const PushRequest& request, const Rejection& rejecti
   if (report) {
     status += PktLine("unpack " + OneLine(rejection.unpack_status) + "\n");
     std::string reason = OneLine(rejection.reason.empty() ? "rejected by akgate" : rejection.reason);
-    for (const RefCommand& c : request.commands) status += PktLine("ng " + OneLine(c.ref, kMaxRefInLine) + " " + reason + "\n");
+    for (const RefCommand& c : request.commands)
+      status += PktLine("ng " + OneLine(c.ref, kMaxRefInLine) + " " + reason + "\n");
     status += kFlushPkt;
   }
   if (!sideband) return status;

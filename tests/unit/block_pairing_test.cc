@@ -62,20 +62,20 @@ Outcome Scan(const std::string& path, const std::string& text) {
 TEST_CASE("block ids: braces, indentation under a parent line, INI sections") {
   uint64_t work = 0;
   const std::string text =
-      "top: 1\n"           // line 1, offset 0
-      "a:\n"               // 2
-      "  x: 1\n"           // 3
-      "  # comment\n"      // 4
-      "  y: 2\n"           // 5
-      "b:\n"               // 6
-      "  z: 3\n"           // 7
-      "[sec]\n"            // 8
-      "k = 1\n"            // 9
-      "obj = { p: 1,\n"    // 10
-      "  q: 2 }\n"         // 11
-      "after = 3\n";       // 12
+      "top: 1\n"         // line 1, offset 0
+      "a:\n"             // 2
+      "  x: 1\n"         // 3
+      "  # comment\n"    // 4
+      "  y: 2\n"         // 5
+      "b:\n"             // 6
+      "  z: 3\n"         // 7
+      "[sec]\n"          // 8
+      "k = 1\n"          // 9
+      "obj = { p: 1,\n"  // 10
+      "  q: 2 }\n"       // 11
+      "after = 3\n";     // 12
   auto at = [&](const char* needle) { return static_cast<uint64_t>(text.find(needle)); };
-  std::vector<uint64_t> offsets = {at("top"), at("x:"),  at("y:"), at("z:"),
+  std::vector<uint64_t> offsets = {at("top"), at("x:"),  at("y:"),  at("z:"),
                                    at("k ="), at(" p:"), at(" q:"), at("after")};
   std::vector<uint64_t> ids = BlockIds(text, offsets, &work);
   REQUIRE(ids.size() == offsets.size());
@@ -100,8 +100,8 @@ TEST_CASE("block ids: braces, indentation under a parent line, INI sections") {
 
 TEST_CASE("an ID and its secret in one YAML mapping 20 lines apart block as a pair") {
   Keys k = MakeKeys(1);
-  std::string yaml = "alibaba:\n  access_key_id: " + k.id + "\n" + Filler("  ", 20) +
-                     "  access_key_secret: " + k.secret + "\n";
+  std::string yaml =
+      "alibaba:\n  access_key_id: " + k.id + "\n" + Filler("  ", 20) + "  access_key_secret: " + k.secret + "\n";
   Outcome o = Scan("config.yaml", yaml);
   CHECK(o.pairs == 1);
   CHECK(o.lone == 0);
@@ -110,8 +110,8 @@ TEST_CASE("an ID and its secret in one YAML mapping 20 lines apart block as a pa
 
 TEST_CASE("in two different YAML mappings far apart they stay two lone halves") {
   Keys k = MakeKeys(2);
-  std::string yaml = "first:\n  access_key_id: " + k.id + "\n" + Filler("  ", 20) + "second:\n" +
-                     Filler("  ", 5) + "  access_key_secret: " + k.secret + "\n";
+  std::string yaml = "first:\n  access_key_id: " + k.id + "\n" + Filler("  ", 20) + "second:\n" + Filler("  ", 5) +
+                     "  access_key_secret: " + k.secret + "\n";
   Outcome o = Scan("config.yaml", yaml);
   CHECK(o.pairs == 0);
   CHECK(o.lone == 2);
@@ -120,8 +120,8 @@ TEST_CASE("in two different YAML mappings far apart they stay two lone halves") 
 TEST_CASE("INI sections, .env files, JSON objects and class bodies pair by block") {
   Keys k = MakeKeys(3);
   SUBCASE("one INI section") {
-    std::string ini = "[aliyun]\naccess_key_id = " + k.id + "\n" + Filler("", 15, " = ") +
-                      "access_key_secret = " + k.secret + "\n";
+    std::string ini =
+        "[aliyun]\naccess_key_id = " + k.id + "\n" + Filler("", 15, " = ") + "access_key_secret = " + k.secret + "\n";
     CHECK(Scan("creds.ini", ini).pairs == 1);
   }
   SUBCASE("two INI sections: not paired") {
@@ -145,8 +145,8 @@ TEST_CASE("INI sections, .env files, JSON objects and class bodies pair by block
     CHECK(Scan("creds.json", json).pairs == 0);
   }
   SUBCASE("a class body") {
-    std::string java = "public class Cfg {\n  private String accessKeyId = \"" + k.id + "\";\n" +
-                       Filler("  // ", 12) + "  private String accessKeySecret = \"" + k.secret + "\";\n}\n";
+    std::string java = "public class Cfg {\n  private String accessKeyId = \"" + k.id + "\";\n" + Filler("  // ", 12) +
+                       "  private String accessKeySecret = \"" + k.secret + "\";\n}\n";
     CHECK(Scan("Cfg.java", java).pairs == 1);
   }
 }

@@ -1,14 +1,15 @@
 // A compressed push body is bounded by what it decodes to, not by what is
 // received (gateway/body_decoder.h): a gzip bomb stops early with a clear
 // error, an ordinary compressed body passes.
-#include "tests/unit/gzip_helper.h"
+#include "gateway/body_decoder.h"
+
 #include <doctest/doctest.h>
 #include <zlib.h>
 
 #include <random>
 #include <string>
 
-#include "gateway/body_decoder.h"
+#include "tests/unit/gzip_helper.h"
 
 using namespace akgate;
 using namespace akgate::gateway;

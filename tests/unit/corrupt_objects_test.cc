@@ -167,7 +167,8 @@ std::string TreeEntry(const char* mode, const std::string& name, const git_oid& 
 }
 
 std::string CommitText(const git_oid& tree) {
-  return "tree " + Hex(tree) + "\nauthor T <t@example.com> 1700000000 +0000\n"
+  return "tree " + Hex(tree) +
+         "\nauthor T <t@example.com> 1700000000 +0000\n"
          "committer T <t@example.com> 1700000000 +0000\n\nadd\n";
 }
 
@@ -207,8 +208,8 @@ TEST_CASE("gateway: a pushed blob whose header declares another size than it hol
   };
   // Larger, smaller, and larger than max_file_size (a skip as "oversize"
   // used to rest on the header alone).
-  for (Case c : {Case{"larger", content.size() + 10}, Case{"smaller", content.size() - 10},
-                 Case{"oversize", 1 << 20}}) {
+  for (Case c :
+       {Case{"larger", content.size() + 10}, Case{"smaller", content.size() - 10}, Case{"oversize", 1 << 20}}) {
     CAPTURE(c.name);
     TempDir dir;
     PackBytes p;
@@ -360,9 +361,11 @@ TEST_CASE("hook: a loose blob that is not what its name and header say is a fail
     git_oid next = repo.Commit({{"README", "hello\n"}, {"config.ini", content}}, {first});
     git_oid blob = Hash(GIT_OBJECT_BLOB, content);
     std::string name = c.name;
-    if (name == "declares more than it holds") CorruptLoose(repo, blob, "blob " + std::to_string(content.size() + 20), content);
+    if (name == "declares more than it holds")
+      CorruptLoose(repo, blob, "blob " + std::to_string(content.size() + 20), content);
     if (name == "declares an oversize blob") CorruptLoose(repo, blob, "blob 99999999999", content);
-    if (name == "a changed byte") CorruptLoose(repo, blob, "blob " + std::to_string(content.size()), "x" + content.substr(1));
+    if (name == "a changed byte")
+      CorruptLoose(repo, blob, "blob " + std::to_string(content.size()), "x" + content.substr(1));
     if (name == "declares more, and more than the limit") CorruptLoose(repo, blob, "blob 5000", content);
     auto r = repo.Open();
     PushInspection in;

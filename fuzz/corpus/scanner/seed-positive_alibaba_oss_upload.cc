@@ -1,8 +1,10 @@
-positive/alibaba/oss_upload.cc
+positive / alibaba /
+    oss_upload.cc
 #include <alibabacloud/oss/OssClient.h>
+
 #include <iostream>
 
-using namespace AlibabaCloud::OSS;
+    using namespace AlibabaCloud::OSS;
 
 int main() {
   std::string Endpoint = "oss-cn-hangzhou.aliyuncs.com";
