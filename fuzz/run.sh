@@ -129,7 +129,7 @@ explore() {
 case "${1:-}" in
   --ci) ci ;;
   --list) build_targets >/dev/null; targets ;;
-  ""|-h|--help) sed -n '2,16p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' ;;
+  ""|-h|--help) sed -n '2,15p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' ;;
   -*) die "unknown option '$1'" ;;
   *) explore "$1" "${2:-300}" ;;
 esac
