@@ -147,9 +147,11 @@ struct PackReader::Pack {
     return true;
   }
 
-  // Whether the zlib data at `data` could inflate to `size` bytes: a header
-  // declaring more is refused before anything is allocated for it.
-  bool CanHold(uint64_t data, uint64_t size) const { return size <= (this->size - 20 - data) * kMaxInflateRatio + 64; }
+  // Whether the zlib data at `data` could inflate to `declared` bytes: a
+  // header declaring more is refused before anything is allocated for it.
+  bool CanHold(uint64_t data, uint64_t declared) const {
+    return declared <= (size - 20 - data) * kMaxInflateRatio + 64;
+  }
 
   // Inflates exactly `want` bytes: the whole object with libdeflate (about
   // twice zlib's speed on a pack's small streams; inflating is most of a
