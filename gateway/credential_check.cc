@@ -19,8 +19,8 @@ net::awaitable<CredentialCheck> CheckPusherCredentials(Exchange& x) {
   CredentialCheck out;
   constexpr std::string_view kReceivePack = "git-receive-pack";
   std::string target = x.upstream_target.substr(0, x.upstream_target.find('?'));
-  if (target.size() < kReceivePack.size() || target.compare(target.size() - kReceivePack.size(), kReceivePack.size(),
-                                                            kReceivePack) != 0) {
+  if (target.size() < kReceivePack.size() ||
+      target.compare(target.size() - kReceivePack.size(), kReceivePack.size(), kReceivePack) != 0) {
     out.error = "not a receive-pack request";
     co_return out;
   }
@@ -65,8 +65,7 @@ net::awaitable<CredentialCheck> CheckPusherCredentials(Exchange& x) {
   } else if (!enc.empty() && enc != "identity") {
     unread = "it came compressed (" + std::string(enc) + ")";
   } else {
-    up->ArmTimer(x.upstream_idle(), x.deadline);
-    co_await http::async_read(*up, buf, p, Await(ec));
+    co_await ReadMessage(*up, buf, p, x.upstream_idle(), x.deadline, &ec);
     std::vector<std::string> caps;
     Status parsed;
     if (ec == http::error::body_limit)

@@ -31,11 +31,12 @@ struct GatewayContext {
   const Config& config;
   Metrics& metrics;
   PushInspector& inspector;
-  net::thread_pool& workers;                       // indexing and inspection
-  ScanSlots& scan_slots;                           // server.scan_threads of them, handed out in order
+  net::thread_pool& workers;  // indexing and inspection
+  ScanSlots& scan_slots;      // server.scan_threads of them, handed out in order
   std::map<std::string, std::unique_ptr<ssl::context>> upstream_tls;  // by CA file
-  std::atomic<bool> draining{false};               // SIGTERM received
-  std::atomic<unsigned> pushes{0};                 // pushes being handled
+  std::atomic<bool> draining{false};                                  // SIGTERM received
+  std::atomic<unsigned> pushes{0};                                    // pushes being handled
+  std::atomic<unsigned> advertisements{0};                            // receive-pack advertisements held whole
   std::atomic<uint64_t> next_request_id{1};
 
   // Client connections, so SIGTERM can close those waiting idle between
@@ -59,10 +60,10 @@ struct Exchange {
   GatewayContext& gw;
   Stream& client;
   beast::flat_buffer& client_buffer;
-  http::request_parser<http::buffer_body>& parser;   // header read, body not yet
+  http::request_parser<http::buffer_body>& parser;  // header read, body not yet
   const Route& route;
-  std::string upstream_target;   // path (+ query) on the upstream
-  std::string path;              // request path, for logs (never the query)
+  std::string upstream_target;  // path (+ query) on the upstream
+  std::string path;             // request path, for logs (never the query)
   std::string client_address;
   std::string client_certificate_name;  // CN of a verified TLS client certificate, or ""
   // Gateway-held mode: who signed in (Authenticate), and how ("users-file",
@@ -70,13 +71,13 @@ struct Exchange {
   std::string user;
   std::string user_source;
   uint64_t id = 0;
-  Clock::time_point deadline;    // the whole request must end by then
-  bool keep_alive = false;       // what the client asked for
+  Clock::time_point deadline;  // the whole request must end by then
+  bool keep_alive = false;     // what the client asked for
   // Filled as the request goes, for the access log.
   unsigned status = 0;
   uint64_t bytes_in = 0;
   uint64_t bytes_out = 0;
-  std::string note;              // e.g. "blocked", "upstream unreachable"
+  std::string note;  // e.g. "blocked", "upstream unreachable"
 
   std::chrono::seconds idle() const { return std::chrono::seconds(gw.config.idle_timeout_s); }
   std::chrono::seconds upstream_idle() const { return std::chrono::seconds(gw.config.upstream_timeout_s); }
@@ -85,6 +86,28 @@ struct Exchange {
 // How much of a body the gateway reads and drops after refusing a request,
 // so the client reads the refusal instead of a reset connection.
 constexpr uint64_t kLingerBytes = 1 << 20;
+
+// The rest of a message read (header included, if not read yet), or a whole
+// message written, with the timer re-armed for every read or write: `idle`
+// bounds the peer's silence and `deadline` the request, never the message's
+// size (a large push sent to, or an advertisement read from, an upstream that
+// is slow but steady). Errors in *ec.
+template <bool isRequest, class Body>
+net::awaitable<void> ReadMessage(Stream& s, beast::flat_buffer& buf, http::parser<isRequest, Body>& p,
+                                 std::chrono::seconds idle, Clock::time_point deadline, beast::error_code* ec) {
+  while (!*ec && !p.is_done()) {
+    s.ArmTimer(idle, deadline);
+    co_await http::async_read_some(s, buf, p, Await(*ec));
+  }
+}
+template <bool isRequest, class Body>
+net::awaitable<void> WriteMessage(Stream& s, http::serializer<isRequest, Body>& sr, std::chrono::seconds idle,
+                                  Clock::time_point deadline, beast::error_code* ec) {
+  while (!*ec && !sr.is_done()) {
+    s.ArmTimer(idle, deadline);
+    co_await http::async_write_some(s, sr, Await(*ec));
+  }
+}
 
 // A short text response (errors, health). Returns whether the connection
 // may be kept.

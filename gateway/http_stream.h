@@ -9,17 +9,15 @@
 // total limit.
 #pragma once
 
-#include <utility>  // before Boost.Asio: its awaitable.hpp uses std::exchange
-
 #include <boost/asio.hpp>
 #include <boost/asio/ssl.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
-
 #include <chrono>
 #include <optional>
 #include <string_view>
+#include <utility>  // before Boost.Asio: its awaitable.hpp uses std::exchange
 
 namespace akgate::gateway {
 

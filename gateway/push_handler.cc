@@ -16,9 +16,8 @@
 //      (HTTP 200) with `ng` for every ref and the hook's report on band 2
 //
 // The spool is removed when this coroutine ends, however it ends.
-#include <spdlog/spdlog.h>
-
 #include <malloc.h>
+#include <spdlog/spdlog.h>
 
 #include <exception>
 #include <type_traits>
@@ -168,11 +167,12 @@ net::awaitable<bool> Forward(Exchange& x, const PushSpool& spool, std::string_vi
   req.erase(http::field::transfer_encoding);
   beast::error_code ec;
   req.body().open(spool.body_path().c_str(), beast::file_mode::scan, ec);
-  if (ec) co_return co_await SendText(x, http::status::internal_server_error,
-                                      "akgate-gateway: cannot reopen the spooled push: " + ec.message(), false);
+  if (ec)
+    co_return co_await SendText(x, http::status::internal_server_error,
+                                "akgate-gateway: cannot reopen the spooled push: " + ec.message(), false);
   req.content_length(spool.body_bytes());  // the exact body, with a known length
-  up->ArmTimer(x.upstream_idle(), x.deadline);
-  co_await http::async_write(*up, req, Await(ec));
+  http::request_serializer<http::file_body> sr{req};
+  co_await WriteMessage(*up, sr, x.upstream_idle(), x.deadline, &ec);  // timeout_s: silence, not size
   if (ec) co_return co_await SendBadGateway(x, "cannot send the push (" + ec.message() + ")");
   beast::flat_buffer up_buf;
   co_return co_await RelayResponse(x, *up, up_buf, notes);
@@ -207,8 +207,8 @@ net::awaitable<bool> CredentialsAccepted(Exchange& x, bool* push_options) {
   res.set(http::field::server, "akgate-gateway");
   res.set(http::field::content_type, "text/plain; charset=utf-8");
   if (!cred.www_authenticate.empty()) res.set(http::field::www_authenticate, cred.www_authenticate);
-  res.body() = "akgate-gateway: the upstream refused these credentials for a push (HTTP " +
-               std::to_string(cred.status) + ")\n";
+  res.body() =
+      "akgate-gateway: the upstream refused these credentials for a push (HTTP " + std::to_string(cred.status) + ")\n";
   res.keep_alive(false);
   res.prepare_payload();
   x.status = status;
@@ -316,8 +316,7 @@ net::awaitable<bool> HandlePush(Exchange& x) {
     spdlog::warn("push_refused id={} reason=\"{}\" received={} decoded={}", x.id, parse_status.message(), x.bytes_in,
                  decoder->decoded_bytes());
     if (!co_await DrainBody(x, cfg.max_push_bytes)) co_return false;
-    co_return co_await SendText(x, http::status::payload_too_large, "akgate-gateway: " + parse_status.message(),
-                                false);
+    co_return co_await SendText(x, http::status::payload_too_large, "akgate-gateway: " + parse_status.message(), false);
   }
   if (too_large || !parse_status.ok()) {
     std::string message;
@@ -377,8 +376,9 @@ net::awaitable<bool> HandlePush(Exchange& x) {
       input.timed_out = true;
     } else if (!committed.ok()) {
       co_return co_await Refuse(x, request, true, http::status::bad_request, committed.message(),
-                                committed.message() + " (the gateway needs a self-contained pack; thin packs "
-                                                      "are refused)");
+                                committed.message() +
+                                    " (the gateway needs a self-contained pack; thin packs "
+                                    "are refused)");
     }
   }
   auto queue_ms = std::chrono::duration<double, std::milli>(scan_slot.waited()).count();
@@ -438,12 +438,14 @@ net::awaitable<bool> HandlePush(Exchange& x) {
     spdlog::warn("pusher_unverified id={} claimed_user={} problem=\"{}\"", x.id, claimed, who.problem);
     verdict.report = identity_note + verdict.report;
   }
-  spdlog::info("push id={} repo={} pusher={} pusher_source={} claimed_user={} refs={} pack_bytes={} objects={} commits={} blobs={} findings={} "
-               "decision={} cause={} queue_ms={:.1f} scan_ms={:.1f}",
-               x.id, input.repo, input.pusher.empty() ? "-" : input.pusher, who.source.empty() ? "none" : who.source,
-               claimed.empty() ? "-" : claimed, request.commands.size(),
-               request.pack_bytes, spool->pack_objects(), verdict.commits, verdict.blobs, verdict.findings,
-               verdict.decision_name, verdict.cause, queue_ms, scan_us / 1000.0);
+  spdlog::info(
+      "push id={} repo={} pusher={} pusher_source={} claimed_user={} refs={} pack_bytes={} objects={} commits={} "
+      "blobs={} findings={} "
+      "decision={} cause={} queue_ms={:.1f} scan_ms={:.1f}",
+      x.id, input.repo, input.pusher.empty() ? "-" : input.pusher, who.source.empty() ? "none" : who.source,
+      claimed.empty() ? "-" : claimed, request.commands.size(), request.pack_bytes, spool->pack_objects(),
+      verdict.commits, verdict.blobs, verdict.findings, verdict.decision_name, verdict.cause, queue_ms,
+      scan_us / 1000.0);
 
   // 4. Forward, or answer for the upstream.
   if (verdict.forwards()) {

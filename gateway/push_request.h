@@ -36,8 +36,8 @@ namespace akgate::gateway {
 
 // One ref update as the client asked for it.
 struct RefCommand {
-  std::string old_oid;   // all zeros: create
-  std::string new_oid;   // all zeros: delete
+  std::string old_oid;  // all zeros: create
+  std::string new_oid;  // all zeros: delete
   std::string ref;
   bool is_create() const { return old_oid.find_first_not_of('0') == std::string::npos; }
   bool is_delete() const { return new_oid.find_first_not_of('0') == std::string::npos; }
@@ -50,7 +50,7 @@ struct PushRequest {
   std::vector<std::string> push_options;
   bool has_pack = false;
   uint64_t pack_bytes = 0;
-  bool probe = false;                     // the body was exactly a flush ("0000")
+  bool probe = false;  // the body was exactly a flush ("0000")
 
   bool HasCapability(std::string_view name) const;
   bool AllDeletes() const;
@@ -96,7 +96,7 @@ class PushRequestParser {
   State state_ = State::kCommands;
   bool commands_complete_ = false;
   Status error_;
-  std::string pack_magic_;   // first bytes of the pack, to check "PACK"
+  std::string pack_magic_;  // first bytes of the pack, to check "PACK"
   // The pack's end is where its SHA-1 trailer matches what came before it;
   // the last bytes are held back until the body ends so the flushes git's
   // client sends after the pack never reach the indexer.

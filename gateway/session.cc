@@ -144,8 +144,7 @@ net::awaitable<bool> SendBadGateway(Exchange& x, const std::string& why) {
   x.note = "upstream error";
   spdlog::warn("upstream_error id={} route={} upstream={} error=\"{}\"", x.id, x.route.prefix, x.route.upstream, why);
   co_return co_await SendText(x, http::status::bad_gateway,
-                              "akgate-gateway: the upstream " + x.route.url.host_header + " failed: " + why,
-                              false);
+                              "akgate-gateway: the upstream " + x.route.url.host_header + " failed: " + why, false);
 }
 
 net::awaitable<beast::error_code> AnswerExpectContinue(Exchange& x) {
@@ -241,8 +240,7 @@ net::awaitable<bool> DrainBody(Exchange& x, uint64_t budget) {
   co_return true;
 }
 
-net::awaitable<bool> RelayResponse(Exchange& x, Stream& upstream, beast::flat_buffer& up_buf,
-                                   std::string_view prefix) {
+net::awaitable<bool> RelayResponse(Exchange& x, Stream& upstream, beast::flat_buffer& up_buf, std::string_view prefix) {
   http::response_parser<http::buffer_body> p;
   // Clones are as large as repositories. Not boost::none: Beast 1.74 compares
   // a Content-Length with an empty optional as "over the limit".
@@ -293,8 +291,8 @@ net::awaitable<bool> RelayResponse(Exchange& x, Stream& upstream, beast::flat_bu
   }
   beast::error_code in_ec, out_ec;
   uint64_t moved = 0;
-  co_await RelayBody<false>(upstream, up_buf, p, x.upstream_idle(), x.client, sr, x.idle(), x.deadline, &moved,
-                            &in_ec, &out_ec);
+  co_await RelayBody<false>(upstream, up_buf, p, x.upstream_idle(), x.client, sr, x.idle(), x.deadline, &moved, &in_ec,
+                            &out_ec);
   x.bytes_out += moved;
   x.gw.metrics.bytes_to_clients += moved;
   if (in_ec) {
@@ -340,6 +338,27 @@ net::awaitable<bool> RelayRequest(Exchange& x) {
 // GET info/refs?service=git-receive-pack: the advertisement gets `no-thin`.
 net::awaitable<bool> RelayAdvertisement(Exchange& x) {
   x.gw.metrics.requests_advertisement++;
+  // Each is held whole (up to max_advertisement_bytes, and its rewritten
+  // copy): no more at once than pushes, or memory grows with the clients.
+  struct Held {
+    std::atomic<unsigned>& n;
+    ~Held() { n--; }
+  } held{x.gw.advertisements};
+  if (held.n.fetch_add(1) >= x.gw.config.max_concurrent_pushes) {
+    x.note = "busy";
+    http::response<http::string_body> res{http::status::service_unavailable, x.parser.get().version()};
+    res.set(http::field::content_type, "text/plain; charset=utf-8");
+    res.set(http::field::retry_after, "10");
+    res.body() = "akgate-gateway: too many pushes starting at once (limits.max_concurrent_pushes = " +
+                 std::to_string(x.gw.config.max_concurrent_pushes) + "); try again shortly\n";
+    res.keep_alive(false);
+    res.prepare_payload();
+    x.status = 503;
+    beast::error_code ec;
+    x.client.ArmTimer(x.idle(), x.deadline);
+    co_await http::async_write(x.client, res, Await(ec));
+    co_return false;
+  }
   std::string error;
   std::unique_ptr<Stream> up = co_await ConnectUpstream(x, &error);
   if (!up) co_return co_await SendBadGateway(x, error);
@@ -360,8 +379,7 @@ net::awaitable<bool> RelayAdvertisement(Exchange& x) {
   http::response_parser<http::string_body> p;
   p.body_limit(x.gw.config.max_advertisement_bytes);
   p.header_limit(64 * 1024);
-  up->ArmTimer(x.upstream_idle(), x.deadline);
-  co_await http::async_read(*up, up_buf, p, Await(ec));
+  co_await ReadMessage(*up, up_buf, p, x.upstream_idle(), x.deadline, &ec);
   if (ec == http::error::body_limit)
     co_return co_await SendBadGateway(x, "the ref advertisement is larger than limits.max_advertisement_bytes");
   if (ec) co_return co_await SendBadGateway(x, "no valid response (" + ErrorText(ec) + ")");
@@ -373,9 +391,8 @@ net::awaitable<bool> RelayAdvertisement(Exchange& x) {
   if (is_adv) {
     auto enc = res[http::field::content_encoding];
     if (!enc.empty() && !IEquals(SV(enc), "identity"))
-      co_return co_await SendBadGateway(
-          x, "it compressed the ref advertisement (Content-Encoding: " + std::string(enc) +
-                 ") although asked for identity");
+      co_return co_await SendBadGateway(x, "it compressed the ref advertisement (Content-Encoding: " +
+                                               std::string(enc) + ") although asked for identity");
     std::string rewritten;
     Status s = AddNoThin(res.body(), &rewritten);
     if (s.ok()) {
@@ -456,9 +473,9 @@ net::awaitable<bool> HandleRequest(GatewayContext& gw, Stream& client, beast::fl
                              "akgate-gateway: request refused: " + target_status.message(), false);
   } else if (const Route* route = gw.config.FindRoute(route_path); route == nullptr) {
     gw.metrics.requests_other++;
-    keep = co_await SendText(x, http::status::not_found,
-                             "akgate-gateway: no route for " + path + " (see the [[route]] entries of the configuration)",
-                             bodyless);
+    keep = co_await SendText(
+        x, http::status::not_found,
+        "akgate-gateway: no route for " + path + " (see the [[route]] entries of the configuration)", bodyless);
   } else {
     Exchange rx{gw, client, buffer, parser, *route};
     rx.id = x.id;
@@ -470,7 +487,8 @@ net::awaitable<bool> HandleRequest(GatewayContext& gw, Stream& client, beast::fl
     // The upstream gets the canonical form of what was routed, so it cannot
     // decode its way to another service.
     rx.upstream_target = route->url.base_path;
-    if (path.size() > route->prefix.size()) rx.upstream_target += PercentEncode(path.substr(route->prefix.size()), true);
+    if (path.size() > route->prefix.size())
+      rx.upstream_target += PercentEncode(path.substr(route->prefix.size()), true);
     if (!target.query.empty()) rx.upstream_target += "?" + target.query;
     using Kind = RequestTarget::Kind;
     // Gateway-held: nothing happens to a request before it has signed in.
@@ -481,8 +499,8 @@ net::awaitable<bool> HandleRequest(GatewayContext& gw, Stream& client, beast::fl
     } else if (target.kind == Kind::kReceivePack && req.method() != http::verb::post) {
       gw.metrics.requests_other++;
       rx.note = "git-receive-pack takes POST only";
-      keep = co_await SendText(rx, http::status::method_not_allowed,
-                               "akgate-gateway: git-receive-pack takes POST only", false);
+      keep = co_await SendText(rx, http::status::method_not_allowed, "akgate-gateway: git-receive-pack takes POST only",
+                               false);
     } else if (target.kind == Kind::kReceivePack) {
       keep = co_await HandlePush(rx);
     } else if (target.kind == Kind::kReceivePackAdvertisement && req.method() == http::verb::get) {
@@ -559,10 +577,10 @@ net::awaitable<void> RunSession(GatewayContext& gw, tcp::socket socket, ssl::con
       x.deadline = Clock::now() + idle;
       gw.metrics.requests_other++;
       spdlog::warn("request_rejected client={} reason=\"header larger than limits.max_header_bytes\"", peer);
-      co_await SendText(x, http::status::request_header_fields_too_large,
-                        "akgate-gateway: the request header is larger than " +
-                            std::to_string(gw.config.max_header_bytes) + " bytes",
-                        false);
+      co_await SendText(
+          x, http::status::request_header_fields_too_large,
+          "akgate-gateway: the request header is larger than " + std::to_string(gw.config.max_header_bytes) + " bytes",
+          false);
       break;
     }
     if (ec) {

@@ -31,9 +31,7 @@ struct Defaults {
     REQUIRE_MESSAGE(s.ok(), s.message());
     scratch = std::make_unique<akgate::ScanScratch>(*scanner);
   }
-  akgate::FragmentResult Scan(const char* path, const char* text) {
-    return scanner->Scan({path, text}, *scratch);
-  }
+  akgate::FragmentResult Scan(const char* path, const char* text) { return scanner->Scan({path, text}, *scratch); }
 };
 
 // The findings that name `id`, as a whole or as one of their parts.
@@ -143,22 +141,23 @@ TEST_CASE("default rules: random keys of every documented shape block") {
        }},
       {"positional", "alibaba-accesskey-pair", "app/client.py", 0,
        [&] {
-         return "client = AcsClient(\"LTAI5t" + random(18, alnum) + "\", \"" + random(30, alnum) + "\", \"cn-hangzhou\")\n";
+         return "client = AcsClient(\"LTAI5t" + random(18, alnum) + "\", \"" + random(30, alnum) +
+                "\", \"cn-hangzhou\")\n";
        }},
       {"legacy 16", "alibaba-accesskey-pair-legacy", ".env", kRuns / 100,
        [&] {
-         return "ALIBABA_CLOUD_ACCESS_KEY_ID=" + random(16, alnum) + "\nALIBABA_CLOUD_ACCESS_KEY_SECRET=" + random(30, alnum) +
-                "\n";
+         return "ALIBABA_CLOUD_ACCESS_KEY_ID=" + random(16, alnum) +
+                "\nALIBABA_CLOUD_ACCESS_KEY_SECRET=" + random(30, alnum) + "\n";
        }},
       {"STS", "alibaba-sts-credentials", "sts.json", 0,
        [&] {
-         return "{\n  \"AccessKeyId\": \"STS." + random(25, alnum) + "\",\n  \"AccessKeySecret\": \"" + random(44, alnum) +
-                "\",\n  \"SecurityToken\": \"CAIS" + random(300, b64) + "\"\n}\n";
+         return "{\n  \"AccessKeyId\": \"STS." + random(25, alnum) + "\",\n  \"AccessKeySecret\": \"" +
+                random(44, alnum) + "\",\n  \"SecurityToken\": \"CAIS" + random(300, b64) + "\"\n}\n";
        }},
       {"AWS", "aws-accesskey-pair", "aws/credentials", 0,
        [&] {
-         return "[default]\naws_access_key_id = AKIA" + random(16, upper + "234567") + "\naws_secret_access_key = " +
-                random(40, b64) + "\n";
+         return "[default]\naws_access_key_id = AKIA" + random(16, upper + "234567") +
+                "\naws_secret_access_key = " + random(40, b64) + "\n";
        }},
       {"Tencent", "tencent-secret-pair", "tc.yml", 0,
        [&] { return "SecretId: AKID" + random(32, alnum) + "\nSecretKey: " + random(32, alnum) + "\n"; }},
@@ -225,7 +224,8 @@ TEST_CASE("default rules: random keys of every documented shape block") {
       if (!blocked && missed++ == 0) first_miss = text + "got" + Summary(r);
     }
     CHECK_MESSAGE(missed <= shape.may_miss, shape.what << ": " << missed << " of " << kRuns
-                                                       << " random pairs not blocked; the first:\n" << first_miss);
+                                                       << " random pairs not blocked; the first:\n"
+                                                       << first_miss);
   }
 }
 
