@@ -21,7 +21,7 @@
 #include "gateway/config.h"
 #include "gateway/http_stream.h"
 #include "gateway/metrics.h"
-#include "gateway/push_inspector.h"
+#include "gateway/gate_adapter.h"
 #include "gateway/scan_slots.h"
 
 namespace akgate::gateway {
@@ -30,7 +30,7 @@ namespace akgate::gateway {
 struct GatewayContext {
   const Config& config;
   Metrics& metrics;
-  PushInspector& inspector;
+  GateAdapter& gate;
   net::thread_pool& workers;                       // indexing and inspection
   ScanSlots& scan_slots;                           // server.scan_threads of them, handed out in order
   std::map<std::string, std::unique_ptr<ssl::context>> upstream_tls;  // by CA file

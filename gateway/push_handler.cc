@@ -26,7 +26,7 @@
 #include "gateway/body_decoder.h"
 #include "gateway/exchange.h"
 #include "gateway/identity.h"
-#include "gateway/push_request.h"
+#include "gateway/receive_pack_request.h"
 #include "gateway/push_spool.h"
 #include "gateway/report_status.h"
 #include "gateway/upstream_fetcher.h"
@@ -121,7 +121,7 @@ std::string MiB(uint64_t bytes) {
 }
 
 // The report-status response for a push the gateway refuses.
-net::awaitable<bool> SendReport(Exchange& x, const PushRequest& request, const Rejection& rejection) {
+net::awaitable<bool> SendReport(Exchange& x, const ReceivePackRequest& request, const Rejection& rejection) {
   http::response<http::string_body> res{http::status::ok, x.parser.get().version()};
   res.set(http::field::server, "akgate-gateway");
   res.set(http::field::content_type, "application/x-git-receive-pack-result");
@@ -141,7 +141,7 @@ net::awaitable<bool> SendReport(Exchange& x, const PushRequest& request, const R
 
 // A refusal before inspection (malformed, too large, thin pack): with the
 // command list known, a report-status naming every ref; otherwise plain text.
-net::awaitable<bool> Refuse(Exchange& x, const PushRequest& request, bool commands_known, http::status fallback,
+net::awaitable<bool> Refuse(Exchange& x, const ReceivePackRequest& request, bool commands_known, http::status fallback,
                             const std::string& unpack_status, const std::string& message) {
   x.gw.metrics.pushes_refused++;
   x.note = "refused: " + message;
@@ -227,7 +227,7 @@ net::awaitable<bool> HandlePush(Exchange& x) {
   GatewayContext& gw = x.gw;
   gw.metrics.requests_push++;
   const Config& cfg = gw.config;
-  PushRequest none;
+  ReceivePackRequest none;
 
   // 1. A slot and a spool.
   PushSlot slot(gw);
@@ -275,7 +275,7 @@ net::awaitable<bool> HandlePush(Exchange& x) {
 
   // 2. The body streams in.
   PushSpool* sp = spool.get();
-  PushRequestParser parser([sp](std::string_view pack) { return sp->AppendPack(pack); });
+  ReceivePackParser parser([sp](std::string_view pack) { return sp->AppendPack(pack); });
   Status parse_status;
   bool too_large = false;
   auto scan_started = Clock::now();
@@ -308,7 +308,7 @@ net::awaitable<bool> HandlePush(Exchange& x) {
     parse_status = decoder->Finish();
     if (parse_status.ok()) parse_status = parser.Finish();
   }
-  const PushRequest& request = parser.request();
+  const ReceivePackRequest& request = parser.request();
   if (decoder->limit_exceeded()) {
     // Not a git client (git never compresses a push): a plain 413 says it.
     gw.metrics.pushes_refused++;
@@ -350,7 +350,7 @@ net::awaitable<bool> HandlePush(Exchange& x) {
   // indexing count against it, and at its deadline the indexing stops.
   InspectInput input;
   input.started = Clock::now();
-  const Clock::time_point check_deadline = gw.inspector.CheckDeadline(x.route.prefix, input.started);
+  const Clock::time_point check_deadline = gw.gate.CheckDeadline(x.route.prefix, input.started);
   spdlog::info("push_received id={} refs={} bytes_in={} budget_ms={}", x.id, request.commands.size(), x.bytes_in,
                std::chrono::duration_cast<std::chrono::milliseconds>(check_deadline - input.started).count());
   auto cancel = std::make_shared<std::atomic<bool>>(false);
@@ -410,10 +410,10 @@ net::awaitable<bool> HandlePush(Exchange& x) {
   std::unique_ptr<UpstreamFetcher> fetcher;
   if (cfg.fetch_previous && spool->has_pack()) fetcher = std::make_unique<UpstreamFetcher>(x, spool->dir());
   input.fetcher = fetcher.get();
-  PushInspector* inspector = &gw.inspector;
-  PushVerdict verdict = co_await RunOnWorkers(gw.workers, [inspector, &input]() -> PushVerdict {
+  GateAdapter* gate = &gw.gate;
+  PushVerdict verdict = co_await RunOnWorkers(gw.workers, [gate, &input]() -> PushVerdict {
     try {
-      PushVerdict v = inspector->Inspect(input);
+      PushVerdict v = gate->Inspect(input);
       // An inspection allocates and frees tens of MB on this worker's malloc
       // arena (trees, blobs, the object cache); glibc keeps freed memory
       // for reuse unless told otherwise, so a gateway idle after a large
