@@ -8,8 +8,9 @@
 
 #include <optional>
 
+#include "gateway/authenticate.h"
 #include "gateway/basic_auth.h"
-#include "gateway/exchange.h"
+#include "gateway/reply.h"
 #include "gateway/identity.h"
 
 namespace akgate::gateway {

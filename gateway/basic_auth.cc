@@ -58,6 +58,11 @@ bool ParseBasicAuth(std::string_view auth, BasicCredentials* out) {
   return ok;
 }
 
+std::string BasicAuthUser(std::string_view authorization) {
+  BasicCredentials c;
+  return ParseBasicAuth(authorization, &c) ? c.user : "";
+}
+
 std::string EncodeBasicAuth(std::string_view user, std::string_view password) {
   std::string plain;
   plain.reserve(user.size() + 1 + password.size());

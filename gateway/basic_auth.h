@@ -26,6 +26,10 @@ struct BasicCredentials {
 // over 256 bytes.
 bool ParseBasicAuth(std::string_view authorization, BasicCredentials* out);
 
+// The user name of a Basic Authorization header ("" if none or malformed),
+// for logs. The password is never decoded into anything that outlives this call.
+std::string BasicAuthUser(std::string_view authorization);
+
 // "Basic " + base64(user ":" password).
 std::string EncodeBasicAuth(std::string_view user, std::string_view password);
 

@@ -11,7 +11,8 @@
 #include <algorithm>
 
 #include "gateway/advertisement.h"
-#include "gateway/exchange.h"
+#include "gateway/credential_check.h"
+#include "gateway/upstream.h"
 
 namespace akgate::gateway {
 

@@ -23,12 +23,16 @@
 #include <exception>
 #include <type_traits>
 
+#include "gateway/basic_auth.h"
 #include "gateway/body_decoder.h"
-#include "gateway/exchange.h"
+#include "gateway/credential_check.h"
+#include "gateway/push_handler.h"
 #include "gateway/identity.h"
 #include "gateway/receive_pack_request.h"
 #include "gateway/push_spool.h"
+#include "gateway/reply.h"
 #include "gateway/report_status.h"
+#include "gateway/upstream.h"
 #include "gateway/upstream_fetcher.h"
 
 namespace akgate::gateway {

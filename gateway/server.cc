@@ -5,6 +5,7 @@
 #include <thread>
 
 #include "gateway/exchange.h"
+#include "gateway/session.h"
 
 namespace akgate::gateway {
 

@@ -3,41 +3,21 @@
 // here, in the order a request meets it.
 #include <spdlog/spdlog.h>
 
-#include <array>
-#include <cctype>
 #include <limits>
 
 #include "gateway/advertisement.h"
-#include "gateway/basic_auth.h"
-#include "gateway/exchange.h"
+#include "gateway/authenticate.h"
+#include "gateway/push_handler.h"
+#include "gateway/reply.h"
 #include "gateway/request_target.h"
+#include "gateway/session.h"
+#include "gateway/upstream.h"
 
 namespace akgate::gateway {
 
 namespace {
 
-constexpr size_t kRelayChunk = 64 * 1024;
 constexpr uint64_t kNoBodyLimit = std::numeric_limits<uint64_t>::max();
-
-bool IEquals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i)
-    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i]))) return false;
-  return true;
-}
-
-// Hop-by-hop headers (RFC 9110 7.6.1) are the gateway's own business with
-// each side; everything else is end-to-end and passes through.
-void RemoveHopByHop(http::fields& f) {
-  // Headers named in Connection are hop-by-hop too.
-  std::vector<std::string> named;
-  for (auto const& token : http::token_list(f[http::field::connection])) named.emplace_back(token);
-  for (const std::string& n : named) f.erase(n);
-  for (auto field : {http::field::connection, http::field::keep_alive, http::field::proxy_authenticate,
-                     http::field::proxy_authorization, http::field::te, http::field::trailer, http::field::upgrade,
-                     http::field::proxy_connection, http::field::expect})
-    f.erase(field);
-}
 
 std::string ErrorText(const beast::error_code& ec) { return ec.message(); }
 
@@ -60,48 +40,6 @@ bool EndsWith(std::string_view s, std::string_view suffix) {
   return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
 }
 
-// Copies the body the parser `p` reads from `in` to `out` through `sr`, one
-// chunk at a time (Beast's HTTP relay pattern). Errors: *in_ec for the
-// reading side, *out_ec for the writing side.
-template <bool isRequest>
-net::awaitable<void> RelayBody(Stream& in, beast::flat_buffer& in_buf, http::parser<isRequest, http::buffer_body>& p,
-                               std::chrono::seconds in_idle, Stream& out,
-                               http::serializer<isRequest, http::buffer_body>& sr, std::chrono::seconds out_idle,
-                               Clock::time_point deadline, uint64_t* moved, beast::error_code* in_ec,
-                               beast::error_code* out_ec) {
-  std::unique_ptr<char[]> buf(new char[kRelayChunk]);
-  do {
-    if (!p.is_done()) {
-      p.get().body().data = buf.get();
-      p.get().body().size = kRelayChunk;
-      in.ArmTimer(in_idle, deadline);
-      beast::error_code ec;
-      co_await http::async_read(in, in_buf, p, Await(ec));
-      if (ec == http::error::need_buffer) ec = {};
-      if (ec) {
-        *in_ec = ec;
-        co_return;
-      }
-      p.get().body().size = kRelayChunk - p.get().body().size;
-      p.get().body().data = buf.get();
-      p.get().body().more = !p.is_done();
-      *moved += p.get().body().size;
-    } else {
-      p.get().body().data = nullptr;
-      p.get().body().size = 0;
-      p.get().body().more = false;
-    }
-    out.ArmTimer(out_idle, deadline);
-    beast::error_code ec;
-    co_await http::async_write(out, sr, Await(ec));
-    if (ec == http::error::need_buffer) ec = {};
-    if (ec) {
-      *out_ec = ec;
-      co_return;
-    }
-  } while (!p.is_done() || !sr.is_done());
-}
-
 }  // namespace
 
 void GatewayContext::CloseIdleSessions() {
@@ -114,196 +52,6 @@ void GatewayContext::CloseIdleSessions() {
       }
     });
   }
-}
-
-std::string BasicAuthUser(std::string_view auth) {
-  BasicCredentials c;
-  return ParseBasicAuth(auth, &c) ? c.user : "";
-}
-
-net::awaitable<bool> SendText(Exchange& x, http::status status, std::string text, bool keep_alive) {
-  http::response<http::string_body> res{status, x.parser.get().version()};
-  res.set(http::field::server, "akgate-gateway");
-  res.set(http::field::content_type, "text/plain; charset=utf-8");
-  res.set(http::field::cache_control, "no-cache");
-  if (!text.empty() && text.back() != '\n') text += '\n';
-  res.body() = std::move(text);
-  // A client that asked for Connection: close (or HTTP/1.0) gets it.
-  res.keep_alive(keep_alive && x.keep_alive && !x.gw.draining);
-  res.prepare_payload();
-  x.status = static_cast<unsigned>(status);
-  x.bytes_out += res.body().size();
-  x.client.ArmTimer(x.idle(), x.deadline);
-  beast::error_code ec;
-  co_await http::async_write(x.client, res, Await(ec));
-  co_return !ec && res.keep_alive();
-}
-
-net::awaitable<bool> SendBadGateway(Exchange& x, const std::string& why) {
-  x.gw.metrics.upstream_errors++;
-  x.note = "upstream error";
-  spdlog::warn("upstream_error id={} route={} upstream={} error=\"{}\"", x.id, x.route.prefix, x.route.upstream, why);
-  co_return co_await SendText(x, http::status::bad_gateway,
-                              "akgate-gateway: the upstream " + x.route.url.host_header + " failed: " + why,
-                              false);
-}
-
-net::awaitable<beast::error_code> AnswerExpectContinue(Exchange& x) {
-  beast::error_code ec;
-  auto& req = x.parser.get();
-  bool expect = IEquals(SV(req[http::field::expect]), "100-continue");
-  req.erase(http::field::expect);
-  if (!expect || x.parser.is_done()) co_return ec;
-  http::response<http::empty_body> cont{http::status::continue_, req.version()};
-  x.client.ArmTimer(x.idle(), x.deadline);
-  co_await http::async_write(x.client, cont, Await(ec));
-  co_return ec;
-}
-
-net::awaitable<std::unique_ptr<Stream>> ConnectUpstream(Exchange& x, std::string* error) {
-  const UpstreamUrl& u = x.route.url;
-  auto ex = co_await net::this_coro::executor;
-  tcp::resolver resolver(ex);
-  beast::error_code ec;
-  auto results = co_await resolver.async_resolve(u.host, u.port, Await(ec));
-  if (ec) {
-    *error = "cannot resolve " + u.host + ": " + ErrorText(ec);
-    co_return nullptr;
-  }
-  beast::tcp_stream tcp_stream(ex);
-  tcp_stream.expires_after(std::chrono::seconds(x.gw.config.connect_timeout_s));
-  co_await tcp_stream.async_connect(results, Await(ec));
-  if (ec) {
-    *error = "cannot connect to " + u.host_header + ": " + ErrorText(ec);
-    co_return nullptr;
-  }
-  tcp_stream.socket().set_option(tcp::no_delay(true), ec);  // as for clients (server.cc)
-  if (!u.tls) co_return std::make_unique<Stream>(std::move(tcp_stream));
-
-  auto up = std::make_unique<Stream>(std::move(tcp_stream), x.gw.UpstreamTls(x.route));
-  // SNI, and the certificate must name the host we asked for.
-  if (!SSL_set_tlsext_host_name(up->tls().native_handle(), u.host.c_str())) {
-    *error = "cannot set the TLS server name for " + u.host;
-    co_return nullptr;
-  }
-  up->tls().set_verify_mode(ssl::verify_peer);
-  up->tls().set_verify_callback(ssl::host_name_verification(u.host));
-  up->tcp().expires_after(std::chrono::seconds(x.gw.config.connect_timeout_s));
-  co_await up->tls().async_handshake(ssl::stream_base::client, Await(ec));
-  if (ec) {
-    *error = "TLS handshake with " + u.host_header + " failed: " + ErrorText(ec);
-    co_return nullptr;
-  }
-  co_return up;
-}
-
-void PrepareUpstreamHeader(const Exchange& x, http::request_header<>& h) {
-  RemoveHopByHop(h);
-  h.target(x.upstream_target);
-  h.set(http::field::host, x.route.url.host_header);
-  h.version(11);
-  // One request per upstream connection keeps the gateway stateless and a
-  // half-read upstream response can never leak into another request.
-  h.set(http::field::connection, "close");
-  std::string xff(h["X-Forwarded-For"]);
-  h.set("X-Forwarded-For", xff.empty() ? x.client_address : xff + ", " + x.client_address);
-  h.set("X-Forwarded-Proto", x.client.is_tls() ? "https" : "http");
-  ApplyUpstreamCredentials(x, h);
-}
-
-void ApplyUpstreamCredentials(const Exchange& x, http::request_header<>& h) {
-  if (x.route.upstream_authorization.empty()) {
-    const auto& client = x.parser.get();
-    auto it = client.find(http::field::authorization);
-    if (!h.count(http::field::authorization) && it != client.end()) h.set(http::field::authorization, it->value());
-    return;
-  }
-  // The developer's credentials are the gateway's business, not the upstream's.
-  h.erase(http::field::authorization);
-  h.erase(http::field::cookie);
-  h.set(http::field::authorization, x.route.upstream_authorization);
-}
-
-net::awaitable<bool> DrainBody(Exchange& x, uint64_t budget) {
-  std::unique_ptr<char[]> buf(new char[kRelayChunk]);
-  uint64_t drained = 0;
-  while (!x.parser.is_done()) {
-    x.parser.get().body().data = buf.get();
-    x.parser.get().body().size = kRelayChunk;
-    beast::error_code ec;
-    x.client.ArmTimer(x.idle(), x.deadline);
-    co_await http::async_read(x.client, x.client_buffer, x.parser, Await(ec));
-    if (ec == http::error::need_buffer) ec = {};
-    if (ec) co_return false;
-    drained += kRelayChunk - x.parser.get().body().size;
-    if (drained > budget) co_return false;
-  }
-  co_return true;
-}
-
-net::awaitable<bool> RelayResponse(Exchange& x, Stream& upstream, beast::flat_buffer& up_buf,
-                                   std::string_view prefix) {
-  http::response_parser<http::buffer_body> p;
-  // Clones are as large as repositories. Not boost::none: Beast 1.74 compares
-  // a Content-Length with an empty optional as "over the limit".
-  p.body_limit(kNoBodyLimit);
-  p.header_limit(64 * 1024);
-  if (x.parser.get().method() == http::verb::head) p.skip(true);
-  beast::error_code ec;
-  upstream.ArmTimer(x.upstream_idle(), x.deadline);
-  co_await http::async_read_header(upstream, up_buf, p, Await(ec));
-  if (ec) co_return co_await SendBadGateway(x, "no valid response (" + ErrorText(ec) + ")");
-
-  auto& res = p.get();
-  RemoveHopByHop(res);
-  x.status = res.result_int();
-  bool framed = res.has_content_length() || res.chunked();
-  bool keep = x.keep_alive && !x.gw.draining;
-  // An upstream that ends its body by closing: chunk it for an HTTP/1.1
-  // client, or close after it.
-  if (!framed && !p.is_done()) {
-    if (x.parser.get().version() >= 11)
-      res.chunked(true);
-    else
-      keep = false;
-  }
-  res.keep_alive(keep);
-  res.set(http::field::via, "1.1 akgate-gateway");
-  bool add_prefix = !prefix.empty() && res.result() == http::status::ok && !p.is_done() &&
-                    SV(res[http::field::content_type]) == "application/x-git-receive-pack-result" &&
-                    res[http::field::content_encoding].empty();
-  if (add_prefix && res.has_content_length()) {
-    uint64_t n = 0;
-    auto cl = SV(res[http::field::content_length]);
-    for (char c : cl) n = n * 10 + static_cast<uint64_t>(c - '0');
-    res.content_length(n + prefix.size());
-  }
-  http::response_serializer<http::buffer_body> sr{res};
-  x.client.ArmTimer(x.idle(), x.deadline);
-  co_await http::async_write_header(x.client, sr, Await(ec));
-  if (ec) co_return false;
-  if (add_prefix) {
-    p.get().body().data = const_cast<char*>(prefix.data());
-    p.get().body().size = prefix.size();
-    p.get().body().more = true;
-    co_await http::async_write(x.client, sr, Await(ec));
-    if (ec == http::error::need_buffer) ec = {};
-    if (ec) co_return false;
-    x.bytes_out += prefix.size();
-  }
-  beast::error_code in_ec, out_ec;
-  uint64_t moved = 0;
-  co_await RelayBody<false>(upstream, up_buf, p, x.upstream_idle(), x.client, sr, x.idle(), x.deadline, &moved,
-                            &in_ec, &out_ec);
-  x.bytes_out += moved;
-  x.gw.metrics.bytes_to_clients += moved;
-  if (in_ec) {
-    // The header is gone already: all we can do is cut the connection.
-    x.gw.metrics.upstream_errors++;
-    x.note = "upstream failed mid-response: " + ErrorText(in_ec);
-    co_return false;
-  }
-  co_return !out_ec && keep;
 }
 
 namespace {
@@ -372,7 +120,7 @@ net::awaitable<bool> RelayAdvertisement(Exchange& x) {
                 res[http::field::content_type] == "application/x-git-receive-pack-advertisement";
   if (is_adv) {
     auto enc = res[http::field::content_encoding];
-    if (!enc.empty() && !IEquals(SV(enc), "identity"))
+    if (!enc.empty() && !beast::iequals(enc, "identity"))
       co_return co_await SendBadGateway(
           x, "it compressed the ref advertisement (Content-Encoding: " + std::string(enc) +
                  ") although asked for identity");

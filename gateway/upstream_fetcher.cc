@@ -6,6 +6,7 @@
 
 #include "gateway/fetch_protocol.h"
 #include "gateway/pack_writer.h"
+#include "gateway/upstream.h"
 
 namespace akgate::gateway {
 
