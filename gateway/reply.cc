@@ -10,7 +10,7 @@ constexpr size_t kDrainChunk = 64 * 1024;
 
 }  // namespace
 
-net::awaitable<bool> SendText(Exchange& r, http::status status, std::string text, bool keep_alive) {
+net::awaitable<bool> SendText(ClientRequest& r, http::status status, std::string text, bool keep_alive) {
   http::response<http::string_body> res{status, r.parser.get().version()};
   res.set(http::field::server, "akgate-gateway");
   res.set(http::field::content_type, "text/plain; charset=utf-8");
@@ -28,7 +28,7 @@ net::awaitable<bool> SendText(Exchange& r, http::status status, std::string text
   co_return !ec && res.keep_alive();
 }
 
-net::awaitable<beast::error_code> AnswerExpectContinue(Exchange& r) {
+net::awaitable<beast::error_code> AnswerExpectContinue(ClientRequest& r) {
   beast::error_code ec;
   auto& req = r.parser.get();
   bool expect = beast::iequals(req[http::field::expect], "100-continue");
@@ -40,7 +40,7 @@ net::awaitable<beast::error_code> AnswerExpectContinue(Exchange& r) {
   co_return ec;
 }
 
-net::awaitable<bool> DrainBody(Exchange& r, uint64_t budget) {
+net::awaitable<bool> DrainBody(ClientRequest& r, uint64_t budget) {
   std::unique_ptr<char[]> buf(new char[kDrainChunk]);
   uint64_t drained = 0;
   while (!r.parser.is_done()) {
