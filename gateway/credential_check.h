@@ -25,4 +25,12 @@ struct CredentialCheck {
 // further than its headers.
 net::awaitable<CredentialCheck> CheckPusherCredentials(Exchange& x);
 
+// The push's first question, asked and acted on: true when the upstream
+// accepts the pusher's credentials (*push_options: whether it advertised
+// push options). Otherwise the client has been answered as the upstream
+// answered (its status and challenge; 502 when the upstream could not be
+// asked or refused the gateway's own held credential), a little of the body
+// read and dropped, never stored, and the connection is to be closed.
+net::awaitable<bool> CredentialsAccepted(Exchange& x, bool* push_options);
+
 }  // namespace akgate::gateway
