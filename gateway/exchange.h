@@ -9,8 +9,10 @@
 //   authenticate.cc   gateway-held mode: sign in before anything else
 //   relay.cc          fetch, clone and the rest streamed both ways; the
 //                     receive-pack advertisement rewritten (no-thin)
-//   push_handler.cc   POST git-receive-pack: spool, index, inspect, then
-//                     forward the exact body or answer with a report-status
+//   push_handler.cc   POST git-receive-pack, stage by stage: admit, receive
+//                     (push_intake.h), check, wait for a scan thread, index,
+//                     inspect, then forward the exact body or answer with a
+//                     report-status (push_reply.h)
 //   upstream.cc       what every proxied request does: connect upstream,
 //                     rewrite the header, relay the response back
 //   reply.cc          the gateway's own short answers to the client
@@ -36,11 +38,11 @@ struct GatewayContext {
   const Config& config;
   Metrics& metrics;
   GateAdapter& gate;
-  net::thread_pool& workers;                       // indexing and inspection
-  ScanSlots& scan_slots;                           // server.scan_threads of them, handed out in order
+  net::thread_pool& workers;  // indexing and inspection
+  ScanSlots& scan_slots;      // server.scan_threads of them, handed out in order
   std::map<std::string, std::unique_ptr<ssl::context>> upstream_tls;  // by CA file
-  std::atomic<bool> draining{false};               // SIGTERM received
-  std::atomic<unsigned> pushes{0};                 // pushes being handled
+  std::atomic<bool> draining{false};                                  // SIGTERM received
+  std::atomic<unsigned> pushes{0};                                    // pushes being handled
   std::atomic<uint64_t> next_request_id{1};
 
   // Client connections, so SIGTERM can close those waiting idle between
@@ -71,17 +73,17 @@ struct ClientRequest {
   Stream& client;
   beast::flat_buffer& client_buffer;
   http::request_parser<http::buffer_body>& parser;  // header read, body not yet
-  std::string path;                     // request path, for logs (never the query)
+  std::string path;                                 // request path, for logs (never the query)
   std::string client_address;
   std::string client_certificate_name;  // CN of a verified TLS client certificate, or ""
   uint64_t id = 0;
-  Clock::time_point deadline;           // the whole request must end by then
-  bool keep_alive = false;              // what the client asked for
+  Clock::time_point deadline;  // the whole request must end by then
+  bool keep_alive = false;     // what the client asked for
   // Filled as the request goes, for the access log.
   unsigned status = 0;
   uint64_t bytes_in = 0;
   uint64_t bytes_out = 0;
-  std::string note;                     // e.g. "blocked", "upstream unreachable"
+  std::string note;  // e.g. "blocked", "upstream unreachable"
 
   std::chrono::seconds idle() const { return std::chrono::seconds(gw.config.idle_timeout_s); }
 };

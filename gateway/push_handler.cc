@@ -21,12 +21,12 @@
 //                    and the hook's report on band 2
 //
 // What a push holds (its slot, its spool, its scan thread, its budget) is
-// released when HandlePush ends, however it ends.
+// released when HandlePush ends, however it ends. What the client is told
+// (forwarded, or a refusal) is written by push_reply.cc.
 #include "gateway/push_handler.h"
 
-#include <spdlog/spdlog.h>
-
 #include <malloc.h>
+#include <spdlog/spdlog.h>
 
 #include <exception>
 #include <optional>
@@ -36,9 +36,9 @@
 #include "gateway/credential_check.h"
 #include "gateway/identity.h"
 #include "gateway/push_intake.h"
+#include "gateway/push_reply.h"
 #include "gateway/reply.h"
 #include "gateway/report_status.h"
-#include "gateway/upstream.h"
 #include "gateway/upstream_fetcher.h"
 
 namespace akgate::gateway {
@@ -122,10 +122,10 @@ struct Push {
   Exchange& x;
   const Config& cfg;
   PushSlot slot;
-  bool push_options_accepted = false;     // the upstream advertised push options
-  Clock::time_point received_from;        // when the body began to arrive
-  std::unique_ptr<PushIntake> intake;     // the spool, removed with it
-  Status received;                        // what ReceiveBody made of the body
+  bool push_options_accepted = false;  // the upstream advertised push options
+  Clock::time_point received_from;     // when the body began to arrive
+  std::unique_ptr<PushIntake> intake;  // the spool, removed with it
+  Status received;                     // what ReceiveBody made of the body
   // The time budget: waiting for a scan thread, indexing and inspecting
   // count against it, and at its deadline the indexing stops.
   InspectInput input;
@@ -161,99 +161,6 @@ std::string IdentityNote(const Identity& who, const std::vector<std::string>& pu
   return "akgate-gateway: rights granted by name (bypass, allow) need a verified identity, and " + who.problem +
          "; the user name you sign in with is not one. Only rights the policy gives to everyone (\"*\") apply.\n";
 }
-
-// --- The answers a push can get from the gateway itself ---------------------
-
-// The report-status response for a push the gateway refuses.
-net::awaitable<bool> SendReport(Exchange& x, const ReceivePackRequest& request, const Rejection& rejection) {
-  http::response<http::string_body> res{http::status::ok, x.parser.get().version()};
-  res.set(http::field::server, "akgate-gateway");
-  res.set(http::field::content_type, "application/x-git-receive-pack-result");
-  res.set(http::field::cache_control, "no-cache");
-  res.body() = EncodeRejection(request, rejection);
-  // The rest of an unread body would be taken for the next request.
-  res.keep_alive(x.keep_alive && x.parser.is_done() && !x.gw.draining);
-  res.prepare_payload();
-  x.status = 200;
-  x.bytes_out += res.body().size();
-  x.gw.metrics.bytes_to_clients += res.body().size();
-  beast::error_code ec;
-  x.client.ArmTimer(x.idle(), x.deadline);
-  co_await http::async_write(x.client, res, Await(ec));
-  co_return !ec && res.keep_alive();
-}
-
-// A refusal before inspection (malformed, too large, thin pack): with the
-// command list known, a report-status naming every ref; otherwise plain text.
-net::awaitable<bool> Refuse(Exchange& x, const ReceivePackRequest& request, bool commands_known, http::status fallback,
-                            const std::string& unpack_status, const std::string& message) {
-  x.gw.metrics.pushes_refused++;
-  x.note = "refused: " + message;
-  if (commands_known && !request.commands.empty()) {
-    Rejection r;
-    r.unpack_status = unpack_status;
-    r.reason = "unpacker error";
-    if (unpack_status == "ok") r.reason = message;
-    r.human_report = "akgate-gateway: " + message + "\n";
-    co_return co_await SendReport(x, request, r);
-  }
-  co_return co_await SendText(x, fallback, "akgate-gateway: " + message, false);
-}
-
-// 503 with Retry-After: limits.max_concurrent_pushes are in progress.
-net::awaitable<bool> RefuseBusy(Exchange& x) {
-  x.gw.metrics.pushes_refused++;
-  x.note = "busy";
-  http::response<http::string_body> res{http::status::service_unavailable, x.parser.get().version()};
-  res.set(http::field::content_type, "text/plain; charset=utf-8");
-  res.set(http::field::retry_after, "10");
-  res.body() = "akgate-gateway: too many pushes in progress (limits.max_concurrent_pushes = " +
-               std::to_string(x.gw.config.max_concurrent_pushes) + "); try again shortly\n";
-  res.keep_alive(false);
-  res.prepare_payload();
-  x.status = 503;
-  beast::error_code ec;
-  x.client.ArmTimer(x.idle(), x.deadline);
-  co_await http::async_write(x.client, res, Await(ec));
-  co_return false;
-}
-
-// 503: the push cannot be stored for inspection (temp_dir missing, full,
-// not writable). The details go to the log, not to the pusher.
-net::awaitable<bool> RefuseUnstorable(Exchange& x, const Status& why, bool drain) {
-  spdlog::error("spool_failed id={} error=\"{}\"", x.id, why.message());
-  x.note = "cannot store the push: " + why.message();
-  if (drain) {
-    bool drained = co_await DrainBody(x, x.gw.config.max_push_bytes);
-    if (!drained) co_return false;
-  }
-  co_return co_await SendText(x, http::status::service_unavailable,
-                              "akgate-gateway: cannot store the push for inspection (see the gateway's log)", false);
-}
-
-// Sends the spooled body upstream and streams the answer back, with
-// `notes` (side-band packets) in front of a successful result.
-net::awaitable<bool> Forward(Exchange& x, const PushSpool& spool, std::string_view notes = {}) {
-  std::string error;
-  std::unique_ptr<Stream> up = co_await ConnectUpstream(x, &error);
-  if (!up) co_return co_await SendBadGateway(x, error);
-  http::request<http::file_body> req;
-  req.base() = x.parser.get().base();
-  PrepareUpstreamHeader(x, req.base());
-  req.erase(http::field::transfer_encoding);
-  beast::error_code ec;
-  req.body().open(spool.body_path().c_str(), beast::file_mode::scan, ec);
-  if (ec) co_return co_await SendText(x, http::status::internal_server_error,
-                                      "akgate-gateway: cannot reopen the spooled push: " + ec.message(), false);
-  req.content_length(spool.body_bytes());  // the exact body, with a known length
-  up->ArmTimer(x.upstream_idle(), x.deadline);
-  co_await http::async_write(*up, req, Await(ec));
-  if (ec) co_return co_await SendBadGateway(x, "cannot send the push (" + ec.message() + ")");
-  beast::flat_buffer up_buf;
-  co_return co_await RelayResponse(x, *up, up_buf, notes);
-}
-
-// --- The stages -------------------------------------------------------------
 
 // A push slot, a declared length within bounds, credentials the upstream
 // accepts: nothing is spooled, indexed or scanned for a push refused here.
@@ -393,8 +300,9 @@ net::awaitable<Step> IndexPack(Push& p) {
     p.input.timed_out = true;
     co_return kGoOn;
   }
-  bool keep = co_await Refuse(p.x, p.request(), true, http::status::bad_request, committed.message(),
-                              committed.message() + " (the gateway needs a self-contained pack; thin packs are refused)");
+  bool keep =
+      co_await Refuse(p.x, p.request(), true, http::status::bad_request, committed.message(),
+                      committed.message() + " (the gateway needs a self-contained pack; thin packs are refused)");
   co_return Answered(keep);
 }
 
@@ -472,12 +380,12 @@ void RecordVerdict(Push& p) {
     p.verdict.report = identity_note + p.verdict.report;
   }
   const PushVerdict& v = p.verdict;
-  spdlog::info("push id={} repo={} pusher={} pusher_source={} claimed_user={} refs={} pack_bytes={} objects={} "
-               "commits={} blobs={} findings={} decision={} cause={} queue_ms={:.1f} scan_ms={:.1f}",
-               x.id, p.input.repo, p.input.pusher.empty() ? "-" : p.input.pusher,
-               p.who.source.empty() ? "none" : p.who.source, claimed.empty() ? "-" : claimed, request.commands.size(),
-               request.pack_bytes, p.intake->spool().pack_objects(), v.commits, v.blobs, v.findings, v.decision_name,
-               v.cause, queue_ms, scan_us / 1000.0);
+  spdlog::info(
+      "push id={} repo={} pusher={} pusher_source={} claimed_user={} refs={} pack_bytes={} objects={} "
+      "commits={} blobs={} findings={} decision={} cause={} queue_ms={:.1f} scan_ms={:.1f}",
+      x.id, p.input.repo, p.input.pusher.empty() ? "-" : p.input.pusher, p.who.source.empty() ? "none" : p.who.source,
+      claimed.empty() ? "-" : claimed, request.commands.size(), request.pack_bytes, p.intake->spool().pack_objects(),
+      v.commits, v.blobs, v.findings, v.decision_name, v.cause, queue_ms, scan_us / 1000.0);
 }
 
 // Forward, or answer for the upstream: `ng` for every ref and the report.

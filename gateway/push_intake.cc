@@ -23,8 +23,7 @@ Status PushIntake::Create(const std::string& temp_dir, std::string_view content_
   return Status::Ok();
 }
 
-PushIntake::PushIntake(std::unique_ptr<BodyDecoder> decoder, std::unique_ptr<PushSpool> spool,
-                       uint64_t max_push_bytes)
+PushIntake::PushIntake(std::unique_ptr<BodyDecoder> decoder, std::unique_ptr<PushSpool> spool, uint64_t max_push_bytes)
     : decoder_(std::move(decoder)),
       spool_(std::move(spool)),
       parser_([sp = spool_.get()](std::string_view pack) { return sp->AppendPack(pack); }),

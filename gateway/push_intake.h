@@ -36,7 +36,7 @@ namespace akgate::gateway {
 class PushIntake {
  public:
   struct Limits {
-    uint64_t max_push_bytes = 0;         // received, and decoded (limits.max_push_bytes)
+    uint64_t max_push_bytes = 0;           // received, and decoded (limits.max_push_bytes)
     unsigned max_decompression_ratio = 0;  // limits.max_decompression_ratio
   };
   // Fails with kInvalidArgument for an unsupported Content-Encoding (nothing

@@ -73,9 +73,8 @@ net::awaitable<bool> RelayAdvertisement(Exchange& x) {
   if (is_adv) {
     auto enc = res[http::field::content_encoding];
     if (!enc.empty() && !beast::iequals(enc, "identity"))
-      co_return co_await SendBadGateway(
-          x, "it compressed the ref advertisement (Content-Encoding: " + std::string(enc) +
-                 ") although asked for identity");
+      co_return co_await SendBadGateway(x, "it compressed the ref advertisement (Content-Encoding: " +
+                                               std::string(enc) + ") although asked for identity");
     std::string rewritten;
     Status s = AddNoThin(res.body(), &rewritten);
     if (s.ok()) {

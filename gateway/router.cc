@@ -35,7 +35,8 @@ RouteDecision RouteRequest(std::string_view method, std::string_view target, con
   d.route = route;
   // The canonical form of what was routed: decoded once, encoded again.
   d.upstream_target = route->url.base_path;
-  if (d.path.size() > route->prefix.size()) d.upstream_target += PercentEncode(d.path.substr(route->prefix.size()), true);
+  if (d.path.size() > route->prefix.size())
+    d.upstream_target += PercentEncode(d.path.substr(route->prefix.size()), true);
   if (!t.query.empty()) d.upstream_target += "?" + t.query;
   if (t.kind == RequestTarget::Kind::kReceivePack) {
     d.kind = method == "POST" ? Kind::kPush : Kind::kPushNotPost;

@@ -194,9 +194,9 @@ net::awaitable<void> RunSession(GatewayContext& gw, tcp::socket socket, ssl::con
     request.client_certificate_name = certificate_name;
     if (ec == http::error::header_limit) {
       spdlog::warn("request_rejected client={} reason=\"header larger than limits.max_header_bytes\"", peer);
-      co_await RefuseHeader(request, http::status::request_header_fields_too_large,
-                            "akgate-gateway: the request header is larger than " +
-                                std::to_string(gw.config.max_header_bytes) + " bytes");
+      co_await RefuseHeader(
+          request, http::status::request_header_fields_too_large,
+          "akgate-gateway: the request header is larger than " + std::to_string(gw.config.max_header_bytes) + " bytes");
       break;
     }
     if (ec) {

@@ -81,8 +81,7 @@ net::awaitable<bool> SendBadGateway(Exchange& x, const std::string& why) {
   x.note = "upstream error";
   spdlog::warn("upstream_error id={} route={} upstream={} error=\"{}\"", x.id, x.route.prefix, x.route.upstream, why);
   co_return co_await SendText(x, http::status::bad_gateway,
-                              "akgate-gateway: the upstream " + x.route.url.host_header + " failed: " + why,
-                              false);
+                              "akgate-gateway: the upstream " + x.route.url.host_header + " failed: " + why, false);
 }
 
 net::awaitable<std::unique_ptr<Stream>> ConnectUpstream(Exchange& x, std::string* error) {
@@ -149,8 +148,7 @@ void ApplyUpstreamCredentials(const Exchange& x, http::request_header<>& h) {
   h.set(http::field::authorization, x.route.upstream_authorization);
 }
 
-net::awaitable<bool> RelayResponse(Exchange& x, Stream& upstream, beast::flat_buffer& up_buf,
-                                   std::string_view prefix) {
+net::awaitable<bool> RelayResponse(Exchange& x, Stream& upstream, beast::flat_buffer& up_buf, std::string_view prefix) {
   http::response_parser<http::buffer_body> p;
   // Clones are as large as repositories. Not boost::none: Beast 1.74 compares
   // a Content-Length with an empty optional as "over the limit".
@@ -201,8 +199,8 @@ net::awaitable<bool> RelayResponse(Exchange& x, Stream& upstream, beast::flat_bu
   }
   beast::error_code in_ec, out_ec;
   uint64_t moved = 0;
-  co_await RelayBody<false>(upstream, up_buf, p, x.upstream_idle(), x.client, sr, x.idle(), x.deadline, &moved,
-                            &in_ec, &out_ec);
+  co_await RelayBody<false>(upstream, up_buf, p, x.upstream_idle(), x.client, sr, x.idle(), x.deadline, &moved, &in_ec,
+                            &out_ec);
   x.bytes_out += moved;
   x.gw.metrics.bytes_to_clients += moved;
   if (in_ec) {

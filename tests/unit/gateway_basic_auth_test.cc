@@ -59,7 +59,7 @@ TEST_CASE("Basic auth: malformed base64 is refused, not half-decoded") {
                         "Basic YWxpY2U6czNjcmV0=garbage",  // data after the padding
                         "Basic YWxpY2U6eA===",             // three padding characters
                         "Basic YWxpY2U6eA=A=",             // padding in the middle
-                        "Basic YWxpY2U6czNjcmV0X",          // a dangling character is not a byte
+                        "Basic YWxpY2U6czNjcmV0X",         // a dangling character is not a byte
                         "Basic YWxpY2U6czNjcmV0\xff", "Basic YWxp-2U6czNjcmV0", "Basic YWxp_2U6czNjcmV0"}) {
     CAPTURE(h);
     CHECK_FALSE(Parses(h));

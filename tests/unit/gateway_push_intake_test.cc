@@ -1,14 +1,13 @@
 // A push body as the gateway takes it in (gateway/push_intake.h, push_spool.h):
 // spooled exactly as sent, decoded, parsed and indexed within the limits,
 // and the spool gone afterwards on every path, the failing ones first.
+#include <doctest/doctest.h>
 #include <git2.h>
 #include <openssl/sha.h>
 #include <signal.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <zlib.h>
-
-#include <doctest/doctest.h>
 
 #include <filesystem>
 #include <fstream>
@@ -78,7 +77,9 @@ std::string Commands(const std::string& old_id, const std::string& new_id, const
   return PktLine(old_id + " " + new_id + " " + ref + std::string("\0", 1) + "report-status side-band-64k\n") + "0000";
 }
 
-PushIntake::Limits Limits(uint64_t max_push_bytes, unsigned ratio = 20) { return PushIntake::Limits{max_push_bytes, ratio}; }
+PushIntake::Limits Limits(uint64_t max_push_bytes, unsigned ratio = 20) {
+  return PushIntake::Limits{max_push_bytes, ratio};
+}
 
 std::unique_ptr<PushIntake> Intake(const std::string& root, PushIntake::Limits limits, std::string_view encoding = "") {
   std::unique_ptr<PushIntake> in;
@@ -115,7 +116,7 @@ TEST_CASE("push intake: a real push is spooled byte for byte, parsed, its pack i
     Status committed = in->spool().CommitPack();
     REQUIRE_MESSAGE(committed.ok(), committed.message());
     CHECK(Slurp(in->spool().body_path()) == body);  // what is forwarded is what was sent
-    CHECK(in->spool().pack_objects() == 5);          // commit, two trees, two blobs
+    CHECK(in->spool().pack_objects() == 5);         // commit, two trees, two blobs
     spool_dir = in->spool().dir();
     CHECK(std::filesystem::is_directory(spool_dir + "/objects/pack"));
     CHECK(spool_dir.rfind(root.path() + "/push-", 0) == 0);

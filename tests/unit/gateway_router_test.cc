@@ -48,7 +48,8 @@ TEST_CASE("router: health and metrics answer before any route, on the decoded pa
 }
 
 TEST_CASE("router: a push is POST to git-receive-pack, whatever its encoding; another method is refused") {
-  for (const char* target : {"/h/app.git/git-receive-pack", "/h/app.git/git-receive%2Dpack", "/%68/app.git/git-receive-pack"}) {
+  for (const char* target :
+       {"/h/app.git/git-receive-pack", "/h/app.git/git-receive%2Dpack", "/%68/app.git/git-receive-pack"}) {
     RouteDecision d = Decide("POST", target);
     CAPTURE(target);
     CHECK(d.kind == Kind::kPush);
@@ -109,24 +110,20 @@ TEST_CASE("router: path safety: dot segments, encoded slashes, double slashes, N
     const char* target;
     const char* why;
   };
-  for (const Case& c : {Case{"/h/../x/app.git/git-receive-pack", "dot segment"},
-                        Case{"/h/%2e%2e/x/app.git/git-receive-pack", "dot segment"},
-                        Case{"/h/%2E%2E/x/app.git/git-receive-pack", "dot segment"},
-                        Case{"/h/team/%2e%2e/app.git/git-receive-pack", "dot segment"},
-                        Case{"/h/./app.git/git-receive-pack", "dot segment"},
-                        Case{"/h/app.git%2Fgit-receive-pack", "encoded '/'"},
-                        Case{"/h/team%2fapp.git/git-receive-pack", "encoded '/'"},
-                        Case{"/h//app.git/git-receive-pack", "//"},
-                        Case{"//h/app.git/git-receive-pack", "//"},
-                        Case{"/h/app.git/%00/git-receive-pack", "control character"},
-                        Case{"/h/app.git/git-receive-pack%00", "control character"},
-                        Case{"/h/app.git/git-receive%252Dpack", "double encoding"},
-                        Case{"/h/%252e%252e/app.git/git-receive-pack", "double encoding"},
-                        Case{"/h/app.git/git-receive-pack%", "malformed"},
-                        Case{"/h/app.git\\git-receive-pack", "backslash"},
-                        Case{"h/app.git/git-receive-pack", "start with '/'"},
-                        Case{"/h/app.git/info/refs?service=git-receive-pack&service=git-upload-pack",
-                             "more than once"}}) {
+  for (const Case& c :
+       {Case{"/h/../x/app.git/git-receive-pack", "dot segment"},
+        Case{"/h/%2e%2e/x/app.git/git-receive-pack", "dot segment"},
+        Case{"/h/%2E%2E/x/app.git/git-receive-pack", "dot segment"},
+        Case{"/h/team/%2e%2e/app.git/git-receive-pack", "dot segment"},
+        Case{"/h/./app.git/git-receive-pack", "dot segment"}, Case{"/h/app.git%2Fgit-receive-pack", "encoded '/'"},
+        Case{"/h/team%2fapp.git/git-receive-pack", "encoded '/'"}, Case{"/h//app.git/git-receive-pack", "//"},
+        Case{"//h/app.git/git-receive-pack", "//"}, Case{"/h/app.git/%00/git-receive-pack", "control character"},
+        Case{"/h/app.git/git-receive-pack%00", "control character"},
+        Case{"/h/app.git/git-receive%252Dpack", "double encoding"},
+        Case{"/h/%252e%252e/app.git/git-receive-pack", "double encoding"},
+        Case{"/h/app.git/git-receive-pack%", "malformed"}, Case{"/h/app.git\\git-receive-pack", "backslash"},
+        Case{"h/app.git/git-receive-pack", "start with '/'"},
+        Case{"/h/app.git/info/refs?service=git-receive-pack&service=git-upload-pack", "more than once"}}) {
     CAPTURE(c.target);
     for (const char* method : {"GET", "POST"}) {
       RouteDecision d = Decide(method, c.target);

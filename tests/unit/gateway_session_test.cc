@@ -46,8 +46,9 @@ TEST_CASE("session: /healthz and /metrics are answered by the gateway; draining 
   CHECK(Contains(metrics, "akgate_gateway_"));
   // A request already arriving when SIGTERM comes is told the gateway is
   // draining (so a load balancer stops sending); a new one is not read.
-  std::string draining = RawExchangeInTwo(gw.port(), "GET /healthz HTTP/1.1\r\nHost: gw\r\n",
-                                          [&gw] { gw.context().draining = true; }, "Connection: keep-alive\r\n\r\n");
+  std::string draining = RawExchangeInTwo(
+      gw.port(), "GET /healthz HTTP/1.1\r\nHost: gw\r\n", [&gw] { gw.context().draining = true; },
+      "Connection: keep-alive\r\n\r\n");
   CHECK(StatusOf(draining) == 503);
   CHECK(Contains(draining, "draining"));
   CHECK(Contains(draining, "Connection: close"));  // not kept while draining
@@ -139,9 +140,8 @@ TEST_CASE("session: the receive-pack advertisement comes back with no-thin added
                     PktLine(std::string(40, 'a') + " refs/heads/main" + std::string(1, '\0') +
                             "report-status side-band-64k push-options\n") +
                     "0000";
-  ScriptedUpstream up([&](const UpstreamRequest&) {
-    return HttpResponse(200, "application/x-git-receive-pack-advertisement", adv);
-  });
+  ScriptedUpstream up(
+      [&](const UpstreamRequest&) { return HttpResponse(200, "application/x-git-receive-pack-advertisement", adv); });
   GatewaySessions gw(RoutedTo(up.port()));
   std::string answer = RawExchange(gw.port(), Get("/h/app.git/info/refs?service=git-receive-pack"));
   CHECK(StatusOf(answer) == 200);

@@ -9,13 +9,12 @@
 #pragma once
 
 #include <arpa/inet.h>
+#include <doctest/doctest.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <unistd.h>
-
-#include <doctest/doctest.h>
 
 #include <atomic>
 #include <chrono>
@@ -282,8 +281,7 @@ class GatewaySessions {
   gateway::net::awaitable<void> Accept() {
     for (;;) {
       gateway::beast::error_code ec;
-      auto socket =
-          co_await acceptor_.async_accept(gateway::net::make_strand(io_), gateway::Await(ec));
+      auto socket = co_await acceptor_.async_accept(gateway::net::make_strand(io_), gateway::Await(ec));
       if (ec) co_return;
       auto ex = socket.get_executor();
       gateway::net::co_spawn(ex, gateway::RunSession(gw_, std::move(socket), nullptr), gateway::net::detached);

@@ -1,9 +1,8 @@
 // The upstream fetcher (gateway/upstream_fetcher.h) against a real HTTP
 // server on 127.0.0.1 that answers as an upstream might: with objects, 404,
 // garbage, too much, or nothing at all (the timeout and the cancel flag).
-#include <git2.h>
-
 #include <doctest/doctest.h>
+#include <git2.h>
 
 #include <chrono>
 #include <thread>
@@ -159,15 +158,14 @@ TEST_CASE("upstream fetcher: garbage from the upstream is an error saying what w
     std::string answer;  // to the fetch (the capabilities are fine)
     std::string error;
   };
-  for (const Case& c : {Case{"this is not HTTP\r\n\r\n", "no valid answer"},
-                        Case{HttpResponse(200, "text/html", "<html>login</html>"), "did not answer as a git server"},
-                        Case{HttpResponse(200, kResultType, "zzzz garbage"), "pkt-line"},
-                        Case{HttpResponse(200, kResultType, PktLine("packfile\n") + PktLine("\1PACK")),
-                             "ended"},
-                        Case{HttpResponse(200, kResultType, PktLine("ERR access denied\n")), "access denied"},
-                        Case{"HTTP/1.1 200 OK\r\nContent-Type: " + std::string(kResultType) +
-                                 "\r\nContent-Length: 100\r\n\r\nshort",
-                             "cut short"}}) {
+  for (const Case& c :
+       {Case{"this is not HTTP\r\n\r\n", "no valid answer"},
+        Case{HttpResponse(200, "text/html", "<html>login</html>"), "did not answer as a git server"},
+        Case{HttpResponse(200, kResultType, "zzzz garbage"), "pkt-line"},
+        Case{HttpResponse(200, kResultType, PktLine("packfile\n") + PktLine("\1PACK")), "ended"},
+        Case{HttpResponse(200, kResultType, PktLine("ERR access denied\n")), "access denied"},
+        Case{"HTTP/1.1 200 OK\r\nContent-Type: " + std::string(kResultType) + "\r\nContent-Length: 100\r\n\r\nshort",
+             "cut short"}}) {
     CAPTURE(c.answer);
     ScriptedUpstream up([&](const UpstreamRequest& r) {
       if (r.RequestLine().rfind("GET ", 0) == 0) return HttpResponse(200, kAdvertisementType, V2Advertisement());
