@@ -6,9 +6,9 @@
 //
 // Reads every regular file under PATH (skipping .git and binary files, as
 // the scanner would), then scans them all N times and prints the median.
-#include <algorithm>
 #include <time.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -28,8 +28,10 @@ int main(int argc, char** argv) {
   std::vector<std::string> roots;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
-    if (a == "--runs" && i + 1 < argc) runs = std::max(1, std::atoi(argv[++i]));
-    else roots.push_back(a);
+    if (a == "--runs" && i + 1 < argc)
+      runs = std::max(1, std::atoi(argv[++i]));
+    else
+      roots.push_back(a);
   }
   if (roots.empty()) {
     std::fprintf(stderr, "usage: %s [--runs N] PATH...\n", argv[0]);
@@ -85,9 +87,10 @@ int main(int argc, char** argv) {
   std::sort(wall.begin(), wall.end());
   std::sort(cpu.begin(), cpu.end());
   double mb = bytes / 1e6;
-  std::printf("files %zu, %.1f MB, %d runs: wall median %.3f s (%.0f MB/s), CPU median %.3f s (%.0f MB/s per core), "
-              "findings %zu\n",
-              files.size(), mb, runs, wall[wall.size() / 2], mb / wall[wall.size() / 2], cpu[cpu.size() / 2],
-              mb / cpu[cpu.size() / 2], findings);
+  std::printf(
+      "files %zu, %.1f MB, %d runs: wall median %.3f s (%.0f MB/s), CPU median %.3f s (%.0f MB/s per core), "
+      "findings %zu\n",
+      files.size(), mb, runs, wall[wall.size() / 2], mb / wall[wall.size() / 2], cpu[cpu.size() / 2],
+      mb / cpu[cpu.size() / 2], findings);
   return 0;
 }

@@ -8,19 +8,19 @@
 namespace akgate {
 
 // Exit codes shared by every subcommand.
-constexpr int kExitClean = 0;     // nothing blocking
-constexpr int kExitBlocked = 1;   // at least one blocking finding
-constexpr int kExitError = 2;     // bad input or config; the message says which and why
+constexpr int kExitClean = 0;    // nothing blocking
+constexpr int kExitBlocked = 1;  // at least one blocking finding
+constexpr int kExitError = 2;    // bad input or config; the message says which and why
 
 struct ScanOptions {
   std::vector<std::string> paths;
-  std::string config;               // rule file; empty = default rules
-  std::string format = "text";      // text | json | sarif
-  std::string output;               // file; empty = stdout
-  unsigned threads = 0;             // 0 = one per core
-  bool color = true;                // when stdout is a terminal
+  std::string config;           // rule file; empty = default rules
+  std::string format = "text";  // text | json | sarif
+  std::string output;           // file; empty = stdout
+  unsigned threads = 0;         // 0 = one per core
+  bool color = true;            // when stdout is a terminal
   bool show_warnings = true;
-  std::string language = "en";      // of the text report: en | zh-CN (report/language.h)
+  std::string language = "en";  // of the text report: en | zh-CN (report/language.h)
 };
 int RunScan(const ScanOptions& o);
 

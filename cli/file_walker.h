@@ -10,12 +10,12 @@
 namespace akgate {
 
 struct WalkResult {
-  std::vector<std::string> files;    // regular files, in walk order
+  std::vector<std::string> files;  // regular files, in walk order
   // "PATH: reason" for a path named on the command line that does not exist
   // or is neither a file nor a directory: nothing was scanned for it.
   std::vector<std::string> bad_paths;
-  std::vector<std::string> errors;   // "PATH: reason", for directories that could not be read
-  uint64_t symlinks = 0;             // inside directories: not followed (so never a loop), counted
+  std::vector<std::string> errors;  // "PATH: reason", for directories that could not be read
+  uint64_t symlinks = 0;            // inside directories: not followed (so never a loop), counted
 };
 
 // Expands files and directories (recursively, skipping `.git` directories

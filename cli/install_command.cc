@@ -3,7 +3,6 @@
 #include "cli/install_command.h"
 
 #include <CLI/CLI.hpp>
-
 #include <iostream>
 #include <set>
 #include <utility>
@@ -48,8 +47,9 @@ InstallCommands::InstallCommands(CLI::App* app) {
   uninstall_ = app->add_subcommand("uninstall", "Remove the pre-receive hook and restore what was there");
   AddTargets(install_, &install_args_, true);
   AddTargets(uninstall_, &uninstall_args_, false);
-  install_->footer("An existing pre-receive hook is kept and runs after akgate accepts the push.\n"
-                   "Exit code: 0 done, 2 error. Commands for each server: install/README.md\n");
+  install_->footer(
+      "An existing pre-receive hook is kept and runs after akgate accepts the push.\n"
+      "Exit code: 0 done, 2 error. Commands for each server: install/README.md\n");
 }
 
 void InstallCommands::AddTargets(CLI::App* cmd, Args* a, bool install) {
@@ -67,8 +67,7 @@ void InstallCommands::AddTargets(CLI::App* cmd, Args* a, bool install) {
   group->require_option(1);
   cmd->add_option("--kind", a->kind, "With --all-under: repository, gitlab or gitea (default: repository)")
       ->check(CLI::IsMember({"repository", "gitlab", "gitea"}));
-  cmd->add_option("--gitconfig", a->gitconfig,
-                  "With --global/--hooks-path: this gitconfig instead of the system one");
+  cmd->add_option("--gitconfig", a->gitconfig, "With --global/--hooks-path: this gitconfig instead of the system one");
   if (install) {
     cmd->add_option("--akgate", a->akgate, "The akgate binary the hook runs (default: this one)");
     cmd->add_option("--policy", a->policy, "Server-wide policy file the hook passes to pre-receive");
@@ -83,9 +82,7 @@ void InstallCommands::AddTargets(CLI::App* cmd, Args* a, bool install) {
 
 bool InstallCommands::selected() const { return install_->parsed() || uninstall_->parsed(); }
 
-int InstallCommands::Run() {
-  return install_->parsed() ? Run(install_args_, true) : Run(uninstall_args_, false);
-}
+int InstallCommands::Run() { return install_->parsed() ? Run(install_args_, true) : Run(uninstall_args_, false); }
 
 int InstallCommands::Run(const Args& a, bool install) {
   const char* verb = install ? "install" : "uninstall";
@@ -123,7 +120,9 @@ int InstallCommands::Run(const Args& a, bool install) {
       std::cerr << "akgate " << verb << ": no git repositories under " << a.all_under << "\n";
       return kExitError;
     }
-    HookKind kind = a.kind == "gitlab" ? HookKind::kGitLab : a.kind == "gitea" ? HookKind::kGitea : HookKind::kRepository;
+    HookKind kind = a.kind == "gitlab"  ? HookKind::kGitLab
+                    : a.kind == "gitea" ? HookKind::kGitea
+                                        : HookKind::kRepository;
     for (const std::string& r : repos) add(kind, r);
   }
 
@@ -150,8 +149,7 @@ int InstallCommands::Run(const Args& a, bool install) {
               << (install ? " installed or updated, " : " uninstalled, ") << unchanged << " unchanged, " << failed
               << " failed\n";
     if (install && done + unchanged > 0)
-      for (const std::string& n : NextSteps(targets.front().kind, targets.front().path))
-        std::cout << "  " << n << "\n";
+      for (const std::string& n : NextSteps(targets.front().kind, targets.front().path)) std::cout << "  " << n << "\n";
   }
   if (install) PrepareAuditLogs(a, installed);
   return failed ? kExitError : 0;

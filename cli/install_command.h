@@ -23,8 +23,8 @@ class InstallCommands {
 
  private:
   struct Args {
-    std::string repo, all_under, kind = "repository", hooks_path, gitconfig, gitlab, gitlab_global, gitea,
-        gitolite, akgate, policy, cache_dir, user;
+    std::string repo, all_under, kind = "repository", hooks_path, gitconfig, gitlab, gitlab_global, gitea, gitolite,
+                                 akgate, policy, cache_dir, user;
     bool global = false, force = false;
   };
   void AddTargets(CLI::App* cmd, Args* args, bool install);

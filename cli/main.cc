@@ -1,6 +1,5 @@
 // akgate: stops cloud AccessKey pairs and other secrets from leaking through git.
 #include <CLI/CLI.hpp>
-
 #include <iostream>
 #include <iterator>
 #include <string>
@@ -22,8 +21,7 @@ int PrintHelp(const CLI::App& app, const std::vector<std::string>& topic) {
     for (const CLI::App* s : cmd->get_subcommands([](const CLI::App*) { return true; }))
       if (s->get_name() == word) sub = s;
     if (!sub) {
-      std::cerr << "akgate help: no command \"" << name << " " << word << "\"; `" << name
-                << " --help` lists them\n";
+      std::cerr << "akgate help: no command \"" << name << " " << word << "\"; `" << name << " --help` lists them\n";
       return akgate::kExitError;
     }
     cmd = sub;
@@ -67,8 +65,8 @@ int main(int argc, char** argv) {
   test->add_option("-c,--config", test_config, "Rule file (default: the built-in rules)");
 
   akgate::PreReceiveOptions pre_receive;
-  CLI::App* pre_receive_cmd = app.add_subcommand(
-      "pre-receive", "git pre-receive hook: reject pushes that introduce secrets (docs/hook.md)");
+  CLI::App* pre_receive_cmd =
+      app.add_subcommand("pre-receive", "git pre-receive hook: reject pushes that introduce secrets (docs/hook.md)");
   pre_receive_cmd->add_option("--policy", pre_receive.policy,
                               "Server-wide policy file (default: $AKGATE_POLICY or /etc/akgate/policy.toml)");
   akgate::InstallCommands install(&app);  // install, uninstall (docs: install/README.md)

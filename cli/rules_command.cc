@@ -44,7 +44,8 @@ int RunRulesCheck(const std::string& file) {
   }
   for (const PairRule& p : rules.pairs) {
     std::cout << "pair  " << p.id << "  [" << ActionName(p.action) << "], window " << p.window_lines << " lines\n";
-    if (!p.description.empty()) std::cout << "      " << (p.provider.empty() ? "" : p.provider + ": ") << p.description << "\n";
+    if (!p.description.empty())
+      std::cout << "      " << (p.provider.empty() ? "" : p.provider + ": ") << p.description << "\n";
     for (const PairPart& part : p.parts)
       std::cout << "      part " << (part.name.empty() ? part.rule : part.name) << " <- " << part.rule
                 << (part.optional ? " (optional)" : "") << (part.near_regex.empty() ? "" : " (+ near_regex)") << "\n";

@@ -17,8 +17,7 @@
 
 namespace akgate {
 
-bool LoadScanner(const std::string& config, RuleSet* rules, std::unique_ptr<Scanner>* scanner,
-                 bool require_blocking) {
+bool LoadScanner(const std::string& config, RuleSet* rules, std::unique_ptr<Scanner>* scanner, bool require_blocking) {
   Status s = config.empty() ? LoadDefaultRules(rules) : LoadRulesFromFile(config, rules);
   if (s.ok() && require_blocking) s = RequireBlockingRule(*rules, config.empty() ? "<default rules>" : config);
   if (s.ok()) s = Scanner::Create(*rules, scanner);
@@ -42,16 +41,16 @@ FileOutcome ScanOne(const std::string& path, const Scanner& scanner, ScanScratch
   FileBytes bytes(buffer);
   bool too_large = false;
   uint64_t limit = scanner.rules().limits.max_fragment_bytes;
-  bool ok = path == "-" ? bytes.ReadStdin(limit, &out.error, &too_large)
-                        : bytes.Open(path, limit, &out.error, &too_large);
+  bool ok =
+      path == "-" ? bytes.ReadStdin(limit, &out.error, &too_large) : bytes.Open(path, limit, &out.error, &too_large);
   if (!ok) return out;
   if (too_large) {
     out.result.skipped = SkipReason::kOversize;
     return out;
   }
   out.bytes = bytes.data().size();
-  out.result = scanner.Scan({path == "-" ? std::string_view("<stdin>") : std::string_view(path), bytes.data()},
-                            scratch);
+  out.result =
+      scanner.Scan({path == "-" ? std::string_view("<stdin>") : std::string_view(path), bytes.data()}, scratch);
   return out;
 }
 
@@ -107,8 +106,7 @@ int RunScan(const ScanOptions& o) {
     Accumulate(f.result, f.bytes, &summary);
     for (Finding& fd : f.result.findings) findings.push_back(std::move(fd));
   }
-  summary.duration_ms =
-      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+  summary.duration_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
 
   // A path that is not valid UTF-8 gets U+FFFD for each bad byte, as in the
   // hook's audit log: JSON holds only UTF-8.

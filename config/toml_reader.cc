@@ -22,8 +22,8 @@ size_t EditDistance(std::string_view a, std::string_view b) {
     row[0] = i;
     for (size_t j = 1; j <= b.size(); ++j) {
       size_t up = row[j];
-      bool same = std::tolower(static_cast<unsigned char>(a[i - 1])) ==
-                  std::tolower(static_cast<unsigned char>(b[j - 1]));
+      bool same =
+          std::tolower(static_cast<unsigned char>(a[i - 1])) == std::tolower(static_cast<unsigned char>(b[j - 1]));
       row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (same ? 0 : 1)});
       diag = up;
     }
@@ -51,8 +51,7 @@ Status TomlReader::Parse(std::string_view text, const std::string& label, toml::
   return Status::Ok();
 }
 
-TomlReader::TomlReader(const toml::table& t, std::string label, std::string where,
-                       std::vector<std::string>* warnings)
+TomlReader::TomlReader(const toml::table& t, std::string label, std::string where, std::vector<std::string>* warnings)
     : t_(t), label_(std::move(label)), where_(std::move(where)), warnings_(warnings) {}
 
 std::string TomlReader::At(const toml::node* n) const {

@@ -35,15 +35,18 @@ using ArchivePtr = std::unique_ptr<archive, int (*)(archive*)>;
 }  // namespace
 
 bool LooksLikeArchive(std::string_view d) {
-  return StartsWith(d, "\x1f\x8b") ||                                   // gzip
+  return StartsWith(d, "\x1f\x8b") ||  // gzip
          (StartsWith(d, "BZh") && d.size() >= 10 && d[3] >= '1' && d[3] <= '9' &&
-          StartsWith(d, "\x31\x41\x59\x26\x53\x59", 4)) ||              // bzip2
-         StartsWith(d, std::string_view("\xfd" "7zXZ\0", 6)) ||         // xz
-         StartsWith(d, "\x28\xb5\x2f\xfd") ||                           // zstd
-         StartsWith(d, "PK\x03\x04") || StartsWith(d, "PK\x05\x06") ||  // zip
-         StartsWith(d, "7z\xbc\xaf\x27\x1c") ||                         // 7z
-         StartsWith(d, "Rar!\x1a\x07") ||                               // rar
-         StartsWith(d, "ustar", 257);                                   // tar
+          StartsWith(d, "\x31\x41\x59\x26\x53\x59", 4)) ||  // bzip2
+         StartsWith(d, std::string_view("\xfd"
+                                        "7zXZ\0",
+                                        6)) ||  // xz
+         StartsWith(d, "\x28\xb5\x2f\xfd") ||   // zstd
+         StartsWith(d, "PK\x03\x04") ||
+         StartsWith(d, "PK\x05\x06") ||          // zip
+         StartsWith(d, "7z\xbc\xaf\x27\x1c") ||  // 7z
+         StartsWith(d, "Rar!\x1a\x07") ||        // rar
+         StartsWith(d, "ustar", 257);            // tar
 }
 
 void ReadArchive(std::string_view path, std::string_view data, const ContentLimits& limits, ArchiveBudget* budget,
@@ -73,7 +76,7 @@ void ReadArchive(std::string_view path, std::string_view data, const ContentLimi
     if (rc == ARCHIVE_EOF) return;
     if (rc < ARCHIVE_WARN) {
       visit.unscannable("", archive_read_has_encrypted_entries(a.get()) > 0 ? SkipReason::kEncrypted
-                                                                             : SkipReason::kUnreadableArchive);
+                                                                            : SkipReason::kUnreadableArchive);
       return;
     }
     const bool raw = archive_format(a.get()) == ARCHIVE_FORMAT_RAW;
@@ -125,7 +128,8 @@ void ReadArchive(std::string_view path, std::string_view data, const ContentLimi
       visit.unscannable(name, stop);
       // Skipping the rest may mean inflating it: that counts too.
       la_int64_t declared = archive_entry_size_is_set(entry) ? archive_entry_size(entry) : -1;
-      if (declared < 0 || (budget->expanded += static_cast<uint64_t>(declared) - buffer.size()) > limits.max_archive_bytes) {
+      if (declared < 0 ||
+          (budget->expanded += static_cast<uint64_t>(declared) - buffer.size()) > limits.max_archive_bytes) {
         visit.unscannable("", SkipReason::kArchiveTooLarge);
         return;
       }

@@ -28,7 +28,7 @@ bool LooksLikeArchive(std::string_view data);
 
 // What reading one container has used so far, shared by nested ones.
 struct ArchiveBudget {
-  uint64_t expanded = 0;   // bytes produced by every member read so far
+  uint64_t expanded = 0;  // bytes produced by every member read so far
   uint64_t members = 0;
 };
 

@@ -11,13 +11,13 @@
 namespace akgate {
 
 struct Candidate {
-  uint32_t rule = 0;          // index into CompiledRules::rules()
-  uint64_t start = 0;         // the secret's span in the fragment
+  uint32_t rule = 0;   // index into CompiledRules::rules()
+  uint64_t start = 0;  // the secret's span in the fragment
   uint64_t end = 0;
-  uint32_t line = 0;          // 1-based, filled before pairing
+  uint32_t line = 0;  // 1-based, filled before pairing
   std::string secret;
-  bool from_near = false;     // found by a pair's near_regex, not by its rule
-  bool used = false;          // consumed by a pair
+  bool from_near = false;  // found by a pair's near_regex, not by its rule
+  bool used = false;       // consumed by a pair
 };
 
 // Byte range [begin, end) of a fragment that a rule's regex must examine.

@@ -1,7 +1,7 @@
 #include "engine/compile_cache.h"
 
-#include <hs/hs.h>
 #include <fcntl.h>
+#include <hs/hs.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>

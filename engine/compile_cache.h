@@ -24,8 +24,8 @@ namespace akgate {
 
 struct CompileCache {
   struct RuleEntry {
-    int group = 0;                    // capture group of the secret
-    std::vector<std::string> atoms;   // anchor literals
+    int group = 0;                   // capture group of the secret
+    std::vector<std::string> atoms;  // anchor literals
   };
   std::vector<RuleEntry> rules;       // one per rule, in RuleSet order
   std::string_view literal_database;  // serialized Hyperscan database, in `storage`

@@ -88,8 +88,7 @@ std::vector<std::string> AtomsOf(const std::string& pattern) {
   if (!potentials.empty()) return {};  // "unfiltered": may match anywhere
   std::vector<int> order(atoms.size());
   for (size_t i = 0; i < order.size(); ++i) order[i] = static_cast<int>(i);
-  std::stable_sort(order.begin(), order.end(),
-                   [&](int a, int b) { return atoms[a].size() < atoms[b].size(); });
+  std::stable_sort(order.begin(), order.end(), [&](int a, int b) { return atoms[a].size() < atoms[b].size(); });
   std::vector<uint8_t> anchor(atoms.size(), 1);
   for (int candidate : order) {
     anchor[candidate] = 0;
@@ -105,8 +104,8 @@ std::vector<std::string> AtomsOf(const std::string& pattern) {
     if (!anchor[i]) continue;
     bool redundant = false;
     for (size_t j = 0; j < atoms.size() && !redundant; ++j)
-      redundant = j != i && anchor[j] && atoms[i].size() > atoms[j].size() &&
-                  atoms[i].find(atoms[j]) != std::string::npos;
+      redundant =
+          j != i && anchor[j] && atoms[i].size() > atoms[j].size() && atoms[i].find(atoms[j]) != std::string::npos;
     if (!redundant) out.push_back(atoms[i]);
   }
   return out;
@@ -126,10 +125,14 @@ const RE2& LazyRegex::get() const {
 
 const char* AnchoringName(Anchoring a) {
   switch (a) {
-    case Anchoring::kAtoms: return "literal atoms";
-    case Anchoring::kKeywords: return "keywords";
-    case Anchoring::kFullScan: return "full scan (no required literal: slow)";
-    case Anchoring::kPathOnly: return "path only";
+    case Anchoring::kAtoms:
+      return "literal atoms";
+    case Anchoring::kKeywords:
+      return "keywords";
+    case Anchoring::kFullScan:
+      return "full scan (no required literal: slow)";
+    case Anchoring::kPathOnly:
+      return "path only";
   }
   return "";
 }
@@ -143,8 +146,8 @@ bool CompiledAllowlist::AllowsPath(std::string_view path) const {
 bool CompiledAllowlist::Allows(std::string_view secret, std::string_view match, std::string_view line,
                                std::string_view path) const {
   std::string_view subject = target == Allowlist::Target::kSecret  ? secret
-                            : target == Allowlist::Target::kMatch ? match
-                                                                  : line;
+                             : target == Allowlist::Target::kMatch ? match
+                                                                   : line;
   int criteria = 0, held = 0;
   if (!regexes.empty()) {
     ++criteria;
@@ -256,8 +259,8 @@ Status CompiledRules::Build(const RuleSet& rules, const std::string& cache_dir, 
     } else {
       int groups = cr.re->get().NumberOfCapturingGroups();
       if (r.secret_group > groups)
-        return Status::InvalidArgument(what + ": secretGroup " + std::to_string(r.secret_group) + " but the regex has only " +
-                             std::to_string(groups) + " group(s)");
+        return Status::InvalidArgument(what + ": secretGroup " + std::to_string(r.secret_group) +
+                                       " but the regex has only " + std::to_string(groups) + " group(s)");
       cr.group = r.secret_group > 0 ? r.secret_group : (groups > 0 ? 1 : 0);
       cr.atoms = AtomsOf(r.regex);
     }
@@ -296,11 +299,12 @@ Status CompiledRules::Build(const RuleSet& rules, const std::string& cache_dir, 
       if (c->rules_[it->second].anchoring == Anchoring::kPathOnly)
         return Status::InvalidArgument(what + ": part rule '" + part.rule + "' has no regex");
       if (!part.near_regex.empty()) {
-        Status s = CompileRegex(part.near_regex, what + " near_regex of part '" + part.rule + "'", validate,
-                                &cpart.near_re);
+        Status s =
+            CompileRegex(part.near_regex, what + " near_regex of part '" + part.rule + "'", validate, &cpart.near_re);
         if (!s.ok()) return s;
         if (validate && cpart.near_re->get().NumberOfCapturingGroups() < 1)
-          return Status::InvalidArgument(what + ": near_regex of part '" + part.rule + "' needs a capture group for the value");
+          return Status::InvalidArgument(what + ": near_regex of part '" + part.rule +
+                                         "' needs a capture group for the value");
       }
       c->rules_[it->second].pair_part = true;
       cp.parts.push_back(std::move(cpart));

@@ -50,8 +50,7 @@ struct CompiledAllowlist {
   std::unordered_set<std::string> fingerprints;
 
   // Does the allowlist drop this candidate? `path_matched` is precomputed.
-  bool Allows(std::string_view secret, std::string_view match, std::string_view line,
-              std::string_view path) const;
+  bool Allows(std::string_view secret, std::string_view match, std::string_view line, std::string_view path) const;
   bool AllowsPath(std::string_view path) const;  // only the path criterion
   bool HasPathOnly() const { return !paths.empty() && regexes.empty() && stopwords.empty(); }
 };
@@ -63,15 +62,15 @@ struct CompiledRule {
   const Rule* rule = nullptr;
   std::unique_ptr<LazyRegex> re;       // null for path-only rules
   std::unique_ptr<LazyRegex> path_re;  // null when the rule has no path
-  int group = 0;                   // capture group of the secret (0 = whole match)
-  int ngroups = 0;                 // submatches to request (group + 1)
-  bool multiline = false;          // may match across lines: wider windows
+  int group = 0;                       // capture group of the secret (0 = whole match)
+  int ngroups = 0;                     // submatches to request (group + 1)
+  bool multiline = false;              // may match across lines: wider windows
   Anchoring anchoring = Anchoring::kAtoms;
-  std::vector<std::string> atoms;  // for `rules check`
+  std::vector<std::string> atoms;       // for `rules check`
   std::vector<uint32_t> gate_literals;  // keyword literal ids; empty = no gate
   Validator validator = nullptr;
   std::vector<CompiledAllowlist> allowlists;
-  bool pair_part = false;          // some pair uses it
+  bool pair_part = false;  // some pair uses it
 };
 
 struct CompiledPart {
@@ -88,8 +87,8 @@ struct CompiledPair {
 // What one literal means: which rules it anchors or gates, and whether it is
 // a base64 form of a decode trigger.
 struct LiteralRole {
-  std::vector<uint32_t> anchors;   // rule indices
-  std::vector<uint32_t> gates;     // rule indices
+  std::vector<uint32_t> anchors;  // rule indices
+  std::vector<uint32_t> gates;    // rule indices
   bool base64_trigger = false;
 };
 

@@ -8,8 +8,8 @@ namespace akgate {
 
 namespace {
 
-constexpr uint64_t kLineReach = 4096;      // bytes either side of a hit on one line
-constexpr uint64_t kMultiReach = 16384;    // bytes either side for rules that cross lines
+constexpr uint64_t kLineReach = 4096;       // bytes either side of a hit on one line
+constexpr uint64_t kMultiReach = 16384;     // bytes either side for rules that cross lines
 constexpr uint64_t kMaxMerged = 256 << 10;  // a merged window is closed at this size
 
 uint64_t LineStart(std::string_view d, uint64_t p, uint64_t floor) {
@@ -108,8 +108,7 @@ void ConfirmWindows(const CompiledRules& rules, const WindowCollector& windows, 
   auto confirm = [&](uint32_t r, const Window& w) {
     const CompiledRule& cr = rules.rules()[r];
     uint64_t pos = w.begin;
-    while (pos < w.end &&
-           cr.re->get().Match(text, pos, w.end, RE2::UNANCHORED, sub, cr.ngroups)) {
+    while (pos < w.end && cr.re->get().Match(text, pos, w.end, RE2::UNANCHORED, sub, cr.ngroups)) {
       uint64_t mstart = sub[0].data() - data.data(), mend = mstart + sub[0].size();
       pos = mend > mstart ? mend : mstart + 1;
       const re2::StringPiece& s = sub[cr.group];

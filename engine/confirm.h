@@ -20,7 +20,7 @@ namespace akgate {
 class WindowCollector {
  public:
   void Reset(const CompiledRules& rules, std::string_view data);
-  void OnAnchor(uint32_t rule, uint64_t hit_end);      // a literal of `rule` ends here
+  void OnAnchor(uint32_t rule, uint64_t hit_end);  // a literal of `rule` ends here
   void OnGate(uint32_t rule) { gate_seen_[rule] = 1; }
   void Finish();  // closes open windows
 

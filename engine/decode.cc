@@ -7,10 +7,10 @@ namespace akgate {
 
 namespace {
 
-constexpr uint64_t kMaxToken = 1 << 20;       // longest token decoded
-constexpr uint64_t kMinToken = 16;            // shortest token worth decoding
-constexpr uint64_t kRegionReach = 8 << 10;    // bytes of context either side of a token
-constexpr int kRegionLines = 6;               // lines of context either side
+constexpr uint64_t kMaxToken = 1 << 20;     // longest token decoded
+constexpr uint64_t kMinToken = 16;          // shortest token worth decoding
+constexpr uint64_t kRegionReach = 8 << 10;  // bytes of context either side of a token
+constexpr int kRegionLines = 6;             // lines of context either side
 
 int8_t Value(unsigned char c) {
   if (c >= 'A' && c <= 'Z') return static_cast<int8_t>(c - 'A');
@@ -29,8 +29,10 @@ bool LooksLikeText(std::string_view s) {
   size_t bad = 0;
   for (unsigned char c : s) {
     if (c == 0) return false;
-    if (c < 0x20 && c != '\n' && c != '\r' && c != '\t') ++bad;
-    else if (c == 0x7f) ++bad;
+    if (c < 0x20 && c != '\n' && c != '\r' && c != '\t')
+      ++bad;
+    else if (c == 0x7f)
+      ++bad;
   }
   // Random bytes are ~50% >= 0x80; real UTF-8 text is mostly ASCII.
   size_t high = static_cast<size_t>(std::count_if(s.begin(), s.end(), [](unsigned char c) { return c >= 0x80; }));

@@ -21,7 +21,7 @@ struct DecodedRegion {
     uint64_t copy_begin, copy_end;  // decoded text in `text`
     uint64_t orig_begin, orig_end;  // the base64 token in the fragment
   };
-  std::string text;                 // the region with tokens decoded
+  std::string text;  // the region with tokens decoded
   uint64_t orig_begin = 0, orig_end = 0;
   std::vector<Replacement> replacements;
 

@@ -24,7 +24,7 @@ struct Location {
 };
 
 struct FindingPart {
-  std::string name;         // "AccessKey ID"; the rule's description for single rules
+  std::string name;  // "AccessKey ID"; the rule's description for single rules
   std::string rule_id;
   Location location;
   std::string redacted;     // e.g. "LTAI…9Q"
@@ -32,17 +32,17 @@ struct FindingPart {
 };
 
 struct Finding {
-  std::string rule_id;      // the single rule or the pair rule
+  std::string rule_id;  // the single rule or the pair rule
   std::string description;
   std::string provider;
   Action action = Action::kWarn;
-  std::string path;         // the fragment's path (as given by the caller)
+  std::string path;                // the fragment's path (as given by the caller)
   std::vector<FindingPart> parts;  // one for a single rule; one per present part for a pair
-  std::string fingerprint;  // allowlist key: hex of hash(rule id + every part's secret)
-  std::string encoding;     // "", "base64", "utf-16le", "utf-16be": how the secret was hidden
-  std::string member;       // inside a compressed file or archive: the member's path
-                            // ("conf/.env"; nested: "inner.tar!conf/.env"); path ends "!member"
-  bool inline_allowed = false;  // a part's line carries an akgate:allow mark (see FragmentResult)
+  std::string fingerprint;         // allowlist key: hex of hash(rule id + every part's secret)
+  std::string encoding;            // "", "base64", "utf-16le", "utf-16be": how the secret was hidden
+  std::string member;              // inside a compressed file or archive: the member's path
+                                   // ("conf/.env"; nested: "inner.tar!conf/.env"); path ends "!member"
+  bool inline_allowed = false;     // a part's line carries an akgate:allow mark (see FragmentResult)
   bool is_pair() const { return parts.size() > 1; }
   const Location& location() const { return parts.front().location; }
   const std::string& redacted() const { return parts.front().redacted; }
@@ -50,10 +50,18 @@ struct Finding {
 
 // Why a fragment was not scanned. kNone means it was.
 enum class SkipReason {
-  kNone, kOversize, kBinary, kMinified, kAllowlistedPath,
+  kNone,
+  kOversize,
+  kBinary,
+  kMinified,
+  kAllowlistedPath,
   // Inside compressed files and archives (archive.h): content that may hold
   // a secret and could not be read; reported as unscannable content too.
-  kEncrypted, kUnreadableArchive, kArchiveTooLarge, kCompressionRatio, kNestedTooDeep,
+  kEncrypted,
+  kUnreadableArchive,
+  kArchiveTooLarge,
+  kCompressionRatio,
+  kNestedTooDeep,
 };
 const char* SkipReasonName(SkipReason r);  // "oversize", "binary", ...
 
@@ -67,15 +75,15 @@ struct UnscannedMember {
 struct FragmentResult {
   SkipReason skipped = SkipReason::kNone;
   std::vector<UnscannedMember> unscanned;  // inside archives; the fragment itself was opened
-  std::vector<Finding> findings;   // allowed findings removed, sorted by offset
+  std::vector<Finding> findings;           // allowed findings removed, sorted by offset
   // Findings on a line marked akgate:allow: not in `findings` (a file scan
   // passes them), kept here, marked, for the push gate, whose policy
   // decides whether such a mark is honoured.
   std::vector<Finding> inline_allowed_findings;
-  uint32_t inline_allowed = 0;     // inline_allowed_findings.size()
+  uint32_t inline_allowed = 0;       // inline_allowed_findings.size()
   uint32_t fingerprint_allowed = 0;  // findings suppressed by a fingerprint allowlist
-  uint64_t decoded_bytes = 0;      // bytes produced by decoders
-  uint64_t pair_comparisons = 0;   // pairing's work (see pairing.h): linear in the input
+  uint64_t decoded_bytes = 0;        // bytes produced by decoders
+  uint64_t pair_comparisons = 0;     // pairing's work (see pairing.h): linear in the input
 };
 
 }  // namespace akgate

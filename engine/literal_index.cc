@@ -13,12 +13,11 @@ namespace {
 struct ScanContext {
   LiteralIndex::HitFn fn;
   void* ctx;
-  uint64_t base;       // offset of this chunk in the whole data
+  uint64_t base;         // offset of this chunk in the whole data
   uint64_t report_from;  // hits ending before this were reported by the previous chunk
 };
 
-int OnMatch(unsigned int id, unsigned long long /*from*/, unsigned long long to, unsigned int /*flags*/,
-            void* p) {
+int OnMatch(unsigned int id, unsigned long long /*from*/, unsigned long long to, unsigned int /*flags*/, void* p) {
   auto* c = static_cast<ScanContext*>(p);
   uint64_t end = c->base + to;
   if (end > c->report_from) c->fn(c->ctx, id, end);
@@ -52,9 +51,8 @@ Status LiteralIndex::Build(const std::vector<Literal>& literals, std::unique_ptr
     index->max_len_ = std::max(index->max_len_, literals[i].text.size());
   }
   hs_compile_error_t* err = nullptr;
-  if (hs_compile_lit_multi(exprs.data(), flags.data(), ids.data(), lens.data(),
-                           static_cast<unsigned>(exprs.size()), HS_MODE_BLOCK, nullptr, &index->db_,
-                           &err) != HS_SUCCESS) {
+  if (hs_compile_lit_multi(exprs.data(), flags.data(), ids.data(), lens.data(), static_cast<unsigned>(exprs.size()),
+                           HS_MODE_BLOCK, nullptr, &index->db_, &err) != HS_SUCCESS) {
     std::string msg = "cannot build the literal index: ";
     msg += err && err->message ? err->message : "unknown Hyperscan error";
     if (err && err->expression >= 0) msg += " (literal \"" + literals[err->expression].text + "\")";

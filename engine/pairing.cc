@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <cstring>
+#include <unordered_map>
 
+#include "engine/block_structure.h"
 #include "engine/confirm.h"
 #include "engine/redact.h"
 
@@ -92,13 +94,15 @@ class Covered {
  public:
   explicit Covered(const std::vector<Candidate>& sorted_by_start) {
     for (const Candidate& c : sorted_by_start) {
-      if (!spans_.empty() && c.start <= spans_.back().end) spans_.back().end = std::max(spans_.back().end, c.end);
-      else spans_.push_back({c.start, c.end});
+      if (!spans_.empty() && c.start <= spans_.back().end)
+        spans_.back().end = std::max(spans_.back().end, c.end);
+      else
+        spans_.push_back({c.start, c.end});
     }
   }
   bool Overlaps(uint64_t start, uint64_t end) const {
-    auto it = std::lower_bound(spans_.begin(), spans_.end(), end,
-                               [](const Window& w, uint64_t e) { return w.begin < e; });
+    auto it =
+        std::lower_bound(spans_.begin(), spans_.end(), end, [](const Window& w, uint64_t e) { return w.begin < e; });
     return it != spans_.begin() && std::prev(it)->end > start;
   }
 
@@ -132,8 +136,7 @@ void AddNearCandidates(const CompiledRules& rules, const CompiledPart& part, std
       if (covered.Overlaps(s, e) || (!found.empty() && found.back().end > s)) continue;
       std::string_view secret(sub[1].data(), sub[1].size());
       uint32_t r = static_cast<uint32_t>(part.rule_index);
-      if (!PassesFilters(rules, r, secret, std::string_view(sub[0].data(), sub[0].size()),
-                         LineAround(data, s), path))
+      if (!PassesFilters(rules, r, secret, std::string_view(sub[0].data(), sub[0].size()), LineAround(data, s), path))
         continue;
       Candidate c;
       c.rule = r;
@@ -148,6 +151,32 @@ void AddNearCandidates(const CompiledRules& rules, const CompiledPart& part, std
   }
   for (Candidate& c : found) cands->push_back(std::move(c));
 }
+
+// The structural block (block_structure.h) of each candidate's start, read
+// from the text once, and again only when candidates were added since.
+class CandidateBlocks {
+ public:
+  explicit CandidateBlocks(std::string_view data) : data_(data) {}
+  uint64_t Of(const std::vector<Candidate>& cands, size_t i, uint64_t* work) {
+    auto it = by_offset_.find(cands[i].start);
+    if (it != by_offset_.end()) return it->second;
+    std::vector<uint64_t> offsets;
+    offsets.reserve(cands.size());
+    for (const Candidate& c : cands) offsets.push_back(c.start);
+    std::sort(offsets.begin(), offsets.end());
+    offsets.erase(std::unique(offsets.begin(), offsets.end()), offsets.end());
+    uint64_t bytes_read = 0;  // linear in the text, a few times per fragment at most
+    std::vector<uint64_t> ids = BlockIds(data_, offsets, &bytes_read);
+    *work += offsets.size();
+    by_offset_.clear();
+    for (size_t k = 0; k < offsets.size(); ++k) by_offset_[offsets[k]] = ids[k];
+    return by_offset_[cands[i].start];
+  }
+
+ private:
+  std::string_view data_;
+  std::unordered_map<uint64_t, uint64_t> by_offset_;
+};
 
 FindingPart MakePart(const CompiledRules& rules, const Candidate& c, const std::string& name) {
   FindingPart p;
@@ -167,6 +196,7 @@ int Severity(Action a) { return a == Action::kBlock ? 2 : a == Action::kWarn ? 1
 
 void PairCandidates(const CompiledRules& rules, std::string_view path, std::string_view data,
                     std::vector<Candidate>* cands, std::vector<Finding>* out, uint64_t* work) {
+  CandidateBlocks blocks(data);
   for (const CompiledPair& pair : rules.pairs()) {
     if (pair.pair->action == Action::kOff) continue;
     const uint32_t anchor_rule = static_cast<uint32_t>(pair.parts[0].rule_index);
@@ -216,9 +246,9 @@ void PairCandidates(const CompiledRules& rules, std::string_view path, std::stri
       if (free.empty()) continue;
       auto line_of = [&](size_t f) { return (*cands)[free[f]].line; };
       auto first_on_line = [&](uint32_t line) {
-        return static_cast<size_t>(std::lower_bound(free.begin(), free.end(), line, [&](size_t j, uint32_t l) {
-                                     return (*cands)[j].line < l;
-                                   }) - free.begin());
+        return static_cast<size_t>(std::lower_bound(free.begin(), free.end(), line,
+                                                    [&](size_t j, uint32_t l) { return (*cands)[j].line < l; }) -
+                                   free.begin());
       };
       for (size_t a = 0; a < anchors.size(); ++a) {
         const Candidate& an = (*cands)[anchors[a]];
@@ -242,6 +272,32 @@ void PairCandidates(const CompiledRules& rules, std::string_view path, std::stri
           for (size_t i = split; i > f && split - i < kNearestPerSide; --i) add(i - 1);
           for (size_t i = split; i < end && i - split < kNearestPerSide; ++i) add(i);
           f = end;
+        }
+      }
+      // Beyond the window: the nearest few of the same block on each side
+      // (an ID and its secret in one YAML mapping, JSON object, INI section,
+      // .env file or class body, however far apart).
+      if (pair.pair->same_block) {
+        std::unordered_map<uint64_t, std::vector<size_t>> by_block;  // block -> indexes into free, by offset
+        for (size_t f = 0; f < free.size(); ++f) by_block[blocks.Of(*cands, free[f], work)].push_back(f);
+        for (size_t a = 0; a < anchors.size(); ++a) {
+          const Candidate& an = (*cands)[anchors[a]];
+          auto it = by_block.find(blocks.Of(*cands, anchors[a], work));
+          if (it == by_block.end()) continue;
+          const std::vector<size_t>& same = it->second;
+          const size_t split = std::lower_bound(same.begin(), same.end(), an.start,
+                                                [&](size_t f, uint64_t s) { return (*cands)[free[f]].start < s; }) -
+                               same.begin();
+          auto add_far = [&](size_t f) {
+            const Candidate& c = (*cands)[free[f]];
+            uint32_t dl = c.line > an.line ? c.line - an.line : an.line - c.line;
+            if (dl <= static_cast<uint32_t>(window)) return;  // the window's loop weighed it
+            ++*work;
+            uint64_t db = c.start > an.start ? c.start - an.start : an.start - c.start;
+            edges.push_back({dl, c.start < an.start, db, a, free[f]});
+          };
+          for (size_t i = split; i > 0 && split - i < kNearestPerSide; --i) add_far(same[i - 1]);
+          for (size_t i = split; i < same.size() && i - split < kNearestPerSide; ++i) add_far(same[i]);
         }
       }
       std::sort(edges.begin(), edges.end(), [](const Edge& x, const Edge& y) {

@@ -6,9 +6,12 @@ namespace akgate {
 
 const char* ActionName(Action a) {
   switch (a) {
-    case Action::kBlock: return "block";
-    case Action::kWarn: return "warn";
-    case Action::kOff: return "off";
+    case Action::kBlock:
+      return "block";
+    case Action::kWarn:
+      return "warn";
+    case Action::kOff:
+      return "off";
   }
   return "off";
 }
@@ -36,23 +39,33 @@ Status RequireBlockingRule(const RuleSet& rules, const std::string& origin) {
                          : "has " + std::to_string(rules.rules.size()) + " rules and " +
                                std::to_string(rules.pairs.size()) + " pairs, none with action = \"block\"";
   return Status::InvalidArgument(origin + " " + what +
-                       ": a ruleset that cannot block lets every secret through. Start from the built-in "
-                       "rules ([extend] useDefault = true) or give the rules that must stop a push "
-                       "action = \"block\" (in the rule file or the policy's [rules.actions])");
+                                 ": a ruleset that cannot block lets every secret through. Start from the built-in "
+                                 "rules ([extend] useDefault = true) or give the rules that must stop a push "
+                                 "action = \"block\" (in the rule file or the policy's [rules.actions])");
 }
 
 const char* SkipReasonName(SkipReason r) {
   switch (r) {
-    case SkipReason::kNone: return "none";
-    case SkipReason::kOversize: return "oversize";
-    case SkipReason::kBinary: return "binary";
-    case SkipReason::kMinified: return "minified";
-    case SkipReason::kAllowlistedPath: return "allowlisted-path";
-    case SkipReason::kEncrypted: return "encrypted";
-    case SkipReason::kUnreadableArchive: return "unreadable-archive";
-    case SkipReason::kArchiveTooLarge: return "archive-too-large";
-    case SkipReason::kCompressionRatio: return "compression-ratio";
-    case SkipReason::kNestedTooDeep: return "nested-too-deep";
+    case SkipReason::kNone:
+      return "none";
+    case SkipReason::kOversize:
+      return "oversize";
+    case SkipReason::kBinary:
+      return "binary";
+    case SkipReason::kMinified:
+      return "minified";
+    case SkipReason::kAllowlistedPath:
+      return "allowlisted-path";
+    case SkipReason::kEncrypted:
+      return "encrypted";
+    case SkipReason::kUnreadableArchive:
+      return "unreadable-archive";
+    case SkipReason::kArchiveTooLarge:
+      return "archive-too-large";
+    case SkipReason::kCompressionRatio:
+      return "compression-ratio";
+    case SkipReason::kNestedTooDeep:
+      return "nested-too-deep";
   }
   return "none";
 }

@@ -43,13 +43,20 @@ Status ReadAllowlist(const toml::table& t, const std::string& origin, const std:
     if (!extra->target_rules.empty() && !out->fingerprints.empty())
       r.Error(nullptr, "'fingerprints' apply to every rule and cannot be combined with 'targetRules'");
   }
-  if (target == "secret" || target.empty()) out->target = Allowlist::Target::kSecret;
-  else if (target == "match") out->target = Allowlist::Target::kMatch;
-  else if (target == "line") out->target = Allowlist::Target::kLine;
-  else r.Fail(nullptr, "regexTarget", "must be \"secret\", \"match\" or \"line\"");
-  if (condition.empty() || condition == "OR" || condition == "or") out->condition = Allowlist::Condition::kOr;
-  else if (condition == "AND" || condition == "and") out->condition = Allowlist::Condition::kAnd;
-  else r.Fail(nullptr, "condition", "must be \"OR\" or \"AND\"");
+  if (target == "secret" || target.empty())
+    out->target = Allowlist::Target::kSecret;
+  else if (target == "match")
+    out->target = Allowlist::Target::kMatch;
+  else if (target == "line")
+    out->target = Allowlist::Target::kLine;
+  else
+    r.Fail(nullptr, "regexTarget", "must be \"secret\", \"match\" or \"line\"");
+  if (condition.empty() || condition == "OR" || condition == "or")
+    out->condition = Allowlist::Condition::kOr;
+  else if (condition == "AND" || condition == "and")
+    out->condition = Allowlist::Condition::kAnd;
+  else
+    r.Fail(nullptr, "condition", "must be \"OR\" or \"AND\"");
   r.FailUnknown();
   return r.status();
 }
@@ -76,7 +83,8 @@ void ReadAction(TomlReader& r, Action* out) {
 Status ReadRule(const toml::table& t, const std::string& origin, const std::string& where,
                 std::vector<std::string>* warnings, Rule* out) {
   if (auto id = t["id"].value<std::string>()) out->id = *id;
-  if (out->id.empty()) return Status::InvalidArgument(TomlReader(t, origin, where, warnings).At() + ": a rule needs an 'id'");
+  if (out->id.empty())
+    return Status::InvalidArgument(TomlReader(t, origin, where, warnings).At() + ": a rule needs an 'id'");
   TomlReader rr(t, origin, where + " (rule '" + out->id + "')", warnings);
   rr.Str("id", &out->id);
   rr.Str("description", &out->description);
@@ -103,7 +111,8 @@ Status ReadRule(const toml::table& t, const std::string& origin, const std::stri
   rr.Tables("allowlists", false, each);
   rr.FailUnknown();
   if (!rr.status().ok()) return rr.status();
-  if (out->regex.empty() && out->path.empty()) return Status::InvalidArgument(rr.At() + ": needs a 'regex' or a 'path'");
+  if (out->regex.empty() && out->path.empty())
+    return Status::InvalidArgument(rr.At() + ": needs a 'regex' or a 'path'");
   for (std::string& k : out->keywords)
     for (char& c : k) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return Status::Ok();
@@ -112,7 +121,8 @@ Status ReadRule(const toml::table& t, const std::string& origin, const std::stri
 Status ReadPair(const toml::table& t, const std::string& origin, const std::string& where,
                 std::vector<std::string>* warnings, PairRule* out) {
   if (auto id = t["id"].value<std::string>()) out->id = *id;
-  if (out->id.empty()) return Status::InvalidArgument(TomlReader(t, origin, where, warnings).At() + ": a pair needs an 'id'");
+  if (out->id.empty())
+    return Status::InvalidArgument(TomlReader(t, origin, where, warnings).At() + ": a pair needs an 'id'");
   TomlReader pr(t, origin, where + " (pair '" + out->id + "')", warnings);
   pr.Str("id", &out->id);
   pr.Str("description", &out->description);
@@ -120,6 +130,7 @@ Status ReadPair(const toml::table& t, const std::string& origin, const std::stri
   int64_t window = out->window_lines;
   pr.Int("window_lines", 0, 1000, &window);
   out->window_lines = static_cast<int>(window);
+  pr.Bool("same_block", &out->same_block);
   ReadAction(pr, &out->action);
   pr.Tables("parts", false, [&](const toml::table& pt, const std::string& pw) {
     TomlReader partr(pt, origin, pw, warnings);
@@ -136,7 +147,8 @@ Status ReadPair(const toml::table& t, const std::string& origin, const std::stri
   pr.FailUnknown();
   if (!pr.status().ok()) return pr.status();
   if (out->parts.size() < 2) return Status::InvalidArgument(pr.At() + ": a pair needs at least two [[pairs.parts]]");
-  if (out->parts[0].optional) return Status::InvalidArgument(pr.At() + ": the first part anchors the pair and cannot be optional");
+  if (out->parts[0].optional)
+    return Status::InvalidArgument(pr.At() + ": the first part anchors the pair and cannot be optional");
   return Status::Ok();
 }
 
@@ -150,8 +162,8 @@ void Upsert(std::vector<T>* list, T item) {
   list->push_back(std::move(item));
 }
 
-Status LoadImpl(std::string_view text, std::string_view origin, const std::filesystem::path& base_dir,
-                int depth, RuleSet* out) {
+Status LoadImpl(std::string_view text, std::string_view origin, const std::filesystem::path& base_dir, int depth,
+                RuleSet* out) {
   if (depth > 8) return Status::InvalidArgument(std::string(origin) + ": [extend] chain is too deep (a cycle?)");
   const std::string file(origin);
   toml::table doc;
@@ -171,8 +183,10 @@ Status LoadImpl(std::string_view text, std::string_view origin, const std::files
     er.Str("url", &url);
     er.StrList("disabledRules", &disabled);
     er.FailUnknown();
-    if (!url.empty()) er.Error(nullptr, "'url' is not supported (its rules would be missing): download the file and "
-                                        "name it with 'path'");
+    if (!url.empty())
+      er.Error(nullptr,
+               "'url' is not supported (its rules would be missing): download the file and "
+               "name it with 'path'");
     if (use_default && !path.empty()) er.Error(nullptr, "set either 'useDefault' or 'path', not both");
     top.SetError(er.status());
     if (!er.status().ok()) return;
@@ -219,8 +233,10 @@ Status LoadImpl(std::string_view text, std::string_view origin, const std::files
     Allowlist a;
     ReadAllowlistResult extra;
     top.SetError(ReadAllowlist(t, file, w, true, &warnings, &a, &extra));
-    if (extra.target_rules.empty()) AppendAllowlist(a, &set.allowlist);
-    else targeted.emplace_back(std::move(a), std::move(extra));
+    if (extra.target_rules.empty())
+      AppendAllowlist(a, &set.allowlist);
+    else
+      targeted.emplace_back(std::move(a), std::move(extra));
   };
   top.Tables("allowlist", true, global);
   top.Tables("allowlists", false, global);
@@ -233,7 +249,7 @@ Status LoadImpl(std::string_view text, std::string_view origin, const std::files
       }
       bool pair = std::any_of(set.pairs.begin(), set.pairs.end(), [&](const PairRule& p) { return p.id == id; });
       top.SetError(Status::InvalidArgument(extra.at + ": targetRules names '" + id + "', which " +
-                                 (pair ? "is a pair: name the rules of its parts" : "is not a rule")));
+                                           (pair ? "is a pair: name the rules of its parts" : "is not a rule")));
     }
   top.Tables("limits", true, [&](const toml::table& t, const std::string& w) {
     TomlReader lr(t, file, w, &warnings);
@@ -262,8 +278,10 @@ Status LoadImpl(std::string_view text, std::string_view origin, const std::files
     std::string unscannable;
     lr.Str("unscannable", &unscannable);
     if (!unscannable.empty()) {
-      if (auto a = ParseAction(unscannable)) l.unscannable = *a;
-      else lr.Error(nullptr, "'unscannable' must be \"block\", \"warn\" or \"off\", not \"" + unscannable + "\"");
+      if (auto a = ParseAction(unscannable))
+        l.unscannable = *a;
+      else
+        lr.Error(nullptr, "'unscannable' must be \"block\", \"warn\" or \"off\", not \"" + unscannable + "\"");
     }
     std::vector<std::string> markers;
     lr.StrList("inline_allow_markers", &markers);
@@ -304,9 +322,7 @@ Status LoadImpl(std::string_view text, std::string_view origin, const std::files
 
 std::string_view DefaultRulesToml() { return kDefaultRulesToml; }
 
-Status LoadDefaultRules(RuleSet* out) {
-  return LoadRulesFromString(DefaultRulesToml(), "<default rules>", out);
-}
+Status LoadDefaultRules(RuleSet* out) { return LoadRulesFromString(DefaultRulesToml(), "<default rules>", out); }
 
 Status LoadRulesFromString(std::string_view toml, std::string_view origin, RuleSet* out) {
   return LoadImpl(toml, origin, std::filesystem::current_path(), 0, out);

@@ -169,13 +169,13 @@ std::vector<uint8_t> ActiveRules(const CompiledRules& rules, std::string_view pa
 struct ContentScan {
   const CompiledRules& rules;
   ScanScratch::Impl& scratch;
-  std::string_view path;        // the fragment's
+  std::string_view path;  // the fragment's
   std::string_view data;
   FragmentResult* result;
   std::vector<Finding>* findings;
   uint64_t decode_budget;
   ArchiveBudget archive;
-  std::string content_id;       // hash of the fragment, for unscannable findings (lazily)
+  std::string content_id;  // hash of the fragment, for unscannable findings (lazily)
 };
 
 // What could not be read is counted, and reported as a finding of its own
@@ -213,7 +213,9 @@ void ScanContent(ContentScan& cs, const std::string& member, std::string_view da
   const std::string path = member.empty() ? std::string(cs.path) : std::string(cs.path) + "!" + member;
   if (limits.scan_archives && LooksLikeArchive(data)) {
     if (depth >= limits.max_archive_depth) return Unscannable(cs, member, SkipReason::kNestedTooDeep);
-    auto inner = [&](const std::string& name) { return member.empty() ? name : name.empty() ? member : member + "!" + name; };
+    auto inner = [&](const std::string& name) {
+      return member.empty() ? name : name.empty() ? member : member + "!" + name;
+    };
     ArchiveVisitor v;
     v.member = [&](const std::string& name, std::string_view d) {
       std::string m = inner(name);
@@ -234,8 +236,10 @@ void ScanContent(ContentScan& cs, const std::string& member, std::string_view da
   SkipReason skip = ClassifyContent(path, text, limits);
   if (skip != SkipReason::kNone) {
     // A binary member (a class in a jar) is not text, as a binary file is not.
-    if (member.empty()) cs.result->skipped = skip;
-    else if (skip == SkipReason::kOversize) Unscannable(cs, member, skip);
+    if (member.empty())
+      cs.result->skipped = skip;
+    else if (skip == SkipReason::kOversize)
+      Unscannable(cs, member, skip);
     return;
   }
   std::vector<Finding> found;
@@ -286,8 +290,8 @@ FragmentResult Scanner::Scan(const Fragment& fragment, ScanScratch& scratch) con
     f.parts.push_back(std::move(part));
     findings.push_back(std::move(f));
   }
-  ContentScan cs{rules, *scratch.impl(), fragment.path, fragment.data, &result, &findings, limits.max_decoded_bytes,
-                 {}, {}};
+  ContentScan cs{rules, *scratch.impl(), fragment.path, fragment.data, &result, &findings, limits.max_decoded_bytes, {},
+                 {}};
   ScanContent(cs, "", fragment.data, 0, active);
   result.decoded_bytes = limits.max_decoded_bytes - cs.decode_budget;
 
@@ -310,7 +314,9 @@ FragmentResult Scanner::Scan(const Fragment& fragment, ScanScratch& scratch) con
   }
   std::stable_sort(result.findings.begin(), result.findings.end(), [](const Finding& a, const Finding& b) {
     if (a.member != b.member) return a.member < b.member;  // offsets are each member's own
-    auto key = [](const Finding& f) { return f.location().offset == Location::kWholeFile ? 0 : f.location().offset + 1; };
+    auto key = [](const Finding& f) {
+      return f.location().offset == Location::kWholeFile ? 0 : f.location().offset + 1;
+    };
     return key(a) < key(b);
   });
   return result;

@@ -39,7 +39,7 @@
 namespace akgate {
 
 struct Fragment {
-  std::string_view path;   // used for path rules, allowlists and reports
+  std::string_view path;  // used for path rules, allowlists and reports
   std::string_view data;
 };
 
@@ -61,10 +61,10 @@ class ScanScratch {
 // How the prefilter finds one rule (`akgate rules check` prints it).
 struct RulePlan {
   const Rule* rule = nullptr;
-  bool pair_part = false;           // some pair uses it
-  std::string anchoring;            // "literal atoms", "keywords", "full scan (...)", "path only"
-  std::vector<std::string> atoms;   // the literals it is anchored on
-  bool full_scan = false;           // no literal and no keyword: its regex reads every byte
+  bool pair_part = false;          // some pair uses it
+  std::string anchoring;           // "literal atoms", "keywords", "full scan (...)", "path only"
+  std::vector<std::string> atoms;  // the literals it is anchored on
+  bool full_scan = false;          // no literal and no keyword: its regex reads every byte
 };
 
 class Scanner {

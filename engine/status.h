@@ -75,16 +75,26 @@ class [[nodiscard]] Status {
 
 inline std::string_view StatusCodeName(StatusCode code) {
   switch (code) {
-    case StatusCode::kOk: return "ok";
-    case StatusCode::kInvalidArgument: return "invalid argument";
-    case StatusCode::kNotFound: return "not found";
-    case StatusCode::kCorrupt: return "corrupt";
-    case StatusCode::kResourceExhausted: return "resource exhausted";
-    case StatusCode::kDeadlineExceeded: return "deadline exceeded";
-    case StatusCode::kPermissionDenied: return "permission denied";
-    case StatusCode::kUnavailable: return "unavailable";
-    case StatusCode::kIoError: return "I/O error";
-    case StatusCode::kInternal: return "internal";
+    case StatusCode::kOk:
+      return "ok";
+    case StatusCode::kInvalidArgument:
+      return "invalid argument";
+    case StatusCode::kNotFound:
+      return "not found";
+    case StatusCode::kCorrupt:
+      return "corrupt";
+    case StatusCode::kResourceExhausted:
+      return "resource exhausted";
+    case StatusCode::kDeadlineExceeded:
+      return "deadline exceeded";
+    case StatusCode::kPermissionDenied:
+      return "permission denied";
+    case StatusCode::kUnavailable:
+      return "unavailable";
+    case StatusCode::kIoError:
+      return "I/O error";
+    case StatusCode::kInternal:
+      return "internal";
   }
   return "internal";
 }
@@ -92,8 +102,7 @@ inline std::string_view StatusCodeName(StatusCode code) {
 }  // namespace akgate
 
 // Returns from the enclosing function when `expr` (a Status) failed.
-#define AKGATE_RETURN_IF_ERROR(expr)                          \
-  do {                                                        \
-    if (::akgate::Status akgate_status_ = (expr); !akgate_status_.ok()) \
-      return akgate_status_;                                  \
+#define AKGATE_RETURN_IF_ERROR(expr)                                                           \
+  do {                                                                                         \
+    if (::akgate::Status akgate_status_ = (expr); !akgate_status_.ok()) return akgate_status_; \
   } while (false)

@@ -48,9 +48,12 @@ bool LooksLikeText(std::string_view d, TextEncoding e) {
 
 const char* TextEncodingName(TextEncoding e) {
   switch (e) {
-    case TextEncoding::kUtf8: return "utf-8";
-    case TextEncoding::kUtf16Le: return "utf-16le";
-    case TextEncoding::kUtf16Be: return "utf-16be";
+    case TextEncoding::kUtf8:
+      return "utf-8";
+    case TextEncoding::kUtf16Le:
+      return "utf-16le";
+    case TextEncoding::kUtf16Be:
+      return "utf-16be";
   }
   return "utf-8";
 }
@@ -58,7 +61,7 @@ const char* TextEncodingName(TextEncoding e) {
 TextEncoding DetectUtf16(std::string_view d) {
   if (d.size() >= 2) {
     auto b0 = static_cast<uint8_t>(d[0]), b1 = static_cast<uint8_t>(d[1]);
-    TextEncoding bom = b0 == 0xFF && b1 == 0xFE ? TextEncoding::kUtf16Le
+    TextEncoding bom = b0 == 0xFF && b1 == 0xFE   ? TextEncoding::kUtf16Le
                        : b0 == 0xFE && b1 == 0xFF ? TextEncoding::kUtf16Be
                                                   : TextEncoding::kUtf8;
     // FF FE 00 00 is UTF-32LE's mark, not text akgate reads.
@@ -74,8 +77,10 @@ TextEncoding DetectUtf16(std::string_view d) {
   }
   size_t units = n / 2;
   TextEncoding guess = TextEncoding::kUtf8;
-  if (odd_zero * 10 >= units * 7 && even_zero * 20 <= units) guess = TextEncoding::kUtf16Le;
-  else if (even_zero * 10 >= units * 7 && odd_zero * 20 <= units) guess = TextEncoding::kUtf16Be;
+  if (odd_zero * 10 >= units * 7 && even_zero * 20 <= units)
+    guess = TextEncoding::kUtf16Le;
+  else if (even_zero * 10 >= units * 7 && odd_zero * 20 <= units)
+    guess = TextEncoding::kUtf16Be;
   return guess != TextEncoding::kUtf8 && LooksLikeText(d, guess) ? guess : TextEncoding::kUtf8;
 }
 

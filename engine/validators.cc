@@ -25,8 +25,8 @@ bool ValidGitHubChecksum(std::string_view token) {
   std::string_view body = us == std::string_view::npos ? token : token.substr(us + 1);
   if (body.size() != 36) return false;
   std::string_view random = body.substr(0, 30), check = body.substr(30);
-  uint32_t crc = static_cast<uint32_t>(
-      crc32(0L, reinterpret_cast<const Bytef*>(random.data()), static_cast<uInt>(random.size())));
+  uint32_t crc =
+      static_cast<uint32_t>(crc32(0L, reinterpret_cast<const Bytef*>(random.data()), static_cast<uInt>(random.size())));
   static const char kBase62[] = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
   char enc[6];
   for (int i = 5; i >= 0; --i) {

@@ -19,9 +19,7 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-double MillisSince(Clock::time_point t) {
-  return std::chrono::duration<double, std::milli>(Clock::now() - t).count();
-}
+double MillisSince(Clock::time_point t) { return std::chrono::duration<double, std::milli>(Clock::now() - t).count(); }
 
 Clock::duration Seconds(double s) {
   return std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(s));
@@ -176,21 +174,23 @@ PushOutcome TimedOutPush(const Policy& policy, const PushInput& input) {
   }
   char budget[32];
   std::snprintf(budget, sizeof budget, "%g s", policy.time_budget);
-  return FailedPush(policy, input, Cause::kTimeout,
-                    std::string("the check took longer than its time budget of ") + budget +
-                        " (time_budget in the policy)",
-                    partial);
+  return FailedPush(
+      policy, input, Cause::kTimeout,
+      std::string("the check took longer than its time budget of ") + budget + " (time_budget in the policy)", partial);
 }
 
-std::vector<std::string> RecordPush(const Policy& policy, const PushInput& input, PushOutcome* outcome,
-                                    AuditLog* audit, const Status& audit_open) {
+std::vector<std::string> RecordPush(const Policy& policy, const PushInput& input, PushOutcome* outcome, AuditLog* audit,
+                                    const Status& audit_open) {
   std::vector<std::string> problems;
   // Before anything is sent: a push that must be recorded and has nowhere
   // to be recorded is refused, and notified as such.
   std::string nowhere;
-  if (policy.audit_log.empty()) nowhere = "no audit log is configured ([audit] log in the policy)";
-  else if (!audit_open.ok()) nowhere = audit_open.message();
-  else if (!audit) nowhere = "the audit log is not open";
+  if (policy.audit_log.empty())
+    nowhere = "no audit log is configured ([audit] log in the policy)";
+  else if (!audit_open.ok())
+    nowhere = audit_open.message();
+  else if (!audit)
+    nowhere = "the audit log is not open";
   if (!nowhere.empty() && outcome->decision.must_be_recorded()) Refuse(policy, input.request, nowhere, outcome);
   if (!audit_open.ok()) problems.push_back(audit_open.message());
 
@@ -208,9 +208,9 @@ std::vector<std::string> RecordPush(const Policy& policy, const PushInput& input
   if (!event.empty() && !targets.empty()) {
     nlohmann::json message = record;
     message["event"] = event;
-    std::vector<std::string> failures = SendNotifications(
-        targets, message.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
-        BudgetFor(policy, input.started).deadline);
+    std::vector<std::string> failures =
+        SendNotifications(targets, message.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
+                          BudgetFor(policy, input.started).deadline);
     record["notified"] = failures.empty();
     if (!failures.empty()) record["notify_errors"] = failures;
   }

@@ -26,10 +26,9 @@
 #include <atomic>
 #include <chrono>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "engine/rule.h"
 #include "engine/scanner.h"
@@ -51,20 +50,20 @@ struct PushInput {
   // ref is a deletion or absent objects exist upstream (kExistUpstream).
   const Repository* repo = nullptr;
   std::vector<RefUpdate> refs;
-  PushRequest request;                          // pusher and push options
+  PushRequest request;                              // pusher and push options
   MissingObjects missing = MissingObjects::kError;  // the gateway: kExistUpstream
-  ObjectFetcher* fetcher = nullptr;             // the gateway: earlier versions from upstream
-  std::string via = "pre-receive";              // for the audit record
-  std::string repository;                       // for the audit record; "" = the repo's path
+  ObjectFetcher* fetcher = nullptr;                 // the gateway: earlier versions from upstream
+  std::string via = "pre-receive";                  // for the audit record
+  std::string repository;                           // for the audit record; "" = the repo's path
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
-  InspectProgress* progress = nullptr;          // live counters (null: the gate keeps its own)
+  InspectProgress* progress = nullptr;  // live counters (null: the gate keeps its own)
 };
 
 struct PushOutcome {
   PushInspection inspection;
   PushDecision decision;
-  std::vector<std::string> report;              // lines for the pusher
-  std::vector<std::string> warnings;            // for the audit record (policy warnings...)
+  std::vector<std::string> report;    // lines for the pusher
+  std::vector<std::string> warnings;  // for the audit record (policy warnings...)
 };
 
 // How the pusher's report reads: the policy's [report] settings and what it
@@ -128,7 +127,7 @@ PushOutcome TimedOutPush(const Policy& policy, const PushInput& input);
 // that says why, with its report rendered again. Any other failure to
 // record leaves the decision alone and adds a note to the report. Returns
 // the problems, for the operator's log.
-std::vector<std::string> RecordPush(const Policy& policy, const PushInput& input, PushOutcome* outcome,
-                                    AuditLog* audit, const Status& audit_open);
+std::vector<std::string> RecordPush(const Policy& policy, const PushInput& input, PushOutcome* outcome, AuditLog* audit,
+                                    const Status& audit_open);
 
 }  // namespace akgate

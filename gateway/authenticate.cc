@@ -4,14 +4,15 @@
 // developer signs in with HTTP Basic: their name in the users file and their
 // token as the password; a verified client certificate or the header from a
 // trusted proxy ([identity] client_certificate, header) also signs in.
+#include "gateway/authenticate.h"
+
 #include <spdlog/spdlog.h>
 
 #include <optional>
 
-#include "gateway/authenticate.h"
 #include "gateway/basic_auth.h"
-#include "gateway/reply.h"
 #include "gateway/identity.h"
+#include "gateway/reply.h"
 
 namespace akgate::gateway {
 
@@ -63,8 +64,9 @@ net::awaitable<bool> Authenticate(Exchange& x, bool* keep) {
   res.set(http::field::server, "akgate-gateway");
   res.set(http::field::content_type, "text/plain; charset=utf-8");
   res.set(http::field::www_authenticate, "Basic realm=\"akgate\"");
-  res.body() = "akgate-gateway: sign in with your gateway user name and token (the gateway's administrators give "
-               "you one)\n";
+  res.body() =
+      "akgate-gateway: sign in with your gateway user name and token (the gateway's administrators give "
+      "you one)\n";
   // Nothing of a body is read for the request itself; a little is read and
   // dropped afterwards, so a client still sending reads this answer rather
   // than a reset connection.

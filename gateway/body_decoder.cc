@@ -40,7 +40,8 @@ class Inflate : public BodyDecoder {
       z_.avail_out = sizeof out;
       int rc = inflate(&z_, Z_NO_FLUSH);
       if (rc != Z_OK && rc != Z_STREAM_END && rc != Z_BUF_ERROR)
-        return Status::Corrupt(std::string("the compressed request body is corrupt: ") + (z_.msg ? z_.msg : "zlib error"));
+        return Status::Corrupt(std::string("the compressed request body is corrupt: ") +
+                               (z_.msg ? z_.msg : "zlib error"));
       size_t n = sizeof out - z_.avail_out;
       if (n) {
         AKGATE_RETURN_IF_ERROR(Emit(std::string_view(out, n), sink));
@@ -48,6 +49,8 @@ class Inflate : public BodyDecoder {
       if (rc == Z_STREAM_END) ended_ = true;
       if (rc == Z_BUF_ERROR && n == 0) break;
     }
+    // As when they come in a later piece: bytes after the stream's end.
+    if (ended_ && z_.avail_in > 0) return Status::Corrupt("data after the end of the compressed body");
     return Status::Ok();
   }
   Status Finish() override {
@@ -71,13 +74,13 @@ Status BodyDecoder::Emit(std::string_view piece, const Sink& sink) {
   if (decoded_ > limits_.max_decoded) {
     limit_exceeded_ = true;
     return Status::ResourceExhausted("the push body decompresses to more than this gateway accepts (" +
-                         std::to_string(limits_.max_decoded) + " bytes, limits.max_push_bytes)");
+                                     std::to_string(limits_.max_decoded) + " bytes, limits.max_push_bytes)");
   }
   if (limits_.max_ratio > 0 && decoded_ > kRatioFreeBytes && decoded_ / limits_.max_ratio > received_) {
     limit_exceeded_ = true;
     return Status::ResourceExhausted("the push body expands more than " + std::to_string(limits_.max_ratio) +
-                         " times when decompressed (" + std::to_string(received_) + " bytes to over " +
-                         std::to_string(decoded_) + "; limits.max_decompression_ratio)");
+                                     " times when decompressed (" + std::to_string(received_) + " bytes to over " +
+                                     std::to_string(decoded_) + "; limits.max_decompression_ratio)");
   }
   return sink(piece);
 }

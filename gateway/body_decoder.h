@@ -20,7 +20,7 @@ namespace akgate::gateway {
 
 struct DecodeLimits {
   uint64_t max_decoded = std::numeric_limits<uint64_t>::max();  // limits.max_push_bytes
-  unsigned max_ratio = 0;                                        // limits.max_decompression_ratio; 0: none
+  unsigned max_ratio = 0;                                       // limits.max_decompression_ratio; 0: none
 };
 
 class BodyDecoder {

@@ -48,8 +48,7 @@ Status ParseUpstreamUrl(const std::string& url, UpstreamUrl* out) {
 const Route* Config::FindRoute(const std::string& path) const {
   const Route* best = nullptr;
   for (const Route& r : routes) {
-    if (path.compare(0, r.prefix.size(), r.prefix) == 0 && (!best || r.prefix.size() > best->prefix.size()))
-      best = &r;
+    if (path.compare(0, r.prefix.size(), r.prefix) == 0 && (!best || r.prefix.size() > best->prefix.size())) best = &r;
   }
   return best;
 }
@@ -125,8 +124,10 @@ void ReadRoutes(TomlReader& top, Config* c) {
       r.Fail(nullptr, "prefix", "must start with '/' (got \"" + route.prefix + "\")");
     else if (route.prefix.back() != '/')
       route.prefix += '/';
-    if (route.upstream.empty()) r.Error(nullptr, "'upstream' is required for prefix " + route.prefix);
-    else if (Status s = ParseUpstreamUrl(route.upstream, &route.url); !s.ok()) r.Error(r.Get("upstream"), s.message());
+    if (route.upstream.empty())
+      r.Error(nullptr, "'upstream' is required for prefix " + route.prefix);
+    else if (Status s = ParseUpstreamUrl(route.upstream, &route.url); !s.ok())
+      r.Error(r.Get("upstream"), s.message());
     for (const Route& other : c->routes)
       if (other.prefix == route.prefix) r.Error(nullptr, "prefix " + route.prefix + " is configured twice");
     top.SetError(r.status());
@@ -157,8 +158,9 @@ void ReadIdentity(TomlReader& top, Config* c) {
   }
   r.FailUnknown();
   if (!c->identity.header.empty() && c->identity.trusted_proxies.empty())
-    r.Error(nullptr, "'header' needs 'trusted_proxies': the addresses of the proxies that set it (from "
-                     "anywhere else anyone could)");
+    r.Error(nullptr,
+            "'header' needs 'trusted_proxies': the addresses of the proxies that set it (from "
+            "anywhere else anyone could)");
   if (c->identity.header.empty() && !c->identity.trusted_proxies.empty())
     r.Error(nullptr, "'trusted_proxies' without 'header': name the header the proxies set");
   if (c->identity.client_certificate) {
@@ -174,20 +176,24 @@ void ReadIdentity(TomlReader& top, Config* c) {
 void CheckIdentityMode(TomlReader& top, const Config& c) {
   if (c.identity.gateway_held()) {
     if (c.identity.users_file.empty())
-      top.Error(nullptr, "identity.users_file is required with mode = \"gateway-held\" (create it with "
-                         "akgate-gateway add-user)");
+      top.Error(nullptr,
+                "identity.users_file is required with mode = \"gateway-held\" (create it with "
+                "akgate-gateway add-user)");
     for (const Route& r : c.routes)
       if (r.upstream_credential_file.empty())
-        top.Error(nullptr, "route " + r.prefix + ": upstream_credential_file is required with [identity] mode = "
-                           "\"gateway-held\" (the gateway pushes with it, not with the developers' credentials)");
+        top.Error(nullptr, "route " + r.prefix +
+                               ": upstream_credential_file is required with [identity] mode = "
+                               "\"gateway-held\" (the gateway pushes with it, not with the developers' credentials)");
   } else {
     if (!c.identity.users_file.empty())
-      top.Error(nullptr, "identity.users_file needs mode = \"gateway-held\" (in pass-through mode the "
-                         "upstream judges the developers' own credentials)");
+      top.Error(nullptr,
+                "identity.users_file needs mode = \"gateway-held\" (in pass-through mode the "
+                "upstream judges the developers' own credentials)");
     for (const Route& r : c.routes)
       if (!r.upstream_credential_file.empty())
-        top.Error(nullptr, "route " + r.prefix + ": upstream_credential_file needs [identity] mode = "
-                           "\"gateway-held\" (in pass-through mode the developers' credentials go upstream)");
+        top.Error(nullptr, "route " + r.prefix +
+                               ": upstream_credential_file needs [identity] mode = "
+                               "\"gateway-held\" (in pass-through mode the developers' credentials go upstream)");
   }
 }
 

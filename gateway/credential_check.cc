@@ -6,12 +6,13 @@
 // upstream accepts: push options, which the report may then suggest.
 // Gateway-held mode: the same request with the route's own credential (the
 // pusher signed in to the gateway already), for the advertisement.
+#include "gateway/credential_check.h"
+
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
 
 #include "gateway/advertisement.h"
-#include "gateway/credential_check.h"
 #include "gateway/reply.h"
 #include "gateway/upstream.h"
 
@@ -21,8 +22,8 @@ net::awaitable<CredentialCheck> CheckPusherCredentials(Exchange& x) {
   CredentialCheck out;
   constexpr std::string_view kReceivePack = "git-receive-pack";
   std::string target = x.upstream_target.substr(0, x.upstream_target.find('?'));
-  if (target.size() < kReceivePack.size() || target.compare(target.size() - kReceivePack.size(), kReceivePack.size(),
-                                                            kReceivePack) != 0) {
+  if (target.size() < kReceivePack.size() ||
+      target.compare(target.size() - kReceivePack.size(), kReceivePack.size(), kReceivePack) != 0) {
     out.error = "not a receive-pack request";
     co_return out;
   }
@@ -67,8 +68,7 @@ net::awaitable<CredentialCheck> CheckPusherCredentials(Exchange& x) {
   } else if (!enc.empty() && enc != "identity") {
     unread = "it came compressed (" + std::string(enc) + ")";
   } else {
-    up->ArmTimer(x.upstream_idle(), x.deadline);
-    co_await http::async_read(*up, buf, p, Await(ec));
+    co_await ReadMessage(*up, buf, p, x.upstream_idle(), x.deadline, &ec);
     std::vector<std::string> caps;
     Status parsed;
     if (ec == http::error::body_limit)
@@ -111,8 +111,8 @@ net::awaitable<bool> CredentialsAccepted(Exchange& x, bool* push_options) {
   res.set(http::field::server, "akgate-gateway");
   res.set(http::field::content_type, "text/plain; charset=utf-8");
   if (!cred.www_authenticate.empty()) res.set(http::field::www_authenticate, cred.www_authenticate);
-  res.body() = "akgate-gateway: the upstream refused these credentials for a push (HTTP " +
-               std::to_string(cred.status) + ")\n";
+  res.body() =
+      "akgate-gateway: the upstream refused these credentials for a push (HTTP " + std::to_string(cred.status) + ")\n";
   res.keep_alive(false);
   res.prepare_payload();
   x.status = status;

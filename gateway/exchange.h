@@ -43,6 +43,7 @@ struct GatewayContext {
   std::map<std::string, std::unique_ptr<ssl::context>> upstream_tls;  // by CA file
   std::atomic<bool> draining{false};                                  // SIGTERM received
   std::atomic<unsigned> pushes{0};                                    // pushes being handled
+  std::atomic<unsigned> advertisements{0};  // receive-pack advertisements held whole (relay.cc)
   std::atomic<uint64_t> next_request_id{1};
 
   // Client connections, so SIGTERM can close those waiting idle between

@@ -58,7 +58,8 @@ Status ParseFetchCapabilities(std::string_view advertisement, FetchCapabilities*
 
 Status CheckFetchCapabilities(const FetchCapabilities& caps, const FetchWants& wants) {
   if (!caps.v2 || !caps.fetch) return Status::Unavailable("the upstream does not serve git protocol v2 fetches");
-  if (!wants.commits.empty() && !caps.shallow) return Status::Unavailable("the upstream does not serve shallow fetches");
+  if (!wants.commits.empty() && !caps.shallow)
+    return Status::Unavailable("the upstream does not serve shallow fetches");
   if (wants.blobs.empty() && !caps.filter)
     return Status::Unavailable("the upstream does not allow filtered fetches (git: uploadpack.allowFilter)");
   return Status::Ok();
@@ -101,20 +102,21 @@ Status FetchResponseParser::Feed(std::string_view bytes) {
       return Fail("the upstream refused the fetch: " + Quoted(std::string_view(p.payload).substr(4)));
     switch (state_) {
       case State::kSectionHeader:
-        if (p.type != PktReader::Type::kData)
-          return Fail("the upstream's fetch response ended without a pack");
+        if (p.type != PktReader::Type::kData) return Fail("the upstream's fetch response ended without a pack");
         if (p.payload == "packfile\n" || p.payload == "packfile") {
           state_ = State::kPackfile;
-        } else if (p.payload == "shallow-info\n" || p.payload == "acknowledgments\n" ||
-                   p.payload == "wanted-refs\n" || p.payload == "packfile-uris\n") {
+        } else if (p.payload == "shallow-info\n" || p.payload == "acknowledgments\n" || p.payload == "wanted-refs\n" ||
+                   p.payload == "packfile-uris\n") {
           state_ = State::kSkipSection;
         } else {
           return Fail("unexpected line in the upstream's fetch response: \"" + Quoted(p.payload) + "\"");
         }
         break;
       case State::kSkipSection:
-        if (p.type == PktReader::Type::kDelim) state_ = State::kSectionHeader;
-        else if (p.type != PktReader::Type::kData) return Fail("the upstream's fetch response ended without a pack");
+        if (p.type == PktReader::Type::kDelim)
+          state_ = State::kSectionHeader;
+        else if (p.type != PktReader::Type::kData)
+          return Fail("the upstream's fetch response ended without a pack");
         break;
       case State::kPackfile: {
         if (p.type == PktReader::Type::kFlush) {

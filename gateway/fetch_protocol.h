@@ -31,10 +31,10 @@ namespace akgate::gateway {
 // What the upstream's upload-pack says it serves, from
 // GET info/refs?service=git-upload-pack with Git-Protocol: version=2.
 struct FetchCapabilities {
-  bool v2 = false;        // "version 2" (else a protocol v0 advertisement)
-  bool fetch = false;     // the fetch command
-  bool shallow = false;   // fetch=... shallow (deepen)
-  bool filter = false;    // fetch=... filter (uploadpack.allowFilter)
+  bool v2 = false;       // "version 2" (else a protocol v0 advertisement)
+  bool fetch = false;    // the fetch command
+  bool shallow = false;  // fetch=... shallow (deepen)
+  bool filter = false;   // fetch=... filter (uploadpack.allowFilter)
 };
 // Fails only on a malformed advertisement; a v0 one gives v2 = false.
 Status ParseFetchCapabilities(std::string_view advertisement, FetchCapabilities* out);

@@ -6,13 +6,14 @@
 //   pack objects dir --OpenObjectsOnly--> Repository (no refs; an absent
 //   object exists upstream) --Gate::Check--> inspection, decision, report
 //   --RecordPush--> audit line and notifications
+#include "gateway/gate_adapter.h"
+
 #include <spdlog/spdlog.h>
 
 #include <chrono>
 #include <map>
 
 #include "gate/push_gate.h"
-#include "gateway/gate_adapter.h"
 #include "git/repository.h"
 #include "notify/audit_log.h"
 #include "policy/decision.h"

@@ -20,16 +20,16 @@
 namespace akgate::gateway {
 
 struct InspectInput {
-  std::string objects_dir;                 // holds pack/ (empty: no pack, e.g. delete-only)
-  std::vector<RefUpdate> commands;         // in the client's order
-  std::vector<std::string> push_options;   // "akgate.bypass=reason", "akgate.allow=<fp>", ...
+  std::string objects_dir;                // holds pack/ (empty: no pack, e.g. delete-only)
+  std::vector<RefUpdate> commands;        // in the client's order
+  std::vector<std::string> push_options;  // "akgate.bypass=reason", "akgate.allow=<fp>", ...
   // The upstream advertised push options, so the report may suggest
   // `git push -o`; unknown is false (never advise what may fail).
   bool push_options_accepted = false;
-  std::string route;                       // the route's prefix (its policy, if it has one)
-  std::string repo;                        // the repository path as the client named it
-  std::string upstream;                    // where it would go (audit)
-  std::string pusher;                      // a verified name (identity.h), or ""
+  std::string route;     // the route's prefix (its policy, if it has one)
+  std::string repo;      // the repository path as the client named it
+  std::string upstream;  // where it would go (audit)
+  std::string pusher;    // a verified name (identity.h), or ""
   std::string client_address;
   // Earlier versions of changed files, from the upstream (null: not fetched).
   ObjectFetcher* fetcher = nullptr;
@@ -48,10 +48,10 @@ struct PushVerdict {
   // and its cause ("clean", "allowed", "findings", "error", ...), for the
   // gateway's log, so the two read alike.
   std::string decision_name = "reject", cause = "error";  // until the gate has decided
-  std::string report;        // the human report (the hook's text); empty when clean
-  std::string ref_reason;    // one line for every `ng` when blocked
+  std::string report;                                     // the human report (the hook's text); empty when clean
+  std::string ref_reason;                                 // one line for every `ng` when blocked
   uint64_t commits = 0, blobs = 0, bytes = 0;
-  uint64_t findings = 0;     // blocking findings
+  uint64_t findings = 0;  // blocking findings
   double scan_ms = 0;
   bool forwards() const { return decision == Decision::kAllow || decision == Decision::kBypass; }
 };

@@ -33,8 +33,10 @@ Status ParseUpstreamCredential(const std::string& text, const std::string& origi
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
     if (line.empty() || line.front() == '#') continue;
     if (found_line != 0)
-      return Status::InvalidArgument(origin + ":" + std::to_string(line_no) + ": a second credential (the file holds one "
-                           "line, user:token; the first is on line " + std::to_string(found_line) + ")");
+      return Status::InvalidArgument(origin + ":" + std::to_string(line_no) +
+                                     ": a second credential (the file holds one "
+                                     "line, user:token; the first is on line " +
+                                     std::to_string(found_line) + ")");
     found = line;
     found_line = line_no;
   }

@@ -9,14 +9,15 @@
 // total limit.
 #pragma once
 
-#include <utility>  // before Boost.Asio: its awaitable.hpp uses std::exchange
+// clang-format off
+#include <utility>  // before Boost.Asio: its awaitable.hpp uses std::exchange (Boost 1.74 with GCC 12)
+// clang-format on
 
 #include <boost/asio.hpp>
 #include <boost/asio/ssl.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
-
 #include <chrono>
 #include <optional>
 #include <string_view>

@@ -53,7 +53,8 @@ Status ParseCidr(std::string_view text, Cidr* out) {
     if (b.empty() || b.size() > 3 || b.find_first_not_of("0123456789") != std::string_view::npos)
       return Status::InvalidArgument("\"" + c.text + "\": bad prefix length");
     bits = static_cast<unsigned>(std::stoul(std::string(b)));
-    if (bits > max_bits) return Status::InvalidArgument("\"" + c.text + "\": prefix length over " + std::to_string(max_bits));
+    if (bits > max_bits)
+      return Status::InvalidArgument("\"" + c.text + "\": prefix length over " + std::to_string(max_bits));
   }
   c.prefix_bits = v4 ? bits + 96 : bits;
   *out = std::move(c);
@@ -78,8 +79,9 @@ Identity ResolvePusher(const IdentityConfig& config, std::string_view peer_addre
                        std::optional<std::string_view> header_value, std::string_view certificate_name) {
   Identity id;
   if (!config.any()) {
-    id.problem = "this gateway has no identity source configured ([identity] in its configuration), so it "
-                 "cannot tell who is pushing";
+    id.problem =
+        "this gateway has no identity source configured ([identity] in its configuration), so it "
+        "cannot tell who is pushing";
     return id;
   }
   if (config.client_certificate && !certificate_name.empty()) {

@@ -48,7 +48,7 @@ namespace akgate::gateway {
 struct Cidr {
   std::array<uint8_t, 16> address{};  // IPv4 as IPv4-mapped IPv6
   unsigned prefix_bits = 128;
-  std::string text;                   // as configured
+  std::string text;  // as configured
 };
 Status ParseCidr(std::string_view text, Cidr* out);
 // Is `address` (textual IPv4 or IPv6; IPv4-mapped IPv6 counts as IPv4) in `net`?

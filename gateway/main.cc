@@ -1,12 +1,11 @@
 // akgate-gateway: a smart-HTTP proxy in front of hosted git remotes that
 // forwards everything except pushes introducing secrets. See docs/gateway.md.
 #include <signal.h>
-
-#include <CLI/CLI.hpp>
 #include <spdlog/sinks/basic_file_sink.h>
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include <CLI/CLI.hpp>
 #include <fstream>
 #include <iostream>
 

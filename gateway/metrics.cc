@@ -18,7 +18,8 @@ std::string Metrics::Render() const {
   out += "# HELP akgate_gateway_requests_total HTTP requests received, by kind.\n";
   out += "# TYPE akgate_gateway_requests_total counter\n";
   out += "akgate_gateway_requests_total{kind=\"fetch\"} " + std::to_string(requests_fetch.load()) + "\n";
-  out += "akgate_gateway_requests_total{kind=\"advertisement\"} " + std::to_string(requests_advertisement.load()) + "\n";
+  out +=
+      "akgate_gateway_requests_total{kind=\"advertisement\"} " + std::to_string(requests_advertisement.load()) + "\n";
   out += "akgate_gateway_requests_total{kind=\"push\"} " + std::to_string(requests_push.load()) + "\n";
   out += "akgate_gateway_requests_total{kind=\"other\"} " + std::to_string(requests_other.load()) + "\n";
   Counter(&out, "akgate_gateway_pushes_scanned_total", "Pushes whose pack was inspected.", pushes_scanned);
@@ -28,11 +29,9 @@ std::string Metrics::Render() const {
   Counter(&out, "akgate_gateway_pushes_refused_total",
           "Pushes refused before inspection (malformed, too large, thin pack, busy).", pushes_refused);
   Counter(&out, "akgate_gateway_pushes_unauthorized_total",
-          "Pushes refused before any work because the upstream refused the pusher's credentials.",
-          pushes_unauthorized);
+          "Pushes refused before any work because the upstream refused the pusher's credentials.", pushes_unauthorized);
   Counter(&out, "akgate_gateway_auth_failures_total",
-          "Requests refused with 401 because they did not sign in to the gateway (gateway-held mode).",
-          auth_failures);
+          "Requests refused with 401 because they did not sign in to the gateway (gateway-held mode).", auth_failures);
   Counter(&out, "akgate_gateway_received_bytes_total", "Body bytes received from clients.", bytes_from_clients);
   Counter(&out, "akgate_gateway_sent_bytes_total", "Body bytes sent to clients.", bytes_to_clients);
   char secs[64];

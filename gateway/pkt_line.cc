@@ -87,8 +87,8 @@ PktReader::Result PktReader::Next(Packet* out) {
     consumed_ += 4;
   } else {
     if (static_cast<size_t>(len) > kMaxPktLen) {
-      error_ = "pkt-line length " + std::to_string(len) + " exceeds the maximum of " +
-               std::to_string(kMaxPktLen) + " at byte " + std::to_string(consumed_);
+      error_ = "pkt-line length " + std::to_string(len) + " exceeds the maximum of " + std::to_string(kMaxPktLen) +
+               " at byte " + std::to_string(consumed_);
       return kError;
     }
     if (pending_.size() - pos_ < static_cast<size_t>(len)) return kNeedMore;

@@ -23,7 +23,7 @@
 
 namespace akgate::gateway {
 
-constexpr size_t kMaxPktLen = 65520;                  // LARGE_PACKET_MAX
+constexpr size_t kMaxPktLen = 65520;  // LARGE_PACKET_MAX
 constexpr size_t kMaxPktPayload = kMaxPktLen - 4;
 constexpr size_t kMaxSidebandPayload = kMaxPktPayload - 1;  // minus the band byte
 constexpr std::string_view kFlushPkt = "0000";
@@ -49,7 +49,7 @@ class PktReader {
   enum class Type { kData, kFlush, kDelim, kResponseEnd };
   struct Packet {
     Type type = Type::kData;
-    std::string payload;   // kData only
+    std::string payload;  // kData only
   };
 
   // Appends bytes to the unread input. Bytes after the packets the caller

@@ -32,11 +32,12 @@ Status ReadPrivateFile(const std::string& path, mode_t forbidden, const std::str
     result = Status::InvalidArgument("the " + what + " " + path + " is not a regular file");
   } else if ((st.st_mode & forbidden) != 0) {
     std::string who = (forbidden & (S_IRGRP | S_IROTH)) ? "readable or writable" : "writable";
-    result = Status::PermissionDenied("the " + what + " " + path + " has mode " + Octal(st.st_mode) + ": it must not be " +
-                           who + " by group or others (chmod " + Octal(st.st_mode & ~forbidden & 0777) + " " +
-                           path + ")");
+    result = Status::PermissionDenied("the " + what + " " + path + " has mode " + Octal(st.st_mode) +
+                                      ": it must not be " + who + " by group or others (chmod " +
+                                      Octal(st.st_mode & ~forbidden & 0777) + " " + path + ")");
   } else if (static_cast<uint64_t>(st.st_size) > max_bytes) {
-    result = Status::ResourceExhausted("the " + what + " " + path + " is larger than " + std::to_string(max_bytes) + " bytes");
+    result = Status::ResourceExhausted("the " + what + " " + path + " is larger than " + std::to_string(max_bytes) +
+                                       " bytes");
   } else {
     std::string text;
     char buf[4096];
@@ -45,7 +46,8 @@ Status ReadPrivateFile(const std::string& path, mode_t forbidden, const std::str
     if (n < 0)
       result = Status::IoError("cannot read the " + what + " " + path + ": " + std::strerror(errno));
     else if (text.size() > max_bytes)
-      result = Status::ResourceExhausted("the " + what + " " + path + " is larger than " + std::to_string(max_bytes) + " bytes");
+      result = Status::ResourceExhausted("the " + what + " " + path + " is larger than " + std::to_string(max_bytes) +
+                                         " bytes");
     else
       *out = std::move(text);
   }

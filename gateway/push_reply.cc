@@ -90,8 +90,8 @@ net::awaitable<bool> Forward(Exchange& x, const PushSpool& spool, std::string_vi
     co_return co_await SendText(x, http::status::internal_server_error,
                                 "akgate-gateway: cannot reopen the spooled push: " + ec.message(), false);
   req.content_length(spool.body_bytes());  // the exact body, with a known length
-  up->ArmTimer(x.upstream_idle(), x.deadline);
-  co_await http::async_write(*up, req, Await(ec));
+  http::request_serializer<http::file_body> sr{req};
+  co_await WriteMessage(*up, sr, x.upstream_idle(), x.deadline, &ec);  // timeout_s: silence, not size
   if (ec) co_return co_await SendBadGateway(x, "cannot send the push (" + ec.message() + ")");
   beast::flat_buffer up_buf;
   co_return co_await RelayResponse(x, *up, up_buf, notes);

@@ -9,8 +9,8 @@ namespace akgate::gateway {
 namespace {
 
 constexpr size_t kMaxRefLength = 4096;
-constexpr size_t kTrailer = 20;     // SHA-1 pack checksum
-constexpr size_t kHeldBack = 256;   // trailer + any number of flushes that fit
+constexpr size_t kTrailer = 20;    // SHA-1 pack checksum
+constexpr size_t kHeldBack = 256;  // trailer + any number of flushes that fit
 
 bool ValidRefName(std::string_view ref) {
   if (ref.empty() || ref.size() > kMaxRefLength) return false;
@@ -176,9 +176,11 @@ Status ReceivePackParser::FinishPack() {
     unsigned char digest[EVP_MAX_MD_SIZE];
     unsigned int len = 0;
     if (!ctx || EVP_MD_CTX_copy_ex(ctx.get(), sha_.get()) != 1 ||
-        EVP_DigestUpdate(ctx.get(), held.data(), end - kTrailer) != 1 || EVP_DigestFinal_ex(ctx.get(), digest, &len) != 1)
+        EVP_DigestUpdate(ctx.get(), held.data(), end - kTrailer) != 1 ||
+        EVP_DigestFinal_ex(ctx.get(), digest, &len) != 1)
       break;
-    if (len == kTrailer && std::string_view(reinterpret_cast<const char*>(digest), kTrailer) == held.substr(end - kTrailer, kTrailer))
+    if (len == kTrailer &&
+        std::string_view(reinterpret_cast<const char*>(digest), kTrailer) == held.substr(end - kTrailer, kTrailer))
       return Deliver(held.substr(0, end));
   }
   // No valid trailer: hand everything over; the indexer says what is wrong.

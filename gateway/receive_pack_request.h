@@ -45,7 +45,7 @@ struct ReceivePackRequest {
   std::vector<std::string> push_options;
   bool has_pack = false;
   uint64_t pack_bytes = 0;
-  bool probe = false;                     // the body was exactly a flush ("0000")
+  bool probe = false;  // the body was exactly a flush ("0000")
 
   bool HasCapability(std::string_view name) const;
   bool AllDeletes() const;
@@ -91,7 +91,7 @@ class ReceivePackParser {
   State state_ = State::kCommands;
   bool commands_complete_ = false;
   Status error_;
-  std::string pack_magic_;   // first bytes of the pack, to check "PACK"
+  std::string pack_magic_;  // first bytes of the pack, to check "PACK"
   // The pack's end is where its SHA-1 trailer matches what came before it;
   // the last bytes are held back until the body ends so the flushes git's
   // client sends after the pack never reach the indexer.

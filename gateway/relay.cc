@@ -40,6 +40,27 @@ net::awaitable<bool> RelayRequest(Exchange& x) {
 // GET info/refs?service=git-receive-pack: the advertisement gets `no-thin`.
 net::awaitable<bool> RelayAdvertisement(Exchange& x) {
   x.gw.metrics.requests_advertisement++;
+  // Each is held whole (up to max_advertisement_bytes, and its rewritten
+  // copy): no more at once than pushes, or memory grows with the clients.
+  struct Held {
+    std::atomic<unsigned>& n;
+    ~Held() { n--; }
+  } held{x.gw.advertisements};
+  if (held.n.fetch_add(1) >= x.gw.config.max_concurrent_pushes) {
+    x.note = "busy";
+    http::response<http::string_body> res{http::status::service_unavailable, x.parser.get().version()};
+    res.set(http::field::content_type, "text/plain; charset=utf-8");
+    res.set(http::field::retry_after, "10");
+    res.body() = "akgate-gateway: too many pushes starting at once (limits.max_concurrent_pushes = " +
+                 std::to_string(x.gw.config.max_concurrent_pushes) + "); try again shortly\n";
+    res.keep_alive(false);
+    res.prepare_payload();
+    x.status = 503;
+    beast::error_code ec;
+    x.client.ArmTimer(x.idle(), x.deadline);
+    co_await http::async_write(x.client, res, Await(ec));
+    co_return false;
+  }
   std::string error;
   std::unique_ptr<Stream> up = co_await ConnectUpstream(x, &error);
   if (!up) co_return co_await SendBadGateway(x, error);
@@ -60,8 +81,7 @@ net::awaitable<bool> RelayAdvertisement(Exchange& x) {
   http::response_parser<http::string_body> p;
   p.body_limit(x.gw.config.max_advertisement_bytes);
   p.header_limit(64 * 1024);
-  up->ArmTimer(x.upstream_idle(), x.deadline);
-  co_await http::async_read(*up, up_buf, p, Await(ec));
+  co_await ReadMessage(*up, up_buf, p, x.upstream_idle(), x.deadline, &ec);
   if (ec == http::error::body_limit)
     co_return co_await SendBadGateway(x, "the ref advertisement is larger than limits.max_advertisement_bytes");
   if (ec) co_return co_await SendBadGateway(x, "no valid response (" + ec.message() + ")");

@@ -6,13 +6,17 @@ namespace akgate::gateway {
 
 namespace {
 
-// A reason or status must stay on its line: no control characters.
-std::string OneLine(std::string_view s) {
+// A reason, status or ref name must stay on its line: no control
+// characters, and short enough for its packet to keep the line's end.
+std::string OneLine(std::string_view s, size_t max = 512) {
   std::string out;
   for (char c : s) out += (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) ? ' ' : c;
-  if (out.size() > 512) out.resize(512);
+  if (out.size() > max) out.resize(max);
   return out;
 }
+
+// "ng " + ref + " " + reason (at most 512) + "\n" in one packet.
+constexpr size_t kMaxRefInLine = kMaxPktPayload - 3 - 1 - 512 - 1;
 
 }  // namespace
 
@@ -40,7 +44,8 @@ std::string EncodeRejection(const ReceivePackRequest& request, const Rejection& 
   if (report) {
     status += PktLine("unpack " + OneLine(rejection.unpack_status) + "\n");
     std::string reason = OneLine(rejection.reason.empty() ? "rejected by akgate" : rejection.reason);
-    for (const RefUpdate& c : request.commands) status += PktLine("ng " + c.ref + " " + reason + "\n");
+    for (const RefUpdate& c : request.commands)
+      status += PktLine("ng " + OneLine(c.ref, kMaxRefInLine) + " " + reason + "\n");
     status += kFlushPkt;
   }
   if (!sideband) return status;

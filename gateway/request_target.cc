@@ -25,16 +25,15 @@ bool IEquals(std::string_view a, std::string_view b) {
 }
 
 // A segment some server could take for a git service endpoint.
-bool IsServiceName(std::string_view segment) {
-  return IEquals(segment, kReceivePack) || IEquals(segment, kUploadPack);
-}
+bool IsServiceName(std::string_view segment) { return IEquals(segment, kReceivePack) || IEquals(segment, kUploadPack); }
 
 // Every byte of a decoded path or parameter: what a second decoding or a
 // normalising server would read differently is refused.
 Status CheckDecodedBytes(std::string_view decoded, const char* what) {
   for (unsigned char c : decoded) {
     if (c == '%')
-      return Status::InvalidArgument(std::string(what) + " still holds '%' after decoding (double encoding is not accepted)");
+      return Status::InvalidArgument(std::string(what) +
+                                     " still holds '%' after decoding (double encoding is not accepted)");
     if (c < 0x20 || c == 0x7f) return Status::InvalidArgument(std::string(what) + " holds a control character");
     if (c == '\\') return Status::InvalidArgument(std::string(what) + " holds a backslash");
   }
@@ -44,8 +43,10 @@ Status CheckDecodedBytes(std::string_view decoded, const char* what) {
 Status CheckPath(const std::string& path) {
   if (path.empty() || path[0] != '/') return Status::InvalidArgument("the request path must start with '/'");
   if (Status s = CheckDecodedBytes(path, "the request path"); !s.ok()) return s;
-  if (path.find("//") != std::string::npos) return Status::InvalidArgument("the request path holds an empty segment (\"//\")");
-  if (path.find(';') != std::string::npos) return Status::InvalidArgument("the request path holds ';' (path parameters)");
+  if (path.find("//") != std::string::npos)
+    return Status::InvalidArgument("the request path holds an empty segment (\"//\")");
+  if (path.find(';') != std::string::npos)
+    return Status::InvalidArgument("the request path holds ';' (path parameters)");
   std::vector<std::string_view> segments;
   for (size_t pos = 1; pos <= path.size();) {
     size_t end = path.find('/', pos);
@@ -55,14 +56,16 @@ Status CheckPath(const std::string& path) {
   }
   for (size_t i = 0; i < segments.size(); ++i) {
     std::string_view seg = segments[i];
-    if (seg == "." || seg == "..") return Status::InvalidArgument("the request path holds a dot segment (\"" + std::string(seg) + "\")");
+    if (seg == "." || seg == "..")
+      return Status::InvalidArgument("the request path holds a dot segment (\"" + std::string(seg) + "\")");
     bool last = i + 1 == segments.size();
     bool service = IsServiceName(seg);
     bool refs = IEquals(seg, "refs") && i > 0 && IEquals(segments[i - 1], "info");
     if ((service || refs) && !last)
       return Status::InvalidArgument("the request path goes on after the git service name \"" + std::string(seg) +
-                           "\" (a trailing slash or more segments)");
-    if ((service && seg != kReceivePack && seg != kUploadPack) || (refs && (seg != "refs" || segments[i - 1] != "info")))
+                                     "\" (a trailing slash or more segments)");
+    if ((service && seg != kReceivePack && seg != kUploadPack) ||
+        (refs && (seg != "refs" || segments[i - 1] != "info")))
       return Status::InvalidArgument("the git service name \"" + std::string(seg) + "\" must be lower case");
   }
   return Status::Ok();
@@ -104,9 +107,8 @@ std::string PercentEncode(std::string_view decoded, bool keep_slash) {
   std::string out;
   out.reserve(decoded.size());
   for (unsigned char c : decoded) {
-    bool keep = std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~' || c == '!' || c == '$' ||
-                c == '\'' || c == '(' || c == ')' || c == '*' || c == ',' || c == ':' || c == '@' ||
-                (c == '/' && keep_slash);
+    bool keep = std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~' || c == '!' || c == '$' || c == '\'' ||
+                c == '(' || c == ')' || c == '*' || c == ',' || c == ':' || c == '@' || (c == '/' && keep_slash);
     if (keep && c < 0x80) {
       out += static_cast<char>(c);
     } else {
@@ -122,7 +124,8 @@ Status ParseRequestTarget(std::string_view target, RequestTarget* out) {
   RequestTarget t;
   size_t q = target.find('?');
   std::string_view raw_path = target.substr(0, q);
-  if (Status s = PercentDecode(raw_path, false, &t.path); !s.ok()) return Status::InvalidArgument("the request path: " + s.message());
+  if (Status s = PercentDecode(raw_path, false, &t.path); !s.ok())
+    return Status::InvalidArgument("the request path: " + s.message());
   if (Status s = CheckPath(t.path); !s.ok()) return s;
 
   if (q != std::string_view::npos) {
@@ -144,16 +147,19 @@ Status ParseRequestTarget(std::string_view target, RequestTarget* out) {
       }
       if (Status s = CheckDecodedBytes(name + value, "the query"); !s.ok()) return s;
       if (IEquals(name, "service")) {
-        if (name != "service") return Status::InvalidArgument("the query parameter \"" + name + "\" must be lower case");
+        if (name != "service")
+          return Status::InvalidArgument("the query parameter \"" + name + "\" must be lower case");
         if (seen_service) return Status::InvalidArgument("the query gives service= more than once");
         seen_service = true;
         if (IsServiceName(value) && value != kReceivePack && value != kUploadPack)
           return Status::InvalidArgument("the git service name \"" + value + "\" must be lower case");
         t.service = value;
       }
+      // '/' stays as it is (RFC 3986 allows it in a query): as %2F it would
+      // be refused by PercentDecode, so by a gateway behind this one.
       if (!t.query.empty()) t.query += '&';
-      t.query += PercentEncode(name, false);
-      if (eq != std::string_view::npos) t.query += "=" + PercentEncode(value, false);
+      t.query += PercentEncode(name, true);
+      if (eq != std::string_view::npos) t.query += "=" + PercentEncode(value, true);
     }
   }
 

@@ -29,13 +29,13 @@ namespace akgate::gateway {
 
 struct RequestTarget {
   enum class Kind {
-    kOther,                  // fetch, clone and anything else: relayed as a stream
-    kReceivePack,            // .../git-receive-pack: a push, inspected
+    kOther,                     // fetch, clone and anything else: relayed as a stream
+    kReceivePack,               // .../git-receive-pack: a push, inspected
     kReceivePackAdvertisement,  // .../info/refs?service=git-receive-pack
   };
-  std::string path;       // decoded, checked ("/h/app.git/git-receive-pack")
-  std::string service;    // decoded `service=` value, "" when absent
-  std::string query;      // the query re-encoded from its decoded parameters ("" when none)
+  std::string path;     // decoded, checked ("/h/app.git/git-receive-pack")
+  std::string service;  // decoded `service=` value, "" when absent
+  std::string query;    // the query re-encoded from its decoded parameters ("" when none)
   Kind kind = Kind::kOther;
 };
 

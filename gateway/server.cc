@@ -11,8 +11,7 @@ namespace akgate::gateway {
 
 namespace {
 
-net::awaitable<void> AcceptLoop(GatewayContext& gw, tcp::acceptor& acceptor, ssl::context* tls,
-                                net::io_context& io) {
+net::awaitable<void> AcceptLoop(GatewayContext& gw, tcp::acceptor& acceptor, ssl::context* tls, net::io_context& io) {
   for (;;) {
     beast::error_code ec;
     tcp::socket socket = co_await acceptor.async_accept(net::make_strand(io), Await(ec));
@@ -75,8 +74,7 @@ struct Server::Impl {
     grace.expires_after(std::chrono::seconds(config.shutdown_grace_s));
     grace.async_wait([this](beast::error_code ec) {
       if (ec) return;
-      spdlog::warn("shutdown grace period over; stopping with {} connection(s) open",
-                   metrics.connections_open.load());
+      spdlog::warn("shutdown grace period over; stopping with {} connection(s) open", metrics.connections_open.load());
       io.stop();
     });
     // Once the last connection is gone, the grace timer is all that keeps

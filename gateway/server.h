@@ -17,8 +17,8 @@
 
 #include "engine/status.h"
 #include "gateway/config.h"
-#include "gateway/metrics.h"
 #include "gateway/gate_adapter.h"
+#include "gateway/metrics.h"
 
 namespace akgate::gateway {
 

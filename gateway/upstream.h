@@ -44,6 +44,28 @@ net::awaitable<bool> RelayResponse(Exchange& x, Stream& upstream, beast::flat_bu
 // (logged and counted). Returns whether the connection may be kept: never.
 net::awaitable<bool> SendBadGateway(Exchange& x, const std::string& why);
 
+// The rest of a message read (header included, if not read yet), or a whole
+// message written, with the timer re-armed for every read or write: `idle`
+// bounds the peer's silence and `deadline` the request, never the message's
+// size (a large push sent to, or an advertisement read from, an upstream that
+// is slow but steady). Errors in *ec.
+template <bool isRequest, class Body>
+net::awaitable<void> ReadMessage(Stream& s, beast::flat_buffer& buf, http::parser<isRequest, Body>& p,
+                                 std::chrono::seconds idle, Clock::time_point deadline, beast::error_code* ec) {
+  while (!*ec && !p.is_done()) {
+    s.ArmTimer(idle, deadline);
+    co_await http::async_read_some(s, buf, p, Await(*ec));
+  }
+}
+template <bool isRequest, class Body>
+net::awaitable<void> WriteMessage(Stream& s, http::serializer<isRequest, Body>& sr, std::chrono::seconds idle,
+                                  Clock::time_point deadline, beast::error_code* ec) {
+  while (!*ec && !sr.is_done()) {
+    s.ArmTimer(idle, deadline);
+    co_await http::async_write_some(s, sr, Await(*ec));
+  }
+}
+
 // Copies the body the parser `p` reads from `in` to `out` through `sr`, one
 // 64 KiB chunk at a time (Beast's HTTP relay pattern), each read within
 // `in_idle` and each write within `out_idle` of the last, all before

@@ -19,8 +19,8 @@ constexpr std::string_view kReceivePack = "git-receive-pack";
 // client with the pusher's Authorization (gateway-held: the route's), the answer's body handed to
 // `on_body` as it comes (at most `max_bytes`). Sets *result.
 net::awaitable<void> RunRequest(Exchange& x, http::verb method, std::string target, std::string body,
-                                const char* accept, uint64_t max_bytes,
-                                std::function<Status(std::string_view)> on_body, Status* result) {
+                                const char* accept, uint64_t max_bytes, std::function<Status(std::string_view)> on_body,
+                                Status* result) {
   std::string error;
   std::unique_ptr<Stream> up = co_await ConnectUpstream(x, &error);
   if (!up) {

@@ -30,8 +30,8 @@ class UpstreamFetcher : public ObjectFetcher {
   Status Fetch(const FetchWants& wants, const std::atomic<bool>* cancel, std::string* objects_dir) override;
 
  private:
-  Status FetchInto(const FetchWants& wants, const std::atomic<bool>* cancel, std::string* objects_dir,
-                   uint64_t* bytes, unsigned* objects);
+  Status FetchInto(const FetchWants& wants, const std::atomic<bool>* cancel, std::string* objects_dir, uint64_t* bytes,
+                   unsigned* objects);
   // One request on this thread's own io_context (see the file comment).
   Status Run(const std::atomic<bool>* cancel, http::verb method, const std::string& target, std::string body,
              const char* accept, uint64_t max_bytes, std::function<Status(std::string_view)> on_body);

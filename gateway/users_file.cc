@@ -135,15 +135,17 @@ Status UsersFile::Parse(std::string_view text, const std::string& origin, UsersF
     if (line.empty() || line.front() == '#') continue;
     size_t colon = line.find(':');
     if (colon == std::string_view::npos)
-      return Status::InvalidArgument(where + "expected name:sha256:<64 hex digits> (one user a line; add users with "
-                                   "akgate-gateway add-user)");
+      return Status::InvalidArgument(where +
+                                     "expected name:sha256:<64 hex digits> (one user a line; add users with "
+                                     "akgate-gateway add-user)");
     std::string_view name = line.substr(0, colon), hash = line.substr(colon + 1);
     if (!ValidUserName(name))
-      return Status::InvalidArgument(where + "\"" + std::string(name.substr(0, 64)) +
-                           "\" is not a user name (printable ASCII without spaces, quotes, backslashes or ':')");
+      return Status::InvalidArgument(
+          where + "\"" + std::string(name.substr(0, 64)) +
+          "\" is not a user name (printable ASCII without spaces, quotes, backslashes or ':')");
     if (hash.rfind(kScheme, 0) != 0)
       return Status::InvalidArgument(where + "the hash of " + std::string(name) +
-                           " must start with sha256: (a token itself never goes in this file)");
+                                     " must start with sha256: (a token itself never goes in this file)");
     std::string_view hex = hash.substr(kScheme.size());
     Digest d{};
     bool ok = hex.size() == 2 * d.size();
@@ -154,10 +156,10 @@ Status UsersFile::Parse(std::string_view text, const std::string& origin, UsersF
     }
     if (!ok)
       return Status::InvalidArgument(where + "the hash of " + std::string(name) +
-                           " must be sha256: and 64 lowercase hex digits");
+                                     " must be sha256: and 64 lowercase hex digits");
     if (auto it = first_line.find(name); it != first_line.end())
       return Status::InvalidArgument(where + std::string(name) + " is listed twice (first on line " +
-                           std::to_string(it->second) + ")");
+                                     std::to_string(it->second) + ")");
     first_line.emplace(std::string(name), i + 1);
     users.hashes_.emplace(std::string(name), d);
   }
@@ -182,12 +184,14 @@ bool UsersFile::Verify(std::string_view name, std::string_view token) const {
 
 Status AddUser(const std::string& path, const std::string& name, bool replace, std::string* token) {
   if (!ValidUserName(name))
-    return Status::InvalidArgument("\"" + name + "\" is not a user name (printable ASCII without spaces, quotes, backslashes "
-                         "or ':')");
+    return Status::InvalidArgument("\"" + name +
+                                   "\" is not a user name (printable ASCII without spaces, quotes, backslashes "
+                                   "or ':')");
   std::string text;
   struct stat st {};
   bool exists = stat(path.c_str(), &st) == 0;
-  if (!exists && errno != ENOENT) return Status::IoError("cannot read the users file " + path + ": " + std::strerror(errno));
+  if (!exists && errno != ENOENT)
+    return Status::IoError("cannot read the users file " + path + ": " + std::strerror(errno));
   UsersFile users;
   if (exists) {
     Status s = ReadPrivateFile(path, S_IWGRP | S_IWOTH, "users file", kMaxUsersFileBytes, &text);
@@ -195,8 +199,9 @@ Status AddUser(const std::string& path, const std::string& name, bool replace, s
     if (!s.ok()) return s;
   }
   if (users.Contains(name) && !replace)
-    return Status::InvalidArgument(name + " is already in " + path + " (--replace gives them a new token; the old one "
-                                "then stops working)");
+    return Status::InvalidArgument(name + " is already in " + path +
+                                   " (--replace gives them a new token; the old one "
+                                   "then stops working)");
   std::string fresh;
   Status s = NewToken(&fresh);
   if (!s.ok()) return s;

@@ -15,13 +15,13 @@ namespace akgate {
 
 namespace {
 
-constexpr size_t kRun = 32;              // consecutive blobs per hand-out
-constexpr size_t kParallelFrom = 256;    // fewer blobs: one thread (no start-up cost)
+constexpr size_t kRun = 32;            // consecutive blobs per hand-out
+constexpr size_t kParallelFrom = 256;  // fewer blobs: one thread (no start-up cost)
 
 }  // namespace
 
-Status ReadBlob(git_odb* odb, const git_oid& id, uint64_t max_bytes, git_odb_object** obj, size_t* size,
-                bool* oversize, bool* absent) {
+Status ReadBlob(git_odb* odb, const git_oid& id, uint64_t max_bytes, git_odb_object** obj, size_t* size, bool* oversize,
+                bool* absent) {
   git_object_t type;
   *obj = nullptr;
   *oversize = *absent = false;

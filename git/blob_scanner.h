@@ -28,19 +28,19 @@ namespace akgate {
 
 struct BlobTask {
   git_oid id;
-  std::string path;       // what the rules see (path rules, allowlists)
+  std::string path;  // what the rules see (path rules, allowlists)
 };
 
 struct BlobOutcome {
-  bool absent = false;    // not in the object database
+  bool absent = false;  // not in the object database
   uint64_t size = 0;
-  FragmentResult result;  // result.skipped == kOversize when too large to read
-  bool lfs = false;       // the blob is a Git LFS pointer (lfs_store.h) ...
-  LfsPointer lfs_pointer; // ... to this object
+  FragmentResult result;   // result.skipped == kOversize when too large to read
+  bool lfs = false;        // the blob is a Git LFS pointer (lfs_store.h) ...
+  LfsPointer lfs_pointer;  // ... to this object
 };
 
 struct BlobScanOptions {
-  unsigned threads = 0;   // 0: one per core, at most 4; small batches use one
+  unsigned threads = 0;  // 0: one per core, at most 4; small batches use one
   const std::atomic<bool>* cancel = nullptr;
   InspectProgress* progress = nullptr;
 };
@@ -56,7 +56,7 @@ void KeepInlineAllowed(FragmentResult* r, std::vector<Finding>* to);
 // One blob, size checked first with git_odb_read_header: *obj is null when
 // the blob is absent (*absent) or larger than `max_bytes` (*oversize).
 // The caller frees *obj.
-Status ReadBlob(git_odb* odb, const git_oid& id, uint64_t max_bytes, git_odb_object** obj, size_t* size,
-                bool* oversize, bool* absent);
+Status ReadBlob(git_odb* odb, const git_oid& id, uint64_t max_bytes, git_odb_object** obj, size_t* size, bool* oversize,
+                bool* absent);
 
 }  // namespace akgate

@@ -22,12 +22,19 @@ inline Status GitStatus(const std::string& what, int rc = 0) {
     code = StatusCode::kNotFound;
   } else if (e) {
     switch (e->klass) {
-      case GIT_ERROR_NOMEMORY: code = StatusCode::kResourceExhausted; break;
-      case GIT_ERROR_OS: code = StatusCode::kIoError; break;
+      case GIT_ERROR_NOMEMORY:
+        code = StatusCode::kResourceExhausted;
+        break;
+      case GIT_ERROR_OS:
+        code = StatusCode::kIoError;
+        break;
       case GIT_ERROR_ZLIB:
       case GIT_ERROR_OBJECT:
-      case GIT_ERROR_INDEXER: code = StatusCode::kCorrupt; break;
-      default: break;
+      case GIT_ERROR_INDEXER:
+        code = StatusCode::kCorrupt;
+        break;
+      default:
+        break;
     }
   }
   return Status::Error(code, what + ": " + reason);

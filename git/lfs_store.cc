@@ -34,7 +34,8 @@ bool ParseLfsPointer(std::string_view blob, LfsPointer* out) {
     if (space == std::string_view::npos || space == 0) return false;
     std::string_view key = line.substr(0, space), value = line.substr(space + 1);
     if (first) {
-      if (key != "version" || (value != "https://git-lfs.github.com/spec/v1" && value != "https://hawser.github.com/spec/v1"))
+      if (key != "version" ||
+          (value != "https://git-lfs.github.com/spec/v1" && value != "https://hawser.github.com/spec/v1"))
         return false;
       first = false;
     } else if (key == "oid") {
@@ -82,7 +83,7 @@ Status ReadLfsObject(const LfsStores& stores, const LfsPointer& pointer, uint64_
     uint64_t size = static_cast<uint64_t>(st.st_size);
     if (size != pointer.size)
       return Status::Corrupt("the Git LFS object " + path + " holds " + std::to_string(size) +
-                           " bytes where its pointer says " + std::to_string(pointer.size));
+                             " bytes where its pointer says " + std::to_string(pointer.size));
     if (size > max_bytes) {
       *result = LfsRead::kOversize;
       return Status::Ok();

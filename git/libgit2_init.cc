@@ -12,14 +12,14 @@
 // linker, like any symbol an executable defines) loads nothing. At any other
 // time it forwards to the real function (dlsym RTLD_NEXT). With a libgit2
 // built against OpenSSL it is never called and changes nothing.
-#include "git/repository.h"
-
 #include <dlfcn.h>
 #include <git2/common.h>
 #include <git2/global.h>
 
 #include <atomic>
 #include <mutex>
+
+#include "git/repository.h"
 
 namespace {
 

@@ -155,8 +155,8 @@ Loose ReadLoose(git_odb_backend* backend, const std::string& dir, const git_oid&
 int Report(const Loose r, const git_oid& id, const std::string& dir, const std::string& why) {
   if (r == Loose::kFound) return 0;
   if (r == Loose::kNotFound) return GIT_ENOTFOUND;
-  std::string message = "the loose object " + OidHex(id) + " in " + dir +
-                        " cannot be read as what it claims to be: " + why;
+  std::string message =
+      "the loose object " + OidHex(id) + " in " + dir + " cannot be read as what it claims to be: " + why;
   git_error_set_str(GIT_ERROR_ODB, message.c_str());
   return GIT_ERROR;
 }

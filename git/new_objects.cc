@@ -1,7 +1,6 @@
 // Tips from the ref updates, then a revision walk that hides everything the
 // existing refs reach.
 #include "git/new_objects.h"
-#include "git/oid_map.h"
 
 #include <git2/commit.h>
 #include <git2/errors.h>
@@ -15,6 +14,7 @@
 #include <unordered_set>
 
 #include "git/git_error.h"
+#include "git/oid_map.h"
 
 namespace akgate {
 

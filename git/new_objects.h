@@ -38,21 +38,21 @@ enum class MissingObjects {
 };
 
 struct NewTag {
-  git_oid id;          // the tag object
-  std::string ref;     // the ref it was pushed as ("refs/tags/v1.0")
+  git_oid id;       // the tag object
+  std::string ref;  // the ref it was pushed as ("refs/tags/v1.0")
 };
 
 struct TaggedContent {
-  git_oid id;          // a tree or a blob named by a ref (directly or via tags)
-  git_object_t type;   // GIT_OBJECT_TREE or GIT_OBJECT_BLOB
+  git_oid id;         // a tree or a blob named by a ref (directly or via tags)
+  git_object_t type;  // GIT_OBJECT_TREE or GIT_OBJECT_BLOB
   std::string ref;
 };
 
 struct NewObjects {
-  std::vector<git_oid> commits;          // new commits, parents before children
-  std::vector<NewTag> tags;              // new annotated tag objects
-  std::vector<TaggedContent> tagged;     // trees and blobs named by refs
-  uint32_t deletions = 0;                // ref updates that delete a ref
+  std::vector<git_oid> commits;       // new commits, parents before children
+  std::vector<NewTag> tags;           // new annotated tag objects
+  std::vector<TaggedContent> tagged;  // trees and blobs named by refs
+  uint32_t deletions = 0;             // ref updates that delete a ref
 };
 
 struct NewObjectsOptions {
@@ -60,7 +60,7 @@ struct NewObjectsOptions {
   const std::atomic<bool>* cancel = nullptr;  // checked between commits
 };
 
-Status FindNewObjects(const Repository& repo, const std::vector<RefUpdate>& updates,
-                      const NewObjectsOptions& options, NewObjects* out);
+Status FindNewObjects(const Repository& repo, const std::vector<RefUpdate>& updates, const NewObjectsOptions& options,
+                      NewObjects* out);
 
 }  // namespace akgate

@@ -65,8 +65,10 @@ bool PackIndex::Find(const git_oid& id, uint64_t* offset) const {
       *offset = (uint64_t{Be32(off64)} << 32) | Be32(off64 + 4);
       return true;
     }
-    if (c < 0) lo = mid + 1;
-    else hi = mid;
+    if (c < 0)
+      lo = mid + 1;
+    else
+      hi = mid;
   }
   return false;
 }

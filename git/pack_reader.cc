@@ -16,7 +16,9 @@
 #include <algorithm>
 #include <atomic>
 #include <cctype>
+#include <cerrno>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <mutex>
@@ -50,8 +52,16 @@ uint64_t FileResidentBytes() {
   ::close(fd);
   if (n <= 0) return 0;
   buf[n] = '\0';
-  unsigned long long size = 0, resident = 0, shared = 0;
-  if (std::sscanf(buf, "%llu %llu %llu", &size, &resident, &shared) != 3) return 0;
+  // "size resident shared ..." in pages; the third field is wanted.
+  char* p = buf;
+  unsigned long long shared = 0;
+  for (int field = 0; field < 3; ++field) {
+    char* end = nullptr;
+    errno = 0;
+    shared = std::strtoull(p, &end, 10);
+    if (end == p || errno == ERANGE) return 0;
+    p = end;
+  }
   return shared * static_cast<uint64_t>(sysconf(_SC_PAGESIZE));
 }
 
@@ -72,7 +82,8 @@ struct PackReader::Pack {
     bool ok = fstat(fd, &st) == 0 && st.st_size >= 12 + 20;
     if (ok) {
       void* m = mmap(nullptr, st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
-      if (m == MAP_FAILED) ok = false;
+      if (m == MAP_FAILED)
+        ok = false;
       else {
         map = static_cast<const unsigned char*>(m);
         size = st.st_size;
@@ -136,14 +147,19 @@ struct PackReader::Pack {
     return true;
   }
 
+  // Whether the zlib data at `data` could inflate to `declared` bytes: a
+  // header declaring more is refused before anything is allocated for it.
+  bool CanHold(uint64_t data, uint64_t declared) const {
+    return declared <= (size - 20 - data) * kMaxInflateRatio + 64;
+  }
+
   // Inflates exactly `want` bytes: the whole object with libdeflate (about
   // twice zlib's speed on a pack's small streams; inflating is most of a
   // large push's CPU), which reads from the mapping and reports nothing
   // past the stream's end.
   bool Inflate(uint64_t data, uint64_t want, unsigned char* out, libdeflate_decompressor* d) const {
     size_t in_used = 0;
-    libdeflate_result rc =
-        libdeflate_zlib_decompress_ex(d, map + data, size - 20 - data, out, want, &in_used, nullptr);
+    libdeflate_result rc = libdeflate_zlib_decompress_ex(d, map + data, size - 20 - data, out, want, &in_used, nullptr);
     NoteRead();
     return rc == LIBDEFLATE_SUCCESS;
   }
@@ -294,11 +310,9 @@ const char* ContentMismatch(git_object_t type, const PackReader::Buffer& data) {
   const char* end = p + data.size;
   switch (type) {
     case GIT_OBJECT_COMMIT:
-      return end - p >= 5 && std::memcmp(p, "tree ", 5) == 0 && IsHexLine(p + 5, end) ? nullptr
-                                                                                       : "it is not a commit";
+      return end - p >= 5 && std::memcmp(p, "tree ", 5) == 0 && IsHexLine(p + 5, end) ? nullptr : "it is not a commit";
     case GIT_OBJECT_TAG:
-      return end - p >= 7 && std::memcmp(p, "object ", 7) == 0 && IsHexLine(p + 7, end) ? nullptr
-                                                                                         : "it is not a tag";
+      return end - p >= 7 && std::memcmp(p, "object ", 7) == 0 && IsHexLine(p + 7, end) ? nullptr : "it is not a tag";
     case GIT_OBJECT_TREE:
       while (p < end) {  // "<octal mode> <name>\0<20-byte id>", repeated
         const char* q = p;
@@ -316,11 +330,16 @@ const char* ContentMismatch(git_object_t type, const PackReader::Buffer& data) {
 
 const char* TypeName(int type) {
   switch (type) {
-    case 1: return "commit";
-    case 2: return "tree";
-    case 3: return "blob";
-    case 4: return "tag";
-    default: return "object";
+    case 1:
+      return "commit";
+    case 2:
+      return "tree";
+    case 3:
+      return "blob";
+    case 4:
+      return "tag";
+    default:
+      return "object";
   }
 }
 
@@ -427,13 +446,20 @@ PackReader::Result PackReader::Corrupt(size_t pack, uint64_t offset, const std::
   return Result::kCorrupt;
 }
 
+PackReader::Result PackReader::DeltaTooLarge(const Link& d) {
+  return Corrupt(
+      d.pack, d.offset,
+      "its delta declares " + std::to_string(d.size) + " bytes, more than the rest of the pack can inflate to");
+}
+
 // From (pack_no, offset) down its delta chain, each delta pushed on *chain
 // (the top first), to an object in the cache (*cached, *type) or a whole
 // object in the pack (*whole, its header; *type).
 PackReader::Result PackReader::Descend(size_t pack_no, uint64_t offset, std::vector<Link>* chain, Data* cached,
                                        git_object_t* type, Link* whole) {
   for (int depth = 0;; ++depth) {
-    if (depth > kMaxChain) return Corrupt(pack_no, offset, "its delta chain is longer than " + std::to_string(kMaxChain));
+    if (depth > kMaxChain)
+      return Corrupt(pack_no, offset, "its delta chain is longer than " + std::to_string(kMaxChain));
     if ((*cached = CacheGet(Key(pack_no, offset), type))) return Result::kFound;
     const Pack& pack = *packs_[pack_no];
     int t;
@@ -462,7 +488,7 @@ PackReader::Result PackReader::ReadAt(size_t pack_no, uint64_t offset, git_objec
   if (!base) {
     const Pack& pack = *packs_[w.pack];
     std::shared_ptr<Buffer> b;
-    bool possible = w.size <= (pack.size - 20 - w.data) * kMaxInflateRatio + 64;
+    bool possible = pack.CanHold(w.data, w.size);
     if (possible) {
       b = std::make_shared<Buffer>();
       b->bytes.reset(new char[w.size ? w.size : 1]);
@@ -473,7 +499,8 @@ PackReader::Result PackReader::ReadAt(size_t pack_no, uint64_t offset, git_objec
       bool ended = pack.InflatedSize(w.data, &actual);
       return Corrupt(w.pack, w.offset,
                      std::string("it declares a ") + TypeName(base_type) + " of " + std::to_string(w.size) +
-                         " bytes but " + (ended ? "holds " + std::to_string(actual) : "its data is not a complete zlib stream"));
+                         " bytes but " +
+                         (ended ? "holds " + std::to_string(actual) : "its data is not a complete zlib stream"));
     }
     base = std::move(b);
     CachePut(Key(w.pack, w.offset), base_type, base);
@@ -483,12 +510,14 @@ PackReader::Result PackReader::ReadAt(size_t pack_no, uint64_t offset, git_objec
   while (!chain.empty()) {
     const Link d = chain.back();
     chain.pop_back();
+    if (!packs_[d.pack]->CanHold(d.data, d.size)) return DeltaTooLarge(d);
     if (d.size > delta_cap) {
       delta.reset(new unsigned char[d.size]);
       delta_cap = d.size;
     }
     if (!packs_[d.pack]->Inflate(d.data, d.size, delta.get(), inflater_.get()))
-      return Corrupt(d.pack, d.offset, "its delta does not inflate to its declared " + std::to_string(d.size) + " bytes");
+      return Corrupt(d.pack, d.offset,
+                     "its delta does not inflate to its declared " + std::to_string(d.size) + " bytes");
     uint64_t target = 0;
     if (const char* why = CheckDelta(base->size, delta.get(), d.size, &target)) return Corrupt(d.pack, d.offset, why);
     base = ApplyDelta(*base, delta.get(), d.size, target);
@@ -550,17 +579,20 @@ PackReader::Result PackReader::CheckedSizeAt(size_t pack_no, uint64_t offset, gi
     if (!packs_[w.pack]->InflatedSize(w.data, &actual))
       return Corrupt(w.pack, w.offset, "its data is not a complete zlib stream");
     if (actual != w.size)
-      return Corrupt(w.pack, w.offset, std::string("it declares a ") + TypeName(*type) + " of " +
-                                           std::to_string(w.size) + " bytes but holds " + std::to_string(actual));
+      return Corrupt(w.pack, w.offset,
+                     std::string("it declares a ") + TypeName(*type) + " of " + std::to_string(w.size) +
+                         " bytes but holds " + std::to_string(actual));
     *size = w.size;
   }
   std::unique_ptr<unsigned char[]> delta;
   while (!chain.empty()) {
     const Link d = chain.back();
     chain.pop_back();
+    if (!packs_[d.pack]->CanHold(d.data, d.size)) return DeltaTooLarge(d);
     delta.reset(new unsigned char[d.size ? d.size : 1]);
     if (!packs_[d.pack]->Inflate(d.data, d.size, delta.get(), inflater_.get()))
-      return Corrupt(d.pack, d.offset, "its delta does not inflate to its declared " + std::to_string(d.size) + " bytes");
+      return Corrupt(d.pack, d.offset,
+                     "its delta does not inflate to its declared " + std::to_string(d.size) + " bytes");
     if (const char* why = CheckDelta(*size, delta.get(), d.size, size)) return Corrupt(d.pack, d.offset, why);
   }
   return Result::kFound;
@@ -612,10 +644,14 @@ PackReader& ReaderOf(git_odb_backend* b) { return *reinterpret_cast<Backend*>(b)
 // during unwinding waited forever (the hook hung after std::bad_alloc).
 int ToLibgit2(PackReader& reader, PackReader::Result r) {
   switch (r) {
-    case PackReader::Result::kFound: return 0;
-    case PackReader::Result::kNotFound: return GIT_ENOTFOUND;
-    case PackReader::Result::kElsewhere: return GIT_PASSTHROUGH;
-    case PackReader::Result::kCorrupt: break;
+    case PackReader::Result::kFound:
+      return 0;
+    case PackReader::Result::kNotFound:
+      return GIT_ENOTFOUND;
+    case PackReader::Result::kElsewhere:
+      return GIT_PASSTHROUGH;
+    case PackReader::Result::kCorrupt:
+      break;
   }
   git_error_set_str(GIT_ERROR_ODB, reader.error().c_str());
   return GIT_ERROR;
@@ -686,9 +722,12 @@ Status CheckedObjectSize(git_odb* odb, const git_oid& id, size_t* size) {
     git_object_t type;
     PackReader& reader = ReaderOf(b);
     switch (reader.ReadCheckedHeader(id, &type, size)) {
-      case PackReader::Result::kFound: return Status::Ok();
-      case PackReader::Result::kCorrupt: return Status::Corrupt(reader.error());
-      default: break;
+      case PackReader::Result::kFound:
+        return Status::Ok();
+      case PackReader::Result::kCorrupt:
+        return Status::Corrupt(reader.error());
+      default:
+        break;
     }
   }
   git_object_t type;

@@ -80,6 +80,7 @@ class PackReader {
   Result Descend(size_t pack, uint64_t offset, std::vector<Link>* chain, Data* cached, git_object_t* type, Link* whole);
   Result CheckedSizeAt(size_t pack, uint64_t offset, git_object_t* type, uint64_t* size);
   Result Corrupt(size_t pack, uint64_t offset, const std::string& why);
+  Result DeltaTooLarge(const Link& delta);
 
   // LRU of materialised objects by (pack, offset).
   Data CacheGet(uint64_t key, git_object_t* type);

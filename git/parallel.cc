@@ -40,6 +40,7 @@ Status RunWithHandles(const Repository& repo, unsigned threads,
     handles.push_back(std::move(h));
   }
   std::vector<std::thread> pool;
+  pool.reserve(handles.size());
   for (const auto& h : handles) pool.emplace_back(run, std::cref(*h));
   run(repo);
   for (std::thread& t : pool) t.join();

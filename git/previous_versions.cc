@@ -126,10 +126,15 @@ Status PreviousVersions::Resolve(std::vector<PreviousLookup>* todo, std::string*
       for (const git_oid& p : l.parents) {
         git_oid blob;
         switch (WalkPath(p, l.path, &blob, &wants)) {
-          case Walk::kBlob: l.found.push_back(blob); break;
-          case Walk::kAbsent: break;
+          case Walk::kBlob:
+            l.found.push_back(blob);
+            break;
+          case Walk::kAbsent:
+            break;
           case Walk::kMissing:
-          case Walk::kUnreadable: l.resolved = false; break;
+          case Walk::kUnreadable:
+            l.resolved = false;
+            break;
         }
       }
     }

@@ -16,12 +16,12 @@
 namespace akgate {
 
 struct CommitInfo {
-  std::string id;         // 40 hex digits
-  std::string short_id;   // the first 10
-  std::string author;     // "Name <email>"
-  std::string subject;    // first line of the message, shortened to 72 bytes
-  unsigned parents = 0;   // 0: the root commit (rebase needs --root)
-  bool is_tip = false;    // the new tip of a pushed ref: `git commit --amend` fixes it
+  std::string id;        // 40 hex digits
+  std::string short_id;  // the first 10
+  std::string author;    // "Name <email>"
+  std::string subject;   // first line of the message, shortened to 72 bytes
+  unsigned parents = 0;  // 0: the root commit (rebase needs --root)
+  bool is_tip = false;   // the new tip of a pushed ref: `git commit --amend` fixes it
 };
 
 // Where the content of a finding came from.
@@ -34,41 +34,41 @@ enum class SourceKind {
 const char* SourceKindName(SourceKind k);  // "file", "commit message", ...
 
 struct PushFinding {
-  Finding finding;              // the engine's finding; finding.path is the file's path
+  Finding finding;  // the engine's finding; finding.path is the file's path
   SourceKind source = SourceKind::kFile;
-  CommitInfo commit;            // the commit that introduced it (empty for tags)
-  std::string ref;              // for tags and tagged objects: the ref pushed
-  bool pre_existing = false;    // already in the parent's version of the file: not introduced
-  uint32_t also_in = 0;         // other places in this push that introduce the same secret
+  CommitInfo commit;          // the commit that introduced it (empty for tags)
+  std::string ref;            // for tags and tagged objects: the ref pushed
+  bool pre_existing = false;  // already in the parent's version of the file: not introduced
+  uint32_t also_in = 0;       // other places in this push that introduce the same secret
 };
 
 struct SkippedFile {
   std::string path;
-  std::string commit;           // short id, or the ref for tagged objects
-  std::string reason;           // "binary", "oversize", ...
+  std::string commit;  // short id, or the ref for tagged objects
+  std::string reason;  // "binary", "oversize", ...
   uint64_t size = 0;
 };
 
 struct InspectionStats {
-  uint64_t refs = 0;            // ref updates in the push
+  uint64_t refs = 0;  // ref updates in the push
   uint64_t deletions = 0;
-  uint64_t commits = 0;         // new commits
-  uint64_t tags = 0;            // new annotated tags
-  uint64_t files = 0;           // (commit, path) pairs introduced
-  uint64_t blobs = 0;           // distinct blobs examined (each once per push)
+  uint64_t commits = 0;  // new commits
+  uint64_t tags = 0;     // new annotated tags
+  uint64_t files = 0;    // (commit, path) pairs introduced
+  uint64_t blobs = 0;    // distinct blobs examined (each once per push)
   uint64_t blobs_scanned = 0;
   uint64_t bytes_scanned = 0;
   uint64_t messages_scanned = 0;
-  uint64_t previous_scanned = 0;  // parent versions read to tell pre-existing secrets
-  uint64_t previous_fetches = 0;  // fetches of earlier versions the push did not carry (gateway)
-  uint64_t previous_unknown = 0;  // files with findings whose earlier version stayed unknown
-  uint64_t gitlinks = 0;        // submodule entries: not content, not read
-  uint64_t lfs_objects = 0;     // pushed Git LFS pointers (distinct blobs)
-  uint64_t lfs_scanned = 0;     // ... whose object was found in the LFS store and scanned
-  std::map<std::string, uint64_t> skipped;  // reason -> distinct blobs not scanned
+  uint64_t previous_scanned = 0;              // parent versions read to tell pre-existing secrets
+  uint64_t previous_fetches = 0;              // fetches of earlier versions the push did not carry (gateway)
+  uint64_t previous_unknown = 0;              // files with findings whose earlier version stayed unknown
+  uint64_t gitlinks = 0;                      // submodule entries: not content, not read
+  uint64_t lfs_objects = 0;                   // pushed Git LFS pointers (distinct blobs)
+  uint64_t lfs_scanned = 0;                   // ... whose object was found in the LFS store and scanned
+  std::map<std::string, uint64_t> skipped;    // reason -> distinct blobs not scanned
   std::vector<SkippedFile> skipped_examples;  // the first few, for the report
-  uint64_t inline_allowed = 0;  // findings suppressed by akgate:allow comments
-  uint64_t fingerprint_allowed = 0;  // suppressed by the rules' fingerprint allowlist
+  uint64_t inline_allowed = 0;                // findings suppressed by akgate:allow comments
+  uint64_t fingerprint_allowed = 0;           // suppressed by the rules' fingerprint allowlist
   double duration_ms = 0;
   uint64_t skipped_total() const;
 };
@@ -82,7 +82,7 @@ struct InspectProgress {
 };
 
 struct PushInspection {
-  std::string repository;           // path, for messages and the audit record
+  std::string repository;  // path, for messages and the audit record
   std::vector<RefUpdate> refs;
   std::vector<PushFinding> findings;  // one per distinct secret; oldest commit first
   InspectionStats stats;

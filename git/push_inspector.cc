@@ -1,6 +1,5 @@
 // The inspection pipeline (see push_inspector.h for the stages).
 #include "git/push_inspector.h"
-#include "git/oid_map.h"
 
 #include <git2/commit.h>
 #include <git2/errors.h>
@@ -14,9 +13,10 @@
 #include <unordered_map>
 #include <unordered_set>
 
-#include "git/git_error.h"
 #include "git/blob_scanner.h"
+#include "git/git_error.h"
 #include "git/git_ptr.h"
+#include "git/oid_map.h"
 #include "git/parallel.h"
 #include "git/previous_versions.h"
 #include "git/tree_diff.h"
@@ -25,10 +25,14 @@ namespace akgate {
 
 const char* SourceKindName(SourceKind k) {
   switch (k) {
-    case SourceKind::kFile: return "file";
-    case SourceKind::kCommitMessage: return "commit message";
-    case SourceKind::kTagMessage: return "tag message";
-    case SourceKind::kTaggedObject: return "tagged object";
+    case SourceKind::kFile:
+      return "file";
+    case SourceKind::kCommitMessage:
+      return "commit message";
+    case SourceKind::kTagMessage:
+      return "tag message";
+    case SourceKind::kTaggedObject:
+      return "tagged object";
   }
   return "?";
 }
@@ -45,7 +49,6 @@ constexpr uint32_t kNoCommit = UINT32_MAX;
 constexpr size_t kCommitRun = 256;            // consecutive commits per hand-out
 constexpr size_t kParallelCommitsFrom = 512;  // fewer new commits: one thread
 
-
 // One place a blob was introduced.
 struct Occurrence {
   uint32_t commit = kNoCommit;  // index into NewObjects::commits
@@ -53,7 +56,7 @@ struct Occurrence {
   std::string path;
   std::vector<git_oid> previous;
   bool previous_unknown = false;
-  bool path_skipped = false;    // the rules skip this path (allowlist): its findings do not count
+  bool path_skipped = false;  // the rules skip this path (allowlist): its findings do not count
 };
 
 struct BlobWork {
@@ -65,10 +68,10 @@ struct BlobWork {
 struct Hit {
   const Finding* finding;
   SourceKind source;
-  uint32_t commit;              // kNoCommit for tags
+  uint32_t commit;  // kNoCommit for tags
   std::string ref;
   std::string path;
-  uint64_t order;               // commits in topological order, then tags
+  uint64_t order;  // commits in topological order, then tags
   bool pre_existing = false;
 };
 
@@ -98,18 +101,17 @@ class Inspector {
     NewObjectsOptions no;
     no.missing = o_.missing;
     no.cancel = o_.cancel;
-    Status s = FindNewObjects(repo_, updates, no, &new_);
-    if (!s.ok()) return s;
+    AKGATE_RETURN_IF_ERROR(FindNewObjects(repo_, updates, no, &new_));
     st.deletions = new_.deletions;
     st.commits = new_.commits.size();
     st.tags = new_.tags.size();
     for (const RefUpdate& u : updates) tips_.insert(u.new_id);
 
-    if (!(s = CollectFiles()).ok()) return s;
-    if (!(s = ScanAllBlobs()).ok()) return s;
-    if (!(s = ScanMessages()).ok()) return s;
-    if (!(s = FetchUnknownPrevious()).ok()) return s;
-    if (!(s = MarkPreExisting()).ok()) return s;
+    AKGATE_RETURN_IF_ERROR(CollectFiles());
+    AKGATE_RETURN_IF_ERROR(ScanAllBlobs());
+    AKGATE_RETURN_IF_ERROR(ScanMessages());
+    AKGATE_RETURN_IF_ERROR(FetchUnknownPrevious());
+    AKGATE_RETURN_IF_ERROR(MarkPreExisting());
     return Group();
   }
 
@@ -140,21 +142,20 @@ class Inspector {
     const size_t n = new_.commits.size();
     std::vector<TreeChanges> changes(n);
     std::atomic<size_t> next{0};
-    Status s = RunWithHandles(
-        repo_, WorkerThreads(o_.threads, n, kParallelCommitsFrom),
-        [&](const Repository& r, const std::atomic<bool>& failed) -> Status {
-          CommitDiffer differ(r.repo(), r.odb(), o_.missing);
-          for (;;) {
-            size_t start = next.fetch_add(kCommitRun);
-            if (start >= n) return Status::Ok();
-            for (size_t i = start; i < std::min(n, start + kCommitRun); ++i) {
-              if (failed.load(std::memory_order_relaxed)) return Status::Ok();
-              if (Cancelled()) return Status::DeadlineExceeded("cancelled");
-              AKGATE_RETURN_IF_ERROR(differ.Diff(new_.commits[i], &changes[i]));
-              if (o_.progress) o_.progress->commits.fetch_add(1, std::memory_order_relaxed);
-            }
-          }
-        });
+    Status s = RunWithHandles(repo_, WorkerThreads(o_.threads, n, kParallelCommitsFrom),
+                              [&](const Repository& r, const std::atomic<bool>& failed) -> Status {
+                                CommitDiffer differ(r.repo(), r.odb(), o_.missing);
+                                for (;;) {
+                                  size_t start = next.fetch_add(kCommitRun);
+                                  if (start >= n) return Status::Ok();
+                                  for (size_t i = start; i < std::min(n, start + kCommitRun); ++i) {
+                                    if (failed.load(std::memory_order_relaxed)) return Status::Ok();
+                                    if (Cancelled()) return Status::DeadlineExceeded("cancelled");
+                                    AKGATE_RETURN_IF_ERROR(differ.Diff(new_.commits[i], &changes[i]));
+                                    if (o_.progress) o_.progress->commits.fetch_add(1, std::memory_order_relaxed);
+                                  }
+                                }
+                              });
     if (!s.ok()) return s;
     for (uint32_t i = 0; i < n; ++i) {
       out_->stats.gitlinks += changes[i].gitlinks;
@@ -235,7 +236,8 @@ class Inspector {
     for (size_t i = 0; i < blobs_.size(); ++i) {
       BlobOutcome& r = outcomes[i];
       if (r.absent) {
-        if (o_.missing == MissingObjects::kError) return Status::NotFound("blob " + OidHex(blob_ids_[i]) + " is missing");
+        if (o_.missing == MissingObjects::kError)
+          return Status::NotFound("blob " + OidHex(blob_ids_[i]) + " is missing");
         continue;
       }
       st.blobs++;
@@ -280,8 +282,8 @@ class Inspector {
     if (read == LfsRead::kMissing) {
       if (o_.lfs_missing_blocks)
         return Status::Corrupt("the Git LFS object of " + where.path + " in " + Where(where) + " (sha256 " +
-                             pointer.oid.substr(0, 12) + "...) is not in the server's LFS store (" + stores.Describe() +
-                             "), so its content cannot be checked");
+                               pointer.oid.substr(0, 12) + "...) is not in the server's LFS store (" +
+                               stores.Describe() + "), so its content cannot be checked");
       CountSkip("lfs-missing", where, pointer.size);
       return Status::Ok();
     }
@@ -329,8 +331,7 @@ class Inspector {
         return GitStatus("cannot read tag " + OidHex(new_.tags[t].id));
       const char* msg = git_tag_message(tag.get());
       FragmentResult r = scanner_.Scan({"", msg ? std::string_view(msg) : std::string_view()}, scratch_);
-      AddMessageFindings(std::move(r), SourceKind::kTagMessage, kNoCommit, new_.tags[t].ref,
-                         new_.commits.size() + t);
+      AddMessageFindings(std::move(r), SourceKind::kTagMessage, kNoCommit, new_.tags[t].ref, new_.commits.size() + t);
     }
     return Status::Ok();
   }
@@ -385,9 +386,10 @@ class Inspector {
         for (const git_oid& p : occ.previous)
           if (const FingerprintSet* fps = previous_.Fingerprints(p, occ.path)) prev.push_back(fps);
         for (const Finding& f : b.findings) {
-          Hit h{&f, occ.commit == kNoCommit ? SourceKind::kTaggedObject : SourceKind::kFile, occ.commit,
-                occ.commit == kNoCommit ? new_.tagged[occ.tagged].ref : "", occ.path,
-                occ.commit == kNoCommit ? new_.commits.size() + new_.tags.size() + occ.tagged : occ.commit, false};
+          Hit h{&f,         occ.commit == kNoCommit ? SourceKind::kTaggedObject : SourceKind::kFile,
+                occ.commit, occ.commit == kNoCommit ? new_.tagged[occ.tagged].ref : "",
+                occ.path,   occ.commit == kNoCommit ? new_.commits.size() + new_.tags.size() + occ.tagged : occ.commit,
+                false};
           for (const auto* fps : prev)
             if (PreviousVersions::FoundIn(f, *fps)) h.pre_existing = true;
           hits_.push_back(std::move(h));
@@ -427,7 +429,8 @@ class Inspector {
       // so a mark in one file cannot hide the same secret in another.
       std::stable_sort(hs.begin(), hs.end(), [&](size_t a, size_t b) {
         if (hits_[a].pre_existing != hits_[b].pre_existing) return !hits_[a].pre_existing;
-        if (hits_[a].finding->inline_allowed != hits_[b].finding->inline_allowed) return !hits_[a].finding->inline_allowed;
+        if (hits_[a].finding->inline_allowed != hits_[b].finding->inline_allowed)
+          return !hits_[a].finding->inline_allowed;
         return hits_[a].order < hits_[b].order;
       });
       const Hit& h = hits_[hs.front()];

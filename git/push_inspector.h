@@ -44,7 +44,7 @@ struct InspectOptions {
   MissingObjects missing = MissingObjects::kError;
   const std::atomic<bool>* cancel = nullptr;  // stop early (returns an error)
   InspectProgress* progress = nullptr;
-  unsigned threads = 0;                       // blob reading and scanning; 0: automatic
+  unsigned threads = 0;  // blob reading and scanning; 0: automatic
   size_t max_skipped_examples = 10;
   // Where previous versions the push does not carry come from (the gateway:
   // its upstream). Null: they stay unknown and findings in them count as new.

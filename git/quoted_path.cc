@@ -16,15 +16,35 @@ bool UnquoteCStyle(std::string_view in, std::string* out) {
     if (++i + 1 >= in.size()) return false;  // backslash right before the closing quote
     c = in[i];
     switch (c) {
-      case '"': case '\\': s.push_back(c); break;
-      case 'a': s.push_back('\a'); break;
-      case 'b': s.push_back('\b'); break;
-      case 'f': s.push_back('\f'); break;
-      case 'n': s.push_back('\n'); break;
-      case 'r': s.push_back('\r'); break;
-      case 't': s.push_back('\t'); break;
-      case 'v': s.push_back('\v'); break;
-      case '0': case '1': case '2': case '3': {
+      case '"':
+      case '\\':
+        s.push_back(c);
+        break;
+      case 'a':
+        s.push_back('\a');
+        break;
+      case 'b':
+        s.push_back('\b');
+        break;
+      case 'f':
+        s.push_back('\f');
+        break;
+      case 'n':
+        s.push_back('\n');
+        break;
+      case 'r':
+        s.push_back('\r');
+        break;
+      case 't':
+        s.push_back('\t');
+        break;
+      case 'v':
+        s.push_back('\v');
+        break;
+      case '0':
+      case '1':
+      case '2':
+      case '3': {
         if (i + 2 >= in.size() - 1) return false;  // three digits before the closing quote
         int v = 0;
         for (int k = 0; k < 3; ++k) {
@@ -36,7 +56,8 @@ bool UnquoteCStyle(std::string_view in, std::string* out) {
         i += 2;
         break;
       }
-      default: return false;
+      default:
+        return false;
     }
   }
   *out = std::move(s);

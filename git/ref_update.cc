@@ -20,8 +20,8 @@ bool PlausibleRefName(std::string_view r) {
       r.find("@{") != std::string_view::npos)
     return false;
   for (unsigned char c : r)
-    if (c < 0x20 || c == 0x7f || c == ' ' || c == '~' || c == '^' || c == ':' || c == '?' || c == '*' ||
-        c == '[' || c == '\\')
+    if (c < 0x20 || c == 0x7f || c == ' ' || c == '~' || c == '^' || c == ':' || c == '?' || c == '*' || c == '[' ||
+        c == '\\')
       return false;
   return true;
 }
@@ -54,16 +54,20 @@ Status ParseRefUpdateLine(std::string_view line, size_t line_no, RefUpdate* out)
   size_t sp1 = line.find(' ');
   size_t sp2 = sp1 == std::string_view::npos ? sp1 : line.find(' ', sp1 + 1);
   if (sp2 == std::string_view::npos)
-    return Status::InvalidArgument(where + ": expected \"<old-oid> <new-oid> <refname>\", got \"" + Printable(line) + "\"");
+    return Status::InvalidArgument(where + ": expected \"<old-oid> <new-oid> <refname>\", got \"" + Printable(line) +
+                                   "\"");
   std::string_view old_id = line.substr(0, sp1), new_id = line.substr(sp1 + 1, sp2 - sp1 - 1),
                    ref = line.substr(sp2 + 1);
   for (std::string_view id : {old_id, new_id}) {
     if (id.size() == 64 && IsHex(id))
-      return Status::InvalidArgument(where + ": SHA-256 object ids are not supported (libgit2 1.5 reads SHA-1 repositories)");
+      return Status::InvalidArgument(where +
+                                     ": SHA-256 object ids are not supported (libgit2 1.5 reads SHA-1 repositories)");
     if (id.size() != 40 || !IsHex(id))
-      return Status::InvalidArgument(where + ": \"" + Printable(id, 80) + "\" is not an object id (40 lowercase hex digits)");
+      return Status::InvalidArgument(where + ": \"" + Printable(id, 80) +
+                                     "\" is not an object id (40 lowercase hex digits)");
   }
-  if (!PlausibleRefName(ref)) return Status::InvalidArgument(where + ": \"" + Printable(ref) + "\" is not a valid ref name");
+  if (!PlausibleRefName(ref))
+    return Status::InvalidArgument(where + ": \"" + Printable(ref) + "\" is not a valid ref name");
   if (IsZeroId(old_id) && IsZeroId(new_id))
     return Status::InvalidArgument(where + ": both object ids are zero for " + Printable(ref));
   out->old_id.assign(old_id);

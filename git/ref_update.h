@@ -20,7 +20,7 @@ namespace akgate {
 struct RefUpdate {
   std::string old_id;  // 40 lowercase hex digits
   std::string new_id;
-  std::string ref;     // "refs/heads/main"
+  std::string ref;  // "refs/heads/main"
 
   bool is_create() const;
   bool is_delete() const;

@@ -54,7 +54,7 @@ Status Repository::Open(const RepositoryOptions& o, std::unique_ptr<Repository>*
   if (!r->quarantine_dir_.empty()) {
     if (!IsDirectory(r->quarantine_dir_))
       return Status::NotFound("the quarantine directory " + r->quarantine_dir_ +
-                           " (GIT_QUARANTINE_PATH) does not exist");
+                              " (GIT_QUARANTINE_PATH) does not exist");
     if (git_odb_add_disk_alternate(r->odb_, r->quarantine_dir_.c_str()) < 0)
       return GitStatus("cannot read the pushed objects in " + r->quarantine_dir_);
     r->object_dirs_.push_back(r->quarantine_dir_);

@@ -32,8 +32,8 @@
 namespace akgate {
 
 struct RepositoryOptions {
-  std::string git_dir;          // the bare repository (or a .git directory)
-  std::string quarantine_dir;   // may be empty; git's C-quoting is undone
+  std::string git_dir;         // the bare repository (or a .git directory)
+  std::string quarantine_dir;  // may be empty; git's C-quoting is undone
   // libgit2 re-hashes every object it reads unless told not to. Objects in a
   // push were hashed by git's index-pack (or unpack-objects) on arrival, so
   // the hook reads them without re-hashing by default: about half the CPU.

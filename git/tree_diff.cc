@@ -1,6 +1,5 @@
 // A recursive compare of one tree with its parents' trees at the same path.
 #include "git/tree_diff.h"
-#include "git/oid_map.h"
 
 #include <git2/commit.h>
 #include <git2/errors.h>
@@ -13,6 +12,7 @@
 #include <unordered_set>
 
 #include "git/git_error.h"
+#include "git/oid_map.h"
 
 namespace akgate {
 
@@ -46,7 +46,6 @@ struct DeletedFile {
 bool AbsentUpstream(int rc, git_odb* odb, const git_oid& id, MissingObjects missing) {
   return rc == GIT_ENOTFOUND && missing == MissingObjects::kExistUpstream && !git_odb_exists(odb, &id);
 }
-
 
 }  // namespace
 
@@ -206,7 +205,8 @@ class Differ {
 
   template <typename Join>
   void NoteDeleted(const git_tree_entry* pe, const Join& join) {
-    if (IsFile(git_tree_entry_filemode(pe))) deleted_.push_back({join(git_tree_entry_name(pe)), *git_tree_entry_id(pe)});
+    if (IsFile(git_tree_entry_filemode(pe)))
+      deleted_.push_back({join(git_tree_entry_name(pe)), *git_tree_entry_id(pe)});
   }
 
   // Added files (no previous version) matched with deleted ones.
@@ -222,7 +222,8 @@ class Differ {
       if (!inserted) it->second = -1;
     }
     std::unordered_set<std::string> deleted_blobs;
-    for (const DeletedFile& d : deleted_) deleted_blobs.emplace(reinterpret_cast<const char*>(d.blob.id), GIT_OID_RAWSZ);
+    for (const DeletedFile& d : deleted_)
+      deleted_blobs.emplace(reinterpret_cast<const char*>(d.blob.id), GIT_OID_RAWSZ);
     std::vector<IntroducedFile> kept;
     kept.reserve(out_->files.size());
     for (IntroducedFile& f : out_->files) {

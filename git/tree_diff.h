@@ -43,7 +43,7 @@ struct IntroducedFile {
 
 struct TreeChanges {
   std::vector<IntroducedFile> files;
-  uint32_t gitlinks = 0;          // submodule entries added or changed
+  uint32_t gitlinks = 0;  // submodule entries added or changed
 };
 
 struct TreeCache;
@@ -73,8 +73,7 @@ class CommitDiffer {
 // The changes commit `id` introduces relative to its parents. With
 // MissingObjects::kExistUpstream, an absent parent commit or tree cannot be
 // compared (previous_unknown) and an absent blob or subtree is not new.
-Status DiffCommit(git_repository* repo, git_odb* odb, const git_oid& id, MissingObjects missing,
-                  TreeChanges* out);
+Status DiffCommit(git_repository* repo, git_odb* odb, const git_oid& id, MissingObjects missing, TreeChanges* out);
 
 // Every file of a tree, as if added (a ref that names a tree directly).
 Status ListTree(git_repository* repo, git_odb* odb, const git_oid& tree, MissingObjects missing, TreeChanges* out);

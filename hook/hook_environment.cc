@@ -41,7 +41,8 @@ HookEnvironment ReadHookEnvironment(const GetEnvFn& getenv) {
     char* end = nullptr;
     long n = std::strtol(count.c_str(), &end, 10);
     if (*end != '\0' || n < 0 || n > 10000) {
-      env.problems.push_back("GIT_PUSH_OPTION_COUNT=\"" + count.substr(0, 20) + "\" is not a count; push options ignored");
+      env.problems.push_back("GIT_PUSH_OPTION_COUNT=\"" + count.substr(0, 20) +
+                             "\" is not a count; push options ignored");
     } else {
       for (long i = 0; i < n; ++i) {
         std::string name = "GIT_PUSH_OPTION_" + std::to_string(i);

@@ -25,15 +25,15 @@ using GetEnvFn = std::function<const char*(const char*)>;
 
 struct HookEnvironment {
   std::string git_dir = ".";
-  std::string quarantine;                 // as git set it (may be empty)
+  std::string quarantine;  // as git set it (may be empty)
   std::vector<std::string> push_options;
   std::string pusher;
   std::string policy_file = "/etc/akgate/policy.toml";
-  bool policy_explicit = false;           // from AKGATE_POLICY: must exist
-  bool gitlab = false;                    // GL_ID or GL_REPOSITORY is set
-  std::string gitlab_protocol;            // GL_PROTOCOL: "ssh", "http", "web" (or "")
+  bool policy_explicit = false;  // from AKGATE_POLICY: must exist
+  bool gitlab = false;           // GL_ID or GL_REPOSITORY is set
+  std::string gitlab_protocol;   // GL_PROTOCOL: "ssh", "http", "web" (or "")
   bool gitlab_web() const { return gitlab && gitlab_protocol == "web"; }
-  std::vector<std::string> problems;      // malformed variables, for the pusher
+  std::vector<std::string> problems;  // malformed variables, for the pusher
 };
 
 HookEnvironment ReadHookEnvironment(const GetEnvFn& getenv);

@@ -17,7 +17,7 @@
 namespace akgate {
 
 struct PreReceiveOptions {
-  std::string policy;   // overrides $AKGATE_POLICY and /etc/akgate/policy.toml
+  std::string policy;  // overrides $AKGATE_POLICY and /etc/akgate/policy.toml
 };
 
 int RunPreReceive(const PreReceiveOptions& options);

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs akgate's Debian 12 dependencies with apt-get.
 #
-#   bash install/deps.sh [GROUP...]      GROUP: build test bench lint all (default: all)
+#   bash install/deps.sh [GROUP...]      GROUP: build test bench lint fuzz all (default: all)
 #
 # Idempotent: packages already installed are not touched, and when nothing is
 # missing the script needs neither root nor the network. Otherwise it runs
@@ -63,7 +63,13 @@ group_lint() {
   echo clang-tidy-14                      # .clang-tidy's bug-finding checks (tools/clang_tidy.sh)
 }
 
-group_all() { group_build; group_test; group_bench; group_lint; }
+group_fuzz() {
+  echo clang-14                           # libFuzzer targets (fuzz/, docs/fuzzing.md):
+  echo libclang-rt-14-dev                 # -fsanitize=fuzzer,address,undefined runtimes
+  echo llvm-14                            # llvm-symbolizer: crash stacks with file:line
+}
+
+group_all() { group_build; group_test; group_bench; group_lint; group_fuzz; }
 
 # Debian ships Hyperscan for amd64 only; elsewhere its portable fork
 # Vectorscan has the same API and pkg-config name (libhs).
@@ -87,7 +93,7 @@ groups=("$@")
 
 wanted=()
 for g in "${groups[@]}"; do
-  declare -F "group_$g" >/dev/null || die "unknown group '$g' (groups: build test bench lint all)"
+  declare -F "group_$g" >/dev/null || die "unknown group '$g' (groups: build test bench lint fuzz all)"
   # shellcheck disable=SC2207  # package names have no spaces
   wanted+=($("group_$g"))
 done

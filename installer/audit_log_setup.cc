@@ -176,8 +176,8 @@ AuditLogSetup PrepareAuditLog(const std::string& log, const HookAccount& account
   for (auto it = made.rbegin(); it != made.rend(); ++it) rmdir(it->c_str());
   struct stat dst;
   if (missing.empty() && CanReach(account, dir) && stat(dir.c_str(), &dst) == 0 && Permits(account, dst, 3)) {
-    out.lines.push_back("the audit log " + file.string() + " will be created by the hook on the first push: " +
-                        who + " can write to " + dir.string());
+    out.lines.push_back("the audit log " + file.string() + " will be created by the hook on the first push: " + who +
+                        " can write to " + dir.string());
     return out;
   }
   out.lines.push_back(who + " cannot create the audit log " + file.string() + ", so every push would say " +

@@ -27,10 +27,10 @@
 namespace akgate {
 
 struct HookAccount {
-  std::string name;   // user name (or the uid, when it has none)
+  std::string name;  // user name (or the uid, when it has none)
   uid_t uid = 0;
-  gid_t gid = 0;      // primary group
-  std::string why;    // how it was chosen: "--user", "the owner of PATH"
+  gid_t gid = 0;    // primary group
+  std::string why;  // how it was chosen: "--user", "the owner of PATH"
 };
 
 // `user` (a name or a numeric uid) when given, else the owner of

@@ -163,9 +163,11 @@ Status GitConfigFile::Change(const std::vector<std::string>& args, const std::st
   if (geteuid() == 0) {
     struct stat owner;
     if (existed) {
-      if (chown(path_.c_str(), before.st_uid, before.st_gid) != 0) { /* best effort */ }
+      if (chown(path_.c_str(), before.st_uid, before.st_gid) != 0) { /* best effort */
+      }
     } else if (stat(Parent(path_).c_str(), &owner) == 0) {
-      if (chown(path_.c_str(), owner.st_uid, owner.st_gid) != 0) { /* best effort */ }
+      if (chown(path_.c_str(), owner.st_uid, owner.st_gid) != 0) { /* best effort */
+      }
     }
   }
   return Status::Ok();

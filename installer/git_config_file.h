@@ -30,7 +30,7 @@ class GitConfigFile {
   // not exist). Error when git cannot read the file.
   Status Get(const std::string& key, std::optional<std::string>* value) const;
   Status Set(const std::string& key, const std::string& value) const;
-  Status Unset(const std::string& key) const;              // every value; ok when not set
+  Status Unset(const std::string& key) const;  // every value; ok when not set
 
   // A "[section]" header line is in the file, with or without keys under it.
   bool HasSectionHeader(const std::string& section) const;

@@ -13,10 +13,9 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <sstream>
-
-#include <nlohmann/json.hpp>
 
 #include "installer/git_config_file.h"
 
@@ -91,7 +90,8 @@ std::string NoPermissionHint(const std::string& dir) {
 Status CheckWritable(const std::string& dir) {
   if (access(dir.c_str(), W_OK | X_OK) == 0) return Status::Ok();
   if (errno == EACCES || errno == EPERM || errno == EROFS)
-    return Status::PermissionDenied("cannot write to " + dir + ": " + std::strerror(errno) + "; " + NoPermissionHint(dir));
+    return Status::PermissionDenied("cannot write to " + dir + ": " + std::strerror(errno) + "; " +
+                                    NoPermissionHint(dir));
   return Status::IoError(Errno("cannot use " + dir));
 }
 
@@ -101,7 +101,8 @@ void TakeOwnerOf(const std::string& path, const std::string& like_dir) {
   if (geteuid() != 0) return;
   struct stat st;
   if (stat(like_dir.c_str(), &st) != 0) return;
-  if (lchown(path.c_str(), st.st_uid, st.st_gid) != 0) { /* best effort */ }
+  if (lchown(path.c_str(), st.st_uid, st.st_gid) != 0) { /* best effort */
+  }
 }
 
 // mkdir -p, recording each directory it made (outermost first).
@@ -145,14 +146,14 @@ std::string SectionOf(const std::string& key) { return key.substr(0, key.find('.
 // --- where each kind puts its wrapper -------------------------------------------
 
 struct Layout {
-  std::string kind;              // HookKindName, for the record
-  std::string root;              // the git directory, hooks directory or LOCAL_CODE
-  std::string hook_dir;          // where the wrapper goes
-  std::string hook_name;         // "pre-receive", or "akgate" in a pre-receive.d
-  bool chains = false;           // an existing hook of that name is chained
-  std::string config;            // gitconfig to change ("" none)
+  std::string kind;                                           // HookKindName, for the record
+  std::string root;                                           // the git directory, hooks directory or LOCAL_CODE
+  std::string hook_dir;                                       // where the wrapper goes
+  std::string hook_name;                                      // "pre-receive", or "akgate" in a pre-receive.d
+  bool chains = false;                                        // an existing hook of that name is chained
+  std::string config;                                         // gitconfig to change ("" none)
   std::vector<std::pair<std::string, std::string>> settings;  // key, value
-  bool pass_through = false;     // kHooksPath: may add the repository hooks' pass-throughs
+  bool pass_through = false;                                  // kHooksPath: may add the repository hooks' pass-throughs
 };
 
 bool LooksLikeGitea(const std::string& git_dir) {
@@ -179,19 +180,22 @@ Status MakeLayout(const InstallTarget& t, const InstallOptions& o, bool installi
         l->hook_name = "pre-receive";
         l->chains = true;
         if (installing && !o.force && LooksLikeGitea(l->root))
-          return Status::InvalidArgument(l->root + " is a Gitea repository (Gitea writes its hooks/pre-receive and runs "
-                               "hooks/pre-receive.d/*): use --gitea " + t.path);
+          return Status::InvalidArgument(l->root +
+                                         " is a Gitea repository (Gitea writes its hooks/pre-receive and runs "
+                                         "hooks/pre-receive.d/*): use --gitea " +
+                                         t.path);
         if (installing && !o.force && l->root.find("/@hashed/") != std::string::npos)
           return Status::InvalidArgument(l->root + " is a GitLab repository: use --gitlab " + t.path +
-                               " (or --force to write hooks/pre-receive anyway)");
+                                         " (or --force to write hooks/pre-receive anyway)");
       } else if (t.kind == HookKind::kGitea) {
         l->hook_dir = Join(l->root, "hooks/pre-receive.d");
         l->hook_name = "akgate";
         std::string dispatcher;
         if (installing && !o.force &&
             !(ReadFile(Join(l->root, "hooks/pre-receive"), &dispatcher) && dispatcher.find(".d/") != std::string::npos))
-          return Status::InvalidArgument(l->root + "/hooks/pre-receive does not run hooks/pre-receive.d/* (not a Gitea "
-                               "repository?), so akgate would never run there; use --repo (or --force)");
+          return Status::InvalidArgument(l->root +
+                                         "/hooks/pre-receive does not run hooks/pre-receive.d/* (not a Gitea "
+                                         "repository?), so akgate would never run there; use --repo (or --force)");
       } else {
         l->hook_dir = Join(l->root, "custom_hooks/pre-receive.d");
         l->hook_name = "akgate";
@@ -201,8 +205,8 @@ Status MakeLayout(const InstallTarget& t, const InstallOptions& o, bool installi
       if (installing && !o.force && lstat(hooks.c_str(), &st) == 0 && S_ISLNK(st.st_mode)) {
         std::error_code ec;
         return Status::InvalidArgument(hooks + " is a symbolic link to " + fs::read_symlink(hooks, ec).string() +
-                             ", perhaps shared with other repositories: writing there would change them too "
-                             "(--force to do it anyway)");
+                                       ", perhaps shared with other repositories: writing there would change them too "
+                                       "(--force to do it anyway)");
       }
       if (t.kind != HookKind::kGitLab) {
         l->config = Join(l->root, "config");
@@ -253,7 +257,8 @@ std::string RenderWrapper(const Layout& l, const InstallOptions& o, const Json& 
   w += kMarker + record.dump() + "\n";
   w += "akgate=" + ShellQuote(o.akgate) + "\n";
   if (!o.cache_dir.empty())
-    w += "[ -n \"${AKGATE_CACHE_DIR:-}\" ] || AKGATE_CACHE_DIR=" + ShellQuote(o.cache_dir) + "\nexport AKGATE_CACHE_DIR\n";
+    w += "[ -n \"${AKGATE_CACHE_DIR:-}\" ] || AKGATE_CACHE_DIR=" + ShellQuote(o.cache_dir) +
+         "\nexport AKGATE_CACHE_DIR\n";
   w += "if [ ! -x \"$akgate\" ]; then\n";
   w += "  echo \"akgate: $akgate is missing: push refused (reinstall akgate or run akgate uninstall)\" >&2\n";
   w += "  exit 1\n";
@@ -316,7 +321,7 @@ Status ReadRecord(const std::string& file, Json* record) {
     *record = Json::parse(text.substr(start, end == std::string::npos ? std::string::npos : end - start));
   } catch (const std::exception& e) {
     return Status::Corrupt("the install record in " + file + " is damaged (" + e.what() +
-                         "); remove the hook by hand and restore " + Parent(file) + " from a backup");
+                           "); remove the hook by hand and restore " + Parent(file) + " from a backup");
   }
   if (!record->is_object()) return Status::Corrupt("the install record in " + file + " is damaged");
   return Status::Ok();
@@ -330,9 +335,9 @@ Status CheckHooksPathUnset(const Layout& l, const InstallOptions& o) {
   for (const std::string& f : files) {
     std::optional<std::string> v;
     if (!GitConfigFile(f).Get("core.hooksPath", &v).ok() || !v) continue;
-    return Status::InvalidArgument("core.hooksPath is set to '" + *v + "' in " + f + ": git runs hooks from there, not from " +
-                         l.hook_dir + ", so this hook would never run; install with --hooks-path " + *v +
-                         " instead (or --force)");
+    return Status::InvalidArgument(
+        "core.hooksPath is set to '" + *v + "' in " + f + ": git runs hooks from there, not from " + l.hook_dir +
+        ", so this hook would never run; install with --hooks-path " + *v + " instead (or --force)");
   }
   return Status::Ok();
 }
@@ -350,17 +355,15 @@ Status RecordSettings(const Layout& l, Json* record) {
     if (Status s = config.Get(key, &v); !s.ok()) return s;
     if (key == "core.hooksPath" && v && *v != value)
       return Status::InvalidArgument("core.hooksPath is already set to '" + *v + "' in " + l.config +
-                           ": git runs only the hooks there; install into that directory with --hooks-path " + *v);
+                                     ": git runs only the hooks there; install into that directory with --hooks-path " +
+                                     *v);
     was[key] = v ? Json(*v) : Json(nullptr);
     std::string section = SectionOf(key);
-    if (!config.HasSectionHeader(section) &&
-        std::find(sections.begin(), sections.end(), section) == sections.end())
+    if (!config.HasSectionHeader(section) && std::find(sections.begin(), sections.end(), section) == sections.end())
       sections.push_back(section);
   }
-  (*record)["config"] = {{"file", Relative(l.root, l.config)},
-                         {"created", !Exists(l.config)},
-                         {"was", was},
-                         {"sections", sections}};
+  (*record)["config"] = {
+      {"file", Relative(l.root, l.config)}, {"created", !Exists(l.config)}, {"was", was}, {"sections", sections}};
   return Status::Ok();
 }
 
@@ -391,7 +394,7 @@ Status Install(const Layout& l, const InstallOptions& o, InstallResult* result) 
   } else {
     if (Exists(hook) && !l.chains)
       return Status::InvalidArgument(hook + " exists and is not akgate's: move it away first (the other hooks in " +
-                           l.hook_dir + " keep running beside akgate)");
+                                     l.hook_dir + " keep running beside akgate)");
     if (Exists(chained))
       return Status::InvalidArgument(chained + " exists (left from an earlier install?): move it away first");
     record = {{"akgate_install", 1}, {"kind", l.kind}, {"chained", false}};
@@ -463,8 +466,10 @@ Status Install(const Layout& l, const InstallOptions& o, InstallResult* result) 
   // The settings last: the hook is in place before core.hooksPath points at it.
   if (Status s = ApplySettings(l, first_install, &result->notes); !s.ok()) {
     if (first_install) {
-      if (had_hook) rename(chained.c_str(), hook.c_str());
-      else unlink(hook.c_str());
+      if (had_hook)
+        rename(chained.c_str(), hook.c_str());
+      else
+        unlink(hook.c_str());
       undo_files();
     }
     return s;
@@ -475,7 +480,8 @@ Status Install(const Layout& l, const InstallOptions& o, InstallResult* result) 
   }
   result->changed = true;
   if (!first_install) {
-    result->summary = "akgate was already installed in " + hook + ": " + (same ? "settings restored" : "wrapper updated");
+    result->summary =
+        "akgate was already installed in " + hook + ": " + (same ? "settings restored" : "wrapper updated");
     return Status::Ok();
   }
   result->summary = "installed akgate in " + hook;
@@ -488,9 +494,10 @@ Status Install(const Layout& l, const InstallOptions& o, InstallResult* result) 
   }
   for (const auto& [key, value] : l.settings) result->notes.push_back(key + " = " + value + " in " + l.config);
   if (record.value("repository_hooks", false))
-    result->notes.push_back("core.hooksPath hides every repository's own hooks directory: their pre-receive, "
-                            "update, post-receive and post-update hooks are run through " + l.hook_dir +
-                            "; other hooks there (client-side ones) no longer run");
+    result->notes.push_back(
+        "core.hooksPath hides every repository's own hooks directory: their pre-receive, "
+        "update, post-receive and post-update hooks are run through " +
+        l.hook_dir + "; other hooks there (client-side ones) no longer run");
   return Status::Ok();
 }
 
@@ -522,8 +529,7 @@ Status RestoreSettings(const Layout& l, const Json& record, std::vector<std::str
     }
   }
   std::string text;
-  if (c.value("created", false) && ReadFile(file, &text) &&
-      text.find_first_not_of(" \t\r\n") == std::string::npos)
+  if (c.value("created", false) && ReadFile(file, &text) && text.find_first_not_of(" \t\r\n") == std::string::npos)
     unlink(file.c_str());
   return Status::Ok();
 }
@@ -571,12 +577,18 @@ Status Uninstall(const Layout& l, InstallResult* result) {
 
 const char* HookKindName(HookKind kind) {
   switch (kind) {
-    case HookKind::kRepository: return "repository";
-    case HookKind::kHooksPath: return "hooks-path";
-    case HookKind::kGitLab: return "gitlab";
-    case HookKind::kGitLabGlobal: return "gitlab-global";
-    case HookKind::kGitea: return "gitea";
-    case HookKind::kGitolite: return "gitolite";
+    case HookKind::kRepository:
+      return "repository";
+    case HookKind::kHooksPath:
+      return "hooks-path";
+    case HookKind::kGitLab:
+      return "gitlab";
+    case HookKind::kGitLabGlobal:
+      return "gitlab-global";
+    case HookKind::kGitea:
+      return "gitea";
+    case HookKind::kGitolite:
+      return "gitolite";
   }
   return "?";
 }
@@ -602,7 +614,7 @@ Status ResolveGitDirectory(const std::string& path, std::string* git_dir) {
     return Status::Ok();
   }
   return Status::InvalidArgument(p + " is not a git repository (no HEAD, objects/ and refs/ in it, nor in " + p +
-                       "/.git)");
+                                 "/.git)");
 }
 
 std::vector<std::string> FindGitDirectories(const std::string& root, std::vector<std::string>* problems) {
@@ -649,8 +661,10 @@ std::string CurrentExecutable() {
 std::string ShellQuote(const std::string& text) {
   std::string q = "'";
   for (char c : text) {
-    if (c == '\'') q += "'\\''";
-    else q += c;
+    if (c == '\'')
+      q += "'\\''";
+    else
+      q += c;
   }
   return q + "'";
 }
@@ -659,8 +673,7 @@ Status InstallHook(const InstallTarget& target, const InstallOptions& options, I
   *result = InstallResult();
   if (options.akgate.empty() || options.akgate[0] != '/')
     return Status::InvalidArgument("the akgate binary must be given as an absolute path, not '" + options.akgate + "'");
-  if (access(options.akgate.c_str(), X_OK) != 0)
-    return Status::IoError(Errno("cannot execute " + options.akgate));
+  if (access(options.akgate.c_str(), X_OK) != 0) return Status::IoError(Errno("cannot execute " + options.akgate));
   Layout l;
   if (Status s = MakeLayout(target, options, true, &l); !s.ok()) return s;
   if (target.kind == HookKind::kRepository || target.kind == HookKind::kGitea) {

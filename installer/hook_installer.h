@@ -63,20 +63,20 @@ struct InstallTarget {
 };
 
 struct InstallOptions {
-  std::string akgate;   // absolute path of the binary the wrapper execs
-  std::string policy;   // passed as `pre-receive --policy FILE` when set
+  std::string akgate;  // absolute path of the binary the wrapper execs
+  std::string policy;  // passed as `pre-receive --policy FILE` when set
   // Where the hook keeps compiled rules between pushes (AKGATE_CACHE_DIR,
   // unless the environment sets it); empty: the engine's default, under the
   // home of the user running git, which web servers often do not set.
   std::string cache_dir;
-  bool force = false;   // install into a repository that looks forge-managed
+  bool force = false;  // install into a repository that looks forge-managed
 };
 
 struct InstallResult {
-  std::string hook_file;               // the wrapper written or removed
-  std::string summary;                 // one line: what was done
-  std::vector<std::string> notes;      // what the administrator should know
-  bool changed = false;                // false: nothing to do
+  std::string hook_file;           // the wrapper written or removed
+  std::string summary;             // one line: what was done
+  std::vector<std::string> notes;  // what the administrator should know
+  bool changed = false;            // false: nothing to do
 };
 
 Status InstallHook(const InstallTarget& target, const InstallOptions& options, InstallResult* result);

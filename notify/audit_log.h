@@ -9,9 +9,8 @@
 
 #include <memory>
 #include <mutex>
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "engine/status.h"
 
@@ -36,8 +35,8 @@ class AuditLog {
   AuditLog() = default;
   std::string path_;
   std::shared_ptr<spdlog::logger> logger_;
-  std::mutex mu_;       // one Write at a time, so error_ belongs to it
-  std::string error_;   // set by spdlog's error handler
+  std::mutex mu_;      // one Write at a time, so error_ belongs to it
+  std::string error_;  // set by spdlog's error handler
 };
 
 }  // namespace akgate

@@ -51,7 +51,8 @@ Status RunNotifyCommand(const CommandRequest& r) {
   // A reader that exits early must not kill us with SIGPIPE.
   signal(SIGPIPE, SIG_IGN);
   int pipefd[2];
-  if (pipe2(pipefd, O_CLOEXEC) != 0) return Status::Internal(std::string("notify command: pipe: ") + std::strerror(errno));
+  if (pipe2(pipefd, O_CLOEXEC) != 0)
+    return Status::Internal(std::string("notify command: pipe: ") + std::strerror(errno));
 
   posix_spawn_file_actions_t fa;
   posix_spawn_file_actions_init(&fa);

@@ -16,8 +16,8 @@
 namespace akgate {
 
 struct CommandRequest {
-  std::vector<std::string> argv;       // argv[0] is looked up in PATH
-  std::string input;                   // written to its stdin, then closed
+  std::vector<std::string> argv;  // argv[0] is looked up in PATH
+  std::string input;              // written to its stdin, then closed
   std::chrono::steady_clock::time_point deadline;
 };
 

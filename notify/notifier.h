@@ -13,10 +13,10 @@ namespace akgate {
 
 struct NotifyTargets {
   std::string webhook_url;
-  double webhook_timeout = 3;      // seconds
+  double webhook_timeout = 3;  // seconds
   std::string webhook_ca_file;
   std::vector<std::string> command;
-  double command_timeout = 5;      // seconds
+  double command_timeout = 5;  // seconds
   bool empty() const { return webhook_url.empty() && command.empty(); }
 };
 

@@ -2,6 +2,8 @@
 // step asynchronous under one expiry so nothing outlives the deadline.
 #include "notify/webhook.h"
 
+#include <openssl/ssl.h>
+
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -9,8 +11,6 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
-#include <openssl/ssl.h>
-
 #include <condition_variable>
 #include <memory>
 #include <mutex>
@@ -27,7 +27,8 @@ using tcp = net::ip::tcp;
 Status ParseWebhookUrl(const std::string& url, WebhookUrl* out) {
   WebhookUrl u;
   std::string rest;
-  if (url.rfind("http://", 0) == 0) rest = url.substr(7);
+  if (url.rfind("http://", 0) == 0)
+    rest = url.substr(7);
   else if (url.rfind("https://", 0) == 0) {
     rest = url.substr(8);
     u.tls = true;
@@ -45,8 +46,10 @@ Status ParseWebhookUrl(const std::string& url, WebhookUrl* out) {
     if (close == std::string::npos) return Status::InvalidArgument("webhook URL has an unclosed [IPv6] host");
     u.host = authority.substr(1, close - 1);
     std::string after = authority.substr(close + 1);
-    if (!after.empty() && after[0] == ':') u.port = after.substr(1);
-    else if (!after.empty()) return Status::InvalidArgument("webhook URL has junk after the [IPv6] host");
+    if (!after.empty() && after[0] == ':')
+      u.port = after.substr(1);
+    else if (!after.empty())
+      return Status::InvalidArgument("webhook URL has junk after the [IPv6] host");
   } else {
     size_t colon = authority.rfind(':');
     u.host = authority.substr(0, colon);
@@ -57,7 +60,8 @@ Status ParseWebhookUrl(const std::string& url, WebhookUrl* out) {
   for (char c : u.port)
     if (c < '0' || c > '9') return Status::InvalidArgument("webhook URL port \"" + u.port + "\" is not a number");
   for (char c : u.target)
-    if (static_cast<unsigned char>(c) <= 0x20 || c == 0x7f) return Status::InvalidArgument("webhook URL path has spaces or control characters");
+    if (static_cast<unsigned char>(c) <= 0x20 || c == 0x7f)
+      return Status::InvalidArgument("webhook URL path has spaces or control characters");
   *out = std::move(u);
   return Status::Ok();
 }
@@ -99,7 +103,8 @@ Status Exchange(net::io_context& ioc, Stream& stream, const WebhookUrl& u, const
   ec = Step(ioc, [&](auto h) { http::async_read(stream, buffer, parser, h); });
   if (ec && ec != http::error::body_limit) return Failed("webhook: reading the answer", ec);
   unsigned status = parser.get().result_int();
-  if (status < 200 || status >= 300) return Status::Unavailable("webhook: the receiver answered HTTP " + std::to_string(status));
+  if (status < 200 || status >= 300)
+    return Status::Unavailable("webhook: the receiver answered HTTP " + std::to_string(status));
   return Status::Ok();
 }
 
@@ -150,7 +155,8 @@ Status Post(const WebhookRequest& r) {
 }  // namespace
 
 Status PostWebhook(const WebhookRequest& request) {
-  if (std::chrono::steady_clock::now() >= request.deadline) return Status::DeadlineExceeded("webhook: no time left to send");
+  if (std::chrono::steady_clock::now() >= request.deadline)
+    return Status::DeadlineExceeded("webhook: no time left to send");
   struct Shared {
     std::mutex mu;
     std::condition_variable cv;
@@ -172,8 +178,8 @@ Status PostWebhook(const WebhookRequest& request) {
   });
   std::unique_lock<std::mutex> lock(shared->mu);
   // A little grace past the deadline for the worker's own timeout to report.
-  bool done = shared->cv.wait_until(lock, request.deadline + std::chrono::milliseconds(50),
-                                    [&] { return shared->done; });
+  bool done =
+      shared->cv.wait_until(lock, request.deadline + std::chrono::milliseconds(50), [&] { return shared->done; });
   lock.unlock();
   if (!done) {
     worker.detach();  // stuck in DNS; it holds only its own copy of the request

@@ -18,9 +18,9 @@ namespace akgate {
 
 struct WebhookUrl {
   bool tls = false;
-  std::string host;     // without brackets for IPv6
-  std::string port;     // "80" / "443" unless given
-  std::string target;   // "/path?query", at least "/"
+  std::string host;    // without brackets for IPv6
+  std::string port;    // "80" / "443" unless given
+  std::string target;  // "/path?query", at least "/"
 };
 
 // http[s]://host[:port][/path][?query]; user:password@ is refused (put
@@ -29,8 +29,8 @@ Status ParseWebhookUrl(const std::string& url, WebhookUrl* out);
 
 struct WebhookRequest {
   std::string url;
-  std::string body;                    // JSON
-  std::string ca_file;                 // extra CA bundle for https ("" = system CAs only)
+  std::string body;     // JSON
+  std::string ca_file;  // extra CA bundle for https ("" = system CAs only)
   std::chrono::steady_clock::time_point deadline;
 };
 

@@ -6,27 +6,42 @@ namespace akgate {
 
 const char* DispositionName(Disposition d) {
   switch (d) {
-    case Disposition::kBlocks: return "block";
-    case Disposition::kWarns: return "warn";
-    case Disposition::kAllowedByPolicy: return "allowed-by-policy";
-    case Disposition::kAllowedByOption: return "allowed-by-push-option";
-    case Disposition::kAllowedInline: return "allowed-inline";
-    case Disposition::kPreExisting: return "pre-existing";
-    case Disposition::kOff: return "off";
+    case Disposition::kBlocks:
+      return "block";
+    case Disposition::kWarns:
+      return "warn";
+    case Disposition::kAllowedByPolicy:
+      return "allowed-by-policy";
+    case Disposition::kAllowedByOption:
+      return "allowed-by-push-option";
+    case Disposition::kAllowedInline:
+      return "allowed-inline";
+    case Disposition::kPreExisting:
+      return "pre-existing";
+    case Disposition::kOff:
+      return "off";
   }
   return "?";
 }
 
 const char* CauseName(Cause c) {
   switch (c) {
-    case Cause::kClean: return "clean";
-    case Cause::kWarnings: return "warnings";
-    case Cause::kAllowed: return "allowed";
-    case Cause::kFindings: return "findings";
-    case Cause::kBypassed: return "bypassed";
-    case Cause::kError: return "error";
-    case Cause::kTimeout: return "timeout";
-    case Cause::kUnrecorded: return "unrecorded";
+    case Cause::kClean:
+      return "clean";
+    case Cause::kWarnings:
+      return "warnings";
+    case Cause::kAllowed:
+      return "allowed";
+    case Cause::kFindings:
+      return "findings";
+    case Cause::kBypassed:
+      return "bypassed";
+    case Cause::kError:
+      return "error";
+    case Cause::kTimeout:
+      return "timeout";
+    case Cause::kUnrecorded:
+      return "unrecorded";
   }
   return "?";
 }
@@ -64,8 +79,9 @@ PushDecision Start(const Policy& policy, const PushRequest& request) {
                         " allow findings with -o akgate.allow";
     } else if (policy.allow_require_reason && request.options.reason.empty()) {
       d.allow_refusal = Refusal::kNoReason;
-      d.allow_refused = "a reason is required: git push -o akgate.allow=<fingerprint> "
-                        "-o akgate.reason=\"why it is not a secret\"";
+      d.allow_refused =
+          "a reason is required: git push -o akgate.allow=<fingerprint> "
+          "-o akgate.reason=\"why it is not a secret\"";
     } else {
       d.allow_reason = request.options.reason;
     }
@@ -109,9 +125,8 @@ PushDecision Decide(const PushInspection& inspection, const Policy& policy, cons
     } else if (honour_allow && Listed(wanted, f)) {
       disp = Disposition::kAllowedByOption;
       for (const std::string& fp : wanted)
-        if (fp == f.fingerprint || std::any_of(f.parts.begin(), f.parts.end(), [&](const FindingPart& p) {
-              return p.fingerprint == fp;
-            }))
+        if (fp == f.fingerprint ||
+            std::any_of(f.parts.begin(), f.parts.end(), [&](const FindingPart& p) { return p.fingerprint == fp; }))
           used.push_back(fp);
     } else if (f.inline_allowed && policy.inline_allow) {
       disp = Disposition::kAllowedInline;
@@ -120,13 +135,25 @@ PushDecision Decide(const PushInspection& inspection, const Policy& policy, cons
       if (f.inline_allowed) d.inline_refused++;
     }
     switch (disp) {
-      case Disposition::kBlocks: d.blocking++; break;
-      case Disposition::kWarns: d.warnings++; break;
-      case Disposition::kAllowedInline: d.allowed_inline++; d.allowed++; break;
+      case Disposition::kBlocks:
+        d.blocking++;
+        break;
+      case Disposition::kWarns:
+        d.warnings++;
+        break;
+      case Disposition::kAllowedInline:
+        d.allowed_inline++;
+        d.allowed++;
+        break;
       case Disposition::kAllowedByPolicy:
-      case Disposition::kAllowedByOption: d.allowed++; break;
-      case Disposition::kPreExisting: d.pre_existing++; break;
-      case Disposition::kOff: break;
+      case Disposition::kAllowedByOption:
+        d.allowed++;
+        break;
+      case Disposition::kPreExisting:
+        d.pre_existing++;
+        break;
+      case Disposition::kOff:
+        break;
     }
     d.dispositions.push_back(disp);
   }
@@ -139,10 +166,7 @@ PushDecision Decide(const PushInspection& inspection, const Policy& policy, cons
     }
   }
   d.accepted = d.blocking == 0;
-  d.cause = d.blocking  ? Cause::kFindings
-            : d.allowed ? Cause::kAllowed
-            : d.warnings ? Cause::kWarnings
-                         : Cause::kClean;
+  d.cause = d.blocking ? Cause::kFindings : d.allowed ? Cause::kAllowed : d.warnings ? Cause::kWarnings : Cause::kClean;
   ApplyBypass(policy, &d);
   if (d.bypass_used) d.cause = Cause::kBypassed;
   return d;
@@ -163,9 +187,9 @@ PushDecision DecideFailure(Cause cause, const std::string& what, const Policy& p
 }
 
 void RefuseUnrecorded(const std::string& why, PushDecision* d) {
-  std::string what = d->bypass_used                                              ? "bypassed"
+  std::string what = d->bypass_used                                             ? "bypassed"
                      : d->cause == Cause::kError || d->cause == Cause::kTimeout ? "accepted without a complete check"
-                                                                                 : "accepted with allowed findings";
+                                                                                : "accepted with allowed findings";
   d->accepted = false;
   d->bypass_used = false;
   d->cause = Cause::kUnrecorded;

@@ -34,26 +34,26 @@ struct PushRequest {
 };
 
 enum class Disposition {
-  kBlocks,            // blocking finding
-  kWarns,             // reported, does not block
-  kAllowedByPolicy,   // fingerprint in the policy's allowlist
-  kAllowedByOption,   // -o akgate.allow=<fingerprint>
-  kAllowedInline,     // on a line marked akgate:allow, honoured by the policy
-  kPreExisting,       // already there before this push
-  kOff,               // its rule is off
+  kBlocks,           // blocking finding
+  kWarns,            // reported, does not block
+  kAllowedByPolicy,  // fingerprint in the policy's allowlist
+  kAllowedByOption,  // -o akgate.allow=<fingerprint>
+  kAllowedInline,    // on a line marked akgate:allow, honoured by the policy
+  kPreExisting,      // already there before this push
+  kOff,              // its rule is off
 };
 const char* DispositionName(Disposition d);  // "block", "warn", "allowed", ...
 
 // Why the push was accepted or rejected.
 enum class Cause {
-  kClean,      // nothing found (accepted)
-  kWarnings,   // only warnings (accepted)
-  kAllowed,    // findings, each allowed (policy allowlist, -o akgate.allow, inline) (accepted)
-  kFindings,   // blocking findings (rejected)
-  kBypassed,   // blocking findings, bypassed (accepted)
-  kError,      // could not be checked: on_error applied
-  kTimeout,    // not checked in time: on_timeout applied
-  kUnrecorded, // would be accepted, but must be recorded and cannot be (rejected)
+  kClean,       // nothing found (accepted)
+  kWarnings,    // only warnings (accepted)
+  kAllowed,     // findings, each allowed (policy allowlist, -o akgate.allow, inline) (accepted)
+  kFindings,    // blocking findings (rejected)
+  kBypassed,    // blocking findings, bypassed (accepted)
+  kError,       // could not be checked: on_error applied
+  kTimeout,     // not checked in time: on_timeout applied
+  kUnrecorded,  // would be accepted, but must be recorded and cannot be (rejected)
 };
 const char* CauseName(Cause c);
 
@@ -67,8 +67,8 @@ struct PushDecision {
   std::vector<Disposition> dispositions;  // one per inspection finding
   uint64_t blocking = 0, warnings = 0, allowed = 0, pre_existing = 0;
 
-  uint64_t allowed_inline = 0;            // of `allowed`: by an akgate:allow line
-  uint64_t inline_refused = 0;            // findings on akgate:allow lines the policy does not honour
+  uint64_t allowed_inline = 0;  // of `allowed`: by an akgate:allow line
+  uint64_t inline_refused = 0;  // findings on akgate:allow lines the policy does not honour
 
   std::string error;                      // kError / kTimeout / kUnrecorded: what went wrong
   FailMode fail_mode = FailMode::kBlock;  // kError / kTimeout: what was applied
@@ -78,26 +78,26 @@ struct PushDecision {
   bool bypass_requested = false;
   bool bypass_used = false;
   std::string bypass_reason;
-  std::string bypass_refused;             // why a requested bypass was refused
-  Refusal bypass_refusal = Refusal::kNone;  // ... as a kind
-  bool may_bypass = false;                // the policy lets this pusher bypass (report hint)
-  bool may_allow = false;                 // ... and use -o akgate.allow
-  bool allow_needs_reason = false;        // ... with -o akgate.reason="..." (report hint)
-  std::string allow_reason;               // -o akgate.reason, when -o akgate.allow was honoured
+  std::string bypass_refused;                  // why a requested bypass was refused
+  Refusal bypass_refusal = Refusal::kNone;     // ... as a kind
+  bool may_bypass = false;                     // the policy lets this pusher bypass (report hint)
+  bool may_allow = false;                      // ... and use -o akgate.allow
+  bool allow_needs_reason = false;             // ... with -o akgate.reason="..." (report hint)
+  std::string allow_reason;                    // -o akgate.reason, when -o akgate.allow was honoured
   std::vector<std::string> allowed_by_option;  // fingerprints -o akgate.allow allowed
   std::vector<std::string> allow_unused;       // given but matching no finding
-  std::string allow_refused;              // why -o akgate.allow was not honoured
-  Refusal allow_refusal = Refusal::kNone;   // ... as a kind
-  bool verbose = false;                   // list pre-existing findings too
-  bool push_options_accepted = true;      // the report may suggest `git push -o`
-  std::vector<std::string> notes;         // for the pusher: push option problems, policy warnings
+  std::string allow_refused;                   // why -o akgate.allow was not honoured
+  Refusal allow_refusal = Refusal::kNone;      // ... as a kind
+  bool verbose = false;                        // list pre-existing findings too
+  bool push_options_accepted = true;           // the report may suggest `git push -o`
+  std::vector<std::string> notes;              // for the pusher: push option problems, policy warnings
 
   // Let in only because the pusher or the content asked (a bypass, an
   // allowed finding) or without a complete check (a fail-open): such a
   // push is accepted only if its record can be written (gate/push_gate.h).
   bool must_be_recorded() const {
-    return accepted && (bypass_used || !allowed_by_option.empty() || allowed_inline > 0 ||
-                        cause == Cause::kError || cause == Cause::kTimeout);
+    return accepted && (bypass_used || !allowed_by_option.empty() || allowed_inline > 0 || cause == Cause::kError ||
+                        cause == Cause::kTimeout);
   }
   // Events worth a notification: a block, a bypass, an allowed finding
   // (by -o akgate.allow or an akgate:allow line).

@@ -83,9 +83,12 @@ void ReadAllowlist(TomlReader& top, Policy* out) {
     // "allow" | "block"; true / false are read as "allow" / "block".
     auto b = n->value<bool>();
     auto s = n->value<std::string>();
-    if (b) out->inline_allow = *b;
-    else if (s && (*s == "allow" || *s == "block")) out->inline_allow = *s == "allow";
-    else r.Fail(n, "inline", "must be \"allow\" or \"block\"");
+    if (b)
+      out->inline_allow = *b;
+    else if (s && (*s == "allow" || *s == "block"))
+      out->inline_allow = *s == "allow";
+    else
+      r.Fail(n, "inline", "must be \"allow\" or \"block\"");
   }
   r.FailUnknown();
   top.SetError(r.status());
@@ -101,9 +104,12 @@ void ReadLimits(TomlReader& top, Policy* out) {
   r.Seconds("time_budget", 0.1, 86400, &out->time_budget);
   std::string unscannable;
   if (r.Str("unscannable", &unscannable)) {
-    if (unscannable == "block") out->unscannable = Action::kBlock;
-    else if (unscannable == "warn") out->unscannable = Action::kWarn;
-    else r.Fail(nullptr, "unscannable", "must be \"block\" or \"warn\", not \"" + unscannable + "\"");
+    if (unscannable == "block")
+      out->unscannable = Action::kBlock;
+    else if (unscannable == "warn")
+      out->unscannable = Action::kWarn;
+    else
+      r.Fail(nullptr, "unscannable", "must be \"block\" or \"warn\", not \"" + unscannable + "\"");
   }
   r.FailUnknown();
   top.SetError(r.status());
@@ -115,8 +121,10 @@ void ReadLfs(TomlReader& top, Policy* out) {
   TomlReader r = top.Child(*t, "lfs");
   std::string missing;
   if (r.Str("missing", &missing)) {
-    if (missing == "block" || missing == "warn") out->lfs_missing_blocks = missing == "block";
-    else r.Fail(nullptr, "missing", "must be \"block\" or \"warn\", not \"" + missing + "\"");
+    if (missing == "block" || missing == "warn")
+      out->lfs_missing_blocks = missing == "block";
+    else
+      r.Fail(nullptr, "missing", "must be \"block\" or \"warn\", not \"" + missing + "\"");
   }
   std::vector<std::string> dirs;
   if (r.StrList("gitlab_storage", &dirs, true)) {
@@ -136,8 +144,10 @@ void ReadReport(TomlReader& top, Policy* out) {
   r.Bool("show_pre_existing", &out->show_pre_existing);
   std::string language;
   if (r.Str("language", &language)) {
-    if (std::optional<Language> l = ParseLanguage(language)) out->language = *l;
-    else r.Fail(nullptr, "language", "must be \"en\" or \"zh-CN\", not \"" + language + "\"");
+    if (std::optional<Language> l = ParseLanguage(language))
+      out->language = *l;
+    else
+      r.Fail(nullptr, "language", "must be \"en\" or \"zh-CN\", not \"" + language + "\"");
   }
   r.FailUnknown();
   top.SetError(r.status());

@@ -38,11 +38,11 @@ const char* FailModeName(FailMode m);  // "block", "allow"
 
 struct Policy {
   // [rules]
-  std::vector<std::string> rule_files;        // none: the built-in rules
+  std::vector<std::string> rule_files;         // none: the built-in rules
   std::map<std::string, Action> rule_actions;  // [rules.actions] id = "block" | "warn" | "off"
 
   // [allowlist]
-  std::vector<std::string> allow_paths;        // RE2 on file paths: such files are not scanned
+  std::vector<std::string> allow_paths;         // RE2 on file paths: such files are not scanned
   std::vector<std::string> allow_fingerprints;  // findings allowed (audited as allowed)
   // [allowlist] inline = "allow": a finding on a line marked `akgate:allow` /
   // `gitleaks:allow` is allowed (shown, audited, notified); "block" (the
@@ -51,8 +51,8 @@ struct Policy {
   bool inline_allow = false;
 
   // [limits]
-  uint64_t max_file_bytes = 0;                 // 0: the rules' limit (50 MiB by default)
-  double time_budget = 60;                     // seconds for the whole check
+  uint64_t max_file_bytes = 0;  // 0: the rules' limit (50 MiB by default)
+  double time_budget = 60;      // seconds for the whole check
   FailMode on_timeout = FailMode::kBlock;
   FailMode on_error = FailMode::kBlock;
   // Content in a compressed file or archive that could not be scanned
@@ -69,12 +69,12 @@ struct Policy {
   bool lfs_missing_blocks = true;
 
   // [report]
-  size_t max_findings = 5;                     // shown in full; the rest are counted
-  bool show_pre_existing = false;              // list pre-existing secrets too (also -o akgate.verbose)
-  Language language = Language::kEnglish;      // of the pusher's report (also -o akgate.lang)
+  size_t max_findings = 5;                 // shown in full; the rest are counted
+  bool show_pre_existing = false;          // list pre-existing secrets too (also -o akgate.verbose)
+  Language language = Language::kEnglish;  // of the pusher's report (also -o akgate.lang)
 
   // [bypass]
-  std::vector<std::string> bypass_who;         // pushers who may -o akgate.bypass; "*": anyone
+  std::vector<std::string> bypass_who;  // pushers who may -o akgate.bypass; "*": anyone
   bool bypass_require_reason = true;
   std::vector<std::string> allow_who = {"*"};  // pushers who may -o akgate.allow=<fingerprint>
   bool allow_require_reason = true;            // ... with -o akgate.reason="why it is not a secret"
@@ -83,13 +83,13 @@ struct Policy {
   std::string audit_log = "/var/log/akgate/audit.log";  // "": no audit file
 
   // [notify] (on block, on bypass, on allow)
-  std::string webhook_url;                     // http:// or https://
-  double webhook_timeout = 3;                  // seconds, also bounded by what is left of the budget
-  std::string webhook_ca_file;                 // extra CA bundle for an https webhook
-  std::vector<std::string> notify_command;     // argv; the JSON event on its stdin
+  std::string webhook_url;                  // http:// or https://
+  double webhook_timeout = 3;               // seconds, also bounded by what is left of the budget
+  std::string webhook_ca_file;              // extra CA bundle for an https webhook
+  std::vector<std::string> notify_command;  // argv; the JSON event on its stdin
   double command_timeout = 5;
 
-  std::vector<std::string> sources;            // files read, in order (for messages)
+  std::vector<std::string> sources;  // files read, in order (for messages)
   // Set by LoadPolicy when a file did not load: what was wrong, naming the
   // file and line. Such a policy always fails closed (DecideFailure).
   std::string unreadable;
@@ -100,8 +100,8 @@ bool PusherListed(const std::vector<std::string>& who, const std::string& pusher
 
 struct PolicyFiles {
   std::string server = "/etc/akgate/policy.toml";
-  bool server_required = false;  // named explicitly: a missing file is an error
-  std::string repository;        // $GIT_DIR/akgate.toml; missing is fine
+  bool server_required = false;      // named explicitly: a missing file is an error
+  std::string repository;            // $GIT_DIR/akgate.toml; missing is fine
   bool repository_required = false;  // the gateway's per-route file: named, so it must exist
 };
 

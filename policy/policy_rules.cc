@@ -48,8 +48,10 @@ Status BuildRules(const Policy& policy, RuleSet* out, std::vector<std::string>* 
       RuleSet one;
       s = LoadRulesFromFile(policy.rule_files[i], &one);
       if (!s.ok()) break;
-      if (i == 0) rules = std::move(one);
-      else Merge(std::move(one), &rules);
+      if (i == 0)
+        rules = std::move(one);
+      else
+        Merge(std::move(one), &rules);
     }
   }
   if (!s.ok()) return s;
@@ -71,8 +73,9 @@ Status BuildRules(const Policy& policy, RuleSet* out, std::vector<std::string>* 
 
   if (!policy.allow_paths.empty()) {
     if (rules.allowlist.condition == Allowlist::Condition::kAnd && !rules.allowlist.empty())
-      return Status::InvalidArgument("policy [allowlist] paths cannot be combined with the rules' global allowlist, "
-                           "whose condition is AND; put the paths in the rule file instead");
+      return Status::InvalidArgument(
+          "policy [allowlist] paths cannot be combined with the rules' global allowlist, "
+          "whose condition is AND; put the paths in the rule file instead");
     rules.allowlist.paths.insert(rules.allowlist.paths.end(), policy.allow_paths.begin(), policy.allow_paths.end());
   }
   std::string origin = policy.rule_files.empty() ? "<default rules>" : "rule file";

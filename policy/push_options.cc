@@ -17,9 +17,8 @@ std::string Clean(const std::string& s, size_t max) {
 }
 
 bool IsFingerprint(const std::string& s) {
-  return s.size() == 16 && std::all_of(s.begin(), s.end(), [](char c) {
-           return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
-         });
+  return s.size() == 16 &&
+         std::all_of(s.begin(), s.end(), [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
 }
 
 }  // namespace
@@ -58,8 +57,9 @@ PushOptions ParsePushOptions(const std::vector<std::string>& raw) {
       o.unknown_language = o.language ? "" : Clean(value, 40);
       if (!o.language && o.unknown_language.empty()) o.unknown_language = "\"\"";
     } else {
-      o.problems.push_back("unknown push option " + Clean(key, 40) +
-                           " (akgate knows akgate.bypass, akgate.allow, akgate.reason, akgate.verbose and akgate.lang)");
+      o.problems.push_back(
+          "unknown push option " + Clean(key, 40) +
+          " (akgate knows akgate.bypass, akgate.allow, akgate.reason, akgate.verbose and akgate.lang)");
     }
   }
   return o;

@@ -27,15 +27,15 @@ namespace akgate {
 
 struct PushOptions {
   bool bypass = false;
-  std::string bypass_reason;           // control bytes removed, at most 300 bytes
-  std::vector<std::string> allow;      // fingerprints, lowercase, deduplicated
-  std::string reason;                  // -o akgate.reason: control bytes removed, at most 300 bytes
+  std::string bypass_reason;       // control bytes removed, at most 300 bytes
+  std::vector<std::string> allow;  // fingerprints, lowercase, deduplicated
+  std::string reason;              // -o akgate.reason: control bytes removed, at most 300 bytes
   bool verbose = false;
-  std::optional<Language> language;    // -o akgate.lang, when it names a language
+  std::optional<Language> language;  // -o akgate.lang, when it names a language
   // -o akgate.lang naming none (cleaned, at most 40 bytes): the report stays
   // in the policy's language and says so in one note, in that language.
   std::string unknown_language;
-  std::vector<std::string> problems;   // for the pusher: what was not understood
+  std::vector<std::string> problems;  // for the pusher: what was not understood
 };
 
 PushOptions ParsePushOptions(const std::vector<std::string>& raw);

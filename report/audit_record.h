@@ -18,10 +18,9 @@
 // The full format is documented in docs/hook.md.
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "git/push_inspection.h"
 #include "policy/decision.h"
@@ -29,12 +28,12 @@
 namespace akgate {
 
 struct AuditContext {
-  std::string via = "pre-receive";       // or "gateway"
+  std::string via = "pre-receive";  // or "gateway"
   std::string repository;
-  double duration_ms = 0;                // the whole check, start to decision
-  std::vector<std::string> policy_files; // the policy files read
-  std::vector<std::string> warnings;     // policy warnings, notification failures...
-  size_t max_findings = 1000;            // findings listed in the record
+  double duration_ms = 0;                 // the whole check, start to decision
+  std::vector<std::string> policy_files;  // the policy files read
+  std::vector<std::string> warnings;      // policy warnings, notification failures...
+  size_t max_findings = 1000;             // findings listed in the record
 };
 
 // ISO 8601 UTC with milliseconds, e.g. "2026-11-28T15:22:29.123Z".

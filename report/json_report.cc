@@ -25,8 +25,11 @@ void Accumulate(const FragmentResult& r, uint64_t bytes, ScanSummary* s) {
 nlohmann::json FindingToJson(const Finding& f) {
   nlohmann::json parts = nlohmann::json::array();
   for (const FindingPart& p : f.parts) {
-    nlohmann::json j = {{"name", p.name},     {"rule", p.rule_id},           {"path", f.path},
-                        {"secret", p.redacted}, {"fingerprint", p.fingerprint}};
+    nlohmann::json j = {{"name", p.name},
+                        {"rule", p.rule_id},
+                        {"path", f.path},
+                        {"secret", p.redacted},
+                        {"fingerprint", p.fingerprint}};
     if (p.location.offset != Location::kWholeFile) {
       j["line"] = p.location.line;
       j["column"] = p.location.column;

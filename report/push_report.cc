@@ -19,8 +19,10 @@ namespace {
 
 std::string Duration(double ms) {
   char buf[32];
-  if (ms < 1000) std::snprintf(buf, sizeof buf, "%.0f ms", ms);
-  else std::snprintf(buf, sizeof buf, "%.1f s", ms / 1000);
+  if (ms < 1000)
+    std::snprintf(buf, sizeof buf, "%.0f ms", ms);
+  else
+    std::snprintf(buf, sizeof buf, "%.1f s", ms / 1000);
   return buf;
 }
 
@@ -38,10 +40,14 @@ std::string Where(Language lang, const PushFinding& pf, const FindingPart& p) {
 std::string Place(Language lang, const PushFinding& pf) {
   if (!pf.finding.path.empty()) return Where(lang, pf, pf.finding.parts.front());
   switch (pf.source) {
-    case SourceKind::kFile: return Say(lang, Msg::kSourceFile);
-    case SourceKind::kCommitMessage: return Say(lang, Msg::kSourceCommitMessage);
-    case SourceKind::kTagMessage: return Say(lang, Msg::kSourceTagMessage);
-    case SourceKind::kTaggedObject: return Say(lang, Msg::kSourceTaggedObject);
+    case SourceKind::kFile:
+      return Say(lang, Msg::kSourceFile);
+    case SourceKind::kCommitMessage:
+      return Say(lang, Msg::kSourceCommitMessage);
+    case SourceKind::kTagMessage:
+      return Say(lang, Msg::kSourceTagMessage);
+    case SourceKind::kTaggedObject:
+      return Say(lang, Msg::kSourceTaggedObject);
   }
   return SourceKindName(pf.source);
 }
@@ -62,12 +68,18 @@ void RenderFinding(Language lang, const PushFinding& pf, const std::string& labe
   out->push_back(Ellipsize(title, width));
   const std::string in = "    ";
   switch (pf.source) {
-    case SourceKind::kFile: Wrap(CommitLine(lang, pf.commit), in, width, out); break;
+    case SourceKind::kFile:
+      Wrap(CommitLine(lang, pf.commit), in, width, out);
+      break;
     case SourceKind::kCommitMessage:
       Wrap(Say(lang, Msg::kInCommitMessage, {{"commit", CommitLine(lang, pf.commit)}}), in, width, out);
       break;
-    case SourceKind::kTagMessage: Wrap(Say(lang, Msg::kInTagMessage, {{"ref", pf.ref}}), in, width, out); break;
-    case SourceKind::kTaggedObject: Wrap(Say(lang, Msg::kInTaggedObject, {{"ref", pf.ref}}), in, width, out); break;
+    case SourceKind::kTagMessage:
+      Wrap(Say(lang, Msg::kInTagMessage, {{"ref", pf.ref}}), in, width, out);
+      break;
+    case SourceKind::kTaggedObject:
+      Wrap(Say(lang, Msg::kInTaggedObject, {{"ref", pf.ref}}), in, width, out);
+      break;
   }
   size_t name_w = 0, where_w = 0;
   for (const FindingPart& p : f.parts) {
@@ -104,10 +116,12 @@ void RenderSkipped(Language lang, const InspectionStats& s, size_t width, std::v
   if (!n) return;
   // The reasons are names ("binary", "oversize"), the same in every language.
   std::string reasons;
-  for (const auto& [reason, count] : s.skipped) reasons += (reasons.empty() ? "" : ", ") + reason + " " + std::to_string(count);
+  for (const auto& [reason, count] : s.skipped)
+    reasons += (reasons.empty() ? "" : ", ") + reason + " " + std::to_string(count);
   out->push_back(Say(lang, Msg::kNotScanned, {{"files", Count(lang, Msg::kFiles, n)}, {"reasons", reasons}}));
   for (const SkippedFile& f : s.skipped_examples) {
-    std::string tail = " (" + f.reason + (f.reason == "oversize" ? ", " + HumanBytes(f.size) : "") + ", " + f.commit + ")";
+    std::string tail =
+        " (" + f.reason + (f.reason == "oversize" ? ", " + HumanBytes(f.size) : "") + ", " + f.commit + ")";
     out->push_back("    " + Ellipsize(f.path, width - 4 - DisplayWidth(tail)) + tail);
   }
   if (n > s.skipped_examples.size())
@@ -164,8 +178,10 @@ Carrier Carriers(const PushInspection& in, const std::vector<size_t>& blocking) 
   std::set<std::string> tags;
   bool commits = false;
   for (size_t i : blocking) {
-    if (FromTag(in.findings[i])) tags.insert(in.findings[i].ref);
-    else commits = true;
+    if (FromTag(in.findings[i]))
+      tags.insert(in.findings[i].ref);
+    else
+      commits = true;
   }
   if (tags.empty()) return Carrier::kCommits;
   if (!commits) return tags.size() == 1 ? Carrier::kTag : Carrier::kTags;
@@ -210,8 +226,10 @@ void RemoveAdvice(Language lang, const PushInspection& in, const std::vector<siz
       tags.insert(ShortRef(pf.ref));
       continue;
     }
-    if (pf.commit.is_tip) tip = true;
-    else if (!oldest) oldest = &pf.commit;  // findings are in commit order: the first is the oldest
+    if (pf.commit.is_tip)
+      tip = true;
+    else if (!oldest)
+      oldest = &pf.commit;  // findings are in commit order: the first is the oldest
   }
   // A table: the case, then what to run, aligned after the longest case.
   const std::string last = Say(lang, Msg::kFixLastCommit), older = Say(lang, Msg::kFixOlderCommit),
@@ -268,7 +286,8 @@ std::string RefusalText(Language lang, const PushDecision& d, bool bypass) {
       return Say(lang, Msg::kReasonRequired,
                  {{"command", bypass ? Say(lang, Msg::kBypassCommand)
                                      : "git push -o akgate.allow=<fingerprint> " + Say(lang, Msg::kReasonOption)}});
-    case Refusal::kNone: break;
+    case Refusal::kNone:
+      break;
   }
   return bypass ? d.bypass_refused : d.allow_refused;
 }
@@ -364,7 +383,7 @@ void RenderAllowedAndPreExisting(Language lang, const PushInspection& in, const 
       const PushFinding& pf = in.findings[i];
       Msg by = d.dispositions[i] == Disposition::kAllowedByOption ? Msg::kAllowedByOption
                : d.dispositions[i] == Disposition::kAllowedInline ? Msg::kAllowedInline
-                                                                   : Msg::kAllowedByPolicy;
+                                                                  : Msg::kAllowedByPolicy;
       // The fingerprint whole, first (it is what an allowlist takes); the
       // description may be shortened.
       out->push_back("    " + pf.finding.fingerprint + "  " + Say(lang, by));
@@ -403,11 +422,10 @@ void RenderFailure(Language lang, const PushInspection& in, const PushDecision& 
   else
     out->push_back(Say(lang, Msg::kRejectedFailure, {{"what", what}}));
   Wrap(d.error, "    ", width, out);
-  std::string policy =
-      d.policy_unreadable
-          ? Say(lang, Msg::kPolicyUnreadable)
-          : Say(lang, d.fail_mode == FailMode::kBlock ? Msg::kFailModeBlock : Msg::kFailModeAllow,
-                {{"key", timeout ? "on_timeout" : "on_error"}, {"mode", FailModeName(d.fail_mode)}});
+  std::string policy = d.policy_unreadable
+                           ? Say(lang, Msg::kPolicyUnreadable)
+                           : Say(lang, d.fail_mode == FailMode::kBlock ? Msg::kFailModeBlock : Msg::kFailModeAllow,
+                                 {{"key", timeout ? "on_timeout" : "on_error"}, {"mode", FailModeName(d.fail_mode)}});
   Wrap(JoinSentences(lang, policy, Accountability(lang, o)), "", width, out);
   if (s.commits || s.blobs)
     out->push_back(Say(lang, Msg::kSoFar,
@@ -438,8 +456,7 @@ std::vector<std::string> RotationAdvice(const std::string& provider, Language la
   return {Say(lang, it != advice.end() ? it->second : Msg::kAdviceGeneric)};
 }
 
-std::vector<std::string> RenderPushReport(const PushInspection& in, const PushDecision& d,
-                                          const PushReportOptions& o) {
+std::vector<std::string> RenderPushReport(const PushInspection& in, const PushDecision& d, const PushReportOptions& o) {
   std::vector<std::string> out;
   const Language lang = o.language;
   const size_t width = std::max<size_t>(o.width, 60);
@@ -458,8 +475,8 @@ std::vector<std::string> RenderPushReport(const PushInspection& in, const PushDe
     if (d.bypass_used) {
       out.push_back(Say(lang, Msg::kAcceptedBypassed,
                         {{"secrets", n}, {"pusher", d.pusher.empty() ? Say(lang, Msg::kThePusher) : d.pusher}}));
-      std::string reason = JoinSentences(lang, Say(lang, Msg::kReasonGiven, {{"reason", d.bypass_reason}}),
-                                         Accountability(lang, o));
+      std::string reason =
+          JoinSentences(lang, Say(lang, Msg::kReasonGiven, {{"reason", d.bypass_reason}}), Accountability(lang, o));
       Wrap(JoinSentences(lang, reason, Say(lang, Msg::kRotateIfReal)), "", width, &out);
     } else {
       out.push_back(Say(lang, Msg::kRejectedFindings,
@@ -515,8 +532,9 @@ std::vector<std::string> RenderGitLabMessage(const PushInspection& in, const Pus
       out.push_back(prefix + Say(lang, Msg::kGitLabFindingTag,
                                  {{"title", title}, {"where", where}, {"tag", ShortRef(pf.ref)}, {"fingerprint", fp}}));
     else if (!pf.commit.short_id.empty())
-      out.push_back(prefix + Say(lang, Msg::kGitLabFindingCommit,
-                                 {{"title", title}, {"where", where}, {"commit", pf.commit.short_id}, {"fingerprint", fp}}));
+      out.push_back(prefix +
+                    Say(lang, Msg::kGitLabFindingCommit,
+                        {{"title", title}, {"where", where}, {"commit", pf.commit.short_id}, {"fingerprint", fp}}));
     else
       out.push_back(prefix + Say(lang, Msg::kGitLabFinding, {{"title", title}, {"where", where}, {"fingerprint", fp}}));
   }

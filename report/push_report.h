@@ -30,10 +30,10 @@ namespace akgate {
 
 struct PushReportOptions {
   size_t max_findings = 5;
-  size_t width = 90;                // columns a line may take (git adds "remote: "); a CJK character takes two
+  size_t width = 90;  // columns a line may take (git adds "remote: "); a CJK character takes two
   // What the policy does with a decision, so the report promises only that:
-  bool recorded = false;            // an audit log is configured
-  bool notified = false;            // a webhook or a notify command is configured
+  bool recorded = false;  // an audit log is configured
+  bool notified = false;  // a webhook or a notify command is configured
   Language language = Language::kEnglish;
   // An -o akgate.lang value that names no language: the report says so in
   // a note (in `language`, the policy's), never fails. "" when none.

@@ -5,10 +5,9 @@
 
 #include <cstdint>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "engine/finding.h"
 #include "engine/rule.h"
@@ -18,14 +17,14 @@ namespace akgate {
 
 // Totals of one scan.
 struct ScanSummary {
-  uint64_t files = 0;                    // fragments examined (scanned or skipped)
-  uint64_t bytes = 0;                    // bytes scanned
+  uint64_t files = 0;                       // fragments examined (scanned or skipped)
+  uint64_t bytes = 0;                       // bytes scanned
   std::map<std::string, uint64_t> skipped;  // reason -> count ("binary", "oversize", ...);
                                             // archive members not scanned count too
   uint64_t inline_allowed = 0;
   uint64_t fingerprint_allowed = 0;
   uint64_t decoded_bytes = 0;
-  uint64_t pair_comparisons = 0;         // pairing's work (engine/pairing.h)
+  uint64_t pair_comparisons = 0;  // pairing's work (engine/pairing.h)
   double duration_ms = 0;
   uint64_t Count(Action a, const std::vector<Finding>& findings) const;
 };

@@ -39,8 +39,7 @@ nlohmann::json RenderSarif(const std::vector<Finding>& findings, const RuleSet& 
     std::string text = FindingTitle(f) + ": " + f.redacted();
     if (f.is_pair()) {
       text = FindingTitle(f) + " (";
-      for (size_t i = 0; i < f.parts.size(); ++i)
-        text += (i ? ", " : "") + f.parts[i].name + " " + f.parts[i].redacted;
+      for (size_t i = 0; i < f.parts.size(); ++i) text += (i ? ", " : "") + f.parts[i].name + " " + f.parts[i].redacted;
       text += ")";
     }
     nlohmann::json result = {
@@ -57,11 +56,7 @@ nlohmann::json RenderSarif(const std::vector<Finding>& findings, const RuleSet& 
       {"$schema", "https://json.schemastore.org/sarif-2.1.0.json"},
       {"version", "2.1.0"},
       {"runs",
-       {{{"tool",
-          {{"driver",
-            {{"name", "akgate"},
-             {"version", version},
-             {"rules", std::move(driver_rules)}}}}},
+       {{{"tool", {{"driver", {{"name", "akgate"}, {"version", version}, {"rules", std::move(driver_rules)}}}}},
          {"results", std::move(results)}}}},
   };
 }

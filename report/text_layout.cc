@@ -147,8 +147,7 @@ void Wrap(const std::string& text, const std::string& indent, size_t width, std:
       out->push_back(line);
       line = indent;
       line_w = indent_w;
-      empty = true;
-      sep = 0;
+      sep = 0;  // `empty` becomes false just below, with this piece
     }
     if (sep) line += ' ';
     line += piece;

@@ -29,10 +29,14 @@ struct Palette {
 
 std::string HumanBytes(uint64_t n) {
   char buf[32];
-  if (n < 1024) std::snprintf(buf, sizeof buf, "%llu B", static_cast<unsigned long long>(n));
-  else if (n < (1ull << 20)) std::snprintf(buf, sizeof buf, "%.1f KiB", n / 1024.0);
-  else if (n < (1ull << 30)) std::snprintf(buf, sizeof buf, "%.1f MiB", n / 1048576.0);
-  else std::snprintf(buf, sizeof buf, "%.2f GiB", n / 1073741824.0);
+  if (n < 1024)
+    std::snprintf(buf, sizeof buf, "%llu B", static_cast<unsigned long long>(n));
+  else if (n < (1ull << 20))
+    std::snprintf(buf, sizeof buf, "%.1f KiB", n / 1024.0);
+  else if (n < (1ull << 30))
+    std::snprintf(buf, sizeof buf, "%.1f MiB", n / 1048576.0);
+  else
+    std::snprintf(buf, sizeof buf, "%.2f GiB", n / 1073741824.0);
   return buf;
 }
 
@@ -91,8 +95,11 @@ std::string RenderText(const std::vector<Finding>& findings, const ScanSummary& 
   std::snprintf(ms, sizeof ms, "%.0f ms", s.duration_ms);
   std::string files = Count(lang, Msg::kFiles, s.files - skipped), bytes = HumanBytes(s.bytes);
   out += (skipped ? Say(lang, Msg::kScannedSkipped,
-                        {{"files", files}, {"bytes", bytes}, {"duration", ms},
-                         {"skipped", std::to_string(skipped)}, {"reasons", reasons}})
+                        {{"files", files},
+                         {"bytes", bytes},
+                         {"duration", ms},
+                         {"skipped", std::to_string(skipped)},
+                         {"reasons", reasons}})
                   : Say(lang, Msg::kScanned, {{"files", files}, {"bytes", bytes}, {"duration", ms}})) +
          "\n";
   if (s.inline_allowed || s.fingerprint_allowed)

@@ -9,8 +9,10 @@
 # route /s/), route /p/ (same upstream, $T/route-policy.toml over the policy), $UP_HTTP/$UP_HTTPS (upstream ports), GW_PID, GW_HTTP, GW_HTTPS,
 # helpers new_upstream_repo, seed_upstream_repo, upstream_rev, add_key_file,
 # write_gateway_config, start_gateway. GW_MAX_PUSH_BYTES, GW_IDLE_TIMEOUT_S, GW_SCAN_THREADS,
-# GW_POLICY, GW_IDENTITY (the [identity] section; empty: none) and
-# GW_REQUEST_TIMEOUT_S set those limits in the configuration written.
+# GW_POLICY, GW_IDENTITY (the [identity] section; empty: none),
+# GW_REQUEST_TIMEOUT_S, GW_UPSTREAM_TIMEOUT_S and GW_MAX_CONCURRENT_PUSHES set
+# those limits in the configuration written; GW_EXTRA_ROUTES is appended to
+# its [[route]]s.
 
 # shellcheck source=tests/lib/servers.sh
 source "$(dirname "${BASH_SOURCE[0]}")/../lib/servers.sh"  # free_port, wait_for_port, start_git_http
@@ -117,12 +119,13 @@ client_ca = "$T/tls/ca.pem"
 [limits]
 max_header_bytes = 8192
 max_push_bytes = ${GW_MAX_PUSH_BYTES:-8388608}
-max_concurrent_pushes = 32
+max_concurrent_pushes = ${GW_MAX_CONCURRENT_PUSHES:-32}
 idle_timeout_s = ${GW_IDLE_TIMEOUT_S:-5}
 request_timeout_s = ${GW_REQUEST_TIMEOUT_S:-120}
 shutdown_grace_s = 30
 [upstream]
 connect_timeout_s = 5
+timeout_s = ${GW_UPSTREAM_TIMEOUT_S:-300}
 [[route]]
 prefix = "/h/"
 upstream = "http://127.0.0.1:$UP_HTTP/git/"
@@ -137,6 +140,7 @@ policy = "$T/route-policy.toml"
 [[route]]
 prefix = "/down/"
 upstream = "http://127.0.0.1:$DOWN_PORT/git/"
+${GW_EXTRA_ROUTES:-}
 ${GW_IDENTITY-$GW_IDENTITY_DEFAULT}
 [inspect]
 policy = "${GW_POLICY:-$T/policy.toml}"

@@ -1,20 +1,19 @@
 // Content that is not plain UTF-8 text: UTF-16 files, compressed files and
 // archives, and archives that cannot be opened (never a silent pass).
-#include "tests/unit/gzip_helper.h"
-#include <doctest/doctest.h>
-
 #include <archive.h>
 #include <archive_entry.h>
+#include <doctest/doctest.h>
 #include <zlib.h>
 
 #include <string>
 #include <vector>
 
+#include "ak_pair_rules.h"
 #include "engine/archive.h"
 #include "engine/rule_loader.h"
 #include "engine/scanner.h"
 #include "engine/text_encoding.h"
-#include "ak_pair_rules.h"
+#include "tests/unit/gzip_helper.h"
 
 using namespace akgate;
 using akgate::testing::kAkPairRules;
@@ -34,7 +33,9 @@ struct Engine {
     REQUIRE(Scanner::Create(rules, "", &scanner).ok());
     scratch = std::make_unique<ScanScratch>(*scanner);
   }
-  FragmentResult Scan(const std::string& path, const std::string& data) { return scanner->Scan({path, data}, *scratch); }
+  FragmentResult Scan(const std::string& path, const std::string& data) {
+    return scanner->Scan({path, data}, *scratch);
+  }
 };
 
 std::string Utf16(const std::string& ascii, bool big_endian, bool bom) {
@@ -103,7 +104,9 @@ TEST_CASE("UTF-16 text is decoded and scanned; lines stay right") {
   Utf16ToUtf8(Utf16("h\xC3", false, true), TextEncoding::kUtf16Le, &decoded);  // U+00C3 -> 2 bytes
   CHECK(decoded == "h\xC3\x83");
   // Binary with NULs is still binary; so is a BOM before binary.
-  std::string binary = "\x7F" "ELF";
+  std::string binary =
+      "\x7F"
+      "ELF";
   for (int i = 0; i < 400; ++i) binary += std::string("\x01\x00\x00\x00\x90\x12\x00\x00", 8);
   CHECK(e.Scan("a.out", binary).skipped == SkipReason::kBinary);
   CHECK(e.Scan("x.bin", "\xFF\xFE" + std::string(64, '\0')).skipped == SkipReason::kBinary);

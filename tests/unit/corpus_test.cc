@@ -60,8 +60,7 @@ bool ParseExpect(const std::string& text, std::set<Expected>* out, std::string* 
       continue;
     }
     std::string extra;
-    if (!(words >> id >> number) || number < 1 || (words >> extra) ||
-        (action != "block" && action != "warn")) {
+    if (!(words >> id >> number) || number < 1 || (words >> extra) || (action != "block" && action != "warn")) {
       *error = "line " + std::to_string(n) + ": expected '<block|warn> <id> <line>' or 'none', got '" + line + "'";
       return false;
     }
@@ -115,8 +114,7 @@ struct CorpusScanner {
     akgate::FragmentResult r = scanner->Scan({rel_path, data}, *scratch);
     std::set<Expected> got;
     for (const akgate::Finding& f : r.findings)
-      if (f.action != akgate::Action::kOff)
-        got.emplace(akgate::ActionName(f.action), f.rule_id, f.location().line);
+      if (f.action != akgate::Action::kOff) got.emplace(akgate::ActionName(f.action), f.rule_id, f.location().line);
     return got;
   }
 };
@@ -127,8 +125,8 @@ std::vector<std::set<Expected>> CheckCorpusDir(const std::string& name, size_t m
   CorpusScanner cs;
   const fs::path root = CorpusDir();
   const std::vector<fs::path> files = CaseFiles(root / name);
-  CHECK_MESSAGE(files.size() >= min_cases, "tests/corpus/" << name << " has " << files.size()
-                                                           << " cases; at least " << min_cases << " expected");
+  CHECK_MESSAGE(files.size() >= min_cases,
+                "tests/corpus/" << name << " has " << files.size() << " cases; at least " << min_cases << " expected");
   std::vector<std::set<Expected>> all;
   for (const fs::path& file : files) {
     const std::string rel = fs::relative(file, root).generic_string();

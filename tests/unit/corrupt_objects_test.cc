@@ -167,7 +167,8 @@ std::string TreeEntry(const char* mode, const std::string& name, const git_oid& 
 }
 
 std::string CommitText(const git_oid& tree) {
-  return "tree " + Hex(tree) + "\nauthor T <t@example.com> 1700000000 +0000\n"
+  return "tree " + Hex(tree) +
+         "\nauthor T <t@example.com> 1700000000 +0000\n"
          "committer T <t@example.com> 1700000000 +0000\n\nadd\n";
 }
 
@@ -207,8 +208,8 @@ TEST_CASE("gateway: a pushed blob whose header declares another size than it hol
   };
   // Larger, smaller, and larger than max_file_size (a skip as "oversize"
   // used to rest on the header alone).
-  for (Case c : {Case{"larger", content.size() + 10}, Case{"smaller", content.size() - 10},
-                 Case{"oversize", 1 << 20}}) {
+  for (Case c :
+       {Case{"larger", content.size() + 10}, Case{"smaller", content.size() - 10}, Case{"oversize", 1 << 20}}) {
     CAPTURE(c.name);
     TempDir dir;
     PackBytes p;
@@ -293,6 +294,41 @@ TEST_CASE("pack reader: sizes no object can have are refused before anything is 
   CHECK(reader->error().find("copies from outside its base") != std::string::npos);
 }
 
+TEST_CASE("pack reader: a delta entry declaring more bytes than the pack can hold is refused before allocating them") {
+  // Found with fuzz/pack_reader_fuzzer.cc (fuzz/corpus/pack_reader/crash-delta-declared-size):
+  // the delta's own size from its entry header was allocated as given, so a
+  // few bytes declaring 1 TiB threw std::bad_alloc (a whole object's size
+  // was already bounded by what its compressed bytes can inflate to).
+  TempDir dir;
+  std::string pack_dir = dir.path() + "/objects/pack";
+  std::filesystem::create_directories(pack_dir);
+  PackBytes p;
+  const std::string base = "hello world\n";
+  p.Object(GIT_OBJECT_BLOB, base.size(), base);
+  p.Header(6, uint64_t{1} << 40);
+  uint64_t ofs = p.offsets.back() - p.offsets[0];
+  std::string enc(1, static_cast<char>(ofs & 127));
+  while (ofs >>= 7) enc.insert(enc.begin(), static_cast<char>(128 | (--ofs & 127)));
+  p.bytes += enc + Zlib(PackBytes::Varint(base.size()) + PackBytes::Varint(base.size()) + std::string("\x90\x0c", 2));
+  std::string pack = p.Finish();
+  std::ofstream(pack_dir + "/pack-test.pack", std::ios::binary) << pack;
+  git_oid base_id = Hash(GIT_OBJECT_BLOB, base), delta_id = Hash(GIT_OBJECT_BLOB, "the delta");
+  WriteIndex(pack_dir + "/pack-test.idx", {{base_id, p.offsets[0]}, {delta_id, p.offsets[1]}}, pack);
+  std::unique_ptr<PackReader> reader = PackReader::Open(dir.path() + "/objects", 1 << 20);
+  REQUIRE(reader != nullptr);
+  git_object_t type;
+  PackReader::Data data;
+  PackReader::Result r = PackReader::Result::kFound;
+  CHECK_NOTHROW(r = reader->Read(delta_id, &type, &data));
+  CHECK(r == PackReader::Result::kCorrupt);
+  CHECK(reader->error().find("its delta declares 1099511627776 bytes") != std::string::npos);
+  size_t size = 0;
+  std::unique_ptr<PackReader> fresh = PackReader::Open(dir.path() + "/objects", 1 << 20);
+  CHECK_NOTHROW(r = fresh->ReadCheckedHeader(delta_id, &type, &size));
+  CHECK(r == PackReader::Result::kCorrupt);
+  CHECK(fresh->error().find("its delta declares 1099511627776 bytes") != std::string::npos);
+}
+
 // --- the hook: loose objects corrupted on disk ---------------------------------
 
 namespace {
@@ -325,9 +361,11 @@ TEST_CASE("hook: a loose blob that is not what its name and header say is a fail
     git_oid next = repo.Commit({{"README", "hello\n"}, {"config.ini", content}}, {first});
     git_oid blob = Hash(GIT_OBJECT_BLOB, content);
     std::string name = c.name;
-    if (name == "declares more than it holds") CorruptLoose(repo, blob, "blob " + std::to_string(content.size() + 20), content);
+    if (name == "declares more than it holds")
+      CorruptLoose(repo, blob, "blob " + std::to_string(content.size() + 20), content);
     if (name == "declares an oversize blob") CorruptLoose(repo, blob, "blob 99999999999", content);
-    if (name == "a changed byte") CorruptLoose(repo, blob, "blob " + std::to_string(content.size()), "x" + content.substr(1));
+    if (name == "a changed byte")
+      CorruptLoose(repo, blob, "blob " + std::to_string(content.size()), "x" + content.substr(1));
     if (name == "declares more, and more than the limit") CorruptLoose(repo, blob, "blob 5000", content);
     auto r = repo.Open();
     PushInspection in;

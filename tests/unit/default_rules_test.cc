@@ -73,12 +73,14 @@ const Example kExamples[] = {
 )ex",
    R"ex(client = AcsClient("LTAI5t******************", "sR9M9SIpD4P3eZu7ZTshYYJRB3mdMK", "cn-hangzhou")
 )ex"},
-  // too far apart to be a pair
+  // in two sections and too far apart to be a pair (in one section, a
+  // mapping or an .env file they pair however far apart: block_pairing_test.cc)
   {"alibaba-accesskey-pair-legacy", "config/app.txt",
    R"ex(access_key_id = dGD27pvZ50kOHsJX
 access_key_secret = WJFtlAABb01rhW6u0tz28kEIwaCkYy
 )ex",
-   R"ex(access_key_id = 5AZHmqulKwoAXKE7
+   R"ex([production]
+access_key_id = 5AZHmqulKwoAXKE7
 # line 0
 # line 1
 # line 2
@@ -91,6 +93,7 @@ access_key_secret = WJFtlAABb01rhW6u0tz28kEIwaCkYy
 # line 9
 # line 10
 # line 11
+[staging]
 access_key_secret = iqP5cIqXkcPNVUIoRRCYTYNo6lXyG7
 )ex"},
   {"alibaba-sts-credentials", "config/app.txt",
@@ -278,9 +281,7 @@ struct Defaults {
     REQUIRE_MESSAGE(s.ok(), s.message());
     scratch = std::make_unique<akgate::ScanScratch>(*scanner);
   }
-  akgate::FragmentResult Scan(const char* path, const char* text) {
-    return scanner->Scan({path, text}, *scratch);
-  }
+  akgate::FragmentResult Scan(const char* path, const char* text) { return scanner->Scan({path, text}, *scratch); }
 };
 
 // The findings that name `id`, as a whole or as one of their parts.
@@ -417,29 +418,36 @@ TEST_CASE("default rules: random keys of every documented shape block") {
   const int kRuns = 2000;
   const Shape shapes[] = {
       {"LTAI5t + 18", "alibaba-accesskey-pair", "conf/app.ini", 0,
-       [&] { return "access_key_id = LTAI5t" + random(18, alnum) + "\naccess_key_secret = " + random(30, alnum) + "\n"; }},
+       [&] {
+         return "access_key_id = LTAI5t" + random(18, alnum) + "\naccess_key_secret = " + random(30, alnum) + "\n";
+       }},
       {"LTAI4 + 19", "alibaba-accesskey-pair", "conf/app.ini", 0,
-       [&] { return "access_key_id = LTAI4" + random(19, alnum) + "\naccess_key_secret = " + random(30, alnum) + "\n"; }},
+       [&] {
+         return "access_key_id = LTAI4" + random(19, alnum) + "\naccess_key_secret = " + random(30, alnum) + "\n";
+       }},
       {"LTAI + 12", "alibaba-accesskey-pair", "conf/app.ini", kRuns / 100,
-       [&] { return "access_key_id = LTAI" + random(12, alnum) + "\naccess_key_secret = " + random(30, alnum) + "\n"; }},
+       [&] {
+         return "access_key_id = LTAI" + random(12, alnum) + "\naccess_key_secret = " + random(30, alnum) + "\n";
+       }},
       {"positional", "alibaba-accesskey-pair", "app/client.py", 0,
        [&] {
-         return "client = AcsClient(\"LTAI5t" + random(18, alnum) + "\", \"" + random(30, alnum) + "\", \"cn-hangzhou\")\n";
+         return "client = AcsClient(\"LTAI5t" + random(18, alnum) + "\", \"" + random(30, alnum) +
+                "\", \"cn-hangzhou\")\n";
        }},
       {"legacy 16", "alibaba-accesskey-pair-legacy", ".env", kRuns / 100,
        [&] {
-         return "ALIBABA_CLOUD_ACCESS_KEY_ID=" + random(16, alnum) + "\nALIBABA_CLOUD_ACCESS_KEY_SECRET=" + random(30, alnum) +
-                "\n";
+         return "ALIBABA_CLOUD_ACCESS_KEY_ID=" + random(16, alnum) +
+                "\nALIBABA_CLOUD_ACCESS_KEY_SECRET=" + random(30, alnum) + "\n";
        }},
       {"STS", "alibaba-sts-credentials", "sts.json", 0,
        [&] {
-         return "{\n  \"AccessKeyId\": \"STS." + random(25, alnum) + "\",\n  \"AccessKeySecret\": \"" + random(44, alnum) +
-                "\",\n  \"SecurityToken\": \"CAIS" + random(300, b64) + "\"\n}\n";
+         return "{\n  \"AccessKeyId\": \"STS." + random(25, alnum) + "\",\n  \"AccessKeySecret\": \"" +
+                random(44, alnum) + "\",\n  \"SecurityToken\": \"CAIS" + random(300, b64) + "\"\n}\n";
        }},
       {"AWS", "aws-accesskey-pair", "aws/credentials", 0,
        [&] {
-         return "[default]\naws_access_key_id = AKIA" + random(16, upper + "234567") + "\naws_secret_access_key = " +
-                random(40, b64) + "\n";
+         return "[default]\naws_access_key_id = AKIA" + random(16, upper + "234567") +
+                "\naws_secret_access_key = " + random(40, b64) + "\n";
        }},
       {"Tencent", "tencent-secret-pair", "tc.yml", 0,
        [&] { return "SecretId: AKID" + random(32, alnum) + "\nSecretKey: " + random(32, alnum) + "\n"; }},
@@ -459,6 +467,7 @@ TEST_CASE("default rules: random keys of every documented shape block") {
       if (!blocked && missed++ == 0) first_miss = text + "got" + Summary(r);
     }
     CHECK_MESSAGE(missed <= shape.may_miss, shape.what << ": " << missed << " of " << kRuns
-                                                       << " random pairs not blocked; the first:\n" << first_miss);
+                                                       << " random pairs not blocked; the first:\n"
+                                                       << first_miss);
   }
 }

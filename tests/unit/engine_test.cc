@@ -193,8 +193,8 @@ TEST_CASE("a fingerprint in the global allowlist suppresses that finding") {
 
 TEST_CASE("values in escaped JSON strings are found by tolerant separators") {
   Engine e(kPairRules);
-  std::string nb = "    \"source\": [\"id = \\\"" + kId1 + "\\\"\\n\", \"access_key_secret = \\\"" + kSecret1 +
-                   "\\\"\\n\"]\n";
+  std::string nb =
+      "    \"source\": [\"id = \\\"" + kId1 + "\\\"\\n\", \"access_key_secret = \\\"" + kSecret1 + "\\\"\\n\"]\n";
   FragmentResult r = e.Scan(nb, "notebook.ipynb");
   REQUIRE(r.findings.size() == 1);
   CHECK(r.findings[0].rule_id == "ak-pair");
@@ -330,9 +330,9 @@ TEST_CASE("bad rule files are reported by file, rule and reason") {
   REQUIRE_FALSE(s.ok());
   CHECK(s.message().find("needs an 'id'") != std::string::npos);
 
-  REQUIRE(LoadRulesFromString("[[pairs]]\nid='p'\n[[pairs.parts]]\nrule='a'\n[[pairs.parts]]\nrule='b'\n", "t.toml",
-                              &rules)
-              .ok());
+  REQUIRE(
+      LoadRulesFromString("[[pairs]]\nid='p'\n[[pairs.parts]]\nrule='a'\n[[pairs.parts]]\nrule='b'\n", "t.toml", &rules)
+          .ok());
   s = Scanner::Create(rules, &scanner);
   REQUIRE_FALSE(s.ok());
   CHECK(s.message().find("unknown rule 'a'") != std::string::npos);
@@ -365,7 +365,9 @@ TEST_CASE("[extend] useDefault adds to the default rules; disabledRules removes"
 }
 
 TEST_CASE("redaction never shows a secret in full") {
-  CHECK(Redact("LTAI5tQz8Wb3nRk2JvPxYh7d") == "LTAI\xE2\x80\xA6" "7d");
+  CHECK(Redact("LTAI5tQz8Wb3nRk2JvPxYh7d") ==
+        "LTAI\xE2\x80\xA6"
+        "7d");
   CHECK(Redact("short1234567") == "sh\xE2\x80\xA6");
   CHECK(Redact("abc") == "\xE2\x80\xA6");
   CHECK(Fingerprint("r", {"a"}) != Fingerprint("r", {"b"}));

@@ -60,14 +60,14 @@ TEST_CASE("users file: a token is checked against its SHA-256, by name") {
   // The SHA-256 of "test", a published test vector.
   CHECK(HashToken("test") == "sha256:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08");
   UsersFile u;
-  Status s = UsersFile::Parse("# developers\n\nalice:" + HashToken("alice-token") + "\n  bob:" +
-                                  HashToken("bob-token") + "  \r\n",
-                              "users", &u);
+  Status s = UsersFile::Parse(
+      "# developers\n\nalice:" + HashToken("alice-token") + "\n  bob:" + HashToken("bob-token") + "  \r\n", "users",
+      &u);
   REQUIRE_MESSAGE(s.ok(), s.message());
   CHECK(u.size() == 2);
   CHECK(u.Verify("alice", "alice-token"));
   CHECK(u.Verify("bob", "bob-token"));
-  CHECK_FALSE(u.Verify("alice", "bob-token"));   // another's token
+  CHECK_FALSE(u.Verify("alice", "bob-token"));  // another's token
   CHECK_FALSE(u.Verify("alice", "alice-token "));
   CHECK_FALSE(u.Verify("alice", ""));
   CHECK_FALSE(u.Verify("carol", "alice-token"));  // not in the file

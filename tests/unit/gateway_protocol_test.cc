@@ -30,8 +30,7 @@ std::vector<std::string> Packets(const std::string& bytes) {
   r.Feed(bytes);
   PktReader::Packet p;
   std::vector<std::string> out;
-  while (r.Next(&p) == PktReader::kPacket)
-    out.push_back(p.type == PktReader::Type::kFlush ? "<flush>" : p.payload);
+  while (r.Next(&p) == PktReader::kPacket) out.push_back(p.type == PktReader::Type::kFlush ? "<flush>" : p.payload);
   REQUIRE(r.pending() == 0);
   return out;
 }
@@ -79,8 +78,9 @@ TEST_CASE("pkt-line reader handles packets split at every byte") {
   for (char c : stream) {
     r.Feed(std::string(1, c));
     while (r.Next(&p) == PktReader::kPacket)
-      seen.push_back(p.type == PktReader::Type::kData ? p.payload
-                     : p.type == PktReader::Type::kFlush ? "<flush>" : "<delim>");
+      seen.push_back(p.type == PktReader::Type::kData    ? p.payload
+                     : p.type == PktReader::Type::kFlush ? "<flush>"
+                                                         : "<delim>");
   }
   CHECK(seen == std::vector<std::string>{"one\n", "<flush>", "two", "<delim>"});
   CHECK(r.consumed() == stream.size());
@@ -104,9 +104,10 @@ TEST_CASE("pkt-line reader rejects bad lengths with the byte offset") {
 }
 
 TEST_CASE("advertisement rewrite adds no-thin and recomputes the first ref line's length") {
-  std::string adv = PktLine("# service=git-receive-pack\n") + "0000" +
-                    PktLine(kA + " refs/heads/main" + std::string("\0", 1) + "report-status side-band-64k agent=git/2\n") +
-                    PktLine(kB + " refs/heads/dev\n") + "0000";
+  std::string adv =
+      PktLine("# service=git-receive-pack\n") + "0000" +
+      PktLine(kA + " refs/heads/main" + std::string("\0", 1) + "report-status side-band-64k agent=git/2\n") +
+      PktLine(kB + " refs/heads/dev\n") + "0000";
   std::string out;
   REQUIRE(AddNoThin(adv, &out).ok());
   auto p = Packets(out);
@@ -133,9 +134,10 @@ TEST_CASE("advertisement rewrite handles an empty repository and protocol v1") {
 
 TEST_CASE("advertised capabilities: the first ref line's list, v0 and v1, or a clear error") {
   std::vector<std::string> caps;
-  std::string adv = PktLine("# service=git-receive-pack\n") + "0000" +
-                    PktLine(kA + " refs/heads/main" + std::string("\0", 1) + "report-status  push-options agent=git/2\n") +
-                    PktLine(kB + " refs/heads/dev\n") + "0000";
+  std::string adv =
+      PktLine("# service=git-receive-pack\n") + "0000" +
+      PktLine(kA + " refs/heads/main" + std::string("\0", 1) + "report-status  push-options agent=git/2\n") +
+      PktLine(kB + " refs/heads/dev\n") + "0000";
   REQUIRE(AdvertisedCapabilities(adv, &caps).ok());
   CHECK(caps == std::vector<std::string>{"report-status", "push-options", "agent=git/2"});
   std::string empty_v1 = PktLine("# service=git-receive-pack\n") + "0000" + PktLine("version 1\n") +
@@ -146,9 +148,9 @@ TEST_CASE("advertised capabilities: the first ref line's list, v0 and v1, or a c
   caps = {"untouched"};
   CHECK(AdvertisedCapabilities("<html>login</html>", &caps).message().find("not a receive-pack advertisement") !=
         std::string::npos);
-  CHECK_FALSE(AdvertisedCapabilities(PktLine("# service=git-receive-pack\n") + "0000" + PktLine(kA + " refs/heads/x\n"),
-                                     &caps)
-                  .ok());
+  CHECK_FALSE(
+      AdvertisedCapabilities(PktLine("# service=git-receive-pack\n") + "0000" + PktLine(kA + " refs/heads/x\n"), &caps)
+          .ok());
   CHECK(caps == std::vector<std::string>{"untouched"});
 }
 
@@ -164,8 +166,8 @@ TEST_CASE("advertisement rewrite refuses what is not an advertisement") {
 TEST_CASE("push request: commands, capabilities, push options and pack, in any split") {
   std::string body = PktLine(kZero + " " + kA + " refs/heads/new" + std::string("\0", 1) +
                              "report-status-v2 side-band-64k push-options atomic agent=git/2.39\n") +
-                     PktLine(kA + " " + kB + " refs/heads/main\n") + "0000" + PktLine("akgate.bypass=false positive\n") +
-                     PktLine("ci.skip") + "0000" + EmptyPack();
+                     PktLine(kA + " " + kB + " refs/heads/main\n") + "0000" +
+                     PktLine("akgate.bypass=false positive\n") + PktLine("ci.skip") + "0000" + EmptyPack();
   for (size_t step : {size_t(1), size_t(3), size_t(7), body.size()}) {
     Parsed r = Parse(body, step);
     REQUIRE(r.feed.ok());
@@ -188,12 +190,14 @@ TEST_CASE("push request: shallow lines, the probe and delete-only pushes") {
   CHECK(probe.req.probe);
   CHECK(probe.req.commands.empty());
 
-  Parsed del = Parse(PktLine(kA + " " + kZero + " refs/heads/gone" + std::string("\0", 1) + "report-status\n") + "0000");
+  Parsed del =
+      Parse(PktLine(kA + " " + kZero + " refs/heads/gone" + std::string("\0", 1) + "report-status\n") + "0000");
   CHECK(del.finish.ok());
   CHECK(del.req.AllDeletes());
   CHECK_FALSE(del.req.has_pack);
 
-  Parsed sh = Parse(PktLine("shallow " + kB + "\n") + PktLine(kA + " " + kB + " refs/heads/x\n") + "0000" + EmptyPack());
+  Parsed sh =
+      Parse(PktLine("shallow " + kB + "\n") + PktLine(kA + " " + kB + " refs/heads/x\n") + "0000" + EmptyPack());
   CHECK(sh.finish.ok());
   CHECK(sh.req.shallow == std::vector<std::string>{kB});
   CHECK_FALSE(sh.req.probe);
@@ -247,10 +251,10 @@ TEST_CASE("push request: object ids are checked as strictly as ever, as RefUpdat
   CHECK(u.new_id == k64);
   CHECK(u.is_create());
   CHECK_FALSE(u.is_delete());
-  for (const std::string& line : {kA + " " + k64 + " refs/heads/x\n",                       // lengths differ
-                                  kA + " " + std::string(40, 'B') + " refs/heads/x\n",     // upper case
-                                  kA + " " + std::string(41, 'b') + " refs/heads/x\n",     // 41 digits
-                                  kA.substr(0, 39) + " " + kB + " refs/heads/x\n",         // 39 digits
+  for (const std::string& line : {kA + " " + k64 + " refs/heads/x\n",                   // lengths differ
+                                  kA + " " + std::string(40, 'B') + " refs/heads/x\n",  // upper case
+                                  kA + " " + std::string(41, 'b') + " refs/heads/x\n",  // 41 digits
+                                  kA.substr(0, 39) + " " + kB + " refs/heads/x\n",      // 39 digits
                                   std::string(63, 'c') + " " + std::string(63, 'c') + " refs/heads/x\n"}) {
     CAPTURE(line);
     Parsed r = Parse(PktLine(line) + "0000", 7);
@@ -324,7 +328,7 @@ TEST_CASE("report-status with side-band-64k: report on band 2, status on band 1,
   CHECK(p[2] == "\2line three\n");
   CHECK(p[3][0] == '\1');
   CHECK(Packets(p[3].substr(1)) == std::vector<std::string>{"unpack ok\n", "ng refs/heads/main secret found\n",
-                                                           "ng refs/tags/v1 secret found\n", "<flush>"});
+                                                            "ng refs/tags/v1 secret found\n", "<flush>"});
   CHECK(p[4] == "<flush>");
 }
 
@@ -363,6 +367,27 @@ TEST_CASE("an unpack failure names itself and every ref gets the unpacker error"
   CHECK(p[1] == "ng refs/heads/main unpacker error\n");
 }
 
+TEST_CASE("report-status: a ref name with a line break or too long for a packet cannot break its ng line") {
+  // Found by fuzz/report_status_fuzzer.cc (fuzz/corpus/report_status/crash-ref-newline).
+  // The request parser refuses such refs; the encoder must not rely on it.
+  PushRequest req = RequestWith("report-status");
+  req.commands[0].ref = "refs/heads/a\nb\rc";
+  req.commands[1].ref = "refs/heads/" + std::string(70000, 'x');
+  Rejection r;
+  r.reason = "blocked";
+  auto p = Packets(EncodeRejection(req, r));
+  REQUIRE(p.size() == 4);
+  for (int i : {1, 2}) {
+    INFO("ng line " << i << ": " << p[i].substr(0, 40));
+    CHECK(p[i].rfind("ng refs/heads/", 0) == 0);
+    CHECK(p[i].find('\n') == p[i].size() - 1);
+    CHECK(p[i].size() >= 9);
+    CHECK(p[i].substr(p[i].size() - 9) == " blocked\n");
+  }
+  CHECK(p[1] == "ng refs/heads/a b c blocked\n");
+  CHECK(p[3] == "<flush>");
+}
+
 TEST_CASE("gzip bodies are decoded for the parser") {
   // gzip of "0000" (python: gzip.compress(b"0000", mtime=0)).
   const unsigned char gz[] = {0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0x03, 0x33, 0x30,
@@ -372,9 +397,9 @@ TEST_CASE("gzip bodies are decoded for the parser") {
   std::string out;
   for (unsigned char c : gz)
     REQUIRE(d->Decode(std::string(1, static_cast<char>(c)), [&](std::string_view s) {
-                out.append(s);
-                return Status::Ok();
-              }).ok());
+               out.append(s);
+               return Status::Ok();
+             }).ok());
   CHECK(d->Finish().ok());
   CHECK(out == "0000");
   REQUIRE(BodyDecoder::Create("gzip", &d).ok());
@@ -427,7 +452,9 @@ policy = "/etc/akgate/special.toml"
   CHECK(ParseConfig("[[server.listen]]\nport=1\ntls_cert='a'\n[[route]]\nprefix='/a'\nupstream='http://x'\n", "x", &c)
             .message()
             .find("go together") != std::string::npos);
-  CHECK(ParseConfig("[[server.listen]]\nport=1\n[limits]\nmax_push_byte = 3\n", "x", &c).message().find("unknown key") != std::string::npos);
+  CHECK(
+      ParseConfig("[[server.listen]]\nport=1\n[limits]\nmax_push_byte = 3\n", "x", &c).message().find("unknown key") !=
+      std::string::npos);
   CHECK(ParseConfig("[[server.listen]]\nport=70000\n", "x", &c).message().find("from 0 to 65535") != std::string::npos);
 }
 
@@ -442,7 +469,9 @@ TEST_CASE("fetch request: commits shallow and without blobs, blobs on their own,
     r.Feed(body);
     PktReader::Packet pk;
     while (r.Next(&pk) == PktReader::kPacket)
-      p.push_back(pk.type == PktReader::Type::kFlush ? "<flush>" : pk.type == PktReader::Type::kDelim ? "<delim>" : pk.payload);
+      p.push_back(pk.type == PktReader::Type::kFlush   ? "<flush>"
+                  : pk.type == PktReader::Type::kDelim ? "<delim>"
+                                                       : pk.payload);
     REQUIRE(r.pending() == 0);
   }
   CHECK(p.front() == "command=fetch\n");
@@ -517,9 +546,9 @@ FetchParsed ParseFetch(const std::string& response, size_t step) {
 }  // namespace
 
 TEST_CASE("fetch response: sections skipped, the pack from band 1, in any split") {
-  std::string response = PktLine("shallow-info\n") + PktLine("shallow " + kA + "\n") + "0001" +
-                         PktLine("packfile\n") + SidebandPkt(2, "Enumerating objects: 3\n") +
-                         SidebandPkt(1, "PACK-part-one|") + SidebandPkt(1, "part-two") + "0000";
+  std::string response = PktLine("shallow-info\n") + PktLine("shallow " + kA + "\n") + "0001" + PktLine("packfile\n") +
+                         SidebandPkt(2, "Enumerating objects: 3\n") + SidebandPkt(1, "PACK-part-one|") +
+                         SidebandPkt(1, "part-two") + "0000";
   for (size_t step : {size_t{1}, size_t{3}, size_t{7}, response.size()}) {
     FetchParsed r = ParseFetch(response, step);
     REQUIRE_MESSAGE(r.status.ok(), r.status.message());
@@ -530,10 +559,12 @@ TEST_CASE("fetch response: sections skipped, the pack from band 1, in any split"
 TEST_CASE("fetch response: hostile or broken answers give clear errors") {
   std::string pack = PktLine("packfile\n") + SidebandPkt(1, "PACK");
   CHECK(ParseFetch(pack, 5).status.message().find("ended early") != std::string::npos);
-  CHECK(ParseFetch(PktLine("ERR upload-pack: not our ref " + kA + "\n"), 4).status.message().find("refused the fetch") !=
-        std::string::npos);
-  CHECK(ParseFetch(pack + SidebandPkt(3, "fatal: out of memory\n") + "0000", 9).status.message().find("out of memory") !=
-        std::string::npos);
+  CHECK(
+      ParseFetch(PktLine("ERR upload-pack: not our ref " + kA + "\n"), 4).status.message().find("refused the fetch") !=
+      std::string::npos);
+  CHECK(
+      ParseFetch(pack + SidebandPkt(3, "fatal: out of memory\n") + "0000", 9).status.message().find("out of memory") !=
+      std::string::npos);
   CHECK(ParseFetch(pack + SidebandPkt(7, "x") + "0000", 9).status.message().find("side-band 7") != std::string::npos);
   CHECK(ParseFetch(PktLine("nonsense\n"), 9).status.message().find("unexpected line") != std::string::npos);
   CHECK(ParseFetch("0000", 4).status.message().find("without a pack") != std::string::npos);

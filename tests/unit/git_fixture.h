@@ -12,10 +12,9 @@
 // entry.
 #pragma once
 
+#include <doctest/doctest.h>
 #include <git2.h>
 #include <stdlib.h>
-
-#include <doctest/doctest.h>
 
 #include <filesystem>
 #include <map>
@@ -131,8 +130,8 @@ class TestRepo {
       ps.push_back(c);
     }
     git_oid id;
-    REQUIRE(git_commit_create(&id, repo_, nullptr, sig_, sig_, nullptr, message.c_str(), tree,
-                              ps.size(), const_cast<const git_commit**>(ps.data())) == 0);
+    REQUIRE(git_commit_create(&id, repo_, nullptr, sig_, sig_, nullptr, message.c_str(), tree, ps.size(),
+                              const_cast<const git_commit**>(ps.data())) == 0);
     for (git_commit* c : ps) git_commit_free(c);
     git_tree_free(tree);
     return id;

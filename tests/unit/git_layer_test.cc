@@ -60,8 +60,7 @@ TEST_CASE("git C-quoted paths are unquoted; plain paths pass through") {
   CHECK_FALSE(UnquoteCStyle("\"unterminated", &out));
   CHECK_FALSE(UnquoteCStyle("\"bad \\q escape\"", &out));
   CHECK_FALSE(UnquoteCStyle("\"short \\30\"", &out));
-  CHECK(PathFromGitEnv("/srv/repo.git/objects/tmp_objdir-incoming-x") ==
-        "/srv/repo.git/objects/tmp_objdir-incoming-x");
+  CHECK(PathFromGitEnv("/srv/repo.git/objects/tmp_objdir-incoming-x") == "/srv/repo.git/objects/tmp_objdir-incoming-x");
   CHECK(PathFromGitEnv("\"/srv/a:b.git/objects\"") == "/srv/a:b.git/objects");
 }
 
@@ -130,8 +129,8 @@ TEST_CASE("new commits: only those no existing ref reaches") {
   }
   SUBCASE("several refs: the union, each commit once") {
     git_oid side = r.Commit({{"a", "side"}}, {c2});
-    NewObjects n = FindNew(r, {TestRepo::Update(&c1, &c3, "refs/heads/main"),
-                               TestRepo::Update(nullptr, &side, "refs/heads/side")});
+    NewObjects n = FindNew(
+        r, {TestRepo::Update(&c1, &c3, "refs/heads/main"), TestRepo::Update(nullptr, &side, "refs/heads/side")});
     std::vector<std::string> got = Hexes(n.commits);
     std::sort(got.begin(), got.end());
     std::vector<std::string> want{Hex(c2), Hex(c3), Hex(side)};
@@ -162,8 +161,8 @@ TEST_CASE("new commits: only those no existing ref reaches") {
     git_oid blob = r.Blob("some content");
     git_oid tree = r.Tree({{"x", "y"}});
     git_oid tag = r.Tag("blobtag", blob, "a blob\n");
-    NewObjects n = FindNew(r, {TestRepo::Update(nullptr, &tree, "refs/tags/tree"),
-                               TestRepo::Update(nullptr, &tag, "refs/tags/blob")});
+    NewObjects n = FindNew(
+        r, {TestRepo::Update(nullptr, &tree, "refs/tags/tree"), TestRepo::Update(nullptr, &tag, "refs/tags/blob")});
     CHECK(n.commits.empty());
     CHECK(n.tags.size() == 1);
     REQUIRE(n.tagged.size() == 2);
@@ -208,13 +207,14 @@ TEST_CASE("what a commit introduces") {
   }
   SUBCASE("merge: a file taken unchanged from either side is not introduced by the merge") {
     git_oid left = r.Commit({{"keep.txt", "same"}, {"dir/mod.txt", "left"}, {"dir/deep/x", "x"}}, {base});
-    git_oid right = r.Commit({{"keep.txt", "same"}, {"dir/mod.txt", "v1"}, {"dir/deep/x", "x"}, {"r.txt", "r"}}, {base});
-    git_oid merge = r.Commit({{"keep.txt", "same"}, {"dir/mod.txt", "left"}, {"dir/deep/x", "x"}, {"r.txt", "r"}},
-                             {left, right});
+    git_oid right =
+        r.Commit({{"keep.txt", "same"}, {"dir/mod.txt", "v1"}, {"dir/deep/x", "x"}, {"r.txt", "r"}}, {base});
+    git_oid merge =
+        r.Commit({{"keep.txt", "same"}, {"dir/mod.txt", "left"}, {"dir/deep/x", "x"}, {"r.txt", "r"}}, {left, right});
     CHECK(Diff(r, merge).files.empty());
     // A conflict resolution (content in neither parent) is introduced by the merge.
-    git_oid resolved = r.Commit({{"keep.txt", "same"}, {"dir/mod.txt", "resolved"}, {"dir/deep/x", "x"}, {"r.txt", "r"}},
-                                {left, right});
+    git_oid resolved = r.Commit(
+        {{"keep.txt", "same"}, {"dir/mod.txt", "resolved"}, {"dir/deep/x", "x"}, {"r.txt", "r"}}, {left, right});
     TreeChanges t = Diff(r, resolved);
     REQUIRE(Paths(t) == std::vector<std::string>{"dir/mod.txt"});
     CHECK(t.files[0].previous.size() == 2);
@@ -227,7 +227,8 @@ TEST_CASE("what a commit introduces") {
     CHECK(Paths(Diff(r, m)) == std::vector<std::string>{"m"});
   }
   SUBCASE("symlinks are files (their target); gitlinks are counted, never read") {
-    git_oid c = r.Commit({{"keep.txt", "same"}, {"link", "@link:keep.txt"},
+    git_oid c = r.Commit({{"keep.txt", "same"},
+                          {"link", "@link:keep.txt"},
                           {"sub", "@gitlink:1234567890123456789012345678901234567890"}},
                          {base});
     TreeChanges t = Diff(r, c);
@@ -236,11 +237,11 @@ TEST_CASE("what a commit introduces") {
     CHECK(t.gitlinks == 1);
   }
   SUBCASE("renames: unchanged moves introduce nothing, edited moves keep the source as previous") {
-    git_oid c = r.Commit({{"keep.txt", "same"}, {"dir/mod.txt", "v1"}, {"dir/deep/x", "x"}, {"moved/gone", "bye"}},
-                         {base});
+    git_oid c =
+        r.Commit({{"keep.txt", "same"}, {"dir/mod.txt", "v1"}, {"dir/deep/x", "x"}, {"moved/gone", "bye"}}, {base});
     CHECK(Diff(r, c).files.empty());
-    git_oid d = r.Commit({{"keep.txt", "same"}, {"dir/mod.txt", "v1"}, {"dir/deep/x", "x"}, {"moved/gone", "bye!"}},
-                         {base});
+    git_oid d =
+        r.Commit({{"keep.txt", "same"}, {"dir/mod.txt", "v1"}, {"dir/deep/x", "x"}, {"moved/gone", "bye!"}}, {base});
     TreeChanges t = Diff(r, d);
     REQUIRE(Paths(t) == std::vector<std::string>{"moved/gone"});
     REQUIRE(t.files[0].previous.size() == 1);
@@ -370,24 +371,27 @@ TEST_CASE("the pack reader returns exactly what libgit2 reads, deltas included")
     size_t checked = 0, mismatched = 0;
     std::set<std::string> seen;  // foreach visits an object once per backend holding it
   } ctx{odb, reader.get()};
-  REQUIRE(git_odb_foreach(odb, [](const git_oid* id, void* p) {
-    auto* c = static_cast<Ctx*>(p);
-    if (!c->reader->Contains(*id) || !c->seen.insert(Hex(*id)).second) return 0;
-    git_odb_object* obj = nullptr;
-    if (git_odb_read(&obj, c->odb, id) != 0) return -1;
-    git_object_t type, htype;
-    PackReader::Data data;
-    size_t hsize = 0;
-    bool same = c->reader->Read(*id, &type, &data) == PackReader::Result::kFound &&
-                c->reader->ReadHeader(*id, &htype, &hsize) == PackReader::Result::kFound &&
-                type == git_odb_object_type(obj) && htype == type && hsize == git_odb_object_size(obj) &&
-                data->size == git_odb_object_size(obj) &&
-                std::memcmp(data->bytes.get(), git_odb_object_data(obj), data->size) == 0;
-    c->checked++;
-    if (!same) c->mismatched++;
-    git_odb_object_free(obj);
-    return 0;
-  }, &ctx) == 0);
+  REQUIRE(git_odb_foreach(
+              odb,
+              [](const git_oid* id, void* p) {
+                auto* c = static_cast<Ctx*>(p);
+                if (!c->reader->Contains(*id) || !c->seen.insert(Hex(*id)).second) return 0;
+                git_odb_object* obj = nullptr;
+                if (git_odb_read(&obj, c->odb, id) != 0) return -1;
+                git_object_t type, htype;
+                PackReader::Data data;
+                size_t hsize = 0;
+                bool same = c->reader->Read(*id, &type, &data) == PackReader::Result::kFound &&
+                            c->reader->ReadHeader(*id, &htype, &hsize) == PackReader::Result::kFound &&
+                            type == git_odb_object_type(obj) && htype == type && hsize == git_odb_object_size(obj) &&
+                            data->size == git_odb_object_size(obj) &&
+                            std::memcmp(data->bytes.get(), git_odb_object_data(obj), data->size) == 0;
+                c->checked++;
+                if (!same) c->mismatched++;
+                git_odb_object_free(obj);
+                return 0;
+              },
+              &ctx) == 0);
   git_odb_free(odb);
   CHECK(ctx.checked == written);
   CHECK(ctx.mismatched == 0);
@@ -415,7 +419,13 @@ TEST_CASE("with the pack reader in front, git_odb_foreach lists each packed obje
   git_packbuilder_free(pb);
   auto count = [](git_odb* odb) {
     size_t n = 0;
-    git_odb_foreach(odb, [](const git_oid*, void* p) { ++*static_cast<size_t*>(p); return 0; }, &n);
+    git_odb_foreach(
+        odb,
+        [](const git_oid*, void* p) {
+          ++*static_cast<size_t*>(p);
+          return 0;
+        },
+        &n);
     return n;
   };
   RepositoryOptions plain;

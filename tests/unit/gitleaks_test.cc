@@ -126,9 +126,7 @@ struct Loaded {
     REQUIRE_MESSAGE(s.ok(), s.message());
     scratch = std::make_unique<akgate::ScanScratch>(*scanner);
   }
-  akgate::FragmentResult Scan(const char* path, std::string_view text) {
-    return scanner->Scan({path, text}, *scratch);
-  }
+  akgate::FragmentResult Scan(const char* path, std::string_view text) { return scanner->Scan({path, text}, *scratch); }
 };
 
 bool HasRule(const akgate::RuleSet& rs, const std::string& id) { return rs.FindRule(id) != nullptr; }
@@ -151,7 +149,7 @@ TEST_CASE("gitleaks config: rules, keys and the global allowlist are read as git
   REQUIRE(id != nullptr);
   CHECK(id->entropy == doctest::Approx(2.0));
   CHECK(id->keywords == std::vector<std::string>{"ltai"});
-  CHECK(id->secret_group == 0);  // gitleaks: the first group
+  CHECK(id->secret_group == 0);                // gitleaks: the first group
   CHECK(id->action == akgate::Action::kWarn);  // gitleaks has no actions: a finding warns
 
   const akgate::Rule* aws = rs.FindRule("aws-access-token");
@@ -246,7 +244,8 @@ TEST_CASE("gitleaks [extend] useDefault: the default rules, plus and minus the f
     CHECK(r.findings[0].rule_id == "acme-internal-token");
   }
   SUBCASE("default pairs still block") {
-    auto r = g.Scan("a.py", "client = AcsClient('LTAI5tdp5Yt7sBR0bMUfHOWX', '4kdDOrxfn7gj9mEsaiTLG3z5PsRw01', 'cn-hangzhou')\n");
+    auto r = g.Scan(
+        "a.py", "client = AcsClient('LTAI5tdp5Yt7sBR0bMUfHOWX', '4kdDOrxfn7gj9mEsaiTLG3z5PsRw01', 'cn-hangzhou')\n");
     REQUIRE(r.findings.size() == 1);
     CHECK(r.findings[0].rule_id == "alibaba-accesskey-pair");
     CHECK(r.findings[0].action == akgate::Action::kBlock);

@@ -2,9 +2,8 @@
 // compressed bodies and files (body_decoder_test, content_formats_test).
 #pragma once
 
-#include <zlib.h>
-
 #include <doctest/doctest.h>
+#include <zlib.h>
 
 #include <string>
 

@@ -1,6 +1,8 @@
 // akgate install / uninstall (installer/hook_installer.h): where each kind of
 // server gets the wrapper, chaining an existing hook, idempotence, exact
 // restoration, and what the wrapper does with stdin.
+#include "installer/hook_installer.h"
+
 #include <doctest/doctest.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -10,7 +12,6 @@
 #include <fstream>
 #include <sstream>
 
-#include "installer/hook_installer.h"
 #include "tests/unit/git_fixture.h"
 
 using namespace akgate;
@@ -29,8 +30,9 @@ std::string Read(const std::string& path) {
 void Write(const std::string& path, const std::string& text, bool executable = false) {
   fs::create_directories(fs::path(path).parent_path());
   std::ofstream(path, std::ios::binary) << text;
-  if (executable) fs::permissions(path, fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec |
-                                            fs::perms::others_read | fs::perms::others_exec);
+  if (executable)
+    fs::permissions(path, fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec |
+                              fs::perms::others_read | fs::perms::others_exec);
 }
 
 int Sh(const std::string& command) {

@@ -22,7 +22,8 @@ GetEnvFn Env(std::map<std::string, std::string> vars) {
 }  // namespace
 
 TEST_CASE("who is pushing: forge variables first, then the OS user") {
-  CHECK(PusherFromEnvironment(Env({{"GL_USERNAME", "gl"}, {"GITEA_PUSHER_NAME", "gt"}, {"REMOTE_USER", "ru"}})) == "gl");
+  CHECK(PusherFromEnvironment(Env({{"GL_USERNAME", "gl"}, {"GITEA_PUSHER_NAME", "gt"}, {"REMOTE_USER", "ru"}})) ==
+        "gl");
   CHECK(PusherFromEnvironment(Env({{"GITEA_PUSHER_NAME", "gt"}, {"REMOTE_USER", "ru"}})) == "gt");
   CHECK(PusherFromEnvironment(Env({{"GL_USER", "gitolite-user"}, {"REMOTE_USER", "ru"}})) == "gitolite-user");
   CHECK(PusherFromEnvironment(Env({{"REMOTE_USER", "ru"}})) == "ru");
@@ -73,12 +74,13 @@ TEST_CASE("watchdog: exactly one of the main path and the expiry decides") {
 }
 
 TEST_CASE("GitLab: its server hook variables, as GitLab documents them, say where the push came from") {
-  HookEnvironment web = ReadHookEnvironment(Env({{"GL_ID", "user-7"}, {"GL_PROTOCOL", "web"},
-                                                 {"GL_REPOSITORY", "project-42"}, {"GL_USERNAME", "alice"}}));
+  HookEnvironment web = ReadHookEnvironment(
+      Env({{"GL_ID", "user-7"}, {"GL_PROTOCOL", "web"}, {"GL_REPOSITORY", "project-42"}, {"GL_USERNAME", "alice"}}));
   CHECK(web.gitlab);
   CHECK(web.gitlab_web());
   CHECK(web.pusher == "alice");
-  HookEnvironment ssh = ReadHookEnvironment(Env({{"GL_ID", "key-3"}, {"GL_PROTOCOL", "ssh"}, {"GL_REPOSITORY", "project-42"}}));
+  HookEnvironment ssh =
+      ReadHookEnvironment(Env({{"GL_ID", "key-3"}, {"GL_PROTOCOL", "ssh"}, {"GL_REPOSITORY", "project-42"}}));
   CHECK(ssh.gitlab);
   CHECK_FALSE(ssh.gitlab_web());
   // gitolite's GL_USER is not GitLab; GL_PROTOCOL alone is not enough either.

@@ -1,10 +1,11 @@
 // Who the gateway believes is pushing (gateway/identity.h): never the Basic
 // user name; a proxy's header only from a trusted address; a verified client
 // certificate's name.
+#include "gateway/identity.h"
+
 #include <doctest/doctest.h>
 
 #include "gateway/config.h"
-#include "gateway/identity.h"
 
 using namespace akgate;
 using namespace akgate::gateway;
@@ -101,19 +102,22 @@ client_certificate = true
   CHECK(c.identity.client_certificate);
   CHECK(c.listeners[0].client_ca == "/ca.pem");
 
-  s = ParseConfig("[[server.listen]]\nport = 1\n[[route]]\nprefix = \"/g/\"\nupstream = \"https://g/\"\n"
-                  "[identity]\nheader = \"X-Remote-User\"\n",
-                  "t.toml", &c);
+  s = ParseConfig(
+      "[[server.listen]]\nport = 1\n[[route]]\nprefix = \"/g/\"\nupstream = \"https://g/\"\n"
+      "[identity]\nheader = \"X-Remote-User\"\n",
+      "t.toml", &c);
   CHECK_FALSE(s.ok());
   CHECK(s.message().find("trusted_proxies") != std::string::npos);
-  s = ParseConfig("[[server.listen]]\nport = 1\n[[route]]\nprefix = \"/g/\"\nupstream = \"https://g/\"\n"
-                  "[identity]\nheader = \"X-Remote-User\"\ntrusted_proxies = [\"10.0.0.0/99\"]\n",
-                  "t.toml", &c);
+  s = ParseConfig(
+      "[[server.listen]]\nport = 1\n[[route]]\nprefix = \"/g/\"\nupstream = \"https://g/\"\n"
+      "[identity]\nheader = \"X-Remote-User\"\ntrusted_proxies = [\"10.0.0.0/99\"]\n",
+      "t.toml", &c);
   CHECK_FALSE(s.ok());
   CHECK(s.message().find("prefix length") != std::string::npos);
-  s = ParseConfig("[[server.listen]]\nport = 1\n[[route]]\nprefix = \"/g/\"\nupstream = \"https://g/\"\n"
-                  "[identity]\nclient_certificate = true\n",
-                  "t.toml", &c);
+  s = ParseConfig(
+      "[[server.listen]]\nport = 1\n[[route]]\nprefix = \"/g/\"\nupstream = \"https://g/\"\n"
+      "[identity]\nclient_certificate = true\n",
+      "t.toml", &c);
   CHECK_FALSE(s.ok());
   CHECK(s.message().find("client_ca") != std::string::npos);
 }

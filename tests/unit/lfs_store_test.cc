@@ -1,5 +1,7 @@
 // Git LFS pointers and the objects behind them (git/lfs_store.h), and the
 // inspector scanning those objects under the pointer's path.
+#include "git/lfs_store.h"
+
 #include <doctest/doctest.h>
 
 #include <fstream>
@@ -7,7 +9,6 @@
 #include "engine/rule_loader.h"
 #include "engine/scanner.h"
 #include "engine/sha256.h"
-#include "git/lfs_store.h"
 #include "git/push_inspector.h"
 #include "git_fixture.h"
 
@@ -36,12 +37,13 @@ TEST_CASE("LFS pointers: the spec's form is one, anything else is not") {
   CHECK(ParseLfsPointer("version https://git-lfs.github.com/spec/v1\noid sha256:" + oid + "\nsize 12\n", &p));
   CHECK(p.oid == oid);
   CHECK(p.size == 12);
-  CHECK(ParseLfsPointer("version https://git-lfs.github.com/spec/v1\next-0-foo sha256:" + oid + "\noid sha256:" +
-                            oid + "\nsize 0\n",
-                        &p));
+  CHECK(ParseLfsPointer(
+      "version https://git-lfs.github.com/spec/v1\next-0-foo sha256:" + oid + "\noid sha256:" + oid + "\nsize 0\n",
+      &p));
   CHECK_FALSE(ParseLfsPointer("oid sha256:" + oid + "\nsize 12\n", &p));  // no version line first
   CHECK_FALSE(ParseLfsPointer("version https://git-lfs.github.com/spec/v1\noid sha256:" + oid + "\n", &p));
-  CHECK_FALSE(ParseLfsPointer("version https://git-lfs.github.com/spec/v1\noid sha256:" + oid.substr(1) + "\nsize 1\n", &p));
+  CHECK_FALSE(
+      ParseLfsPointer("version https://git-lfs.github.com/spec/v1\noid sha256:" + oid.substr(1) + "\nsize 1\n", &p));
   CHECK_FALSE(ParseLfsPointer("version https://git-lfs.github.com/spec/v1\noid sha256:" + oid + "\nsize 1x\n", &p));
   CHECK_FALSE(ParseLfsPointer(std::string(2000, 'v'), &p));
 }
@@ -67,7 +69,8 @@ TEST_CASE("LFS objects: found in either layout, checked against the pointer") {
   REQUIRE(ReadLfsObject(stores, p, 4, &got, &read).ok());
   CHECK(read == LfsRead::kOversize);
 
-  const std::string plain = dir.path() + "/repo/lfs/objects/" + p.oid.substr(0, 2) + "/" + p.oid.substr(2, 2) + "/" + p.oid;
+  const std::string plain =
+      dir.path() + "/repo/lfs/objects/" + p.oid.substr(0, 2) + "/" + p.oid.substr(2, 2) + "/" + p.oid;
   Put(plain, "HELLO LFS\n");  // same size, other content: looked at first, refused
   Status s = ReadLfsObject(stores, p, 1 << 20, &got, &read);
   CHECK_FALSE(s.ok());
@@ -87,7 +90,9 @@ description = "AccessKey ID"
 regex = '''\b(LTAI[A-Za-z0-9]{20})\b'''
 entropy = 2.5
 action = "block"
-)", "<test>", &rules).ok());
+)",
+                              "<test>", &rules)
+              .ok());
   std::unique_ptr<Scanner> scanner;
   REQUIRE(Scanner::Create(rules, &scanner).ok());
   TestRepo repo;

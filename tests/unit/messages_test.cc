@@ -1,12 +1,13 @@
 // The message catalogue (report/messages.h) and the display-width layout
 // (report/text_layout.h) the two languages share.
+#include "report/messages.h"
+
 #include <doctest/doctest.h>
 
 #include <algorithm>
 #include <map>
 #include <string>
 
-#include "report/messages.h"
 #include "report/text_layout.h"
 #include "text_helpers.h"
 
@@ -45,7 +46,8 @@ TEST_CASE("every message has an English and a Chinese text with the same placeho
     if (i != static_cast<int>(Msg::kListSeparator)) CHECK(std::string(m.zh) != std::string(m.en));
     // Ambiguous-width characters would make the width of a line depend on
     // the terminal: the Chinese texts use none.
-    for (const char* ambiguous : {"“", "”", "‘", "’", "…", "·"}) CHECK(std::string(m.zh).find(ambiguous) == std::string::npos);
+    for (const char* ambiguous : {"“", "”", "‘", "’", "…", "·"})
+      CHECK(std::string(m.zh).find(ambiguous) == std::string::npos);
   }
 }
 
@@ -87,7 +89,7 @@ TEST_CASE("display width: a CJK character takes two columns, a UTF-8 byte is not
   CHECK(DisplayWidth("abc") == 3);
   CHECK(DisplayWidth("密钥") == 4);
   CHECK(DisplayWidth("（提交）") == 8);
-  CHECK(DisplayWidth("LTAI…9Q") == 7);  // an ellipsis is narrow
+  CHECK(DisplayWidth("LTAI…9Q") == 7);   // an ellipsis is narrow
   CHECK(DisplayWidth("\xff\xfe") == 2);  // invalid bytes: one column each
 }
 
@@ -106,7 +108,8 @@ TEST_CASE("wrapping Chinese: within the width, at character boundaries, no line 
       CHECK(DisplayWidth(l) <= width);
       CHECK(ValidUtf8(l));
       CHECK(l.rfind("  ", 0) == 0);
-      for (const char* closing : {"，", "。", "、", "：", "；", "）"}) CHECK(l.rfind(std::string("  ") + closing, 0) != 0);
+      for (const char* closing : {"，", "。", "、", "：", "；", "）"})
+        CHECK(l.rfind(std::string("  ") + closing, 0) != 0);
       joined += l.substr(2);
     }
     // Nothing lost: only spaces at the breaks go (there are none between

@@ -1,8 +1,7 @@
 // Audit log, webhook and notification command: bounded, and failures are
 // values, never exceptions or hangs.
-#include <doctest/doctest.h>
-
 #include <arpa/inet.h>
+#include <doctest/doctest.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -154,8 +153,8 @@ TEST_CASE("webhook: delivered, refused, rejected, and never past its deadline") 
 TEST_CASE("notification command: gets the JSON on stdin, is bounded, failures are values") {
   TempDir d;
   std::string out = d.path() + "/got.json";
-  CommandRequest ok{{"/bin/sh", "-c", "cat > '" + out + "'"}, "{\"event\":\"bypass\"}",
-                    Clock::now() + std::chrono::seconds(5)};
+  CommandRequest ok{
+      {"/bin/sh", "-c", "cat > '" + out + "'"}, "{\"event\":\"bypass\"}", Clock::now() + std::chrono::seconds(5)};
   Status s = RunNotifyCommand(ok);
   CHECK_MESSAGE(s.ok(), s.message());
   CHECK(Slurp(out) == "{\"event\":\"bypass\"}");

@@ -7,9 +7,9 @@
 #include <random>
 #include <string>
 
+#include "ak_pair_rules.h"
 #include "engine/rule_loader.h"
 #include "engine/scanner.h"
-#include "ak_pair_rules.h"
 
 using namespace akgate;
 using akgate::testing::kAkPairRules;
@@ -30,8 +30,10 @@ std::string OneLine(size_t n) {
   std::string line;
   for (size_t i = 0; i < n; ++i) {
     line += "LTAI" + Random(rng, 20) + " ";
-    if (i % 2) line += "LTAI" + Random(rng, 20) + " access_key_secret=" + Random(rng, 30) + " ";
-    else line += "Client(\"LTAI" + Random(rng, 20) + "\", \"" + Random(rng, 30) + "\") ";
+    if (i % 2)
+      line += "LTAI" + Random(rng, 20) + " access_key_secret=" + Random(rng, 30) + " ";
+    else
+      line += "Client(\"LTAI" + Random(rng, 20) + "\", \"" + Random(rng, 30) + "\") ";
   }
   return line + "\n";
 }

@@ -1,4 +1,6 @@
 // The policy file, push options, the rules the policy implies, and the decision.
+#include "policy/policy.h"
+
 #include <doctest/doctest.h>
 
 #include <fstream>
@@ -6,7 +8,6 @@
 #include "engine/rule_loader.h"
 #include "git_fixture.h"
 #include "policy/decision.h"
-#include "policy/policy.h"
 #include "policy/policy_rules.h"
 #include "policy/push_options.h"
 
@@ -15,7 +16,9 @@ using namespace akgate::testing;
 
 namespace {
 
-Status Parse(const std::string& text, Policy* p) { return ParsePolicy(text, "/etc/akgate/policy.toml", "/etc/akgate", p); }
+Status Parse(const std::string& text, Policy* p) {
+  return ParsePolicy(text, "/etc/akgate/policy.toml", "/etc/akgate", p);
+}
 
 void Write(const std::string& path, const std::string& text) {
   std::ofstream out(path);
@@ -147,7 +150,8 @@ TEST_CASE("policy errors name the file, the line and the key") {
   Policy p;
   Status s = Parse("[limits]\n\non_timeout = \"maybe\"\n", &p);
   CHECK_FALSE(s.ok());
-  CHECK(s.message() == "policy /etc/akgate/policy.toml:3: limits: 'on_timeout' must be \"block\" or \"allow\", not \"maybe\"");
+  CHECK(s.message() ==
+        "policy /etc/akgate/policy.toml:3: limits: 'on_timeout' must be \"block\" or \"allow\", not \"maybe\"");
 
   s = Parse("[limits]\ntime_budgt = 3\n", &p);
   CHECK(s.message().find(":2: limits: unknown key 'time_budgt' (did you mean 'time_budget'?)") != std::string::npos);
@@ -168,6 +172,24 @@ TEST_CASE("policy errors name the file, the line and the key") {
   CHECK(s.message().find("unknown key 'surprise'") != std::string::npos);
 }
 
+TEST_CASE("limits.max_file_size too large for 64 bits is an error naming the key, not a crash or a wrapped size") {
+  // Found by fuzz/policy_fuzzer.cc (fuzz/corpus/policy/crash-size-overflow):
+  // std::stoull threw std::out_of_range through ParsePolicy (the hook died),
+  // and a size times its unit wrapped ("16 EiB" as GiB read as 0: no limit).
+  for (const char* size : {"\"99999999999999999999999\"", "\"17179869184 GiB\"", "\"18446744073709551615 K\""}) {
+    INFO("max_file_size = " << std::string(size));
+    Policy p;
+    Status s = Status::Ok();
+    CHECK_NOTHROW(s = Parse(std::string("[limits]\nmax_file_size = ") + size + "\n", &p));
+    CHECK_FALSE(s.ok());
+    CHECK(s.message().find(":2: limits: 'max_file_size' must be a size in bytes") != std::string::npos);
+    CHECK(p.max_file_bytes == Policy().max_file_bytes);
+  }
+  Policy p;
+  REQUIRE(Parse("[limits]\nmax_file_size = \"17179869183 GiB\"\n", &p).ok());
+  CHECK(p.max_file_bytes == (uint64_t{17179869183} << 30));
+}
+
 TEST_CASE("[report] language: en or zh-CN (and its spellings); the repository's wins; else an error") {
   Policy p;
   CHECK(p.language == Language::kEnglish);
@@ -181,7 +203,8 @@ TEST_CASE("[report] language: en or zh-CN (and its spellings); the repository's 
   CHECK(p.language == Language::kEnglish);  // laid over: the repository's file wins
 
   Status s = Parse("[report]\nmax_findings = 3\nlanguage = \"zh-TW\"\n", &p);
-  CHECK(s.message() == "policy /etc/akgate/policy.toml:3: report: 'language' must be \"en\" or \"zh-CN\", not \"zh-TW\"");
+  CHECK(s.message() ==
+        "policy /etc/akgate/policy.toml:3: report: 'language' must be \"en\" or \"zh-CN\", not \"zh-TW\"");
   CHECK(p.language == Language::kEnglish);  // a file with an error changes nothing
   s = Parse("[report]\nlanguage = 1\n", &p);
   CHECK(s.message() == "policy /etc/akgate/policy.toml:2: report: 'language' must be a string");
@@ -197,7 +220,7 @@ TEST_CASE("-o akgate.lang: a language for this push; anything else a note, never
   PushOptions bad = ParsePushOptions({std::string("akgate.lang=kl\x1bingon")});
   CHECK_FALSE(bad.language.has_value());
   CHECK(bad.unknown_language == "kl ingon");  // control bytes removed
-  CHECK(bad.problems.empty());               // the report's note says it, in the report's language
+  CHECK(bad.problems.empty());                // the report's note says it, in the report's language
   CHECK(ParsePushOptions({"akgate.lang"}).unknown_language == "\"\"");
 }
 
@@ -247,8 +270,8 @@ TEST_CASE("server and repository files: the repository's laid over the server's"
   CHECK(p.sources.size() == 2);
 
   Policy q;
-  CHECK(LoadPolicy({d.path() + "/missing.toml", false, ""}, &q).ok());   // the default path may be absent
-  Status s = LoadPolicy({d.path() + "/missing.toml", true, ""}, &q);      // an explicit one may not
+  CHECK(LoadPolicy({d.path() + "/missing.toml", false, ""}, &q).ok());  // the default path may be absent
+  Status s = LoadPolicy({d.path() + "/missing.toml", true, ""}, &q);    // an explicit one may not
   CHECK(s.message().find("no such file") != std::string::npos);
   Write(d.path() + "/bad-repo.toml", "[limits]\non_timeout = 1\n");
   s = LoadPolicy({d.path() + "/server.toml", true, d.path() + "/bad-repo.toml"}, &q);
@@ -318,13 +341,15 @@ TEST_CASE("decisions") {
     CHECK(d.blocking == 1);
     CHECK(d.warnings == 1);
     CHECK(d.pre_existing == 1);
-    CHECK(d.dispositions == std::vector<Disposition>{Disposition::kBlocks, Disposition::kWarns, Disposition::kPreExisting});
+    CHECK(d.dispositions ==
+          std::vector<Disposition>{Disposition::kBlocks, Disposition::kWarns, Disposition::kPreExisting});
     CHECK(d.exit_code() == 1);
     CHECK(d.notify());
   }
   SUBCASE("-o akgate.allow=<fp> with a reason allows that finding, audited and notified") {
-    PushDecision d = Decide(in, p, Request("bob", {"akgate.allow=aaaaaaaaaaaaaaaa", "akgate.allow=dddddddddddddddd",
-                                                   "akgate.reason=test fixture"}));
+    PushDecision d = Decide(in, p,
+                            Request("bob", {"akgate.allow=aaaaaaaaaaaaaaaa", "akgate.allow=dddddddddddddddd",
+                                            "akgate.reason=test fixture"}));
     CHECK(d.accepted);
     CHECK(d.cause == Cause::kAllowed);  // never "clean"
     CHECK(d.dispositions[0] == Disposition::kAllowedByOption);

@@ -1,12 +1,13 @@
 // The gate: the one place a push is decided, over real temporary
 // repositories (git_fixture.h). Time budget, fail mode, pushes that only
 // delete, recording.
+#include "gate/push_gate.h"
+
 #include <doctest/doctest.h>
 
 #include <fstream>
 #include <sstream>
 
-#include "gate/push_gate.h"
 #include "git_fixture.h"
 #include "notify/audit_log.h"
 #include "policy/push_options.h"
@@ -220,8 +221,7 @@ Recorded RecordTo(const Policy& policy, const PushInput& input, PushOutcome* out
 }
 
 std::string MarkedPair() {
-  return "access_key_id = LTAI5t" + RandomAlnum(18) + "  # akgate:allow\naccess_key_secret = " + RandomAlnum(30) +
-         "\n";
+  return "access_key_id = LTAI5t" + RandomAlnum(18) + "  # akgate:allow\naccess_key_secret = " + RandomAlnum(30) + "\n";
 }
 
 }  // namespace

@@ -1,11 +1,12 @@
 // Inspecting a push end to end on libgit2-built repositories: introduced vs
 // pre-existing, blobs scanned once, messages, skipped content, the gateway's
 // objects-only mode.
+#include "git/push_inspector.h"
+
 #include <doctest/doctest.h>
 
 #include "engine/rule_loader.h"
 #include "engine/scanner.h"
-#include "git/push_inspector.h"
 #include "git_fixture.h"
 
 using namespace akgate;
@@ -150,8 +151,8 @@ TEST_CASE("each blob is scanned once however many commits and paths share it") {
   git_oid c2 = f.repo.Commit({{"README", "x\n"}, {"a/app.ini", k.File()}}, {c1});
   git_oid c3 = f.repo.Commit({{"README", "x\n"}, {"a/app.ini", k.File()}, {"b/copy.ini", k.File()}}, {c2});
   git_oid side = f.repo.Commit({{"README", "x\n"}, {"c/again.ini", k.File()}}, {c1});
-  PushInspection in = f.Inspect({TestRepo::Update(&c1, &c3, "refs/heads/main"),
-                                 TestRepo::Update(nullptr, &side, "refs/heads/side")});
+  PushInspection in =
+      f.Inspect({TestRepo::Update(&c1, &c3, "refs/heads/main"), TestRepo::Update(nullptr, &side, "refs/heads/side")});
   CHECK(in.stats.blobs == 1);
   CHECK(in.stats.blobs_scanned == 1);
   CHECK(in.stats.files == 3);
@@ -221,7 +222,8 @@ TEST_CASE("symlink targets are scanned; gitlinks are not blobs") {
   Fixture f;
   git_oid c1 = f.repo.Commit({{"README", "x\n"}}, {});
   f.repo.SetRef("refs/heads/main", c1);
-  git_oid c2 = f.repo.Commit({{"README", "x\n"}, {"link", "@link:README"},
+  git_oid c2 = f.repo.Commit({{"README", "x\n"},
+                              {"link", "@link:README"},
                               {"vendor/lib", "@gitlink:1234567890123456789012345678901234567890"}},
                              {c1});
   PushInspection in = f.Inspect({TestRepo::Update(&c1, &c2, "refs/heads/main")});
@@ -416,15 +418,14 @@ TEST_CASE("the gateway: a parent in the pack whose subtree is upstream gets that
   Keys k;
   std::string conf = k.File();
   git_oid c1 = f.repo.Commit({{"conf/app.ini", conf}, {"README", "one"}}, {});
-  git_oid c2 = f.repo.Commit({{"conf/app.ini", conf}, {"README", "two"}}, {c1});        // README only
+  git_oid c2 = f.repo.Commit({{"conf/app.ini", conf}, {"README", "two"}}, {c1});  // README only
   git_oid c3 = f.repo.Commit({{"conf/app.ini", conf + "x = 1\n"}, {"README", "two"}}, {c2});
   // c2 and c3 are pushed; c2's conf/ tree is c1's, upstream.
   GatewayPush push(f.repo, {c2, TreeOf(f.repo, c2), f.repo.Blob("two"), c3, TreeOf(f.repo, c3),
                             TreeOf(f.repo, c3, "conf"), f.repo.Blob(conf + "x = 1\n")});
   CopyingFetcher& fetcher = *push.fetcher;
   PushInspection in;
-  Status s =
-      InspectPush(*push.repo, *f.scanner, {TestRepo::Update(&c1, &c3, "refs/heads/main")}, push.options, &in);
+  Status s = InspectPush(*push.repo, *f.scanner, {TestRepo::Update(&c1, &c3, "refs/heads/main")}, push.options, &in);
   REQUIRE_MESSAGE(s.ok(), s.message());
   REQUIRE(in.findings.size() == 1);
   CHECK(in.findings[0].pre_existing);

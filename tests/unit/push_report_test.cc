@@ -1,8 +1,9 @@
 // The pusher's report and the audit record.
+#include "report/push_report.h"
+
 #include <doctest/doctest.h>
 
 #include "report/audit_record.h"
-#include "report/push_report.h"
 
 using namespace akgate;
 

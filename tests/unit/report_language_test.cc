@@ -302,8 +302,9 @@ TEST_CASE("a refused bypass and a refused allow, in both languages") {
   d.bypass_refusal = Refusal::kNotPermitted;
   d.bypass_refused = "the policy does not let bob bypass akgate";
   d.allow_refusal = Refusal::kNoReason;
-  d.allow_refused = "a reason is required: git push -o akgate.allow=<fingerprint> "
-                    "-o akgate.reason=\"why it is not a secret\"";
+  d.allow_refused =
+      "a reason is required: git push -o akgate.allow=<fingerprint> "
+      "-o akgate.reason=\"why it is not a secret\"";
   const std::string en = Join(RenderPushReport(in, d, Options(Language::kEnglish)));
   CHECK(en.find("\nBypass refused: the policy does not let bob bypass akgate.\n") != std::string::npos);
   CHECK(en.find("\nNote: -o akgate.allow ignored: a reason is required: git push -o") != std::string::npos);
@@ -327,8 +328,9 @@ TEST_CASE("GitLab's web message in both languages") {
   INFO(text);
   REQUIRE(zh.size() == 4);
   CHECK(zh[0] == "GL-HOOK-ERR: akgate: 推送被拒绝：在您推送的提交中发现 2 个密钥。");
-  CHECK(zh[1] == "GL-HOOK-ERR: " + FindingTitle(in.findings[0].finding) + "，位于 服务/订单同步/sync.py:1（提交 1111111111），指纹 " +
-                     in.findings[0].finding.fingerprint + "。");
+  CHECK(zh[1] == "GL-HOOK-ERR: " + FindingTitle(in.findings[0].finding) +
+                     "，位于 服务/订单同步/sync.py:1（提交 1111111111），指纹 " + in.findings[0].finding.fingerprint +
+                     "。");
   CHECK(zh[3] == "GL-HOOK-ERR: 请从提交中移除密钥并轮换；如果这不是真实的密钥，请 akgate 管理员将其指纹加入允许列表。");
   CheckChinese(zh, s, 200);
 }

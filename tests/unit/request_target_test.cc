@@ -1,10 +1,10 @@
 // The gateway's routing input: a request target decoded once and checked
 // before anything decides whether it is a push (gateway/request_target.h).
+#include "gateway/request_target.h"
+
 #include <doctest/doctest.h>
 
 #include <string>
-
-#include "gateway/request_target.h"
 
 using namespace akgate;
 using namespace akgate::gateway;
@@ -31,11 +31,11 @@ std::string Refusal(const std::string& target) {
 }  // namespace
 
 TEST_CASE("request target: every encoding of git-receive-pack is a push") {
-  for (const char* raw : {"/h/app.git/git-receive-pack", "/h/app.git/git-receive%2Dpack",
-                          "/h/app.git/git-receive%2dpack", "/h/app.git/%67it-receive-pack",
-                          "/h/app.git/%67%69%74%2D%72%65%63%65%69%76%65%2D%70%61%63%6B",
-                          "/h/app.git/%67%69%74%2d%72%65%63%65%69%76%65%2d%70%61%63%6b", "/h/app%2Egit/git-receive-pack",
-                          "/%68/app.git/git-receive-pack"}) {
+  for (const char* raw :
+       {"/h/app.git/git-receive-pack", "/h/app.git/git-receive%2Dpack", "/h/app.git/git-receive%2dpack",
+        "/h/app.git/%67it-receive-pack", "/h/app.git/%67%69%74%2D%72%65%63%65%69%76%65%2D%70%61%63%6B",
+        "/h/app.git/%67%69%74%2d%72%65%63%65%69%76%65%2d%70%61%63%6b", "/h/app%2Egit/git-receive-pack",
+        "/%68/app.git/git-receive-pack"}) {
     RequestTarget t = Parsed(raw);
     CHECK_MESSAGE(t.kind == Kind::kReceivePack, raw);
     CHECK(t.path == "/h/app.git/git-receive-pack");
@@ -43,12 +43,10 @@ TEST_CASE("request target: every encoding of git-receive-pack is a push") {
 }
 
 TEST_CASE("request target: the receive-pack advertisement whatever the encoding of service=") {
-  for (const char* raw : {"/h/app.git/info/refs?service=git-receive-pack",
-                          "/h/app.git/info/refs?service=git%2Dreceive-pack",
-                          "/h/app.git/info/refs?service=git%2dreceive%2dpack",
-                          "/h/app.git/info/refs?%73ervice=git-receive-pack",
-                          "/h/app.git/info/refs?x=1&service=%67it-receive-pack&y=2",
-                          "/h/app.git/%69nfo/refs?service=git-receive-pack"}) {
+  for (const char* raw :
+       {"/h/app.git/info/refs?service=git-receive-pack", "/h/app.git/info/refs?service=git%2Dreceive-pack",
+        "/h/app.git/info/refs?service=git%2dreceive%2dpack", "/h/app.git/info/refs?%73ervice=git-receive-pack",
+        "/h/app.git/info/refs?x=1&service=%67it-receive-pack&y=2", "/h/app.git/%69nfo/refs?service=git-receive-pack"}) {
     RequestTarget t = Parsed(raw);
     CHECK_MESSAGE(t.kind == Kind::kReceivePackAdvertisement, raw);
     CHECK(t.service == "git-receive-pack");
@@ -110,4 +108,18 @@ TEST_CASE("request target: the upstream is sent the canonical form") {
   CHECK(t.path == "/h/my repo.git/info/refs");
   CHECK(t.query == "service=git-upload-pack&a%20b=c%26d");
   CHECK(Parsed("/h/app.git/info/refs").query.empty());
+}
+
+TEST_CASE("request target: the canonical form reads back as the same request, a '/' in the query too") {
+  // Found by fuzz/request_target_fuzzer.cc (fuzz/corpus/request_target/crash-query-slash):
+  // a '/' in a query value was sent upstream as %2F, which this gateway itself
+  // refuses, so a gateway behind another one answered 400.
+  RequestTarget t = Parsed("/h/app.git/info/refs?service=git-receive-pack&next=/h/app.git");
+  CHECK(t.query == "service=git-receive-pack&next=/h/app.git");
+  RequestTarget again = Parsed(PercentEncode(t.path, true) + "?" + t.query);
+  CHECK(again.path == t.path);
+  CHECK(again.query == t.query);
+  CHECK(again.service == "git-receive-pack");
+  CHECK(again.kind == Kind::kReceivePackAdvertisement);
+  CHECK(Parsed("/?/").query == "/");
 }

@@ -1,7 +1,6 @@
 // Rule files that would let secrets through quietly: rules that cannot block,
 // misspelt keys, gitleaks keys akgate does not apply.
 #include <doctest/doctest.h>
-
 #include <unistd.h>
 
 #include <cstdlib>
@@ -53,7 +52,7 @@ action = "block"
 TEST_CASE("rules that cannot block are a configuration error, judged after [rules.actions]") {
   TempDir d;
   for (const char* text : {"", "title = \"only a title\"\n",
-                           "[[rules]]\nid = 'x'\nregex = 'tok_[0-9]{8}'\n",          // no action: warn
+                           "[[rules]]\nid = 'x'\nregex = 'tok_[0-9]{8}'\n",  // no action: warn
                            "[[rules]]\nid = 'x'\nregex = 'tok_[0-9]{8}'\naction = 'off'\n"}) {
     CAPTURE(text);
     RuleSet rules;
@@ -108,8 +107,7 @@ TEST_CASE("a misspelt key is an error naming the file, the line and the key") {
   CHECK(s.message().find("'window'") != std::string::npos);
 
   for (const char* text : {"[limits]\nmax_fragment_byte = 10\n", "[allowlist]\nregex = ['x']\n",
-                           "[extend]\nusedefault = true\n", "[decode]\nbase64_trigger = ['LTAI']\n",
-                           "titel = 'x'\n"}) {
+                           "[extend]\nusedefault = true\n", "[decode]\nbase64_trigger = ['LTAI']\n", "titel = 'x'\n"}) {
     CAPTURE(text);
     s = LoadRulesFromString(text, "k.toml", &rules);
     REQUIRE_FALSE(s.ok());

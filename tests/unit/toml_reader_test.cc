@@ -1,14 +1,14 @@
 // config/toml_reader.h: the one TOML layer (rules, policy, gateway config),
 // and engine/status.h's codes and propagation.
-#include <doctest/doctest.h>
-
 #include "config/toml_reader.h"
-#include "engine/status.h"
+
+#include <doctest/doctest.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
 
-#include <unistd.h>
+#include "engine/status.h"
 
 namespace akgate {
 namespace {
@@ -85,9 +85,11 @@ TEST_CASE("TomlReader: types, ranges and the line of the offending key") {
 
 TEST_CASE("TomlReader: sizes in bytes, lists, choices") {
   uint64_t bytes = 0;
-  for (auto [text, want] : std::vector<std::pair<std::string, uint64_t>>{
-           {"s = 300", 300}, {"s = \"10 MiB\"", 10u << 20}, {"s = \"512K\"", 512u << 10},
-           {"s = \"2 GB\"", uint64_t{2} << 30}, {"s = \" 7 \"", 7}}) {
+  for (auto [text, want] : std::vector<std::pair<std::string, uint64_t>>{{"s = 300", 300},
+                                                                         {"s = \"10 MiB\"", 10u << 20},
+                                                                         {"s = \"512K\"", 512u << 10},
+                                                                         {"s = \"2 GB\"", uint64_t{2} << 30},
+                                                                         {"s = \" 7 \"", 7}}) {
     CAPTURE(text);
     REQUIRE(ReadWith(text, [&](TomlReader& r) { r.Bytes("s", &bytes); }).ok());
     CHECK(bytes == want);
@@ -105,8 +107,9 @@ TEST_CASE("TomlReader: sizes in bytes, lists, choices") {
         "t.toml:1: 'l' must be an array of strings");
 
   std::string mode;
-  CHECK(ReadWith("m = \"maybe\"", [&](TomlReader& r) { r.OneOf("m", {"block", "warn", "allow"}, &mode); })
-            .message() == "t.toml:1: 'm' must be \"block\", \"warn\" or \"allow\", not \"maybe\"");
+  CHECK(ReadWith("m = \"maybe\"", [&](TomlReader& r) {
+          r.OneOf("m", {"block", "warn", "allow"}, &mode);
+        }).message() == "t.toml:1: 'm' must be \"block\", \"warn\" or \"allow\", not \"maybe\"");
 }
 
 TEST_CASE("TomlReader: unknown keys are errors, with the nearest known key") {
@@ -119,7 +122,8 @@ TEST_CASE("TomlReader: unknown keys are errors, with the nearest known key") {
       top.SetError(r.status());
     }
   });
-  CHECK(s.message() == "t.toml:3: limits: unknown key 'time_budgt' (did you mean 'time_budget'?); known here: time_budget");
+  CHECK(s.message() ==
+        "t.toml:3: limits: unknown key 'time_budgt' (did you mean 'time_budget'?); known here: time_budget");
   // A table where a value belongs, and the reverse.
   s = ReadWith("limits = 3\n", [&](TomlReader& top) { top.Table("limits"); });
   CHECK(s.message() == "t.toml:1: 'limits' must be a table");

@@ -1,4 +1,5 @@
 #include <alibabacloud/oss/OssClient.h>
+
 #include <iostream>
 
 using namespace AlibabaCloud::OSS;
