@@ -1,7 +1,7 @@
 // One byte stream type for every connection the gateway holds, client side or
 // upstream side, plain TCP or TLS. Beast's HTTP algorithms are templates over
-// the stream; with one type each translation unit instantiates them once
-// (the relay loop itself once for all: upstream.h's RelayBody).
+// the stream; with one type they are instantiated once, which keeps the
+// Beast-heavy translation units (session.cc, push_handler.cc) few and small.
 //
 // Timeouts: Beast's tcp_stream expires the next operation at a time point.
 // ArmTimer sets it to the earlier of "now + idle" and the request deadline, so
@@ -9,8 +9,10 @@
 // total limit.
 #pragma once
 
+// <utility> must come before Boost.Asio: Boost 1.74's asio/awaitable.hpp uses
+// std::exchange without including it. The include sorter would move it.
 // clang-format off
-#include <utility>  // before Boost.Asio: its awaitable.hpp uses std::exchange (Boost 1.74 with GCC 12)
+#include <utility>
 // clang-format on
 
 #include <boost/asio.hpp>
