@@ -17,6 +17,10 @@
 #   temp      entries left in the gateway's temp_dir once it settled (must be 0)
 #   fds       the gateway's open descriptors before / after (settled)
 #   p50/p95   seconds per push, fetch or clone (vanishing clients excluded)
+#   other     the scenario's seconds; landed_after_error: pushes that landed
+#             although their client saw a failure (the upstream's answer was
+#             lost after it took the push); refused_clean: clean pushes refused
+#             with a report (fail closed); anything that must not happen, in capitals
 #
 # and after it: whether the gateway stayed alive, /healthz, a control push
 # after each scenario, and git fsck of each upstream repository.
@@ -29,7 +33,8 @@
 #   --jobs J    operations at once (default 50)
 #
 # Needs what tests/gateway needs (install/deps.sh test). Everything runs on
-# 127.0.0.1 and is removed on exit. A few minutes on 2 cores.
+# 127.0.0.1 and is removed on exit. About 15 minutes on 2 cores (the stalls
+# wait out [upstream] timeout_s, 60 s here).
 set -uo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -52,10 +57,11 @@ pass() { :; }
 fail() { echo "gateway_faults: setup failed: $1" >&2; [[ -z "${2:-}" ]] || echo "$2" >&2; }
 finish() { :; }
 # Room for the load: the limit itself is not what is measured here. An
-# upstream timeout the loaded upstream (fcgiwrap runs 8 git-http-backends at
-# once) stays within, so a stall is what times out, not the queue.
+# upstream timeout the loaded upstream stays within (fcgiwrap runs 8
+# git-http-backends at once; at 50 operations on 2 cores its first byte took
+# up to 20 s), so a stall is what times out, not the queue.
 export GW_MAX_CONCURRENT_PUSHES=$((jobs * 2 + 16))
-export GW_UPSTREAM_TIMEOUT_S="${GW_UPSTREAM_TIMEOUT_S:-20}"
+export GW_UPSTREAM_TIMEOUT_S="${GW_UPSTREAM_TIMEOUT_S:-60}"
 export GW_MAX_PUSH_BYTES=$((64 << 20))
 source "$root/tests/gateway/faults_lib.sh"
 source "$root/tests/gateway/env.sh"
@@ -90,7 +96,7 @@ scenarios=(
 )
 
 cpu="$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')"
-echo "akgate-gateway under load and faults ($(date -u +%Y-%m-%d), $(nproc) cores: $cpu; git $(git --version | cut -d' ' -f3))"
+echo "akgate-gateway under load and faults ($(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores: $cpu; git $(git --version | cut -d' ' -f3); load average at start: $(cut -d' ' -f1-3 /proc/loadavg))"
 echo "gateway: threads=2 scan_threads=2 max_concurrent_pushes=$GW_MAX_CONCURRENT_PUSHES upstream timeout_s=$GW_UPSTREAM_TIMEOUT_S idle_timeout_s=$GW_IDLE_TIMEOUT_S"
 echo "upstream: git-http-backend behind nginx + fcgiwrap, through tests/lib/fault_proxy.py; $jobs operations at once"
 echo "each clean commit adds a 64 KiB file (random text; big: 4 MiB); each secret commit a file with a fake AccessKey pair;"

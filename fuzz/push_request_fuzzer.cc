@@ -1,4 +1,4 @@
-// The push request parser (gateway/push_request.h) on an arbitrary body.
+// The push request parser (gateway/receive_pack_request.h: ReceivePackParser) on an arbitrary body.
 //
 // Checks: the body fed whole and fed in arbitrary pieces gives the same
 // verdict, the same commands, options and capabilities, and hands the
@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "fuzz_check.h"
-#include "gateway/push_request.h"
+#include "gateway/receive_pack_request.h"
 
 namespace gw = akgate::gateway;
 
@@ -20,18 +20,18 @@ namespace {
 struct Outcome {
   bool ok = false;
   std::string message;
-  gw::PushRequest request;
+  gw::ReceivePackRequest request;
   bool commands_complete = false;
   std::string pack;  // what reached the sink
 };
 
 Outcome Parse(const std::vector<std::string_view>& pieces) {
   Outcome o;
-  gw::PushRequestParser::Limits limits;
+  gw::ReceivePackParser::Limits limits;
   limits.max_commands = 50;  // small limits, so the fuzzer reaches them
   limits.max_shallow = 50;
   limits.max_push_options = 20;
-  gw::PushRequestParser parser(
+  gw::ReceivePackParser parser(
       [&](std::string_view bytes) {
         o.pack.append(bytes);
         return akgate::Status::Ok();
@@ -50,10 +50,10 @@ Outcome Parse(const std::vector<std::string_view>& pieces) {
   return o;
 }
 
-bool SameCommands(const std::vector<gw::RefCommand>& a, const std::vector<gw::RefCommand>& b) {
+bool SameCommands(const std::vector<akgate::RefUpdate>& a, const std::vector<akgate::RefUpdate>& b) {
   if (a.size() != b.size()) return false;
   for (size_t i = 0; i < a.size(); ++i)
-    if (a[i].old_oid != b[i].old_oid || a[i].new_oid != b[i].new_oid || a[i].ref != b[i].ref) return false;
+    if (a[i].old_id != b[i].old_id || a[i].new_id != b[i].new_id || a[i].ref != b[i].ref) return false;
   return true;
 }
 
@@ -77,15 +77,15 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     FUZZ_CHECK(whole.pack == split.pack);
   }
 
-  const gw::PushRequest& r = whole.request;
+  const gw::ReceivePackRequest& r = whole.request;
   FUZZ_CHECK(r.pack_bytes == whole.pack.size());
   FUZZ_CHECK(whole.pack.size() <= in.size());
   if (!whole.ok) {
     FUZZ_CHECK(!whole.message.empty());
     return 0;
   }
-  for (const gw::RefCommand& c : r.commands) {
-    FUZZ_CHECK(gw::IsObjectId(c.old_oid) && gw::IsObjectId(c.new_oid));
+  for (const akgate::RefUpdate& c : r.commands) {
+    FUZZ_CHECK(gw::IsObjectId(c.old_id) && gw::IsObjectId(c.new_id));
     FUZZ_CHECK(!c.ref.empty());
     for (unsigned char ch : c.ref) FUZZ_CHECK(ch > 0x20 && ch != 0x7f);
   }

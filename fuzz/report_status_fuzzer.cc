@@ -62,14 +62,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::vector<std::string> f = Fields(akgate_fuzz::AsText(data + 1, size - 1));
   while (f.size() < 3) f.emplace_back();
 
-  gw::PushRequest request;
+  gw::ReceivePackRequest request;
   if (caps & 1) request.capabilities.push_back("report-status");
   if (caps & 2) request.capabilities.push_back("report-status-v2");
   if (caps & 4) request.capabilities.push_back("side-band-64k");
   for (size_t i = 3; i < f.size(); ++i) {
-    gw::RefCommand c;
-    c.old_oid = std::string(40, '0');
-    c.new_oid = std::string(40, 'a');
+    akgate::RefUpdate c;
+    c.old_id = std::string(40, '0');
+    c.new_id = std::string(40, 'a');
     c.ref = f[i];
     request.commands.push_back(c);
   }

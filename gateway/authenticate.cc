@@ -4,13 +4,15 @@
 // developer signs in with HTTP Basic: their name in the users file and their
 // token as the password; a verified client certificate or the header from a
 // trusted proxy ([identity] client_certificate, header) also signs in.
+#include "gateway/authenticate.h"
+
 #include <spdlog/spdlog.h>
 
 #include <optional>
 
 #include "gateway/basic_auth.h"
-#include "gateway/exchange.h"
 #include "gateway/identity.h"
+#include "gateway/reply.h"
 
 namespace akgate::gateway {
 

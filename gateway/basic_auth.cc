@@ -29,22 +29,33 @@ bool ParseBasicAuth(std::string_view auth, BasicCredentials* out) {
   if (auth[5] != ' ') return false;
   std::string_view b64 = auth.substr(6);
   while (!b64.empty() && b64.front() == ' ') b64.remove_prefix(1);
+  // RFC 4648 base64, padded or not; anything else (a character outside the
+  // alphabet, data after the padding, a dangling character) is not Basic.
   std::string decoded;
   uint32_t acc = 0;
   int bits = 0;
+  size_t data = 0, padding = 0;
   for (char c : b64) {
-    if (c == '=') break;
+    if (c == '=') {
+      ++padding;
+      continue;
+    }
     size_t v = kAlphabet.find(c);
-    if (v == std::string_view::npos) {
+    if (v == std::string_view::npos || padding > 0) {
       Wipe(&decoded);
       return false;
     }
+    ++data;
     acc = (acc << 6) | static_cast<uint32_t>(v);
     bits += 6;
     if (bits >= 8) {
       bits -= 8;
       decoded += static_cast<char>((acc >> bits) & 0xff);
     }
+  }
+  if (data % 4 == 1 || padding > 2 || (padding > 0 && (data + padding) % 4 != 0)) {
+    Wipe(&decoded);
+    return false;
   }
   size_t colon = decoded.find(':');
   bool ok = colon != std::string::npos && colon <= kMaxUser;
@@ -56,6 +67,11 @@ bool ParseBasicAuth(std::string_view auth, BasicCredentials* out) {
   }
   Wipe(&decoded);
   return ok;
+}
+
+std::string BasicAuthUser(std::string_view authorization) {
+  BasicCredentials c;
+  return ParseBasicAuth(authorization, &c) ? c.user : "";
 }
 
 std::string EncodeBasicAuth(std::string_view user, std::string_view password) {

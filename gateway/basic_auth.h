@@ -22,9 +22,14 @@ struct BasicCredentials {
 };
 
 // False when `authorization` is not "Basic <base64 of user:password>" (the
-// scheme in any case), or the user name holds a control character or is
-// over 256 bytes.
+// scheme in any case; base64 as RFC 4648 writes it, padded or not), or the
+// user name holds a control character or is over 256 bytes. An empty user
+// name parses (":token" is how some hosts take a token).
 bool ParseBasicAuth(std::string_view authorization, BasicCredentials* out);
+
+// The user name of a Basic Authorization header ("" if none or malformed),
+// for logs. The password is never decoded into anything that outlives this call.
+std::string BasicAuthUser(std::string_view authorization);
 
 // "Basic " + base64(user ":" password).
 std::string EncodeBasicAuth(std::string_view user, std::string_view password);

@@ -6,12 +6,15 @@
 // upstream accepts: push options, which the report may then suggest.
 // Gateway-held mode: the same request with the route's own credential (the
 // pusher signed in to the gateway already), for the advertisement.
+#include "gateway/credential_check.h"
+
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
 
 #include "gateway/advertisement.h"
-#include "gateway/exchange.h"
+#include "gateway/reply.h"
+#include "gateway/upstream.h"
 
 namespace akgate::gateway {
 
@@ -81,6 +84,45 @@ net::awaitable<CredentialCheck> CheckPusherCredentials(Exchange& x) {
     spdlog::warn("advertisement_unread id={} route={} reason=\"{}\" push_options=assumed_unavailable", x.id,
                  x.route.prefix, unread);
   co_return out;
+}
+
+net::awaitable<bool> CredentialsAccepted(Exchange& x, bool* push_options) {
+  CredentialCheck cred = co_await CheckPusherCredentials(x);
+  *push_options = cred.push_options;
+  if (cred.status == 0) {
+    co_await SendBadGateway(x, cred.error);
+    co_return false;
+  }
+  if (cred.status == 200) co_return true;
+  if (x.gw.config.identity.gateway_held()) {
+    // The gateway's own credential was refused: the developer can do
+    // nothing about it (a challenge would only make git ask them again).
+    spdlog::error("held_credential_refused id={} route={} upstream_status={}", x.id, x.route.prefix, cred.status);
+    co_await SendBadGateway(x, "it refused the gateway's credential for this route (HTTP " +
+                                   std::to_string(cred.status) + "); tell the gateway's administrators");
+    co_return false;
+  }
+  x.gw.metrics.pushes_unauthorized++;
+  x.note = "refused before inspection: the upstream answered " + std::to_string(cred.status) +
+           " to the pusher's credentials";
+  spdlog::info("push_unauthorized id={} route={} upstream_status={}", x.id, x.route.prefix, cred.status);
+  unsigned status = cred.status >= 400 && cred.status < 500 ? cred.status : 502;
+  http::response<http::string_body> res{static_cast<http::status>(status), x.parser.get().version()};
+  res.set(http::field::server, "akgate-gateway");
+  res.set(http::field::content_type, "text/plain; charset=utf-8");
+  if (!cred.www_authenticate.empty()) res.set(http::field::www_authenticate, cred.www_authenticate);
+  res.body() =
+      "akgate-gateway: the upstream refused these credentials for a push (HTTP " + std::to_string(cred.status) + ")\n";
+  res.keep_alive(false);
+  res.prepare_payload();
+  x.status = status;
+  beast::error_code ec;
+  x.client.ArmTimer(x.idle(), x.deadline);
+  co_await http::async_write(x.client, res, Await(ec));
+  // A little of a body already on its way is read and dropped, so the
+  // client reads the answer rather than a reset connection.
+  if (!ec) co_await DrainBody(x, kLingerBytes);
+  co_return false;
 }
 
 }  // namespace akgate::gateway

@@ -1,13 +1,21 @@
-// What the request handlers share: the gateway-wide context, one request's
-// state (an Exchange), and the steps every proxied request is made of
-// (connect upstream, rewrite the header, relay the response back).
+// The state a request's handlers share: the gateway-wide context, one
+// request on a client connection, and a routed request (an Exchange).
 //
-// A request's journey:
-//   session.cc       read the header; /healthz, /metrics; route; 404/400;
-//                    fetch traffic and anything else relayed as a stream;
-//                    the receive-pack advertisement rewritten (no-thin)
-//   push_handler.cc  POST git-receive-pack: spool, index, inspect, then
-//                    forward the exact body or answer with a report-status
+// A request's journey (gateway/):
+//   session.cc        the connection: TLS handshake, header read (limit),
+//                     keep-alive, draining on SIGTERM; acts on the route
+//   router.cc         where the request goes: health, metrics, 400, 404,
+//                     push, push advertisement, relay (a pure function)
+//   authenticate.cc   gateway-held mode: sign in before anything else
+//   relay.cc          fetch, clone and the rest streamed both ways; the
+//                     receive-pack advertisement rewritten (no-thin)
+//   push_handler.cc   POST git-receive-pack, stage by stage: admit, receive
+//                     (push_intake.h), check, wait for a scan thread, index,
+//                     inspect, then forward the exact body or answer with a
+//                     report-status (push_reply.h)
+//   upstream.cc       what every proxied request does: connect upstream,
+//                     rewrite the header, relay the response back
+//   reply.cc          the gateway's own short answers to the client
 #pragma once
 
 #include <atomic>
@@ -17,11 +25,10 @@
 #include <set>
 #include <string>
 
-#include "engine/status.h"
 #include "gateway/config.h"
+#include "gateway/gate_adapter.h"
 #include "gateway/http_stream.h"
 #include "gateway/metrics.h"
-#include "gateway/push_inspector.h"
 #include "gateway/scan_slots.h"
 
 namespace akgate::gateway {
@@ -30,17 +37,17 @@ namespace akgate::gateway {
 struct GatewayContext {
   const Config& config;
   Metrics& metrics;
-  PushInspector& inspector;
+  GateAdapter& gate;
   net::thread_pool& workers;  // indexing and inspection
   ScanSlots& scan_slots;      // server.scan_threads of them, handed out in order
   std::map<std::string, std::unique_ptr<ssl::context>> upstream_tls;  // by CA file
   std::atomic<bool> draining{false};                                  // SIGTERM received
   std::atomic<unsigned> pushes{0};                                    // pushes being handled
-  std::atomic<unsigned> advertisements{0};                            // receive-pack advertisements held whole
+  std::atomic<unsigned> advertisements{0};  // receive-pack advertisements held whole (relay.cc)
   std::atomic<uint64_t> next_request_id{1};
 
   // Client connections, so SIGTERM can close those waiting idle between
-  // requests while in-flight requests finish.
+  // requests while in-flight requests finish (session.cc).
   struct LiveSession {
     net::any_io_executor executor;  // the session's strand
     Stream* stream = nullptr;       // touched only on that strand
@@ -55,21 +62,21 @@ struct GatewayContext {
   }
 };
 
-// One request on one client connection.
-struct Exchange {
+// One request on one client connection, routed or not: what any answer
+// needs (the connection, the parsed header, the deadline) and what the
+// access log records.
+struct ClientRequest {
+  ClientRequest(GatewayContext& gw_in, Stream& client_in, beast::flat_buffer& buffer_in,
+                http::request_parser<http::buffer_body>& parser_in)
+      : gw(gw_in), client(client_in), client_buffer(buffer_in), parser(parser_in) {}
+
   GatewayContext& gw;
   Stream& client;
   beast::flat_buffer& client_buffer;
   http::request_parser<http::buffer_body>& parser;  // header read, body not yet
-  const Route& route;
-  std::string upstream_target;  // path (+ query) on the upstream
-  std::string path;             // request path, for logs (never the query)
+  std::string path;                                 // request path, for logs (never the query)
   std::string client_address;
   std::string client_certificate_name;  // CN of a verified TLS client certificate, or ""
-  // Gateway-held mode: who signed in (Authenticate), and how ("users-file",
-  // "client-certificate", "header:<name>").
-  std::string user;
-  std::string user_source;
   uint64_t id = 0;
   Clock::time_point deadline;  // the whole request must end by then
   bool keep_alive = false;     // what the client asked for
@@ -80,104 +87,22 @@ struct Exchange {
   std::string note;  // e.g. "blocked", "upstream unreachable"
 
   std::chrono::seconds idle() const { return std::chrono::seconds(gw.config.idle_timeout_s); }
+};
+
+// A request the router sent to an upstream (router.h): the only kind of
+// request that can talk to one, so every upstream step has its route.
+struct Exchange : ClientRequest {
+  Exchange(ClientRequest request, const Route& route_in, std::string upstream_target_in)
+      : ClientRequest(std::move(request)), route(route_in), upstream_target(std::move(upstream_target_in)) {}
+
+  const Route& route;
+  std::string upstream_target;  // path (+ query) on the upstream
+  // Gateway-held mode: who signed in (authenticate.h), and how
+  // ("users-file", "client-certificate", "header:<name>").
+  std::string user;
+  std::string user_source;
+
   std::chrono::seconds upstream_idle() const { return std::chrono::seconds(gw.config.upstream_timeout_s); }
 };
-
-// How much of a body the gateway reads and drops after refusing a request,
-// so the client reads the refusal instead of a reset connection.
-constexpr uint64_t kLingerBytes = 1 << 20;
-
-// The rest of a message read (header included, if not read yet), or a whole
-// message written, with the timer re-armed for every read or write: `idle`
-// bounds the peer's silence and `deadline` the request, never the message's
-// size (a large push sent to, or an advertisement read from, an upstream that
-// is slow but steady). Errors in *ec.
-template <bool isRequest, class Body>
-net::awaitable<void> ReadMessage(Stream& s, beast::flat_buffer& buf, http::parser<isRequest, Body>& p,
-                                 std::chrono::seconds idle, Clock::time_point deadline, beast::error_code* ec) {
-  while (!*ec && !p.is_done()) {
-    s.ArmTimer(idle, deadline);
-    co_await http::async_read_some(s, buf, p, Await(*ec));
-  }
-}
-template <bool isRequest, class Body>
-net::awaitable<void> WriteMessage(Stream& s, http::serializer<isRequest, Body>& sr, std::chrono::seconds idle,
-                                  Clock::time_point deadline, beast::error_code* ec) {
-  while (!*ec && !sr.is_done()) {
-    s.ArmTimer(idle, deadline);
-    co_await http::async_write_some(s, sr, Await(*ec));
-  }
-}
-
-// A short text response (errors, health). Returns whether the connection
-// may be kept.
-net::awaitable<bool> SendText(Exchange& x, http::status status, std::string text, bool keep_alive);
-
-// Writes "100 Continue" when the client asked for it (and removes Expect from
-// the header, which the gateway never forwards).
-net::awaitable<beast::error_code> AnswerExpectContinue(Exchange& x);
-
-// Opens a connection to the route's upstream (TLS: peer and host name
-// verified, SNI set). On failure *error says why, in words for the client.
-net::awaitable<std::unique_ptr<Stream>> ConnectUpstream(Exchange& x, std::string* error);
-
-// Rewrites a client request header into the upstream's: target, Host,
-// hop-by-hop headers removed, one request per upstream connection, the
-// credentials (ApplyUpstreamCredentials). End-to-end headers (Content-Type,
-// Git-Protocol, ...) pass through unchanged.
-void PrepareUpstreamHeader(const Exchange& x, http::request_header<>& h);
-
-// The credentials of a request to the upstream, whoever builds it: in
-// pass-through mode the client's own Authorization (copied when `h` lacks
-// it); in gateway-held mode the route's held credential, and the client's
-// Authorization and Cookie removed.
-void ApplyUpstreamCredentials(const Exchange& x, http::request_header<>& h);
-
-// Reads and throws away the rest of a body the gateway will not use, so the
-// client, still sending, reads the answer instead of a broken pipe. At most
-// `budget` bytes; false if the body was longer or the client failed.
-net::awaitable<bool> DrainBody(Exchange& x, uint64_t budget);
-
-// Gateway-held mode (authenticate.cc): signs the request in (x.user,
-// x.user_source) and returns true; or answers 401 with a Basic challenge,
-// logs and counts the failure, sets *keep (may the connection be kept) and
-// returns false. Reads no body before it has decided.
-net::awaitable<bool> Authenticate(Exchange& x, bool* keep);
-
-// Reads the upstream's response and streams it to the client as it comes,
-// with no size limit of its own. Returns whether the client connection may be
-// kept; sets x.status. `sideband_prefix` (side-band packets) goes in front of
-// a successful receive-pack result: akgate's notes on an accepted push.
-net::awaitable<bool> RelayResponse(Exchange& x, Stream& upstream, beast::flat_buffer& upstream_buffer,
-                                   std::string_view sideband_prefix = {});
-
-// 502 for an upstream that could not be reached or failed mid-exchange.
-net::awaitable<bool> SendBadGateway(Exchange& x, const std::string& why);
-
-// The user name of a Basic Authorization header ("" if none). The password
-// is never decoded into anything that outlives this call.
-std::string BasicAuthUser(std::string_view authorization);
-
-// What the upstream said to the pusher's credentials (credential_check.cc):
-// `status` 0 when it could not be asked (`error` says why).
-struct CredentialCheck {
-  unsigned status = 0;
-  std::string www_authenticate;  // the upstream's challenge, passed on with a 401
-  std::string error;
-  // The advertisement offers `push-options` (false when it could not be read:
-  // the report then suggests no `git push -o`).
-  bool push_options = false;
-};
-// Asks the route's upstream for the receive-pack advertisement with the
-// client's Authorization: may these credentials push here, and does the
-// upstream take push options? A refusal is read no further than its headers.
-// Called before any work is spent on a push.
-net::awaitable<CredentialCheck> CheckPusherCredentials(Exchange& x);
-
-// Serves one client connection until it closes (session.cc).
-net::awaitable<void> RunSession(GatewayContext& gw, tcp::socket socket, ssl::context* tls);
-
-// POST <repo>/git-receive-pack (push_handler.cc).
-net::awaitable<bool> HandlePush(Exchange& x);
 
 }  // namespace akgate::gateway

@@ -9,6 +9,12 @@
 // total limit.
 #pragma once
 
+// <utility> must come before Boost.Asio: Boost 1.74's asio/awaitable.hpp uses
+// std::exchange without including it. The include sorter would move it.
+// clang-format off
+#include <utility>
+// clang-format on
+
 #include <boost/asio.hpp>
 #include <boost/asio/ssl.hpp>
 #include <boost/beast/core.hpp>
@@ -17,7 +23,6 @@
 #include <chrono>
 #include <optional>
 #include <string_view>
-#include <utility>  // before Boost.Asio: its awaitable.hpp uses std::exchange
 
 namespace akgate::gateway {
 

@@ -10,7 +10,7 @@
 #include <iostream>
 
 #include "gateway/config.h"
-#include "gateway/push_inspector.h"
+#include "gateway/gate_adapter.h"
 #include "gateway/server.h"
 #include "gateway/users_file.h"
 
@@ -97,19 +97,19 @@ int main(int argc, char** argv) {
     return 2;
   }
 
-  InspectorOptions io;
+  GateAdapterOptions io;
   io.policy_file = config.policy_file;
   for (const Route& r : config.routes)
     if (!r.policy_file.empty()) io.route_policies[r.prefix] = r.policy_file;
-  std::unique_ptr<PushInspector> inspector;
-  s = CreatePushInspector(io, &inspector);
+  std::unique_ptr<GateAdapter> gate;
+  s = CreateGateAdapter(io, &gate);
   if (!s.ok()) {
     std::cerr << "akgate-gateway: " << s.message() << "\n";
     return 2;
   }
   // Rights granted by name with no way to know names: refused at push time
   // (push_handler.cc); say so before anyone relies on them.
-  std::vector<std::string> named = inspector->NameBasedRights();
+  std::vector<std::string> named = gate->NameBasedRights();
   if (!config.identity.any() && !config.identity.gateway_held() && !named.empty()) {
     std::string list;
     for (const std::string& n : named) list += (list.empty() ? "" : "; ") + n;
@@ -128,7 +128,7 @@ int main(int argc, char** argv) {
     return 0;
   }
   signal(SIGPIPE, SIG_IGN);
-  Server server(config, *inspector);
+  Server server(config, *gate);
   s = server.Start();
   if (!s.ok()) {
     spdlog::critical("startup_failed error=\"{}\"", s.message());

@@ -36,7 +36,7 @@ std::string SidebandMessages(std::string_view text) {
   return out;
 }
 
-std::string EncodeRejection(const PushRequest& request, const Rejection& rejection) {
+std::string EncodeRejection(const ReceivePackRequest& request, const Rejection& rejection) {
   bool report = request.HasCapability("report-status") || request.HasCapability("report-status-v2");
   bool sideband = request.HasCapability("side-band-64k");
 
@@ -44,7 +44,7 @@ std::string EncodeRejection(const PushRequest& request, const Rejection& rejecti
   if (report) {
     status += PktLine("unpack " + OneLine(rejection.unpack_status) + "\n");
     std::string reason = OneLine(rejection.reason.empty() ? "rejected by akgate" : rejection.reason);
-    for (const RefCommand& c : request.commands)
+    for (const RefUpdate& c : request.commands)
       status += PktLine("ng " + OneLine(c.ref, kMaxRefInLine) + " " + reason + "\n");
     status += kFlushPkt;
   }

@@ -19,7 +19,7 @@
 #include <string_view>
 #include <vector>
 
-#include "gateway/push_request.h"
+#include "gateway/receive_pack_request.h"
 
 namespace akgate::gateway {
 
@@ -30,7 +30,7 @@ struct Rejection {
 };
 
 // The response body for `request` (its capabilities pick the framing).
-std::string EncodeRejection(const PushRequest& request, const Rejection& rejection);
+std::string EncodeRejection(const ReceivePackRequest& request, const Rejection& rejection);
 
 // `text` as side-band band-2 packets, one per line (long lines split). For
 // an accepted push these go in front of the upstream's own response, so the

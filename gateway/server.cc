@@ -5,6 +5,7 @@
 #include <thread>
 
 #include "gateway/exchange.h"
+#include "gateway/session.h"
 
 namespace akgate::gateway {
 
@@ -49,14 +50,14 @@ struct Server::Impl {
   net::steady_timer grace;
   std::vector<std::thread> threads;
 
-  Impl(const Config& c, PushInspector& inspector)
+  Impl(const Config& c, GateAdapter& gate)
       : config(c),
         io(static_cast<int>(c.threads)),
         // One thread more than there are scan slots: a push whose budget ran
         // out while it waited is still decided and recorded at once.
         workers(c.scan_threads + 1),
         scan_slots(c.scan_threads),
-        gw{c, metrics, inspector, workers, scan_slots},
+        gw{c, metrics, gate, workers, scan_slots},
         signals(io, SIGTERM, SIGINT),
         grace(io) {}
 
@@ -94,7 +95,7 @@ struct Server::Impl {
   }
 };
 
-Server::Server(const Config& config, PushInspector& inspector) : impl_(std::make_unique<Impl>(config, inspector)) {}
+Server::Server(const Config& config, GateAdapter& gate) : impl_(std::make_unique<Impl>(config, gate)) {}
 
 Server::~Server() {
   if (impl_) {

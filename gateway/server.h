@@ -2,8 +2,8 @@
 // for inspection, signals and graceful shutdown.
 //
 //   Config config;   LoadConfig(path, &config);
-//   std::unique_ptr<PushInspector> inspector;  CreatePushInspector(..., &inspector);
-//   Server server(config, *inspector);
+//   std::unique_ptr<GateAdapter> gate;  CreateGateAdapter(..., &gate);
+//   Server server(config, *gate);
 //   Status s = server.Start();     // binds every listener (errors name the address)
 //   server.Wait();                 // until SIGTERM/SIGINT and the drain finish
 //
@@ -17,14 +17,14 @@
 
 #include "engine/status.h"
 #include "gateway/config.h"
+#include "gateway/gate_adapter.h"
 #include "gateway/metrics.h"
-#include "gateway/push_inspector.h"
 
 namespace akgate::gateway {
 
 class Server {
  public:
-  Server(const Config& config, PushInspector& inspector);
+  Server(const Config& config, GateAdapter& gate);
   ~Server();
   Status Start();
   void Wait();

@@ -1,45 +1,25 @@
-// One client connection: requests in, routed, relayed or inspected,
-// responses out. Pushes are handed to push_handler.cc; everything else is
-// here, in the order a request meets it.
+// One client connection: the TLS handshake, then requests one after another
+// (keep-alive) until the client closes, a request leaves the connection
+// unusable, or SIGTERM drains the gateway. Each request is routed
+// (router.h) and handed to its handler; this file only connects the stages
+// and writes the access log.
+#include "gateway/session.h"
+
 #include <spdlog/spdlog.h>
 
-#include <array>
-#include <cctype>
 #include <limits>
 
-#include "gateway/advertisement.h"
-#include "gateway/basic_auth.h"
-#include "gateway/exchange.h"
-#include "gateway/request_target.h"
+#include "gateway/authenticate.h"
+#include "gateway/push_handler.h"
+#include "gateway/relay.h"
+#include "gateway/reply.h"
+#include "gateway/router.h"
 
 namespace akgate::gateway {
 
 namespace {
 
-constexpr size_t kRelayChunk = 64 * 1024;
 constexpr uint64_t kNoBodyLimit = std::numeric_limits<uint64_t>::max();
-
-bool IEquals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i)
-    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i]))) return false;
-  return true;
-}
-
-// Hop-by-hop headers (RFC 9110 7.6.1) are the gateway's own business with
-// each side; everything else is end-to-end and passes through.
-void RemoveHopByHop(http::fields& f) {
-  // Headers named in Connection are hop-by-hop too.
-  std::vector<std::string> named;
-  for (auto const& token : http::token_list(f[http::field::connection])) named.emplace_back(token);
-  for (const std::string& n : named) f.erase(n);
-  for (auto field : {http::field::connection, http::field::keep_alive, http::field::proxy_authenticate,
-                     http::field::proxy_authorization, http::field::te, http::field::trailer, http::field::upgrade,
-                     http::field::proxy_connection, http::field::expect})
-    f.erase(field);
-}
-
-std::string ErrorText(const beast::error_code& ec) { return ec.message(); }
 
 // The subject CN of the client certificate the handshake verified ("" when
 // there is none, or it did not verify).
@@ -56,50 +36,104 @@ std::string VerifiedCertificateName(SSL* ssl) {
   return name;
 }
 
-bool EndsWith(std::string_view s, std::string_view suffix) {
-  return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
+// The answers that need no route: health, metrics, a refused target, no route.
+net::awaitable<bool> AnswerUnrouted(ClientRequest& r, const RouteDecision& d) {
+  using Kind = RouteDecision::Kind;
+  GatewayContext& gw = r.gw;
+  gw.metrics.requests_other++;
+  // A body the gateway does not read must not be mistaken for the next
+  // request: such answers close the connection unless there is no body.
+  bool bodyless = r.parser.is_done();
+  if (d.kind == Kind::kHealth) {
+    http::status status = gw.draining ? http::status::service_unavailable : http::status::ok;
+    std::string text = gw.draining ? "draining" : "ok";
+    co_return co_await SendText(r, status, text, bodyless);
+  }
+  if (d.kind == Kind::kMetrics) {
+    r.status = 200;
+    http::response<http::string_body> res{http::status::ok, r.parser.get().version()};
+    res.set(http::field::content_type, "text/plain; version=0.0.4");
+    res.body() = gw.metrics.Render();
+    res.keep_alive(bodyless && r.keep_alive && !gw.draining);
+    res.prepare_payload();
+    beast::error_code ec;
+    r.client.ArmTimer(r.idle(), r.deadline);
+    co_await http::async_write(r.client, res, Await(ec));
+    co_return !ec && res.keep_alive();
+  }
+  if (d.kind == Kind::kBadRequest) {
+    r.note = d.reason;
+    co_return co_await SendText(r, http::status::bad_request, "akgate-gateway: request refused: " + d.reason, false);
+  }
+  co_return co_await SendText(r, http::status::not_found, "akgate-gateway: " + d.reason, bodyless);
 }
 
-// Copies the body the parser `p` reads from `in` to `out` through `sr`, one
-// chunk at a time (Beast's HTTP relay pattern). Errors: *in_ec for the
-// reading side, *out_ec for the writing side.
-template <bool isRequest>
-net::awaitable<void> RelayBody(Stream& in, beast::flat_buffer& in_buf, http::parser<isRequest, http::buffer_body>& p,
-                               std::chrono::seconds in_idle, Stream& out,
-                               http::serializer<isRequest, http::buffer_body>& sr, std::chrono::seconds out_idle,
-                               Clock::time_point deadline, uint64_t* moved, beast::error_code* in_ec,
-                               beast::error_code* out_ec) {
-  std::unique_ptr<char[]> buf(new char[kRelayChunk]);
-  do {
-    if (!p.is_done()) {
-      p.get().body().data = buf.get();
-      p.get().body().size = kRelayChunk;
-      in.ArmTimer(in_idle, deadline);
-      beast::error_code ec;
-      co_await http::async_read(in, in_buf, p, Await(ec));
-      if (ec == http::error::need_buffer) ec = {};
-      if (ec) {
-        *in_ec = ec;
-        co_return;
-      }
-      p.get().body().size = kRelayChunk - p.get().body().size;
-      p.get().body().data = buf.get();
-      p.get().body().more = !p.is_done();
-      *moved += p.get().body().size;
-    } else {
-      p.get().body().data = nullptr;
-      p.get().body().size = 0;
-      p.get().body().more = false;
-    }
-    out.ArmTimer(out_idle, deadline);
-    beast::error_code ec;
-    co_await http::async_write(out, sr, Await(ec));
-    if (ec == http::error::need_buffer) ec = {};
-    if (ec) {
-      *out_ec = ec;
-      co_return;
-    }
-  } while (!p.is_done() || !sr.is_done());
+// A routed request, signed in first where the gateway holds the credentials.
+net::awaitable<bool> HandleRouted(Exchange& x, const RouteDecision& d) {
+  using Kind = RouteDecision::Kind;
+  // Gateway-held: nothing happens to a request before it has signed in.
+  if (x.gw.config.identity.gateway_held()) {
+    bool keep = false;
+    bool signed_in = co_await Authenticate(x, &keep);
+    if (!signed_in) co_return keep;  // answered (401)
+  }
+  switch (d.kind) {
+    case Kind::kPush:
+      co_return co_await HandlePush(x);
+    case Kind::kAdvertisement:
+      co_return co_await RelayAdvertisement(x);
+    case Kind::kPushNotPost:
+      x.gw.metrics.requests_other++;
+      x.note = d.reason;
+      co_return co_await SendText(x, http::status::method_not_allowed, "akgate-gateway: " + d.reason, false);
+    default:
+      co_return co_await RelayRequest(x);
+  }
+}
+
+void LogRequest(const ClientRequest& r, const Exchange* routed, Clock::time_point started) {
+  auto ms = std::chrono::duration<double, std::milli>(Clock::now() - started).count();
+  std::string note, user;
+  if (!r.note.empty()) note = " note=\"" + r.note + "\"";
+  std::string method(r.parser.get().method_string());
+  if (!routed) {
+    spdlog::info("request id={} client={} method={} path={} status={} ms={:.1f}{}", r.id, r.client_address, method,
+                 r.path, r.status, ms, note);
+    return;
+  }
+  if (!routed->user.empty()) user = " user=" + routed->user;
+  spdlog::info("request id={} client={}{} method={} path={} route={} status={} bytes_in={} bytes_out={} ms={:.1f}{}",
+               r.id, r.client_address, user, method, r.path, routed->route.prefix, r.status, r.bytes_in, r.bytes_out,
+               ms, note);
+}
+
+// One request whose header has been read: routed, handled, logged. Returns
+// whether to keep the connection for another.
+net::awaitable<bool> HandleRequest(ClientRequest& r) {
+  auto started = Clock::now();
+  const auto& req = r.parser.get();
+  RouteDecision d = RouteRequest(SV(req.method_string()), SV(req.target()), r.gw.config);
+  r.id = r.gw.next_request_id++;
+  r.path = d.path;
+  r.deadline = started + std::chrono::seconds(r.gw.config.request_timeout_s);
+  r.keep_alive = req.keep_alive();
+  if (!d.routed()) {
+    bool keep = co_await AnswerUnrouted(r, d);
+    LogRequest(r, nullptr, started);
+    co_return keep;
+  }
+  Exchange x(std::move(r), *d.route, std::move(d.upstream_target));
+  bool keep = co_await HandleRouted(x, d);
+  LogRequest(x, &x, started);
+  co_return keep;
+}
+
+// A header that could not be read: too large (431) or malformed (400), then
+// the connection closes. Nothing more is read from it.
+net::awaitable<void> RefuseHeader(ClientRequest& r, http::status status, std::string text) {
+  r.deadline = Clock::now() + r.idle();
+  r.gw.metrics.requests_other++;
+  co_await SendText(r, status, std::move(text), false);
 }
 
 }  // namespace
@@ -116,428 +150,12 @@ void GatewayContext::CloseIdleSessions() {
   }
 }
 
-std::string BasicAuthUser(std::string_view auth) {
-  BasicCredentials c;
-  return ParseBasicAuth(auth, &c) ? c.user : "";
-}
-
-net::awaitable<bool> SendText(Exchange& x, http::status status, std::string text, bool keep_alive) {
-  http::response<http::string_body> res{status, x.parser.get().version()};
-  res.set(http::field::server, "akgate-gateway");
-  res.set(http::field::content_type, "text/plain; charset=utf-8");
-  res.set(http::field::cache_control, "no-cache");
-  if (!text.empty() && text.back() != '\n') text += '\n';
-  res.body() = std::move(text);
-  // A client that asked for Connection: close (or HTTP/1.0) gets it.
-  res.keep_alive(keep_alive && x.keep_alive && !x.gw.draining);
-  res.prepare_payload();
-  x.status = static_cast<unsigned>(status);
-  x.bytes_out += res.body().size();
-  x.client.ArmTimer(x.idle(), x.deadline);
-  beast::error_code ec;
-  co_await http::async_write(x.client, res, Await(ec));
-  co_return !ec && res.keep_alive();
-}
-
-net::awaitable<bool> SendBadGateway(Exchange& x, const std::string& why) {
-  x.gw.metrics.upstream_errors++;
-  x.note = "upstream error";
-  spdlog::warn("upstream_error id={} route={} upstream={} error=\"{}\"", x.id, x.route.prefix, x.route.upstream, why);
-  co_return co_await SendText(x, http::status::bad_gateway,
-                              "akgate-gateway: the upstream " + x.route.url.host_header + " failed: " + why, false);
-}
-
-net::awaitable<beast::error_code> AnswerExpectContinue(Exchange& x) {
-  beast::error_code ec;
-  auto& req = x.parser.get();
-  bool expect = IEquals(SV(req[http::field::expect]), "100-continue");
-  req.erase(http::field::expect);
-  if (!expect || x.parser.is_done()) co_return ec;
-  http::response<http::empty_body> cont{http::status::continue_, req.version()};
-  x.client.ArmTimer(x.idle(), x.deadline);
-  co_await http::async_write(x.client, cont, Await(ec));
-  co_return ec;
-}
-
-net::awaitable<std::unique_ptr<Stream>> ConnectUpstream(Exchange& x, std::string* error) {
-  const UpstreamUrl& u = x.route.url;
-  auto ex = co_await net::this_coro::executor;
-  tcp::resolver resolver(ex);
-  beast::error_code ec;
-  auto results = co_await resolver.async_resolve(u.host, u.port, Await(ec));
-  if (ec) {
-    *error = "cannot resolve " + u.host + ": " + ErrorText(ec);
-    co_return nullptr;
-  }
-  beast::tcp_stream tcp_stream(ex);
-  tcp_stream.expires_after(std::chrono::seconds(x.gw.config.connect_timeout_s));
-  co_await tcp_stream.async_connect(results, Await(ec));
-  if (ec) {
-    *error = "cannot connect to " + u.host_header + ": " + ErrorText(ec);
-    co_return nullptr;
-  }
-  tcp_stream.socket().set_option(tcp::no_delay(true), ec);  // as for clients (server.cc)
-  if (!u.tls) co_return std::make_unique<Stream>(std::move(tcp_stream));
-
-  auto up = std::make_unique<Stream>(std::move(tcp_stream), x.gw.UpstreamTls(x.route));
-  // SNI, and the certificate must name the host we asked for.
-  if (!SSL_set_tlsext_host_name(up->tls().native_handle(), u.host.c_str())) {
-    *error = "cannot set the TLS server name for " + u.host;
-    co_return nullptr;
-  }
-  up->tls().set_verify_mode(ssl::verify_peer);
-  up->tls().set_verify_callback(ssl::host_name_verification(u.host));
-  up->tcp().expires_after(std::chrono::seconds(x.gw.config.connect_timeout_s));
-  co_await up->tls().async_handshake(ssl::stream_base::client, Await(ec));
-  if (ec) {
-    *error = "TLS handshake with " + u.host_header + " failed: " + ErrorText(ec);
-    co_return nullptr;
-  }
-  co_return up;
-}
-
-void PrepareUpstreamHeader(const Exchange& x, http::request_header<>& h) {
-  RemoveHopByHop(h);
-  h.target(x.upstream_target);
-  h.set(http::field::host, x.route.url.host_header);
-  h.version(11);
-  // One request per upstream connection keeps the gateway stateless and a
-  // half-read upstream response can never leak into another request.
-  h.set(http::field::connection, "close");
-  std::string xff(h["X-Forwarded-For"]);
-  h.set("X-Forwarded-For", xff.empty() ? x.client_address : xff + ", " + x.client_address);
-  h.set("X-Forwarded-Proto", x.client.is_tls() ? "https" : "http");
-  ApplyUpstreamCredentials(x, h);
-}
-
-void ApplyUpstreamCredentials(const Exchange& x, http::request_header<>& h) {
-  if (x.route.upstream_authorization.empty()) {
-    const auto& client = x.parser.get();
-    auto it = client.find(http::field::authorization);
-    if (!h.count(http::field::authorization) && it != client.end()) h.set(http::field::authorization, it->value());
-    return;
-  }
-  // The developer's credentials are the gateway's business, not the upstream's.
-  h.erase(http::field::authorization);
-  h.erase(http::field::cookie);
-  h.set(http::field::authorization, x.route.upstream_authorization);
-}
-
-net::awaitable<bool> DrainBody(Exchange& x, uint64_t budget) {
-  std::unique_ptr<char[]> buf(new char[kRelayChunk]);
-  uint64_t drained = 0;
-  while (!x.parser.is_done()) {
-    x.parser.get().body().data = buf.get();
-    x.parser.get().body().size = kRelayChunk;
-    beast::error_code ec;
-    x.client.ArmTimer(x.idle(), x.deadline);
-    co_await http::async_read(x.client, x.client_buffer, x.parser, Await(ec));
-    if (ec == http::error::need_buffer) ec = {};
-    if (ec) co_return false;
-    drained += kRelayChunk - x.parser.get().body().size;
-    if (drained > budget) co_return false;
-  }
-  co_return true;
-}
-
-net::awaitable<bool> RelayResponse(Exchange& x, Stream& upstream, beast::flat_buffer& up_buf, std::string_view prefix) {
-  http::response_parser<http::buffer_body> p;
-  // Clones are as large as repositories. Not boost::none: Beast 1.74 compares
-  // a Content-Length with an empty optional as "over the limit".
-  p.body_limit(kNoBodyLimit);
-  p.header_limit(64 * 1024);
-  if (x.parser.get().method() == http::verb::head) p.skip(true);
-  beast::error_code ec;
-  upstream.ArmTimer(x.upstream_idle(), x.deadline);
-  co_await http::async_read_header(upstream, up_buf, p, Await(ec));
-  if (ec) co_return co_await SendBadGateway(x, "no valid response (" + ErrorText(ec) + ")");
-
-  auto& res = p.get();
-  RemoveHopByHop(res);
-  x.status = res.result_int();
-  bool framed = res.has_content_length() || res.chunked();
-  bool keep = x.keep_alive && !x.gw.draining;
-  // An upstream that ends its body by closing: chunk it for an HTTP/1.1
-  // client, or close after it.
-  if (!framed && !p.is_done()) {
-    if (x.parser.get().version() >= 11)
-      res.chunked(true);
-    else
-      keep = false;
-  }
-  res.keep_alive(keep);
-  res.set(http::field::via, "1.1 akgate-gateway");
-  bool add_prefix = !prefix.empty() && res.result() == http::status::ok && !p.is_done() &&
-                    SV(res[http::field::content_type]) == "application/x-git-receive-pack-result" &&
-                    res[http::field::content_encoding].empty();
-  if (add_prefix && res.has_content_length()) {
-    uint64_t n = 0;
-    auto cl = SV(res[http::field::content_length]);
-    for (char c : cl) n = n * 10 + static_cast<uint64_t>(c - '0');
-    res.content_length(n + prefix.size());
-  }
-  http::response_serializer<http::buffer_body> sr{res};
-  x.client.ArmTimer(x.idle(), x.deadline);
-  co_await http::async_write_header(x.client, sr, Await(ec));
-  if (ec) co_return false;
-  if (add_prefix) {
-    p.get().body().data = const_cast<char*>(prefix.data());
-    p.get().body().size = prefix.size();
-    p.get().body().more = true;
-    co_await http::async_write(x.client, sr, Await(ec));
-    if (ec == http::error::need_buffer) ec = {};
-    if (ec) co_return false;
-    x.bytes_out += prefix.size();
-  }
-  beast::error_code in_ec, out_ec;
-  uint64_t moved = 0;
-  co_await RelayBody<false>(upstream, up_buf, p, x.upstream_idle(), x.client, sr, x.idle(), x.deadline, &moved, &in_ec,
-                            &out_ec);
-  x.bytes_out += moved;
-  x.gw.metrics.bytes_to_clients += moved;
-  if (in_ec) {
-    // The header is gone already: all we can do is cut the connection.
-    x.gw.metrics.upstream_errors++;
-    x.note = "upstream failed mid-response: " + ErrorText(in_ec);
-    co_return false;
-  }
-  co_return !out_ec && keep;
-}
-
-namespace {
-
-// Fetch, clone and anything else that needs no inspection: both bodies
-// stream through with no size limit of the gateway's own.
-net::awaitable<bool> RelayRequest(Exchange& x) {
-  x.gw.metrics.requests_fetch++;
-  std::string error;
-  std::unique_ptr<Stream> up = co_await ConnectUpstream(x, &error);
-  if (!up) co_return co_await SendBadGateway(x, error);
-  beast::error_code ec = co_await AnswerExpectContinue(x);
-  if (ec) co_return false;
-
-  auto& req = x.parser.get();
-  PrepareUpstreamHeader(x, req);
-  http::request_serializer<http::buffer_body> sr{req};
-  up->ArmTimer(x.upstream_idle(), x.deadline);
-  co_await http::async_write_header(*up, sr, Await(ec));
-  if (ec) co_return co_await SendBadGateway(x, "cannot send the request (" + ErrorText(ec) + ")");
-  beast::error_code in_ec, out_ec;
-  co_await RelayBody<true>(x.client, x.client_buffer, x.parser, x.idle(), *up, sr, x.upstream_idle(), x.deadline,
-                           &x.bytes_in, &in_ec, &out_ec);
-  x.gw.metrics.bytes_from_clients += x.bytes_in;
-  if (in_ec) {
-    x.note = "client stopped sending: " + ErrorText(in_ec);
-    co_return false;
-  }
-  if (out_ec) co_return co_await SendBadGateway(x, "cannot send the request body (" + ErrorText(out_ec) + ")");
-  beast::flat_buffer up_buf;
-  co_return co_await RelayResponse(x, *up, up_buf);
-}
-
-// GET info/refs?service=git-receive-pack: the advertisement gets `no-thin`.
-net::awaitable<bool> RelayAdvertisement(Exchange& x) {
-  x.gw.metrics.requests_advertisement++;
-  // Each is held whole (up to max_advertisement_bytes, and its rewritten
-  // copy): no more at once than pushes, or memory grows with the clients.
-  struct Held {
-    std::atomic<unsigned>& n;
-    ~Held() { n--; }
-  } held{x.gw.advertisements};
-  if (held.n.fetch_add(1) >= x.gw.config.max_concurrent_pushes) {
-    x.note = "busy";
-    http::response<http::string_body> res{http::status::service_unavailable, x.parser.get().version()};
-    res.set(http::field::content_type, "text/plain; charset=utf-8");
-    res.set(http::field::retry_after, "10");
-    res.body() = "akgate-gateway: too many pushes starting at once (limits.max_concurrent_pushes = " +
-                 std::to_string(x.gw.config.max_concurrent_pushes) + "); try again shortly\n";
-    res.keep_alive(false);
-    res.prepare_payload();
-    x.status = 503;
-    beast::error_code ec;
-    x.client.ArmTimer(x.idle(), x.deadline);
-    co_await http::async_write(x.client, res, Await(ec));
-    co_return false;
-  }
-  std::string error;
-  std::unique_ptr<Stream> up = co_await ConnectUpstream(x, &error);
-  if (!up) co_return co_await SendBadGateway(x, error);
-
-  http::request<http::empty_body> req{x.parser.get().method(), x.upstream_target, 11};
-  req.base() = x.parser.get().base();
-  PrepareUpstreamHeader(x, req.base());
-  req.erase(http::field::content_length);
-  req.erase(http::field::transfer_encoding);
-  // The body is rewritten, so it must arrive uncompressed.
-  req.set(http::field::accept_encoding, "identity");
-  beast::error_code ec;
-  up->ArmTimer(x.upstream_idle(), x.deadline);
-  co_await http::async_write(*up, req, Await(ec));
-  if (ec) co_return co_await SendBadGateway(x, "cannot send the request (" + ErrorText(ec) + ")");
-
-  beast::flat_buffer up_buf;
-  http::response_parser<http::string_body> p;
-  p.body_limit(x.gw.config.max_advertisement_bytes);
-  p.header_limit(64 * 1024);
-  co_await ReadMessage(*up, up_buf, p, x.upstream_idle(), x.deadline, &ec);
-  if (ec == http::error::body_limit)
-    co_return co_await SendBadGateway(x, "the ref advertisement is larger than limits.max_advertisement_bytes");
-  if (ec) co_return co_await SendBadGateway(x, "no valid response (" + ErrorText(ec) + ")");
-
-  http::response<http::string_body> res = p.release();
-  RemoveHopByHop(res);
-  bool is_adv = res.result() == http::status::ok &&
-                res[http::field::content_type] == "application/x-git-receive-pack-advertisement";
-  if (is_adv) {
-    auto enc = res[http::field::content_encoding];
-    if (!enc.empty() && !IEquals(SV(enc), "identity"))
-      co_return co_await SendBadGateway(x, "it compressed the ref advertisement (Content-Encoding: " +
-                                               std::string(enc) + ") although asked for identity");
-    std::string rewritten;
-    Status s = AddNoThin(res.body(), &rewritten);
-    if (s.ok()) {
-      res.body() = std::move(rewritten);
-    } else {
-      // A thin pack still fails closed at indexing; say why in the log.
-      spdlog::warn("advertisement_not_rewritten id={} route={} reason=\"{}\"", x.id, x.route.prefix, s.message());
-    }
-  }
-  x.status = res.result_int();
-  res.chunked(false);
-  res.erase(http::field::transfer_encoding);
-  res.keep_alive(x.keep_alive && !x.gw.draining);
-  res.set(http::field::via, "1.1 akgate-gateway");
-  res.prepare_payload();
-  x.bytes_out += res.body().size();
-  x.gw.metrics.bytes_to_clients += res.body().size();
-  x.client.ArmTimer(x.idle(), x.deadline);
-  co_await http::async_write(x.client, res, Await(ec));
-  co_return !ec && res.keep_alive();
-}
-
-// One request whose header has been read. Returns whether to keep the
-// connection for another.
-net::awaitable<bool> HandleRequest(GatewayContext& gw, Stream& client, beast::flat_buffer& buffer,
-                                   http::request_parser<http::buffer_body>& parser, const std::string& peer,
-                                   const std::string& certificate_name) {
-  auto& req = parser.get();
-  // Routed on the decoded target, never the raw one (request_target.h).
-  RequestTarget target;
-  Status target_status = ParseRequestTarget(SV(req.target()), &target);
-  std::string path = target.path;
-  if (!target_status.ok()) {
-    std::string raw(req.target());
-    path = raw.substr(0, raw.find('?'));
-  }
-  static const Route kNoRoute;
-  Exchange x{gw, client, buffer, parser, kNoRoute};
-  x.id = gw.next_request_id++;
-  x.path = path;
-  x.client_address = peer;
-  x.deadline = Clock::now() + std::chrono::seconds(gw.config.request_timeout_s);
-  x.keep_alive = req.keep_alive();
-  auto started = Clock::now();
-  bool keep = false;
-
-  // A body the gateway does not read must not be mistaken for the next
-  // request: such responses close the connection unless there is no body.
-  bool bodyless = parser.is_done();
-  std::string route_path = path;  // "/h/repo.git" matches the route "/h/repo.git/" too
-  if (!EndsWith(path, "/")) route_path += "/";
-  if (path == "/healthz" || path == "/metrics") {
-    gw.metrics.requests_other++;
-    if (path == "/healthz") {
-      http::status status = http::status::ok;
-      std::string text = "ok";
-      if (gw.draining) {
-        status = http::status::service_unavailable;
-        text = "draining";
-      }
-      keep = co_await SendText(x, status, text, bodyless);
-    } else {
-      x.status = 200;
-      http::response<http::string_body> res{http::status::ok, req.version()};
-      res.set(http::field::content_type, "text/plain; version=0.0.4");
-      res.body() = gw.metrics.Render();
-      res.keep_alive(bodyless && x.keep_alive && !gw.draining);
-      res.prepare_payload();
-      beast::error_code ec;
-      client.ArmTimer(x.idle(), x.deadline);
-      co_await http::async_write(client, res, Await(ec));
-      keep = !ec && res.keep_alive();
-    }
-  } else if (!target_status.ok()) {
-    gw.metrics.requests_other++;
-    x.note = target_status.message();
-    keep = co_await SendText(x, http::status::bad_request,
-                             "akgate-gateway: request refused: " + target_status.message(), false);
-  } else if (const Route* route = gw.config.FindRoute(route_path); route == nullptr) {
-    gw.metrics.requests_other++;
-    keep = co_await SendText(
-        x, http::status::not_found,
-        "akgate-gateway: no route for " + path + " (see the [[route]] entries of the configuration)", bodyless);
-  } else {
-    Exchange rx{gw, client, buffer, parser, *route};
-    rx.id = x.id;
-    rx.path = x.path;
-    rx.client_address = peer;
-    rx.client_certificate_name = certificate_name;
-    rx.deadline = x.deadline;
-    rx.keep_alive = x.keep_alive;
-    // The upstream gets the canonical form of what was routed, so it cannot
-    // decode its way to another service.
-    rx.upstream_target = route->url.base_path;
-    if (path.size() > route->prefix.size())
-      rx.upstream_target += PercentEncode(path.substr(route->prefix.size()), true);
-    if (!target.query.empty()) rx.upstream_target += "?" + target.query;
-    using Kind = RequestTarget::Kind;
-    // Gateway-held: nothing happens to a request before it has signed in.
-    bool signed_in = true;
-    if (gw.config.identity.gateway_held()) signed_in = co_await Authenticate(rx, &keep);
-    if (!signed_in) {
-      // answered (401)
-    } else if (target.kind == Kind::kReceivePack && req.method() != http::verb::post) {
-      gw.metrics.requests_other++;
-      rx.note = "git-receive-pack takes POST only";
-      keep = co_await SendText(rx, http::status::method_not_allowed, "akgate-gateway: git-receive-pack takes POST only",
-                               false);
-    } else if (target.kind == Kind::kReceivePack) {
-      keep = co_await HandlePush(rx);
-    } else if (target.kind == Kind::kReceivePackAdvertisement && req.method() == http::verb::get) {
-      keep = co_await RelayAdvertisement(rx);
-    } else {
-      keep = co_await RelayRequest(rx);
-    }
-    x.status = rx.status;
-    x.bytes_in = rx.bytes_in;
-    x.bytes_out = rx.bytes_out;
-    x.note = rx.note;
-    auto ms = std::chrono::duration<double, std::milli>(Clock::now() - started).count();
-    std::string note, user;
-    if (!x.note.empty()) note = " note=\"" + x.note + "\"";
-    if (!rx.user.empty()) user = " user=" + rx.user;
-    spdlog::info("request id={} client={}{} method={} path={} route={} status={} bytes_in={} bytes_out={} ms={:.1f}{}",
-                 x.id, peer, user, std::string(req.method_string()), path, route->prefix, x.status, x.bytes_in,
-                 x.bytes_out, ms, note);
-    co_return keep;
-  }
-  auto ms = std::chrono::duration<double, std::milli>(Clock::now() - started).count();
-  std::string note;
-  if (!x.note.empty()) note = " note=\"" + x.note + "\"";
-  spdlog::info("request id={} client={} method={} path={} status={} ms={:.1f}{}", x.id, peer,
-               std::string(req.method_string()), path, x.status, ms, note);
-  co_return keep;
-}
-
-}  // namespace
-
 net::awaitable<void> RunSession(GatewayContext& gw, tcp::socket socket, ssl::context* tls) {
   gw.metrics.connections_open++;
-  std::string peer;
+  std::string peer = "?";
   {
     beast::error_code ec;
     auto ep = socket.remote_endpoint(ec);
-    peer = "?";
     if (!ec) peer = ep.address().to_string();
   }
   auto ex = socket.get_executor();
@@ -571,33 +189,30 @@ net::awaitable<void> RunSession(GatewayContext& gw, tcp::socket socket, ssl::con
     client->tcp().expires_after(idle);
     co_await http::async_read_header(*client, buffer, parser, Await(ec));
     live->idle = false;
+    ClientRequest request(gw, *client, buffer, parser);
+    request.client_address = peer;
+    request.client_certificate_name = certificate_name;
     if (ec == http::error::header_limit) {
-      static const Route kNoRoute;
-      Exchange x{gw, *client, buffer, parser, kNoRoute};
-      x.deadline = Clock::now() + idle;
-      gw.metrics.requests_other++;
       spdlog::warn("request_rejected client={} reason=\"header larger than limits.max_header_bytes\"", peer);
-      co_await SendText(
-          x, http::status::request_header_fields_too_large,
-          "akgate-gateway: the request header is larger than " + std::to_string(gw.config.max_header_bytes) + " bytes",
-          false);
+      co_await RefuseHeader(
+          request, http::status::request_header_fields_too_large,
+          "akgate-gateway: the request header is larger than " + std::to_string(gw.config.max_header_bytes) + " bytes");
       break;
     }
     if (ec) {
-      if (ec != http::error::end_of_stream && ec != net::error::operation_aborted && ec != beast::error::timeout &&
-          ec != net::error::eof && ec != net::error::connection_reset && buffer.size() > 0) {
-        static const Route kNoRoute;
-        Exchange x{gw, *client, buffer, parser, kNoRoute};
-        x.deadline = Clock::now() + idle;
-        gw.metrics.requests_other++;
-        co_await SendText(x, http::status::bad_request, "akgate-gateway: malformed HTTP request: " + ec.message(),
-                          false);
-      }
+      // A client that closed or went quiet between requests gets no answer;
+      // one that sent something unreadable is told so.
+      bool quiet = ec == http::error::end_of_stream || ec == net::error::operation_aborted ||
+                   ec == beast::error::timeout || ec == net::error::eof || ec == net::error::connection_reset ||
+                   buffer.size() == 0;
+      if (!quiet)
+        co_await RefuseHeader(request, http::status::bad_request,
+                              "akgate-gateway: malformed HTTP request: " + ec.message());
       break;
     }
     bool keep = false;
     try {
-      keep = co_await HandleRequest(gw, *client, buffer, parser, peer, certificate_name);
+      keep = co_await HandleRequest(request);
     } catch (const std::exception& e) {
       spdlog::error("request_failed client={} error=\"{}\"", peer, e.what());
       keep = false;

@@ -6,6 +6,7 @@
 
 #include "gateway/fetch_protocol.h"
 #include "gateway/pack_writer.h"
+#include "gateway/upstream.h"
 
 namespace akgate::gateway {
 
@@ -50,6 +51,10 @@ net::awaitable<void> RunRequest(Exchange& x, http::verb method, std::string targ
   p.header_limit(64 * 1024);
   up->ArmTimer(x.upstream_idle(), x.deadline);
   co_await http::async_read_header(*up, buf, p, Await(ec));
+  if (ec == http::error::body_limit) {  // a Content-Length over the limit
+    *result = Status::ResourceExhausted("the upstream's answer is larger than the gateway's limit");
+    co_return;
+  }
   if (ec) {
     *result = Status::Unavailable("no valid answer (" + ec.message() + ")");
     co_return;

@@ -36,7 +36,8 @@ a connection is accepted, so a test switches modes by rewriting the file:
 
 `where` defaults to response, `after` to 0. The log gets one line per
 connection when it ends: its request line, the fault, whether the fault was
-applied (the threshold was reached), and the bytes relayed each way.
+applied (the threshold was reached), the bytes relayed each way, how long the
+upstream took to its first byte and the connection lasted.
 """
 import argparse
 import os
@@ -102,8 +103,9 @@ class Connection:
         self.active = False
         self.applied = False
         self.bytes = {"request": 0, "response": 0}
-        self.lock = threading.Lock()
         self.done = threading.Event()   # a fault ended the connection
+        self.started = time.time()
+        self.first_response = None      # when the upstream's first byte came
 
     def run(self):
         try:
@@ -144,9 +146,12 @@ class Connection:
                 fault = "slow where=%s chunk=%d delay_ms=%d" % (r["where"], r["chunk"], r["delay_ms"])
         with self.log_lock:
             with open(self.log, "a") as f:
-                f.write('conn=%d line="%s" fault=%s applied=%d request_bytes=%d response_bytes=%d\n'
+                first = "-" if self.first_response is None else "%.0f" % (
+                    (self.first_response - self.started) * 1000)
+                f.write('conn=%d line="%s" fault=%s applied=%d request_bytes=%d response_bytes=%d '
+                        'first_response_ms=%s ms=%.0f\n'
                         % (self.number, self.line, fault, int(self.applied), self.bytes["request"],
-                           self.bytes["response"]))
+                           self.bytes["response"], first, (time.time() - self.started) * 1000))
 
     def send(self, dst, data, direction):
         dst.sendall(data)
@@ -160,6 +165,8 @@ class Connection:
             while not self.done.is_set():
                 if not data:
                     data = src.recv(65536)
+                    if data and direction == "response" and self.first_response is None:
+                        self.first_response = time.time()
                 if not data:
                     if not self.done.is_set():
                         try:

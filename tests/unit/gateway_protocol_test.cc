@@ -12,7 +12,7 @@
 #include "gateway/config.h"
 #include "gateway/fetch_protocol.h"
 #include "gateway/pkt_line.h"
-#include "gateway/push_request.h"
+#include "gateway/receive_pack_request.h"
 #include "gateway/report_status.h"
 
 using namespace akgate;
@@ -43,14 +43,14 @@ std::string EmptyPack() {
 
 struct Parsed {
   Status feed, finish;
-  PushRequest req;
+  ReceivePackRequest req;
   std::string pack;
 };
 
 // Feeds `body` in pieces of `step` bytes.
 Parsed Parse(const std::string& body, size_t step = 1) {
   Parsed out;
-  PushRequestParser parser([&](std::string_view b) {
+  ReceivePackParser parser([&](std::string_view b) {
     out.pack.append(b);
     return Status::Ok();
   });
@@ -175,7 +175,7 @@ TEST_CASE("push request: commands, capabilities, push options and pack, in any s
     REQUIRE(r.req.commands.size() == 2);
     CHECK(r.req.commands[0].is_create());
     CHECK(r.req.commands[0].ref == "refs/heads/new");
-    CHECK(r.req.commands[1].old_oid == kA);
+    CHECK(r.req.commands[1].old_id == kA);
     CHECK(r.req.HasCapability("atomic"));
     CHECK(r.req.HasCapability("report-status-v2"));
     CHECK(r.req.push_options == std::vector<std::string>{"akgate.bypass=false positive", "ci.skip"});
@@ -241,10 +241,33 @@ TEST_CASE("push request: hostile input gives a clear error, never a crash") {
   }
 }
 
+TEST_CASE("push request: object ids are checked as strictly as ever, as RefUpdate values") {
+  // 40 or 64 lowercase hex digits, and both ids of a command the same length.
+  const std::string k64(64, 'c');
+  Parsed sha256 = Parse(PktLine(std::string(64, '0') + " " + k64 + " refs/heads/x\n") + "0000" + EmptyPack());
+  REQUIRE(sha256.feed.ok());
+  REQUIRE(sha256.req.commands.size() == 1);
+  RefUpdate u = sha256.req.commands[0];  // what the gate reads (git/ref_update.h)
+  CHECK(u.new_id == k64);
+  CHECK(u.is_create());
+  CHECK_FALSE(u.is_delete());
+  for (const std::string& line : {kA + " " + k64 + " refs/heads/x\n",                   // lengths differ
+                                  kA + " " + std::string(40, 'B') + " refs/heads/x\n",  // upper case
+                                  kA + " " + std::string(41, 'b') + " refs/heads/x\n",  // 41 digits
+                                  kA.substr(0, 39) + " " + kB + " refs/heads/x\n",      // 39 digits
+                                  std::string(63, 'c') + " " + std::string(63, 'c') + " refs/heads/x\n"}) {
+    CAPTURE(line);
+    Parsed r = Parse(PktLine(line) + "0000", 7);
+    REQUIRE_FALSE(r.feed.ok());
+    CHECK(r.feed.message().find("malformed object id in command 1") != std::string::npos);
+    CHECK(r.req.commands.empty());
+  }
+}
+
 TEST_CASE("push request: limits on commands and push options") {
-  PushRequestParser::Limits limits;
+  ReceivePackParser::Limits limits;
   limits.max_commands = 3;
-  PushRequestParser parser([](std::string_view) { return Status::Ok(); }, limits);
+  ReceivePackParser parser([](std::string_view) { return Status::Ok(); }, limits);
   std::string body;
   for (int i = 0; i < 4; ++i) body += PktLine(kA + " " + kB + " refs/heads/b" + std::to_string(i) + "\n");
   Status s = parser.Feed(body);
@@ -266,7 +289,7 @@ TEST_CASE("push request: flushes after the pack are not part of it") {
 }
 
 TEST_CASE("push request: a failing pack sink stops the parser") {
-  PushRequestParser parser([](std::string_view) { return Status::Corrupt("the pack is malformed: bad object"); });
+  ReceivePackParser parser([](std::string_view) { return Status::Corrupt("the pack is malformed: bad object"); });
   Status s = parser.Feed(PktLine(kA + " " + kB + " refs/heads/x\n") + "0000" + EmptyPack());
   if (s.ok()) s = parser.Finish();
   REQUIRE_FALSE(s.ok());
@@ -275,7 +298,7 @@ TEST_CASE("push request: a failing pack sink stops the parser") {
 }
 
 namespace {
-PushRequest RequestWith(const std::string& caps) {
+ReceivePackRequest RequestWith(const std::string& caps) {
   std::string body = PktLine(kZero + " " + kA + " refs/heads/main" + std::string("\0", 1) + caps + "\n") +
                      PktLine(kA + " " + kB + " refs/tags/v1\n") + "0000" + EmptyPack();
   return Parse(body, body.size()).req;
@@ -315,7 +338,7 @@ TEST_CASE("report-status with side-band: long lines and many refs are split into
     body += PktLine(kA + " " + kB + " refs/heads/" + std::string(40, 'r') + std::to_string(i) +
                     (i == 0 ? std::string("\0", 1) + "report-status side-band-64k\n" : "\n"));
   body += "0000" + EmptyPack();
-  PushRequest req = Parse(body, body.size()).req;
+  ReceivePackRequest req = Parse(body, body.size()).req;
   REQUIRE(req.commands.size() == 2000);
   Rejection r;
   r.reason = "blocked";

@@ -1,5 +1,4 @@
 #include <alibabacloud/oss/OssClient.h>
-
 #include <iostream>
 
 using namespace AlibabaCloud::OSS;

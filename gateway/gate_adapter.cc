@@ -1,4 +1,4 @@
-// The production PushInspector: the gate over a pushed pack. This file only
+// The production GateAdapter: the gate over a pushed pack. This file only
 // translates: the gateway's InspectInput into a PushInput, the gate's
 // outcome into a PushVerdict. Every rule of the decision (time budget, fail
 // mode, pushes without objects, recording) is the gate's (gate/push_gate.h).
@@ -6,7 +6,7 @@
 //   pack objects dir --OpenObjectsOnly--> Repository (no refs; an absent
 //   object exists upstream) --Gate::Check--> inspection, decision, report
 //   --RecordPush--> audit line and notifications
-#include "gateway/push_inspector.h"
+#include "gateway/gate_adapter.h"
 
 #include <spdlog/spdlog.h>
 
@@ -28,9 +28,9 @@ using SteadyClock = std::chrono::steady_clock;
 
 constexpr size_t kObjectCacheBytes = size_t{16} << 20;
 
-class GateInspector : public PushInspector {
+class PolicyGateAdapter : public GateAdapter {
  public:
-  GateInspector(Policy policy, std::unique_ptr<Gate> gate, std::shared_ptr<AuditLog> audit)
+  PolicyGateAdapter(Policy policy, std::unique_ptr<Gate> gate, std::shared_ptr<AuditLog> audit)
       : policy_(std::move(policy)), gate_(std::move(gate)), audit_(std::move(audit)) {}
 
   PushVerdict Inspect(const InspectInput& in) override {
@@ -40,7 +40,7 @@ class GateInspector : public PushInspector {
     input.repository = in.upstream + (in.repo.rfind('/', 0) == 0 ? in.repo.substr(1) : in.repo);
     input.missing = MissingObjects::kExistUpstream;
     input.fetcher = in.fetcher;
-    for (const RefCommand& c : in.commands) input.refs.push_back({c.old_oid, c.new_oid, c.ref});
+    input.refs = in.commands;
     input.request.pusher = in.pusher;
     input.request.options = ParsePushOptions(in.push_options);
     input.request.push_options_accepted = in.push_options_accepted;
@@ -111,11 +111,11 @@ class GateInspector : public PushInspector {
   std::shared_ptr<AuditLog> audit_;
 };
 
-// The inspector of the push's route when it has a policy of its own, else
+// The adapter of the push's route when it has a policy of its own, else
 // the server-wide one.
-struct RoutedInspector : PushInspector {
-  std::unique_ptr<GateInspector> fallback;
-  std::map<std::string, std::unique_ptr<GateInspector>> by_route;
+struct RoutedGateAdapter : GateAdapter {
+  std::unique_ptr<PolicyGateAdapter> fallback;
+  std::map<std::string, std::unique_ptr<PolicyGateAdapter>> by_route;
 
   PushVerdict Inspect(const InspectInput& input) override {
     auto it = by_route.find(input.route);
@@ -127,18 +127,18 @@ struct RoutedInspector : PushInspector {
   }
   std::vector<std::string> NameBasedRights() const override {
     std::vector<std::string> out = fallback->NameBasedRights();
-    for (const auto& [prefix, inspector] : by_route)
-      for (const std::string& r : inspector->NameBasedRights()) out.push_back("route " + prefix + ": " + r);
+    for (const auto& [prefix, adapter] : by_route)
+      for (const std::string& r : adapter->NameBasedRights()) out.push_back("route " + prefix + ": " + r);
     return out;
   }
 };
 
 }  // namespace
 
-Status CreatePushInspector(const InspectorOptions& options, std::unique_ptr<PushInspector>* out) {
+Status CreateGateAdapter(const GateAdapterOptions& options, std::unique_ptr<GateAdapter>* out) {
   // Audit logs by path: routes whose policies name the same file share one.
   std::map<std::string, std::shared_ptr<AuditLog>> audits;
-  auto make = [&](const std::string& route_policy, std::unique_ptr<GateInspector>* made) -> Status {
+  auto make = [&](const std::string& route_policy, std::unique_ptr<PolicyGateAdapter>* made) -> Status {
     Policy policy;
     PolicyFiles files;
     if (!options.policy_file.empty()) {
@@ -160,10 +160,10 @@ Status CreatePushInspector(const InspectorOptions& options, std::unique_ptr<Push
       if (!s.ok()) return s;
       audit = std::move(opened);
     }
-    *made = std::make_unique<GateInspector>(std::move(policy), std::move(gate), audit);
+    *made = std::make_unique<PolicyGateAdapter>(std::move(policy), std::move(gate), audit);
     return Status::Ok();
   };
-  auto routed = std::make_unique<RoutedInspector>();
+  auto routed = std::make_unique<RoutedGateAdapter>();
   Status s = make("", &routed->fallback);
   if (!s.ok()) return s;
   for (const auto& [prefix, file] : options.route_policies) {

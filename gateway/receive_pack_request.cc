@@ -1,4 +1,4 @@
-#include "gateway/push_request.h"
+#include "gateway/receive_pack_request.h"
 
 #include <openssl/evp.h>
 
@@ -26,25 +26,25 @@ bool IsObjectId(std::string_view s) {
   return std::all_of(s.begin(), s.end(), [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
 }
 
-void PushRequestParser::ShaDeleter::operator()(evp_md_ctx_st* ctx) const { EVP_MD_CTX_free(ctx); }
+void ReceivePackParser::ShaDeleter::operator()(evp_md_ctx_st* ctx) const { EVP_MD_CTX_free(ctx); }
 
-bool PushRequest::HasCapability(std::string_view name) const {
+bool ReceivePackRequest::HasCapability(std::string_view name) const {
   for (const std::string& c : capabilities)
     if (c == name) return true;
   return false;
 }
 
-bool PushRequest::AllDeletes() const {
-  return std::all_of(commands.begin(), commands.end(), [](const RefCommand& c) { return c.is_delete(); });
+bool ReceivePackRequest::AllDeletes() const {
+  return std::all_of(commands.begin(), commands.end(), [](const RefUpdate& c) { return c.is_delete(); });
 }
 
-Status PushRequestParser::Fail(std::string message) {
+Status ReceivePackParser::Fail(std::string message) {
   state_ = State::kFailed;
   error_ = Status::Corrupt(std::move(message));
   return error_;
 }
 
-Status PushRequestParser::Feed(std::string_view bytes) {
+Status ReceivePackParser::Feed(std::string_view bytes) {
   if (state_ == State::kFailed) return error_;
   body_bytes_ += bytes.size();
   if (state_ == State::kPack) return FeedPack(bytes);
@@ -64,7 +64,7 @@ Status PushRequestParser::Feed(std::string_view bytes) {
   return state_ == State::kFailed ? error_ : Status::Ok();
 }
 
-Status PushRequestParser::OnPacket(const PktReader::Packet& p) {
+Status ReceivePackParser::OnPacket(const PktReader::Packet& p) {
   if (state_ == State::kPushOptions) {
     if (p.type == PktReader::Type::kFlush) {
       state_ = State::kPack;
@@ -104,7 +104,7 @@ Status PushRequestParser::OnPacket(const PktReader::Packet& p) {
   return ParseCommand(p.payload);
 }
 
-Status PushRequestParser::ParseCommand(std::string payload) {
+Status ReceivePackParser::ParseCommand(std::string payload) {
   if (req_.commands.size() >= limits_.max_commands)
     return Fail("more than " + std::to_string(limits_.max_commands) + " ref updates in one push");
   size_t nul = payload.find('\0');
@@ -120,18 +120,18 @@ Status PushRequestParser::ParseCommand(std::string payload) {
   size_t sp2 = sp1 == std::string::npos ? std::string::npos : payload.find(' ', sp1 + 1);
   std::string index = std::to_string(req_.commands.size() + 1);
   if (sp2 == std::string::npos) return Fail("malformed command " + index + " (expected \"<old> <new> <ref>\")");
-  RefCommand c;
-  c.old_oid = payload.substr(0, sp1);
-  c.new_oid = payload.substr(sp1 + 1, sp2 - sp1 - 1);
+  RefUpdate c;
+  c.old_id = payload.substr(0, sp1);
+  c.new_id = payload.substr(sp1 + 1, sp2 - sp1 - 1);
   c.ref = payload.substr(sp2 + 1);
-  if (!IsObjectId(c.old_oid) || !IsObjectId(c.new_oid) || c.old_oid.size() != c.new_oid.size())
+  if (!IsObjectId(c.old_id) || !IsObjectId(c.new_id) || c.old_id.size() != c.new_id.size())
     return Fail("malformed object id in command " + index);
   if (!ValidRefName(c.ref)) return Fail("malformed ref name in command " + index);
   req_.commands.push_back(std::move(c));
   return Status::Ok();
 }
 
-Status PushRequestParser::FeedPack(std::string_view bytes) {
+Status ReceivePackParser::FeedPack(std::string_view bytes) {
   if (bytes.empty()) return Status::Ok();
   if (req_.commands.empty()) return Fail("data after the flush of a request without commands");
   if (req_.AllDeletes()) return Fail("data after the commands of a delete-only push");
@@ -156,7 +156,7 @@ Status PushRequestParser::FeedPack(std::string_view bytes) {
   return Status::Ok();
 }
 
-Status PushRequestParser::Deliver(std::string_view bytes) {
+Status ReceivePackParser::Deliver(std::string_view bytes) {
   EVP_DigestUpdate(sha_.get(), bytes.data(), bytes.size());
   req_.pack_bytes += bytes.size();
   Status s = sink_(bytes);
@@ -166,7 +166,7 @@ Status PushRequestParser::Deliver(std::string_view bytes) {
 
 // The pack ends where its trailer is the SHA-1 of everything before it; what
 // follows may only be flushes ("0000").
-Status PushRequestParser::FinishPack() {
+Status ReceivePackParser::FinishPack() {
   std::string_view held = held_;
   for (size_t strip = 0; strip + kTrailer <= held.size(); strip += 4) {
     std::string_view after = held.substr(held.size() - strip);
@@ -187,7 +187,7 @@ Status PushRequestParser::FinishPack() {
   return Deliver(held);
 }
 
-Status PushRequestParser::Finish() {
+Status ReceivePackParser::Finish() {
   if (state_ == State::kFailed) return error_;
   if (state_ == State::kCommands) {
     if (body_bytes_ == 0) return Fail("empty request body");

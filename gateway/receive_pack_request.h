@@ -10,7 +10,7 @@
 //
 // Usage:
 //
-//   PushRequestParser parser([&](std::string_view pack_bytes) { indexer.Append(pack_bytes); });
+//   ReceivePackParser parser([&](std::string_view pack_bytes) { indexer.Append(pack_bytes); });
 //   for each decoded body chunk: if (!parser.Feed(chunk).ok()) -> reject
 //   if (!parser.Finish().ok()) -> reject
 //   parser.request().commands ...
@@ -29,23 +29,18 @@
 
 #include "engine/status.h"
 #include "gateway/pkt_line.h"
+#include "git/ref_update.h"
 
 struct evp_md_ctx_st;
 
 namespace akgate::gateway {
 
-// One ref update as the client asked for it.
-struct RefCommand {
-  std::string old_oid;  // all zeros: create
-  std::string new_oid;  // all zeros: delete
-  std::string ref;
-  bool is_create() const { return old_oid.find_first_not_of('0') == std::string::npos; }
-  bool is_delete() const { return new_oid.find_first_not_of('0') == std::string::npos; }
-};
-
-struct PushRequest {
+struct ReceivePackRequest {
   std::vector<std::string> shallow;
-  std::vector<RefCommand> commands;       // in the client's order
+  // In the client's order, each as the hook reads it (git/ref_update.h). The
+  // parser checked every id: 40 or 64 lowercase hex digits, both of one
+  // command the same length; the ref non-empty, printable, at most 4096 bytes.
+  std::vector<RefUpdate> commands;
   std::vector<std::string> capabilities;  // from the first command
   std::vector<std::string> push_options;
   bool has_pack = false;
@@ -56,7 +51,7 @@ struct PushRequest {
   bool AllDeletes() const;
 };
 
-class PushRequestParser {
+class ReceivePackParser {
  public:
   struct Limits {
     size_t max_commands = 100000;
@@ -65,8 +60,8 @@ class PushRequestParser {
   };
   using PackSink = std::function<Status(std::string_view)>;
 
-  explicit PushRequestParser(PackSink sink) : PushRequestParser(std::move(sink), Limits()) {}
-  PushRequestParser(PackSink sink, Limits limits) : sink_(std::move(sink)), limits_(limits) {}
+  explicit ReceivePackParser(PackSink sink) : ReceivePackParser(std::move(sink), Limits()) {}
+  ReceivePackParser(PackSink sink, Limits limits) : sink_(std::move(sink)), limits_(limits) {}
 
   // Consumes the next bytes of the (decoded) body. After an error every call
   // returns the same error.
@@ -75,7 +70,7 @@ class PushRequestParser {
   // pack is too short to be one.
   Status Finish();
 
-  const PushRequest& request() const { return req_; }
+  const ReceivePackRequest& request() const { return req_; }
   // True once the command list (and push options) were complete, even if
   // the pack after them then failed.
   bool commands_complete() const { return commands_complete_; }
@@ -92,7 +87,7 @@ class PushRequestParser {
   PackSink sink_;
   Limits limits_;
   PktReader reader_;
-  PushRequest req_;
+  ReceivePackRequest req_;
   State state_ = State::kCommands;
   bool commands_complete_ = false;
   Status error_;

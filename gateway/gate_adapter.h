@@ -14,14 +14,14 @@
 #include <vector>
 
 #include "engine/status.h"
-#include "gateway/push_request.h"
+#include "gateway/receive_pack_request.h"
 #include "git/object_fetcher.h"
 
 namespace akgate::gateway {
 
 struct InspectInput {
   std::string objects_dir;                // holds pack/ (empty: no pack, e.g. delete-only)
-  std::vector<RefCommand> commands;       // in the client's order
+  std::vector<RefUpdate> commands;        // in the client's order
   std::vector<std::string> push_options;  // "akgate.bypass=reason", "akgate.allow=<fp>", ...
   // The upstream advertised push options, so the report may suggest
   // `git push -o`; unknown is false (never advise what may fail).
@@ -58,9 +58,9 @@ struct PushVerdict {
 
 // Implementations are shared by every connection and called from worker
 // threads concurrently: Inspect must be thread-safe.
-class PushInspector {
+class GateAdapter {
  public:
-  virtual ~PushInspector() = default;
+  virtual ~GateAdapter() = default;
   virtual PushVerdict Inspect(const InspectInput& input) = 0;
   // When the check of a push through `route` that began at `started` must
   // end (the policy's time budget, less the notifications' reserve).
@@ -71,7 +71,7 @@ class PushInspector {
   virtual std::vector<std::string> NameBasedRights() const = 0;
 };
 
-struct InspectorOptions {
+struct GateAdapterOptions {
   // The hook's server-wide policy file (rules, allowlists, bypass, audit,
   // notifications). Empty: /etc/akgate/policy.toml if present, else defaults.
   std::string policy_file;
@@ -79,7 +79,7 @@ struct InspectorOptions {
   std::map<std::string, std::string> route_policies;
 };
 
-// The production inspector (akgate's git layer, engine, policy and reports).
-Status CreatePushInspector(const InspectorOptions& options, std::unique_ptr<PushInspector>* out);
+// The production adapter (akgate's git layer, engine, policy and reports).
+Status CreateGateAdapter(const GateAdapterOptions& options, std::unique_ptr<GateAdapter>* out);
 
 }  // namespace akgate::gateway
