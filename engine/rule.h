@@ -89,9 +89,9 @@ struct PairRule {
   std::string description;
   std::string provider;
   Action action = Action::kBlock;
-  int window_lines = 5;         // every part within this many lines of the first,
-  bool same_block = true;       // or in the same block however far (block_structure.h)
-  std::vector<PairPart> parts;  // parts[0] anchors the pair
+  int window_lines = 5;                       // every part within this many lines of the first,
+  bool same_block = true;                     // or in the same block however far (block_structure.h)
+  std::vector<PairPart> parts;                // parts[0] anchors the pair
   std::vector<RuleExample> examples;          // must be found as this pair
   std::vector<RuleExample> counter_examples;  // must not be
   bool built_in = false;
