@@ -7,6 +7,10 @@
 //
 // The directory is removed when the PushSpool is destroyed, whatever happened
 // (clean, rejected, client gone, upstream error), so nothing is left behind.
+// A process that dies without destroying it (SIGKILL, a crash) leaves it:
+// each spool holds a lock (flock) on its directory for its life, and
+// RemoveStale, at start, removes the spools whose lock nobody holds, so
+// gateways may share a temp_dir.
 // Nothing of the pack is held in memory: the body goes to a file and the
 // indexer writes its own pack file.
 //
@@ -28,6 +32,9 @@ class PushSpool {
  public:
   // Creates `temp_root`/push-XXXXXX (mode 0700).
   static Status Create(const std::string& temp_root, std::unique_ptr<PushSpool>* out);
+  // Removes the spools under `temp_root` that no living process holds (left
+  // by one that was killed); returns how many.
+  static unsigned RemoveStale(const std::string& temp_root);
   ~PushSpool();
   PushSpool(const PushSpool&) = delete;
   PushSpool& operator=(const PushSpool&) = delete;
@@ -51,6 +58,7 @@ class PushSpool {
  private:
   explicit PushSpool(std::string dir) : dir_(std::move(dir)), pack_(dir_ + "/objects/pack") {}
   std::string dir_;
+  int lock_fd_ = -1;  // the directory, flock'ed while the spool lives
   int body_fd_ = -1;
   uint64_t body_bytes_ = 0;
   PackWriter pack_;

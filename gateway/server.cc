@@ -5,6 +5,7 @@
 #include <thread>
 
 #include "gateway/exchange.h"
+#include "gateway/push_spool.h"
 #include "gateway/session.h"
 
 namespace akgate::gateway {
@@ -111,6 +112,9 @@ std::vector<uint16_t> Server::ports() const { return impl_->ports; }
 
 Status Server::Start() {
   Impl& m = *impl_;
+  // What a killed gateway left in temp_dir (push_spool.h).
+  if (unsigned stale = PushSpool::RemoveStale(m.config.temp_dir); stale > 0)
+    spdlog::warn("temp_dir_cleaned dir={} stale_spools_removed={}", m.config.temp_dir, stale);
   // Upstream TLS contexts: the system store plus each configured CA file.
   std::vector<std::string> ca_files = {m.config.ca_file};
   for (const Route& r : m.config.routes)

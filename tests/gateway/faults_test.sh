@@ -217,6 +217,56 @@ if want advertisements; then
   GW_PID="$main_pid" GW_HTTP="$main_http" GW_HTTPS="$main_https"
 fi
 
+# --- a gateway killed mid-push, restarted ----------------------------------------------
+# Two gateways share a temp_dir, each forwarding a push the upstream never
+# answers. One is SIGKILLed (its spool stays: nothing ran to remove it) and
+# restarted: it removes what the dead process left, not what the live one
+# is using.
+if want killed-gateway; then
+  main_pid="$GW_PID" main_http="$GW_HTTP" main_https="$GW_HTTPS"
+  mkdir -p "$T/gw-a" "$T/gw-b" "$T/shared-tmp"
+  write_gateway_config "$T/gw-a"
+  write_gateway_config "$T/gw-b"
+  sed -i "s|^temp_dir = .*|temp_dir = \"$T/shared-tmp\"|" "$T/gw-a/gateway.toml" "$T/gw-b/gateway.toml"
+  if start_gateway "$T/gw-a" && a_pid="$GW_PID" a_http="$GW_HTTP" && start_gateway "$T/gw-b"; then
+    b_pid="$GW_PID" b_http="$GW_HTTP"
+    new_upstream_repo killed
+    git -C "$L" push -q "$T/repos/killed.git" ahead:refs/heads/main
+    set_fault "mode=stall where=response after=0 $receive"
+    spools() { find "$T/shared-tmp" -mindepth 2 -maxdepth 2 -name body | wc -l; }
+    i=0
+    for port in "$a_http" "$b_http"; do
+      timeout 60 git -C "$L" push -q "http://alice:s3cret-pass@127.0.0.1:$port/f/killed.git" \
+        "clean-$i:refs/heads/k-$i" >/dev/null 2>&1 &
+      i=$((i + 1))
+    done
+    for _ in $(seq 1 100); do
+      [[ "$(grep -c ' push id=' "$T/gw-a/gateway.log" "$T/gw-b/gateway.log" | awk -F: '{ s += $2 } END { print s }')" -ge 2 ]] && break
+      sleep 0.1
+    done
+    kill -KILL "$a_pid"
+    wait "$a_pid" 2>/dev/null
+    left="$(spools)"
+    detail="$(ls -la "$T/shared-tmp")"
+    dcheck "killed-gateway: the SIGKILLed gateway's spool is still there (2 in flight, $left spool(s) left)" test "$left" = 2
+    start_gateway "$T/gw-a"
+    a_pid="$GW_PID"
+    sleep 0.5
+    left="$(spools)"
+    detail="$(ls -la "$T/shared-tmp"; grep -i 'temp_dir\|spool' "$T/gw-a/gateway.log" | tail -n 3)"
+    dcheck "killed-gateway: restarted, it removes the dead process's spool and not the live gateway's ($left left, 1 expected)" \
+      test "$left" = 1
+    set_fault "mode=pass"
+    for _ in $(seq 1 100); do [[ "$(spools)" == 0 ]] && break; sleep 0.1; done
+    detail="$(ls -la "$T/shared-tmp"; tail -n 3 "$T/gw-b/gateway.log")"
+    dcheck "killed-gateway: once the live gateway's push has run its course, temp_dir holds no spool" test "$(spools)" = 0
+    kill "$a_pid" "$b_pid" 2>/dev/null
+  else
+    fail "gateways sharing a temp_dir start" "$(cat "$T/gw-a/stderr" "$T/gw-b/stderr")"
+  fi
+  GW_PID="$main_pid" GW_HTTP="$main_http" GW_HTTPS="$main_https"
+fi
+
 # --- clients that misbehave -------------------------------------------------------------
 if want clients; then
   run_scenario clients "mode=pass" "slow:2 vanish-close:2 vanish-reset:2 vanish-stall:2 killed:2 push:2 secret:1" 13

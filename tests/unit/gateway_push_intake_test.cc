@@ -263,3 +263,31 @@ TEST_CASE("push spool: a full disk (a file size limit) fails the write clearly, 
   }
   CHECK(Entries(root.path()) == 0);
 }
+
+TEST_CASE("push spool: at start, only the spools no living process holds are removed") {
+  TempDir root;
+  std::unique_ptr<PushSpool> live;
+  REQUIRE(PushSpool::Create(root.path(), &live).ok());
+  REQUIRE(live->AppendBody("live push").ok());
+  // What a SIGKILLed gateway leaves: a spool with a body and no lock.
+  const std::string dead = root.path() + "/push-dead01";
+  std::filesystem::create_directories(dead + "/objects/pack");
+  std::ofstream(dead + "/body") << "dead push";
+  // Being created right now (mkdtemp done, body not yet): not taken.
+  std::filesystem::create_directory(root.path() + "/push-young1");
+  // Not a spool, and a link that must not be followed out of temp_dir.
+  TempDir elsewhere;
+  std::ofstream(elsewhere.path() + "/body") << "not ours";
+  std::filesystem::create_directory(root.path() + "/other");
+  std::ofstream(root.path() + "/other/body") << "not a spool";
+  std::filesystem::create_directory_symlink(elsewhere.path(), root.path() + "/push-link01");
+
+  CHECK(PushSpool::RemoveStale(root.path()) == 1);
+  CHECK_FALSE(std::filesystem::exists(dead));
+  CHECK(std::filesystem::exists(live->body_path()));
+  CHECK(std::filesystem::exists(root.path() + "/push-young1"));
+  CHECK(std::filesystem::exists(root.path() + "/other/body"));
+  CHECK(std::filesystem::exists(elsewhere.path() + "/body"));
+  CHECK(PushSpool::RemoveStale(root.path()) == 0);
+  CHECK(PushSpool::RemoveStale(root.path() + "/missing") == 0);  // no temp_dir yet: nothing to do, no error
+}
