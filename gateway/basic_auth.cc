@@ -58,7 +58,7 @@ bool ParseBasicAuth(std::string_view auth, BasicCredentials* out) {
     return false;
   }
   size_t colon = decoded.find(':');
-  bool ok = colon != std::string::npos && colon <= kMaxUser;
+  bool ok = colon <= kMaxUser;  // no colon (npos) is over the limit too
   for (size_t i = 0; ok && i < colon; ++i) ok = static_cast<unsigned char>(decoded[i]) >= 0x20 && decoded[i] != 0x7f;
   if (ok) {
     out->user = decoded.substr(0, colon);

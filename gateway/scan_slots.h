@@ -32,7 +32,7 @@ class ScanSlots {
 
  private:
   struct Waiter {
-    explicit Waiter(net::any_io_executor ex) : timer(ex) {}
+    explicit Waiter(const net::any_io_executor& ex) : timer(ex) {}
     net::steady_timer timer;
     bool granted = false;  // under mu_
   };
