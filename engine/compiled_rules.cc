@@ -233,6 +233,7 @@ Status CompiledRules::Build(const RuleSet& rules, const std::string& cache_dir, 
     if (!r.path.empty()) {
       Status s = CompileRegex(r.path, what + " path", validate, &cr.path_re);
       if (!s.ok()) return s;
+      c->path_restricted_.push_back(static_cast<uint32_t>(i));
     }
     if (!r.validator.empty()) {
       cr.validator = FindValidator(r.validator);
