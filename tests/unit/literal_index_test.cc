@@ -1,6 +1,8 @@
 // The literal index reports every occurrence of every literal, in end order,
 // although Hyperscan is given only the literals that contain no other one
 // (literal_index.h): the longer ones are checked where a shorter one hits.
+#include "engine/literal_index.h"
+
 #include <doctest/doctest.h>
 
 #include <algorithm>
@@ -8,8 +10,6 @@
 #include <string>
 #include <tuple>
 #include <vector>
-
-#include "engine/literal_index.h"
 
 using namespace akgate;
 
@@ -58,10 +58,16 @@ Collected Scan(const LiteralIndex& index, const std::string& data) {
 // exact one, an exact one that is NOT implied by a caseless one containing it,
 // a literal twice inside another, chains (`key` in `_key` in `api_key`).
 const std::vector<Literal> kLiterals = {
-    {"secret", true},  {"access_key_secret", true}, {"key", true},     {"_key", true},      {"api_key", true},
-    {"keykey", true},  {"LTAI", false},             {"xLTAIy", false}, {"ltai_id", true},   {"ABab", false},
-    {"abab", true},    {"aBaBaB", false},           {"sts.", true},    {"sts.sts.", true},  {"k", true},
-    {"zz", false},     {"azzz", true},              {"QQ", false},     {"xQQx", false},     {"qq", true},
+    {"secret", true},  {"access_key_secret", true},
+    {"key", true},     {"_key", true},
+    {"api_key", true}, {"keykey", true},
+    {"LTAI", false},   {"xLTAIy", false},
+    {"ltai_id", true}, {"ABab", false},
+    {"abab", true},    {"aBaBaB", false},
+    {"sts.", true},    {"sts.sts.", true},
+    {"k", true},       {"zz", false},
+    {"azzz", true},    {"QQ", false},
+    {"xQQx", false},   {"qq", true},
 };
 
 }  // namespace
