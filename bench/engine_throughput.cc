@@ -2,7 +2,10 @@
 // the bytes are in memory (no directory walk, no file reads). Complements
 // engine_bench.sh, which times the whole `akgate scan` command.
 //
-//   akgate_engine_throughput [--runs N] PATH...
+//   akgate_engine_throughput [--runs N] [--rules FILE] PATH...
+//
+// --rules FILE scans with that rule file instead of the built-in rules (to
+// compare rule sets on one build and one machine).
 //
 // Reads every regular file under PATH (skipping .git and binary files, as
 // the scanner would), then scans them all N times and prints the median.
@@ -25,21 +28,25 @@ namespace fs = std::filesystem;
 
 int main(int argc, char** argv) {
   int runs = 5;
+  std::string rules_file;
   std::vector<std::string> roots;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     if (a == "--runs" && i + 1 < argc)
       runs = std::max(1, std::atoi(argv[++i]));
+    else if (a == "--rules" && i + 1 < argc)
+      rules_file = argv[++i];
     else
       roots.push_back(a);
   }
   if (roots.empty()) {
-    std::fprintf(stderr, "usage: %s [--runs N] PATH...\n", argv[0]);
+    std::fprintf(stderr, "usage: %s [--runs N] [--rules FILE] PATH...\n", argv[0]);
     return 2;
   }
   akgate::RuleSet rules;
   std::unique_ptr<akgate::Scanner> scanner;
-  akgate::Status s = akgate::LoadDefaultRules(&rules);
+  akgate::Status s =
+      rules_file.empty() ? akgate::LoadDefaultRules(&rules) : akgate::LoadRulesFromFile(rules_file, &rules);
   if (s.ok()) s = akgate::Scanner::Create(rules, "", &scanner);
   if (!s.ok()) {
     std::fprintf(stderr, "%s\n", s.message().c_str());

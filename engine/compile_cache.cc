@@ -17,7 +17,7 @@ namespace akgate {
 
 namespace {
 
-constexpr char kMagic[] = "akgate-compile-cache-v1\n";
+constexpr char kMagic[] = "akgate-compile-cache-v2\n";
 
 class Hasher {
  public:

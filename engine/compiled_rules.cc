@@ -75,12 +75,19 @@ bool MayCrossLines(const std::string& p) {
 // remaining anchor absent (and everything else present): then a match always
 // contains one of the remaining anchors. Short atoms are tried first, since
 // they are the common ones ("type" in `"type": "service_account"`).
-std::vector<std::string> AtomsOf(const std::string& pattern) {
+//
+// The program FilteredRE2 compiles is also the pattern's validation when the
+// rule set is compiled without a cache: `*groups` is set to its number of
+// capturing groups, or -1 when FilteredRE2 could not compile it (then the
+// caller compiles it alone, with the larger memory budget, to know why).
+std::vector<std::string> AtomsOf(const std::string& pattern, int* groups) {
   re2::FilteredRE2 f(3);
   RE2::Options opts;
   opts.set_log_errors(false);
   int id = 0;
+  *groups = -1;
   if (f.Add(pattern, opts, &id) != RE2::NoError) return {};
+  *groups = f.GetRE2(id).NumberOfCapturingGroups();
   std::vector<std::string> atoms;
   f.Compile(&atoms);
   std::vector<int> present, potentials;
@@ -233,6 +240,7 @@ Status CompiledRules::Build(const RuleSet& rules, const std::string& cache_dir, 
     if (!r.path.empty()) {
       Status s = CompileRegex(r.path, what + " path", validate, &cr.path_re);
       if (!s.ok()) return s;
+      c->path_restricted_.push_back(static_cast<uint32_t>(i));
     }
     if (!r.validator.empty()) {
       cr.validator = FindValidator(r.validator);
@@ -251,18 +259,26 @@ Status CompiledRules::Build(const RuleSet& rules, const std::string& cache_dir, 
       c->rules_.push_back(std::move(cr));
       continue;
     }
-    Status s = CompileRegex(r.regex, what, validate, &cr.re);
-    if (!s.ok()) return s;
     if (hit) {
+      cr.re = std::make_unique<LazyRegex>(r.regex, nullptr);
       cr.group = cache.rules[i].group;
       cr.atoms = cache.rules[i].atoms;
     } else {
-      int groups = cr.re->get().NumberOfCapturingGroups();
+      // One compile validates the pattern and yields its atoms; the program
+      // the scan uses is built on first use, as after a cache hit.
+      int groups = -1;
+      cr.atoms = AtomsOf(r.regex, &groups);
+      if (groups >= 0) {
+        cr.re = std::make_unique<LazyRegex>(r.regex, nullptr);
+      } else {
+        Status s = CompileRegex(r.regex, what, true, &cr.re);
+        if (!s.ok()) return s;
+        groups = cr.re->get().NumberOfCapturingGroups();
+      }
       if (r.secret_group > groups)
         return Status::InvalidArgument(what + ": secretGroup " + std::to_string(r.secret_group) +
                                        " but the regex has only " + std::to_string(groups) + " group(s)");
       cr.group = r.secret_group > 0 ? r.secret_group : (groups > 0 ? 1 : 0);
-      cr.atoms = AtomsOf(r.regex);
     }
     cr.ngroups = cr.group + 1;
     cr.multiline = MayCrossLines(r.regex);

@@ -107,6 +107,7 @@ class CompiledRules {
   const std::vector<LiteralRole>& roles() const { return roles_; }
   const std::vector<uint32_t>& full_scan_rules() const { return full_scan_; }
   const std::vector<uint32_t>& path_rules() const { return path_only_; }
+  const std::vector<uint32_t>& path_restricted_rules() const { return path_restricted_; }  // with a `path`
   size_t gated_rule_count() const { return gated_count_; }
 
  private:
@@ -118,6 +119,7 @@ class CompiledRules {
   std::vector<LiteralRole> roles_;
   std::vector<uint32_t> full_scan_;
   std::vector<uint32_t> path_only_;
+  std::vector<uint32_t> path_restricted_;
   size_t gated_count_ = 0;
   bool from_cache_ = false;
 };

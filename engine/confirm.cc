@@ -47,14 +47,32 @@ std::string_view LineAround(std::string_view data, uint64_t offset, uint64_t cap
 }
 
 void WindowCollector::Reset(const CompiledRules& rules, std::string_view data) {
-  rules_ = &rules;
   data_ = data;
   size_t n = rules.rules().size();
-  windows_.resize(n);
-  for (auto& w : windows_) w.clear();
-  open_.assign(n, Window{});
-  has_open_.assign(n, 0);
-  gate_seen_.assign(n, 0);
+  if (rules_ != &rules || windows_.size() != n) {
+    rules_ = &rules;
+    windows_.assign(n, {});
+    open_.assign(n, Window{});
+    has_open_.assign(n, 0);
+    gate_seen_.assign(n, 0);
+    anchored_.clear();
+    gated_.clear();
+    return;
+  }
+  // Only what the previous fragment touched is cleared.
+  for (uint32_t r : anchored_) {
+    windows_[r].clear();
+    has_open_[r] = 0;
+  }
+  for (uint32_t r : gated_) gate_seen_[r] = 0;
+  anchored_.clear();
+  gated_.clear();
+}
+
+void WindowCollector::OnGate(uint32_t rule) {
+  if (gate_seen_[rule]) return;
+  gate_seen_[rule] = 1;
+  gated_.push_back(rule);
 }
 
 void WindowCollector::OnAnchor(uint32_t rule, uint64_t p) {
@@ -73,15 +91,20 @@ void WindowCollector::OnAnchor(uint32_t rule, uint64_t p) {
     open.end = std::max(open.end, w.end);
     return;
   }
-  if (has_open_[rule]) windows_[rule].push_back(open);
+  if (has_open_[rule])
+    windows_[rule].push_back(open);
+  else
+    anchored_.push_back(rule);  // its first window: windows_[rule] is empty until Finish
   open = w;
   has_open_[rule] = 1;
 }
 
 void WindowCollector::Finish() {
-  for (size_t r = 0; r < open_.size(); ++r)
-    if (has_open_[r]) windows_[r].push_back(open_[r]);
-  std::fill(has_open_.begin(), has_open_.end(), 0);
+  std::sort(anchored_.begin(), anchored_.end());
+  for (uint32_t r : anchored_) {
+    windows_[r].push_back(open_[r]);
+    has_open_[r] = 0;
+  }
 }
 
 bool WindowCollector::Gated(uint32_t rule) const {
@@ -126,7 +149,7 @@ void ConfirmWindows(const CompiledRules& rules, const WindowCollector& windows, 
       out->push_back(std::move(c));
     }
   };
-  for (uint32_t r = 0; r < rules.rules().size(); ++r) {
+  for (uint32_t r : windows.anchored()) {
     if (!rule_active[r] || !windows.Gated(r)) continue;
     for (const Window& w : windows.windows(r)) confirm(r, w);
   }

@@ -21,11 +21,14 @@ class WindowCollector {
  public:
   void Reset(const CompiledRules& rules, std::string_view data);
   void OnAnchor(uint32_t rule, uint64_t hit_end);  // a literal of `rule` ends here
-  void OnGate(uint32_t rule) { gate_seen_[rule] = 1; }
+  void OnGate(uint32_t rule);
   void Finish();  // closes open windows
 
   bool Gated(uint32_t rule) const;  // the rule may run (keyword seen, or none needed)
   const std::vector<Window>& windows(uint32_t rule) const { return windows_[rule]; }
+  // Rules that got a window, ascending (after Finish): a fragment costs the
+  // rules its literals concern, not every rule of the set.
+  const std::vector<uint32_t>& anchored() const { return anchored_; }
 
  private:
   const CompiledRules* rules_ = nullptr;
@@ -34,6 +37,8 @@ class WindowCollector {
   std::vector<Window> open_;
   std::vector<uint8_t> has_open_;
   std::vector<uint8_t> gate_seen_;
+  std::vector<uint32_t> anchored_;  // rules with a window, in first-hit order until Finish sorts them
+  std::vector<uint32_t> gated_;     // rules whose gate_seen_ is set
 };
 
 // Does a candidate secret for `rule` survive its filters?

@@ -4,6 +4,14 @@
 // core). It reports the end offset of every occurrence of every literal, in
 // increasing order. The index is immutable and shared; each thread scans with
 // its own LiteralScratch.
+//
+// Only the literals that contain no other literal are given to Hyperscan
+// (with the default rules, 606 of 889: `access_key_secret` contains `secret`).
+// A hit of such a literal checks, in place, the longer literals built on it,
+// and their hits are reported in end order with the others. The hits are
+// exactly those of a database of every literal, and Hyperscan compiles the
+// smaller set about ten times faster (its small-block engine, built for
+// every database, grows with the literals).
 #pragma once
 
 #include <cstdint>
@@ -47,6 +55,19 @@ class LiteralIndex {
 
  private:
   LiteralIndex() = default;
+  // Which literals Hyperscan scans for, and the longer ones each one checks.
+  void Plan(const std::vector<Literal>& literals);
+  friend struct LiteralScan;
+
+  // A literal that contains `within`'s literal at `offset` (its first
+  // occurrence there).
+  struct Containing {
+    uint32_t id;
+    uint32_t offset;
+  };
+  std::vector<Literal> literals_;
+  std::vector<uint8_t> scanned_;                 // per literal: given to Hyperscan
+  std::vector<std::vector<Containing>> within_;  // per scanned literal
   hs_database* db_ = nullptr;
   size_t count_ = 0;
   size_t max_len_ = 0;

@@ -158,10 +158,8 @@ bool LineHasMarker(std::string_view line, const std::vector<std::string>& marker
 // Rules that apply to a path (a rule's `path` restricts it).
 std::vector<uint8_t> ActiveRules(const CompiledRules& rules, std::string_view path) {
   std::vector<uint8_t> active(rules.rules().size(), 1);
-  for (uint32_t r = 0; r < rules.rules().size(); ++r) {
-    const CompiledRule& cr = rules.rules()[r];
-    if (cr.path_re && !RE2::PartialMatch(path, cr.path_re->get())) active[r] = 0;
-  }
+  for (uint32_t r : rules.path_restricted_rules())
+    if (!RE2::PartialMatch(path, rules.rules()[r].path_re->get())) active[r] = 0;
   return active;
 }
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <cstring>
 
 namespace akgate {
 
@@ -70,6 +71,9 @@ TextEncoding DetectUtf16(std::string_view d) {
   }
   size_t n = std::min(d.size(), kSample) & ~size_t{1};
   if (n < 8) return TextEncoding::kUtf8;
+  // Without a mark, UTF-16 is told by its zero bytes: none, and it is not
+  // (one memchr instead of counting every unit of nearly every file).
+  if (!std::memchr(d.data(), 0, n)) return TextEncoding::kUtf8;
   size_t even_zero = 0, odd_zero = 0;
   for (size_t i = 0; i < n; i += 2) {
     even_zero += d[i] == 0;
