@@ -9,11 +9,13 @@
 # false finding (paths, settings and rule ids; never a secret).
 #
 #   bash bench/detection_eval.sh [--akgate PATH] [--seed N] [--keep DIR]
-#                                [--peers] [--time DIR]
+#                                [--peers] [--seeds N] [--time DIR]
 #
 #   --peers     also run git-secrets (Debian package git-secrets, with its AWS
 #               patterns, `git secrets --register-aws`) and secretlint with
 #               @secretlint/secretlint-rule-preset-recommend, if installed
+#   --seeds N   also run akgate on N more corpora (seeds 1..N) and print the
+#               totals (the other corpora differ in every random value)
 #   --time DIR  time each tool over DIR (e.g. /usr/include) with
 #               /usr/bin/time -v: wall, CPU (user+sys), peak RSS, files flagged
 #
@@ -33,6 +35,7 @@ seed=20261203
 keep=""
 peers=0
 time_dir=""
+seeds=0
 secretlint="${SECRETLINT:-/tmp/secretlint/node_modules/.bin/secretlint}"
 while [[ $# -gt 0 ]]; do
   case "$1" in
@@ -41,6 +44,7 @@ while [[ $# -gt 0 ]]; do
     --keep) keep="$2"; shift 2 ;;
     --peers) peers=1; shift ;;
     --time) time_dir="$2"; shift 2 ;;
+    --seeds) seeds="$2"; shift 2 ;;
     -h|--help) sed -n '2,27p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) die "unknown option '$1'" ;;
   esac
@@ -132,6 +136,25 @@ echo
 echo "Providers with must-block cases:"
 python3 -c 'import json,sys; m=json.load(open(sys.argv[1])); print(", ".join(m["providers"]["block"]))' "$corpus/manifest.json"
 
+# --- more seeds (akgate only) ----------------------------------------------------------------
+if [[ $seeds -gt 0 ]]; then
+  : >"$work/totals"
+  for ((s = 1; s <= seeds; s++)); do
+    python3 "$root/bench/detection_corpus.py" --out "$work/seed-$s" --seed "$s" 2>/dev/null
+    run_akgate "$work/seed-$s" "$work/seed-$s.json"
+    DETECTION_SCORE_TOTALS="$work/totals" python3 "$root/bench/detection_score.py" "$work/seed-$s" \
+      "akgate=$work/seed-$s.json" >"$work/seed-$s.report"
+    grep -E '^  (block|warn|pass) ' "$work/seed-$s.report" | sed "s/^/  seed $s: /" || true
+    rm -rf "$work/seed-$s"
+  done
+  echo
+  echo "### akgate over $seeds more corpora (seeds 1..$seeds)"
+  echo
+  awk '{ bn += $2; bb += $3; wn += $4; wf += $5; wb += $6; pn += $7; pb += $8; pr += $9; g += $10; nb += $11 }
+       END { printf "| must-block recall | %.2f%% (%d/%d) |\n| must-warn recall | %.2f%% (%d/%d), %d over-blocked |\n| must-pass | %d blocked, %d reported of %d |\n| precision of blocking findings | %.2f%% (%d/%d) |\n",
+             100 * bb / bn, bb, bn, 100 * wf / wn, wf, wn, wb, pb, pr, pn, 100 * g / nb, g, nb }' "$work/totals"
+fi
+
 # --- time over a real directory -------------------------------------------------------------
 if [[ -n "$time_dir" ]]; then
   [[ -d "$time_dir" ]] || die "$time_dir is not a directory"
@@ -161,7 +184,7 @@ PY
     (cd "$time_dir" && HOME="$gs_home" GIT_CONFIG_NOSYSTEM=1 /usr/bin/time -v -o "$work/t.gs" \
        sh -c 'find . -type f -print0 | xargs -0 git secrets --scan --no-index' >"$work/tgs.out" 2>&1 || true)
     read -r w c r < <(tv "$work/t.gs")
-    n="$(grep -o '^\./[^:]*:[0-9]*:' "$work/tgs.out" | cut -d: -f1 | sort -u | wc -l)"
+    n="$({ grep -o '^\./[^:]*:[0-9]*:' "$work/tgs.out" || true; } | cut -d: -f1 | sort -u | wc -l)"
     echo "| git-secrets (AWS patterns) | \`find DIR -type f \| xargs git secrets --scan --no-index\` | $w | $c | $r | $n |"
   fi
   if [[ $have_secretlint == 1 ]]; then

@@ -134,6 +134,11 @@ def main():
             rows[c["label"]]["n"] += 1
             rows[c["label"]][level] += 1
         b, w, p = rows["block"], rows["warn"], rows["pass"]
+        if os.environ.get("DETECTION_SCORE_TOTALS"):
+            with open(os.environ["DETECTION_SCORE_TOTALS"], "a") as t:
+                t.write("%s %d %d %d %d %d %d %d %d %d %d\n" % (
+                    tool, b["n"], b["block"], w["n"], w["warn"] + w["block"], w["block"],
+                    p["n"], p["block"], p["block"] + p["warn"], res["blocking_on_block_cases"], res["blocking_findings"]))
         summary.append("| %s | %s (%d/%d) | %s (%d/%d) | %d | %d/%d | %s (%d/%d) |" % (
             tool, pct(b["block"], b["n"]), b["block"], b["n"],
             pct(w["warn"] + w["block"], w["n"]), w["warn"] + w["block"], w["n"], w["block"],
