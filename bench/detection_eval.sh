@@ -22,7 +22,8 @@
 # Peers, installed by hand (not by install/deps.sh: secretlint comes from npm):
 #   apt-get install -y git-secrets
 #   npm install --prefix /tmp/secretlint secretlint @secretlint/secretlint-rule-preset-recommend
-# ($SECRETLINT names another secretlint binary; default
+# ($PEER_TIME_LIMIT: seconds secretlint may take over --time DIR, default 1800;
+# $SECRETLINT names another secretlint binary; default
 # /tmp/secretlint/node_modules/.bin/secretlint.) gitleaks, TruffleHog, ggshield
 # and detect-secrets are not packaged for Debian 12 and their npm wrappers
 # download binaries at install time, so they are not run here.
@@ -36,6 +37,7 @@ keep=""
 peers=0
 time_dir=""
 seeds=0
+peer_limit="${PEER_TIME_LIMIT:-1800}"  # seconds a peer may take over --time DIR
 secretlint="${SECRETLINT:-/tmp/secretlint/node_modules/.bin/secretlint}"
 while [[ $# -gt 0 ]]; do
   case "$1" in
@@ -188,12 +190,17 @@ PY
     echo "| git-secrets (AWS patterns) | \`find DIR -type f \| xargs git secrets --scan --no-index\` | $w | $c | $r | $n |"
   fi
   if [[ $have_secretlint == 1 ]]; then
-    (cd "$time_dir" && /usr/bin/time -v -o "$work/t.sl" "$secretlint" --secretlintrc "$work/secretlintrc.json" \
-       --format json "**/*" >"$work/tsl.json" 2>"$work/tsl.err" || true)
+    sl_rc=0
+    (cd "$time_dir" && /usr/bin/time -v -o "$work/t.sl" timeout "$peer_limit" "$secretlint" \
+       --secretlintrc "$work/secretlintrc.json" --format json "**/*" >"$work/tsl.json" 2>"$work/tsl.err") || sl_rc=$?
     read -r w c r < <(tv "$work/t.sl")
-    n="$(python3 -c 'import json,sys
+    if [[ $sl_rc == 124 ]]; then
+      n="did not finish in ${peer_limit} s (stopped)"
+    else
+      n="$(python3 -c 'import json,sys
 try: print(sum(1 for f in json.load(open(sys.argv[1])) if f["messages"]))
 except Exception as e: print("error: %s" % type(e).__name__)' "$work/tsl.json")"
+    fi
     echo "| secretlint (recommended preset) | \`secretlint \"**/*\"\` in DIR | $w | $c | $r | $n |"
   fi
 fi
