@@ -95,7 +95,7 @@ PY
 }
 run_git_secrets() {  # DIR OUT_JSON
   # one line per match, path:line:text; only the path is kept (the text is the secret)
-  (cd "$1" && find . -type f ! -name manifest.json -print0 |
+  (cd "$1" || exit 1; find . -type f ! -name manifest.json -print0 |
      HOME="$gs_home" GIT_CONFIG_NOSYSTEM=1 xargs -0 git secrets --scan --no-index 2>&1 || true) |
     python3 -c '
 import json, os, sys
@@ -107,7 +107,7 @@ for line in sys.stdin:
 json.dump(out, open(sys.argv[2], "w"))' "$1" "$2"
 }
 run_secretlint() {  # DIR OUT_JSON
-  (cd "$1" && "$secretlint" --secretlintrc "$work/secretlintrc.json" --format json "**/*" >"$work/sl.raw.json" 2>"$work/sl.err" || true)
+  (cd "$1" || exit 1; "$secretlint" --secretlintrc "$work/secretlintrc.json" --format json "**/*" >"$work/sl.raw.json" 2>"$work/sl.err" || true)
   python3 - "$work/sl.raw.json" "$1" "$2" <<'PY'
 import json, os, sys
 d = json.load(open(sys.argv[1]))
@@ -183,7 +183,7 @@ PY
   n="$(python3 -c 'import json,sys; print(len({f["path"] for f in json.load(open(sys.argv[1]))["findings"]}))' "$work/tak.json")"
   echo "| akgate | \`akgate scan -j 2 DIR\` | $w | $c | $r | $n |"
   if [[ $have_git_secrets == 1 ]]; then
-    (cd "$time_dir" && HOME="$gs_home" GIT_CONFIG_NOSYSTEM=1 /usr/bin/time -v -o "$work/t.gs" \
+    (cd "$time_dir" || exit 1; HOME="$gs_home" GIT_CONFIG_NOSYSTEM=1 /usr/bin/time -v -o "$work/t.gs" \
        sh -c 'find . -type f -print0 | xargs -0 git secrets --scan --no-index' >"$work/tgs.out" 2>&1 || true)
     read -r w c r < <(tv "$work/t.gs")
     n="$({ grep -o '^\./[^:]*:[0-9]*:' "$work/tgs.out" || true; } | cut -d: -f1 | sort -u | wc -l)"
