@@ -64,6 +64,11 @@ void ReadArchive(std::string_view path, std::string_view data, const ContentLimi
   archive_read_support_format_rar(a.get());
   archive_read_support_format_rar5(a.get());
   archive_read_support_format_raw(a.get());  // a lone compressed stream: one member
+  // A compressed stream of nothing (Debian ships 20-byte man pages that are
+  // gzip of an empty file): raw needs a byte to bid on, so without this it
+  // read as unreadable and blocked. Only a stream that decompresses cleanly to
+  // zero bytes is "empty"; a corrupt or truncated one still fails.
+  archive_read_support_format_empty(a.get());
   if (archive_read_open_memory(a.get(), data.data(), data.size()) != ARCHIVE_OK) {
     visit.unscannable("", SkipReason::kUnreadableArchive);
     return;

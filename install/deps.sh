@@ -56,6 +56,8 @@ group_bench() {
   echo time                               # /usr/bin/time -v: peak memory
   echo util-linux                         # taskset: pin to one core
   echo python3                            # corpus collection, rules.toml parsing
+  echo git-secrets                        # peer in bench/detection_eval.sh --peers (secretlint
+                                          # comes from npm: see that script's header)
 }
 
 group_lint() {

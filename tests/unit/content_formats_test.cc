@@ -165,6 +165,18 @@ TEST_CASE("what cannot be opened is reported with its reason, never passed silen
   REQUIRE(unscannable(r) != nullptr);
   CHECK(r.unscanned.at(0).reason == SkipReason::kUnreadableArchive);
 
+  // gzip of an empty file (clang-format-14's man pages on Debian 12) is
+  // readable and empty: no finding. Truncated or corrupt, it still blocks.
+  r = e.Scan("git-clang-format.1.gz", Gzip(""));
+  CHECK(r.findings.empty());
+  CHECK(r.unscanned.empty());
+  r = e.Scan("cut.gz", Gzip("").substr(0, 10));
+  REQUIRE(unscannable(r) != nullptr);
+  CHECK(r.unscanned.at(0).reason == SkipReason::kUnreadableArchive);
+  r = e.Scan("garbage.gz", Gzip(kText).substr(0, 10) + std::string(64, 'x'));
+  REQUIRE(unscannable(r) != nullptr);
+  CHECK(r.unscanned.at(0).reason == SkipReason::kUnreadableArchive);
+
   std::string deep = kText;
   for (int i = 0; i < 4; ++i) deep = Zip({{"level.zip", deep}});
   r = e.Scan("deep.zip", deep);
