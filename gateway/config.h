@@ -42,6 +42,9 @@ struct Route {
   // as a repository's akgate.toml is over the server's in the hook: a team
   // or an upstream with rules, allowlists or bypass rights of its own.
   std::string policy_file;
+  // The fingerprint key (engine/fingerprint.h); empty: fingerprint.key next
+  // to policy_file (/etc/akgate/fingerprint.key), as the hook reads it.
+  std::string fingerprint_key_file;
   // Gateway-held mode: a file with "user:token", the route's own write
   // credential for its upstream (mode 0600 or stricter)...
   std::string upstream_credential_file;

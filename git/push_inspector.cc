@@ -419,7 +419,9 @@ class Inspector {
     std::unordered_map<std::string, std::vector<size_t>> by_secret;
     std::vector<std::string> secret_order;
     for (size_t i = 0; i < hits_.size(); ++i) {
-      auto [it, inserted] = by_secret.try_emplace(hits_[i].finding->fingerprint);
+      // One group per rule and credential values (as the fingerprint was
+      // before 0.2): a pair is not merged with a lone ID of the same key.
+      auto [it, inserted] = by_secret.try_emplace(hits_[i].finding->legacy_fingerprint);
       if (inserted) secret_order.push_back(it->first);
       it->second.push_back(i);
     }

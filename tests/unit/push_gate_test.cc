@@ -32,11 +32,13 @@ std::string AlibabaPair() {
 
 struct GateFixture {
   TestRepo repo;
+  TempDir keys;
   Policy policy;
   git_oid base{}, head{};
 
   GateFixture() {
     policy.audit_log.clear();
+    policy.fingerprint_key_file = WriteFingerprintKey(keys.path());
     base = repo.Commit({{"README", "hello\n"}}, {});
     repo.SetRef("refs/heads/main", base);
   }
