@@ -42,9 +42,6 @@ struct Route {
   // as a repository's akgate.toml is over the server's in the hook: a team
   // or an upstream with rules, allowlists or bypass rights of its own.
   std::string policy_file;
-  // The fingerprint key (engine/fingerprint.h); empty: fingerprint.key next
-  // to policy_file (/etc/akgate/fingerprint.key), as the hook reads it.
-  std::string fingerprint_key_file;
   // Gateway-held mode: a file with "user:token", the route's own write
   // credential for its upstream (mode 0600 or stricter)...
   std::string upstream_credential_file;
@@ -86,6 +83,9 @@ struct Config {
   // Inspection: the hook's policy file (rules, allowlists, bypass, audit,
   // notifications), so both read the same.
   std::string policy_file;
+  // The fingerprint key (engine/fingerprint.h); empty: fingerprint.key next
+  // to policy_file (/etc/akgate/fingerprint.key), as the hook reads it.
+  std::string fingerprint_key_file;
 
   std::string log_level = "info";
   std::string log_file;  // empty: stderr
