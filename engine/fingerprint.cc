@@ -125,8 +125,8 @@ Status FingerprintKey::Load(const std::string& path, FingerprintKey* out) {
     close(fd);
     char mode[8];
     std::snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(st.st_mode & 07777));
-    return Status::PermissionDenied(Where(path) + ": mode " + mode +
-                                    " lets other users read or change it; chmod 600 " + path);
+    return Status::PermissionDenied(Where(path) + ": mode " + mode + " lets other users read or change it; chmod 600 " +
+                                    path);
   }
   char buf[80];
   size_t n = 0;

@@ -7,9 +7,9 @@
 #include <openssl/hmac.h>
 #include <sys/stat.h>
 
+#include <cstring>
 #include <filesystem>
 #include <fstream>
-#include <cstring>
 #include <random>
 #include <string>
 
@@ -35,9 +35,11 @@ const std::string kSecret = "Xq3vTn8bKp2LmW9rYc4HdJ6sFa1Ze7";
 std::string Rules(const std::string& id_rule = "ak-id", const std::string& extra = "") {
   return R"(
 title = "test"
-)" + extra + R"(
+)" + extra +
+         R"(
 [[rules]]
-id = ")" + id_rule +
+id = ")" +
+         id_rule +
          R"("
 description = "AccessKey ID"
 provider = "Alibaba Cloud"
@@ -61,7 +63,8 @@ id = "ak-pair"
 description = "AccessKey pair"
 provider = "Alibaba Cloud"
 [[pairs.parts]]
-rule = ")" + id_rule +
+rule = ")" +
+         id_rule +
          R"("
 name = "AccessKey ID"
 [[pairs.parts]]
@@ -195,7 +198,8 @@ TEST_CASE("fingerprints are keyed: another installation's key gives others, the 
   const std::string password = "Summer2024!";
   CHECK(Fingerprint(KeyOf(1), FingerprintKind::kCredential, "", password) !=
         Fingerprint(FingerprintKey(), FingerprintKind::kCredential, "", password));
-  CHECK(Fingerprint(KeyOf(1), FingerprintKind::kCredential, "", password) != LegacyFingerprint("db-password", {password}));
+  CHECK(Fingerprint(KeyOf(1), FingerprintKind::kCredential, "", password) !=
+        LegacyFingerprint("db-password", {password}));
 }
 
 TEST_CASE("a key file: 64 hex digits, private, named in every error") {
@@ -214,8 +218,8 @@ TEST_CASE("a key file: 64 hex digits, private, named in every error") {
     CHECK(s.message().find("openssl rand -hex 32") != std::string::npos);
   }
   SUBCASE("the wrong size, or not hex") {
-    for (std::string text : {std::string(62, 'a'), std::string(66, 'a'), std::string(64, 'g'), std::string(),
-                             std::string(32, '\x7f')}) {
+    for (std::string text :
+         {std::string(62, 'a'), std::string(66, 'a'), std::string(64, 'g'), std::string(), std::string(32, '\x7f')}) {
       std::string path = WriteFingerprintKey(d.path());
       {
         std::ofstream out(path, std::ios::trunc);
@@ -315,7 +319,7 @@ TEST_CASE("a secret added next to an ID that was already there is new, not pre-e
   for (const Finding& f : before.findings)
     for (const FindingPart& p : f.parts) old.insert(p.fingerprint);
   old.insert(before.findings[0].fingerprint);
-  CHECK(old.count(after.findings[0].fingerprint) == 1);  // the same credential...
+  CHECK(old.count(after.findings[0].fingerprint) == 1);            // the same credential...
   CHECK_FALSE(PreviousVersions::FoundIn(after.findings[0], old));  // ...but its secret is new
   FingerprintSet both = old;
   for (const FindingPart& p : after.findings[0].parts) both.insert(p.fingerprint);

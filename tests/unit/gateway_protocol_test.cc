@@ -370,7 +370,7 @@ TEST_CASE("an unpack failure names itself and every ref gets the unpacker error"
 TEST_CASE("report-status: a ref name with a line break or too long for a packet cannot break its ng line") {
   // Found by fuzz/report_status_fuzzer.cc (fuzz/corpus/report_status/crash-ref-newline).
   // The request parser refuses such refs; the encoder must not rely on it.
-  PushRequest req = RequestWith("report-status");
+  ReceivePackRequest req = RequestWith("report-status");
   req.commands[0].ref = "refs/heads/a\nb\rc";
   req.commands[1].ref = "refs/heads/" + std::string(70000, 'x');
   Rejection r;
