@@ -99,7 +99,7 @@ check "audited: allowlist_migration maps the old entry to the new fingerprint" \
   test "$(audit_field 'a["allowlist_migration"][0]["entry"], a["allowlist_migration"][0]["fingerprint"], a["findings"][0]["disposition"]')" = "$old_fp $new_fp allowed-by-policy"
 check "the old fingerprint is never shown as a finding's" \
   test "$(audit_field 'a["findings"][0]["fingerprint"]')" = "$new_fp"
-git -C "$work" reset -q --hard "$base"
+base="$(git -C "$work" rev-parse HEAD)"  # it was accepted
 write_policy
 
 # --- the fingerprint key: no key, no check -------------------------------------------
