@@ -60,16 +60,22 @@ bool Listed(const std::vector<std::string>& fps, const Finding& f) {
   return false;
 }
 
-// An allowlist entry in the pre-0.2 form (engine/fingerprint.h) that matches
-// `f`: still honoured, and noted with the fingerprint that replaces it.
+// An allowlist entry in the pre-0.2 form (engine/fingerprint.h) that
+// matched, noted once (for the pusher and the audit) with its replacement.
+// `where`: "policy [allowlist]" or "the rules' [allowlist]".
+void NoteLegacy(const std::string& where, const std::string& old_fp, const std::string& new_fp, PushDecision* d) {
+  std::pair<std::string, std::string> entry(old_fp, new_fp);
+  if (std::find(d->legacy_allowlist.begin(), d->legacy_allowlist.end(), entry) != d->legacy_allowlist.end()) return;
+  d->legacy_allowlist.push_back(entry);
+  d->notes.push_back(where + " fingerprints: \"" + old_fp +
+                     "\" is in the form of akgate before 0.2; replace it with \"" + new_fp + "\"");
+}
+
+// An allowlist entry in the pre-0.2 form that matches `f`: still honoured,
+// and noted with the fingerprint that replaces it.
 bool ListedLegacy(const std::vector<std::string>& fps, const Finding& f, PushDecision* d) {
   auto note = [&](const std::string& old_fp, const std::string& new_fp) {
-    std::pair<std::string, std::string> entry(old_fp, new_fp);
-    if (std::find(d->legacy_allowlist.begin(), d->legacy_allowlist.end(), entry) != d->legacy_allowlist.end())
-      return true;
-    d->legacy_allowlist.push_back(entry);
-    d->notes.push_back("policy [allowlist] fingerprints: \"" + old_fp +
-                       "\" is in the form of akgate before 0.2; replace it with \"" + new_fp + "\"");
+    NoteLegacy("policy [allowlist]", old_fp, new_fp, d);
     return true;
   };
   auto has = [&](const std::string& fp) { return !fp.empty() && std::find(fps.begin(), fps.end(), fp) != fps.end(); };
@@ -176,6 +182,9 @@ PushDecision Decide(const PushInspection& inspection, const Policy& policy, cons
     }
     d.dispositions.push_back(disp);
   }
+  // The rules' allowlist matched these in the engine (the findings are gone).
+  for (const auto& [old_fp, new_fp] : inspection.stats.legacy_allowlist)
+    NoteLegacy("the rules' [allowlist]", old_fp, new_fp, &d);
   for (const std::string& fp : wanted) {
     if (std::find(used.begin(), used.end(), fp) != used.end()) {
       if (std::find(d.allowed_by_option.begin(), d.allowed_by_option.end(), fp) == d.allowed_by_option.end())

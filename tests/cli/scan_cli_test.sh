@@ -255,7 +255,10 @@ if [[ "$(id -u)" -ne 0 ]]; then
 elif command -v setpriv >/dev/null 2>&1 && id nobody >/dev/null 2>&1; then
   chmod 755 "$T" "$T/unreadable"
   cp "$AKGATE" "$T/akgate-copy" && chmod 755 "$T/akgate-copy"
-  run setpriv --reuid=nobody --regid="$(id -g nobody)" --clear-groups "$T/akgate-copy" scan "$unreadable"
+  # nobody's own fingerprint key (the user's is root's, mode 0600).
+  (umask 077 && openssl rand -hex 32 >"$T/nobody.key") && chown nobody "$T/nobody.key"
+  run setpriv --reuid=nobody --regid="$(id -g nobody)" --clear-groups "$T/akgate-copy" scan \
+    --fingerprint-key "$T/nobody.key" "$unreadable"
   expect_rc "an unreadable file exits 2 (run as nobody)" 2
   check "the error names the unreadable file" contains "$err" "$unreadable"
 else
