@@ -2,6 +2,7 @@
 // target with what was done, and what the administrator should know.
 #include "cli/install_command.h"
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
@@ -173,17 +174,27 @@ void InstallCommands::PrepareFingerprintKey(const Args& a, const std::vector<Ins
     std::cerr << "akgate install: warning: " << s.message() << "; the hook refuses every push until it loads\n";
     return;
   }
-  if (existed) {
-    std::cout << "  - the fingerprint key " << key_file << " is there\n";
-    return;
-  }
   // Root installs for the account git runs as, which must read it (0600).
   const InstallTarget& t = installed.front();
   std::string git_dir;
   bool repository = t.kind == HookKind::kRepository || t.kind == HookKind::kGitLab || t.kind == HookKind::kGitea;
   if (repository) ResolveGitDirectory(t.path, &git_dir).IgnoreError();  // no owner: --user or none
   HookAccount account;
-  if (geteuid() == 0 && FindHookAccount(a.user, git_dir, &account).ok() && account.uid != 0) {
+  const bool for_account = geteuid() == 0 && FindHookAccount(a.user, git_dir, &account).ok() && account.uid != 0;
+  if (existed) {
+    // An existing key is never taken from its owner (it may be shared): said, with what to run.
+    struct stat st;
+    bool readable =
+        !for_account || (stat(key_file.c_str(), &st) == 0 &&
+                         (st.st_uid == account.uid || (st.st_gid == account.gid && (st.st_mode & S_IRGRP))));
+    std::cout << "  - the fingerprint key " << key_file << " is there";
+    if (!readable)
+      std::cout << ", but " << account.name << " (who the hook runs as) cannot read it, so every push would be "
+                << "refused; as root, run: chown " << account.name << " " << key_file;
+    std::cout << "\n";
+    return;
+  }
+  if (for_account) {
     if (chown(key_file.c_str(), account.uid, account.gid) != 0) {
       std::cout << "  - created the fingerprint key " << key_file << " (mode 0600); give it to the account git "
                 << "runs as: chown " << account.name << " " << key_file << "\n";
