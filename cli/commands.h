@@ -21,6 +21,7 @@ struct ScanOptions {
   bool color = true;            // when stdout is a terminal
   bool show_warnings = true;
   std::string language = "en";  // of the text report: en | zh-CN (report/language.h)
+  std::string fingerprint_key;  // key file; empty: $AKGATE_FINGERPRINT_KEY, else the user's (created)
 };
 int RunScan(const ScanOptions& o);
 
@@ -37,7 +38,9 @@ int RunRulesExamples(const std::string& config, const std::string& rule_id);
 // tries one rule, does without.
 class Scanner;
 struct RuleSet;
+// `key_file`: the fingerprint key; empty: the all-zero key (commands that
+// show no fingerprint).
 bool LoadScanner(const std::string& config, RuleSet* rules, std::unique_ptr<Scanner>* scanner,
-                 bool require_blocking = true);
+                 bool require_blocking = true, const std::string& key_file = "");
 
 }  // namespace akgate

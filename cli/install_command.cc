@@ -2,15 +2,21 @@
 // target with what was done, and what the administrator should know.
 #include "cli/install_command.h"
 
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <CLI/CLI.hpp>
+#include <filesystem>
 #include <iostream>
 #include <set>
 #include <utility>
 #include <vector>
 
 #include "cli/commands.h"
+#include "engine/fingerprint.h"
 #include "installer/audit_log_setup.h"
 #include "installer/hook_installer.h"
+#include "policy/policy.h"
 
 namespace akgate {
 
@@ -152,7 +158,52 @@ int InstallCommands::Run(const Args& a, bool install) {
       for (const std::string& n : NextSteps(targets.front().kind, targets.front().path)) std::cout << "  " << n << "\n";
   }
   if (install) PrepareAuditLogs(a, installed);
+  if (install && !installed.empty()) PrepareFingerprintKey(a, installed);
   return failed ? kExitError : 0;
+}
+
+void InstallCommands::PrepareFingerprintKey(const Args& a, const std::vector<InstallTarget>& installed) {
+  namespace fs = std::filesystem;
+  fs::path dir = fs::path(a.policy.empty() ? PolicyFiles().server : a.policy).parent_path();
+  const std::string key_file = (dir.empty() ? fs::path("fingerprint.key") : dir / "fingerprint.key").string();
+  const bool existed = access(key_file.c_str(), F_OK) == 0;
+  FingerprintKey key;
+  Status s = FingerprintKey::LoadOrCreate(key_file, &key);
+  if (!s.ok()) {
+    std::cout.flush();
+    std::cerr << "akgate install: warning: " << s.message() << "; the hook refuses every push until it loads\n";
+    return;
+  }
+  // Root installs for the account git runs as, which must read it (0600).
+  const InstallTarget& t = installed.front();
+  std::string git_dir;
+  bool repository = t.kind == HookKind::kRepository || t.kind == HookKind::kGitLab || t.kind == HookKind::kGitea;
+  if (repository) ResolveGitDirectory(t.path, &git_dir).IgnoreError();  // no owner: --user or none
+  HookAccount account;
+  const bool for_account = geteuid() == 0 && FindHookAccount(a.user, git_dir, &account).ok() && account.uid != 0;
+  if (existed) {
+    // An existing key is never taken from its owner (it may be shared): said, with what to run.
+    struct stat st;
+    bool readable =
+        !for_account || (stat(key_file.c_str(), &st) == 0 &&
+                         (st.st_uid == account.uid || (st.st_gid == account.gid && (st.st_mode & S_IRGRP))));
+    std::cout << "  - the fingerprint key " << key_file << " is there";
+    if (!readable)
+      std::cout << ", but " << account.name << " (who the hook runs as) cannot read it, so every push would be "
+                << "refused; as root, run: chown " << account.name << " " << key_file;
+    std::cout << "\n";
+    return;
+  }
+  if (for_account) {
+    if (chown(key_file.c_str(), account.uid, account.gid) != 0) {
+      std::cout << "  - created the fingerprint key " << key_file << " (mode 0600); give it to the account git "
+                << "runs as: chown " << account.name << " " << key_file << "\n";
+      return;
+    }
+    std::cout << "  - created the fingerprint key " << key_file << " (mode 0600, owned by " << account.name << ")\n";
+    return;
+  }
+  std::cout << "  - created the fingerprint key " << key_file << " (mode 0600)\n";
 }
 
 void InstallCommands::PrepareAuditLogs(const Args& a, const std::vector<InstallTarget>& installed) {

@@ -32,6 +32,9 @@ class InstallCommands {
   // After an install: the audit log each target's hook writes, ready for the
   // account it runs as (audit_log_setup.h), or what root must run.
   void PrepareAuditLogs(const Args& args, const std::vector<InstallTarget>& installed);
+  // fingerprint.key next to the policy (engine/fingerprint.h): created when
+  // missing, for the account the hook runs as.
+  void PrepareFingerprintKey(const Args& args, const std::vector<InstallTarget>& installed);
 
   CLI::App* install_ = nullptr;
   CLI::App* uninstall_ = nullptr;

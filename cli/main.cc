@@ -50,6 +50,9 @@ int main(int argc, char** argv) {
   scan_cmd->add_option("-j,--threads", scan.threads, "Worker threads (default: one per core)");
   scan_cmd->add_flag("--no-color", no_color, "Never colour the text report");
   scan_cmd->add_flag("--no-warnings", no_warnings, "Show only blocking findings in the text report");
+  scan_cmd->add_option("--fingerprint-key", scan.fingerprint_key,
+                       "Fingerprint key file (default: $AKGATE_FINGERPRINT_KEY, else "
+                       "$XDG_CONFIG_HOME/akgate/fingerprint.key, created on first use)");
   scan_cmd->add_option("--lang", scan.language,
                        "Language of the text report: en or zh-CN (JSON and SARIF are always English)");
 
@@ -72,6 +75,9 @@ int main(int argc, char** argv) {
       app.add_subcommand("pre-receive", "git pre-receive hook: reject pushes that introduce secrets (docs/hook.md)");
   pre_receive_cmd->add_option("--policy", pre_receive.policy,
                               "Server-wide policy file (default: $AKGATE_POLICY or /etc/akgate/policy.toml)");
+  pre_receive_cmd->add_option("--fingerprint-key", pre_receive.fingerprint_key,
+                              "Fingerprint key file (default: $AKGATE_FINGERPRINT_KEY, or fingerprint.key next to "
+                              "the policy file)");
   akgate::InstallCommands install(&app);  // install, uninstall (docs: install/README.md)
   std::vector<std::string> help_topic;
   CLI::App* help_cmd = app.add_subcommand("help", "Show this help, or a command's (akgate help scan)");

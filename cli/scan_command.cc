@@ -1,9 +1,11 @@
 // `akgate scan`: files and directories through the engine, then a report.
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <iostream>
 #include <memory>
@@ -11,16 +13,22 @@
 
 #include "cli/commands.h"
 #include "cli/file_walker.h"
+#include "engine/compile_cache.h"
+#include "engine/fingerprint.h"
 #include "engine/rule_loader.h"
 #include "engine/scanner.h"
 #include "report/report.h"
 
 namespace akgate {
 
-bool LoadScanner(const std::string& config, RuleSet* rules, std::unique_ptr<Scanner>* scanner, bool require_blocking) {
-  Status s = config.empty() ? LoadDefaultRules(rules) : LoadRulesFromFile(config, rules);
+bool LoadScanner(const std::string& config, RuleSet* rules, std::unique_ptr<Scanner>* scanner, bool require_blocking,
+                 const std::string& key_file) {
+  FingerprintKey key;
+  Status s;
+  if (!key_file.empty()) s = FingerprintKey::Load(key_file, &key);
+  if (s.ok()) s = config.empty() ? LoadDefaultRules(rules) : LoadRulesFromFile(config, rules);
   if (s.ok() && require_blocking) s = RequireBlockingRule(*rules, config.empty() ? "<default rules>" : config);
-  if (s.ok()) s = Scanner::Create(*rules, scanner);
+  if (s.ok()) s = Scanner::Create(*rules, DefaultCompileCacheDir(), key, scanner);
   if (!s.ok()) {
     std::cerr << "akgate: " << s.message() << "\n";
     return false;
@@ -67,9 +75,24 @@ int RunScan(const ScanOptions& o) {
     std::cerr << "akgate: --lang must be en or zh-CN, not \"" << o.language << "\"\n";
     return kExitError;
   }
+  // The fingerprint key: --fingerprint-key (must exist), else
+  // $AKGATE_FINGERPRINT_KEY (must exist), else the user's, created on first use.
+  std::string key_file = o.fingerprint_key;
+  if (key_file.empty())
+    if (const char* k = std::getenv("AKGATE_FINGERPRINT_KEY"); k && *k) key_file = k;
+  if (key_file.empty()) {
+    key_file = DefaultUserFingerprintKeyFile();
+    FingerprintKey unused;
+    Status s = key_file.empty() ? Status::NotFound("neither $XDG_CONFIG_HOME nor $HOME is set; give --fingerprint-key")
+                                : FingerprintKey::LoadOrCreate(key_file, &unused);
+    if (!s.ok()) {
+      std::cerr << "akgate: " << s.message() << "\n";
+      return kExitError;
+    }
+  }
   RuleSet rules;
   std::unique_ptr<Scanner> scanner;
-  if (!LoadScanner(o.config, &rules, &scanner)) return kExitError;
+  if (!LoadScanner(o.config, &rules, &scanner, true, key_file)) return kExitError;
 
   WalkResult walk = WalkPaths(o.paths);
   if (!walk.bad_paths.empty()) {  // a mistyped path: no report of the others, only the error
@@ -94,7 +117,8 @@ int RunScan(const ScanOptions& o) {
   std::vector<Finding> findings;
   ScanSummary summary;
   std::vector<std::string> errors = walk.errors;
-  if (walk.symlinks) {  // counted among the files, as every skipped one is
+  std::vector<std::pair<std::string, std::string>> legacy;  // allowlist entries of the pre-0.2 form
+  if (walk.symlinks) {                                      // counted among the files, as every skipped one is
     summary.files += walk.symlinks;
     summary.skipped["symlink"] = walk.symlinks;
   }
@@ -104,6 +128,8 @@ int RunScan(const ScanOptions& o) {
       continue;
     }
     Accumulate(f.result, f.bytes, &summary);
+    for (const auto& m : f.result.legacy_allowlist)
+      if (std::find(legacy.begin(), legacy.end(), m) == legacy.end()) legacy.push_back(m);
     for (Finding& fd : f.result.findings) findings.push_back(std::move(fd));
   }
   summary.duration_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
@@ -140,6 +166,9 @@ int RunScan(const ScanOptions& o) {
       return kExitError;
     }
   }
+  for (const auto& [entry, fingerprint] : legacy)
+    std::cerr << "akgate: note: the rules' allowlist fingerprint \"" << entry
+              << "\" is in the form of akgate before 0.2; replace it with \"" << fingerprint << "\"\n";
   for (const std::string& e : errors) std::cerr << "akgate: cannot read " << e << "\n";
   if (!errors.empty()) return kExitError;
   return summary.Count(Action::kBlock, findings) ? kExitBlocked : kExitClean;

@@ -18,6 +18,7 @@
 #include <unordered_set>
 #include <vector>
 
+#include "engine/fingerprint.h"
 #include "engine/literal_index.h"
 #include "engine/rule.h"
 #include "engine/status.h"
@@ -109,6 +110,10 @@ class CompiledRules {
   const std::vector<uint32_t>& path_rules() const { return path_only_; }
   const std::vector<uint32_t>& path_restricted_rules() const { return path_restricted_; }  // with a `path`
   size_t gated_rule_count() const { return gated_count_; }
+  // The installation's key for fingerprints (fingerprint.h). Set by
+  // Scanner::Create after Build; never part of the compile cache.
+  const FingerprintKey& fingerprint_key() const { return fingerprint_key_; }
+  void set_fingerprint_key(const FingerprintKey& key) { fingerprint_key_ = key; }
 
  private:
   RuleSet set_;  // owned copy: compiled structures point into it
@@ -122,6 +127,7 @@ class CompiledRules {
   std::vector<uint32_t> path_restricted_;
   size_t gated_count_ = 0;
   bool from_cache_ = false;
+  FingerprintKey fingerprint_key_;
 };
 
 // The three base64 alignments of `literal`, reduced to the characters that do

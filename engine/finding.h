@@ -1,12 +1,13 @@
 // What the engine reports: findings and per-fragment results.
 //
 // A finding never holds a secret in full: only its redacted form and a
-// fingerprint (see redact.h). Everything downstream (reports, audit logs,
+// fingerprint (see redact.h, fingerprint.h). Everything downstream (reports, audit logs,
 // the hook, the gateway) works from these values.
 #pragma once
 
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "engine/rule.h"
@@ -27,8 +28,11 @@ struct FindingPart {
   std::string name;  // "AccessKey ID"; the rule's description for single rules
   std::string rule_id;
   Location location;
-  std::string redacted;     // e.g. "LTAI…9Q"
-  std::string fingerprint;  // hex, stable for (rule, secret)
+  std::string redacted;     // e.g. "LTAI…9Q"; "(12 characters)" for a password
+  std::string fingerprint;  // this part's credential: (provider, value), keyed (fingerprint.h)
+  // In memory only, never shown: the fingerprint of akgate before 0.2, so
+  // allowlist entries written with it still match (fingerprint.h).
+  std::string legacy_fingerprint;
 };
 
 struct Finding {
@@ -38,7 +42,8 @@ struct Finding {
   Action action = Action::kWarn;
   std::string path;                // the fragment's path (as given by the caller)
   std::vector<FindingPart> parts;  // one for a single rule; one per present part for a pair
-  std::string fingerprint;         // allowlist key: hex of hash(rule id + every part's secret)
+  std::string fingerprint;         // which credential: a pair's is its first part's (fingerprint.h)
+  std::string legacy_fingerprint;  // in memory only, never shown: the pre-0.2 fingerprint
   std::string encoding;            // "", "base64", "utf-16le", "utf-16be": how the secret was hidden
   std::string member;              // inside a compressed file or archive: the member's path
                                    // ("conf/.env"; nested: "inner.tar!conf/.env"); path ends "!member"
@@ -82,8 +87,12 @@ struct FragmentResult {
   std::vector<Finding> inline_allowed_findings;
   uint32_t inline_allowed = 0;       // inline_allowed_findings.size()
   uint32_t fingerprint_allowed = 0;  // findings suppressed by a fingerprint allowlist
-  uint64_t decoded_bytes = 0;        // bytes produced by decoders
-  uint64_t pair_comparisons = 0;     // pairing's work (see pairing.h): linear in the input
+  // Entries of the rules' fingerprint allowlist that matched in their pre-0.2
+  // form: (the entry, the finding's fingerprint now), to tell the
+  // administrators what to replace it with.
+  std::vector<std::pair<std::string, std::string>> legacy_allowlist;
+  uint64_t decoded_bytes = 0;     // bytes produced by decoders
+  uint64_t pair_comparisons = 0;  // pairing's work (see pairing.h): linear in the input
 };
 
 }  // namespace akgate

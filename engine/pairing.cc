@@ -6,6 +6,7 @@
 
 #include "engine/block_structure.h"
 #include "engine/confirm.h"
+#include "engine/fingerprint.h"
 #include "engine/redact.h"
 
 namespace akgate {
@@ -185,8 +186,9 @@ FindingPart MakePart(const CompiledRules& rules, const Candidate& c, const std::
   p.rule_id = r.id;
   p.location.line = c.line;
   p.location.offset = c.start;
-  p.redacted = Redact(c.secret);
-  p.fingerprint = Fingerprint(r.id, {c.secret});
+  p.redacted = RedactFor(r, c.secret);
+  p.fingerprint = Fingerprint(rules.fingerprint_key(), FingerprintKind::kCredential, r.provider, c.secret);
+  p.legacy_fingerprint = LegacyFingerprint(r.id, {c.secret});
   return p;
 }
 
@@ -334,7 +336,9 @@ void PairCandidates(const CompiledRules& rules, std::string_view path, std::stri
         f.parts.push_back(MakePart(rules, c, pair.parts[k].part->name));
         secrets.push_back(c.secret);
       }
-      f.fingerprint = Fingerprint(pair.pair->id, secrets);
+      // Its first part's (the key ID): the pair and the lone ID are one credential.
+      f.fingerprint = f.parts.front().fingerprint;
+      f.legacy_fingerprint = LegacyFingerprint(pair.pair->id, secrets);
       out->push_back(std::move(f));
     }
   }
@@ -361,6 +365,7 @@ void PairCandidates(const CompiledRules& rules, std::string_view path, std::stri
     f.path.assign(path);
     f.parts.push_back(MakePart(rules, c, ""));
     f.fingerprint = f.parts[0].fingerprint;
+    f.legacy_fingerprint = f.parts[0].legacy_fingerprint;
     out->push_back(std::move(f));
   }
 }

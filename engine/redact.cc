@@ -1,7 +1,5 @@
 #include "engine/redact.h"
 
-#include "engine/sha256.h"
-
 namespace akgate {
 
 std::string Redact(std::string_view secret) {
@@ -14,15 +12,15 @@ std::string Redact(std::string_view secret) {
   return out;
 }
 
-std::string Fingerprint(std::string_view rule_id, const std::vector<std::string_view>& secrets) {
-  Sha256 sha;
-  sha.Update(rule_id);
-  static constexpr char kSeparator = '\0';  // between the parts: ("ab","c") != ("a","bc")
-  for (std::string_view s : secrets) {
-    sha.Update(std::string_view(&kSeparator, 1));
-    sha.Update(s);
-  }
-  return sha.FinalHex(8);
+bool IsLowEntropyRule(const Rule& rule) {
+  for (const std::string& t : rule.tags)
+    if (t == "password" || t == "low-entropy") return true;
+  return false;
+}
+
+std::string RedactFor(const Rule& rule, std::string_view secret) {
+  if (!IsLowEntropyRule(rule)) return Redact(secret);
+  return "(" + std::to_string(secret.size()) + (secret.size() == 1 ? " character)" : " characters)");
 }
 
 }  // namespace akgate

@@ -1,20 +1,27 @@
-// Showing a secret without showing it: redaction and fingerprints.
+// Showing a secret without showing it.
 //
 // Redact keeps just enough to recognise a key (the first 4 and last 2
-// characters of long values, less of short ones); Fingerprint is a stable hex
-// id of (rule, secret) that allowlists and `-o akgate.allow=` use. Neither can
-// be turned back into the secret.
+// characters of long values, less of short ones). A rule of a low-entropy
+// class (a password: tagged "password" or "low-entropy", docs/rules.md)
+// shows only the secret's length: a few characters of a password narrow a
+// guess far more than a few of a random key. Which credential a finding is
+// comes from its fingerprint (fingerprint.h). Neither can be turned back into
+// the secret.
 #pragma once
 
 #include <string>
 #include <string_view>
-#include <vector>
+
+#include "engine/rule.h"
 
 namespace akgate {
 
 std::string Redact(std::string_view secret);
 
-// 16 hex characters: the first 64 bits of SHA-256(rule_id NUL secret NUL ...).
-std::string Fingerprint(std::string_view rule_id, const std::vector<std::string_view>& secrets);
+// Is `rule` of a low-entropy class (tagged "password" or "low-entropy")?
+bool IsLowEntropyRule(const Rule& rule);
+
+// Redact(secret), or for a low-entropy rule only the length: "(12 characters)".
+std::string RedactFor(const Rule& rule, std::string_view secret);
 
 }  // namespace akgate

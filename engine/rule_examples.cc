@@ -67,10 +67,10 @@ struct Checker {
         continue;
       }
       if (e.secret.empty()) continue;
-      const std::string want = Fingerprint(id, {e.secret});
+      const std::string want = LegacyFingerprint(id, {e.secret});  // (rule, secret), as this check needs
       bool exact = false;
       for (const Finding* f : naming)
-        for (const FindingPart& p : f->parts) exact |= p.rule_id == id && p.fingerprint == want;
+        for (const FindingPart& p : f->parts) exact |= p.rule_id == id && p.legacy_fingerprint == want;
       if (!exact)
         Fail(id, e.at,
              "example " + std::to_string(n) + " is found, but not with the secret it gives (expected " +

@@ -11,6 +11,7 @@
 #include "engine/confirm.h"
 #include "engine/content_class.h"
 #include "engine/decode.h"
+#include "engine/fingerprint.h"
 #include "engine/pairing.h"
 #include "engine/redact.h"
 #include "engine/sha256.h"
@@ -57,8 +58,14 @@ Status Scanner::Create(const RuleSet& rules, std::unique_ptr<Scanner>* out) {
 }
 
 Status Scanner::Create(const RuleSet& rules, const std::string& cache_dir, std::unique_ptr<Scanner>* out) {
+  return Create(rules, cache_dir, FingerprintKey(), out);
+}
+
+Status Scanner::Create(const RuleSet& rules, const std::string& cache_dir, const FingerprintKey& key,
+                       std::unique_ptr<Scanner>* out) {
   std::unique_ptr<CompiledRules> compiled;
   AKGATE_RETURN_IF_ERROR(CompiledRules::Build(rules, cache_dir, &compiled));
+  compiled->set_fingerprint_key(key);
   out->reset(new Scanner(std::move(compiled)));
   return Status::Ok();
 }
@@ -115,7 +122,7 @@ void ScanText(const CompiledRules& rules, std::string_view path, std::string_vie
       if (!decoded) continue;
       bool duplicate = false;
       for (const Finding& g : *out)
-        if (g.fingerprint == f.fingerprint) duplicate = true;
+        if (g.rule_id == f.rule_id && g.legacy_fingerprint == f.legacy_fingerprint) duplicate = true;
       if (duplicate) continue;
       f.encoding = "base64";
       out->push_back(std::move(f));
@@ -198,7 +205,10 @@ void Unscannable(ContentScan& cs, const std::string& member, SkipReason why) {
   part.rule_id = f.rule_id;
   part.location.offset = Location::kWholeFile;
   part.redacted = std::string("(not scanned: ") + SkipReasonName(why) + ")";
-  part.fingerprint = Fingerprint(f.rule_id, {member, cs.content_id});
+  part.fingerprint = Fingerprint(cs.rules.fingerprint_key(), FingerprintKind::kUnscannable, "",
+                                 member + std::string(1, '\0') + cs.content_id);
+  part.legacy_fingerprint = LegacyFingerprint(f.rule_id, {member, cs.content_id});
+  f.legacy_fingerprint = part.legacy_fingerprint;
   f.fingerprint = part.fingerprint;
   f.parts.push_back(std::move(part));
   cs.findings->push_back(std::move(f));
@@ -283,8 +293,10 @@ FragmentResult Scanner::Scan(const Fragment& fragment, ScanScratch& scratch) con
     part.rule_id = rule.id;
     part.location.offset = Location::kWholeFile;
     part.redacted = "(the whole file)";
-    part.fingerprint = Fingerprint(rule.id, {fragment.path});
+    part.fingerprint = Fingerprint(rules.fingerprint_key(), FingerprintKind::kFile, rule.provider, fragment.path);
+    part.legacy_fingerprint = LegacyFingerprint(rule.id, {fragment.path});
     f.fingerprint = part.fingerprint;
+    f.legacy_fingerprint = part.legacy_fingerprint;
     f.parts.push_back(std::move(part));
     findings.push_back(std::move(f));
   }
@@ -304,6 +316,19 @@ FragmentResult Scanner::Scan(const Fragment& fragment, ScanScratch& scratch) con
     bool fp_allowed = fingerprints.count(f.fingerprint) > 0;
     for (const FindingPart& p : f.parts)
       if (fingerprints.count(p.fingerprint)) fp_allowed = true;
+    // An entry in the pre-0.2 form still allows; it is reported with the
+    // fingerprint to replace it with (fingerprint.h).
+    if (!fp_allowed && !fingerprints.empty()) {
+      if (fingerprints.count(f.legacy_fingerprint)) {
+        fp_allowed = true;
+        result.legacy_allowlist.emplace_back(f.legacy_fingerprint, f.fingerprint);
+      }
+      for (const FindingPart& p : f.parts)
+        if (!fp_allowed && fingerprints.count(p.legacy_fingerprint)) {
+          fp_allowed = true;
+          result.legacy_allowlist.emplace_back(p.legacy_fingerprint, p.fingerprint);
+        }
+    }
     if (fp_allowed) {
       result.fingerprint_allowed++;
       continue;

@@ -33,6 +33,7 @@
 #include <vector>
 
 #include "engine/finding.h"
+#include "engine/fingerprint.h"
 #include "engine/rule.h"
 #include "engine/status.h"
 
@@ -75,6 +76,10 @@ class Scanner {
   // the second form names the cache directory ("" = no cache).
   static Status Create(const RuleSet& rules, std::unique_ptr<Scanner>* out);
   static Status Create(const RuleSet& rules, const std::string& cache_dir, std::unique_ptr<Scanner>* out);
+  // With the installation's fingerprint key (fingerprint.h); the forms
+  // above use the all-zero key, which protects nothing.
+  static Status Create(const RuleSet& rules, const std::string& cache_dir, const FingerprintKey& key,
+                       std::unique_ptr<Scanner>* out);
   ~Scanner();
 
   FragmentResult Scan(const Fragment& fragment, ScanScratch& scratch) const;

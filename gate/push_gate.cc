@@ -6,6 +6,7 @@
 #include <mutex>
 #include <thread>
 
+#include "engine/compile_cache.h"
 #include "notify/audit_log.h"
 #include "notify/notifier.h"
 #include "policy/policy_rules.h"
@@ -86,9 +87,14 @@ PushBudget BudgetFor(const Policy& p, Clock::time_point started) {
 Status Gate::Create(const Policy& policy, std::unique_ptr<Gate>* out) {
   std::unique_ptr<Gate> g(new Gate());
   g->policy_ = policy;
+  // Fingerprints are keyed, always: no key, no check (never an unkeyed hash).
+  if (policy.fingerprint_key_file.empty())
+    return Status::InvalidArgument("no fingerprint key file is configured (engine/fingerprint.h)");
+  FingerprintKey key;
+  AKGATE_RETURN_IF_ERROR(FingerprintKey::Load(policy.fingerprint_key_file, &key));
   Status s = BuildRules(policy, &g->rules_, &g->warnings_);
-  if (s.ok()) s = Scanner::Create(g->rules_, &g->scanner_);
-  if (!s.ok()) return s;
+  if (s.ok()) s = Scanner::Create(g->rules_, DefaultCompileCacheDir(), key, &g->scanner_);
+  if (!s.ok()) return s.WithContext("cannot load the rules");
   *out = std::move(g);
   return Status::Ok();
 }

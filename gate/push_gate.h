@@ -82,8 +82,10 @@ PushBudget BudgetFor(const Policy& policy, std::chrono::steady_clock::time_point
 
 class Gate {
  public:
-  // Builds the rules from the policy and compiles them. Policy warnings
-  // (e.g. an action for an unknown rule id) are kept for every outcome.
+  // Loads the fingerprint key (policy.fingerprint_key_file), builds the
+  // rules from the policy and compiles them. A key that cannot be loaded is
+  // an error naming the file. Policy warnings (e.g. an action for an unknown
+  // rule id) are kept for every outcome.
   static Status Create(const Policy& policy, std::unique_ptr<Gate>* out);
 
   // Inspects and decides within the budget (BudgetFor(policy, input.started)).

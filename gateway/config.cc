@@ -201,6 +201,7 @@ void ReadInspectAndLog(TomlReader& top, Config* c) {
   if (const toml::table* i = top.Table("inspect")) {
     TomlReader r = top.Child(*i, "inspect");
     r.Str("policy", &c->policy_file);
+    r.Str("fingerprint_key", &c->fingerprint_key_file);
     r.FailUnknown();
     top.SetError(r.status());
   }

@@ -83,6 +83,9 @@ struct Config {
   // Inspection: the hook's policy file (rules, allowlists, bypass, audit,
   // notifications), so both read the same.
   std::string policy_file;
+  // The fingerprint key (engine/fingerprint.h); empty: fingerprint.key next
+  // to policy_file (/etc/akgate/fingerprint.key), as the hook reads it.
+  std::string fingerprint_key_file;
 
   std::string log_level = "info";
   std::string log_file;  // empty: stderr

@@ -140,6 +140,7 @@ Status CreateGateAdapter(const GateAdapterOptions& options, std::unique_ptr<Gate
   std::map<std::string, std::shared_ptr<AuditLog>> audits;
   auto make = [&](const std::string& route_policy, std::unique_ptr<PolicyGateAdapter>* made) -> Status {
     Policy policy;
+    policy.fingerprint_key_file = options.fingerprint_key_file;  // "": next to the policy file
     PolicyFiles files;
     if (!options.policy_file.empty()) {
       files.server = options.policy_file;
@@ -151,7 +152,7 @@ Status CreateGateAdapter(const GateAdapterOptions& options, std::unique_ptr<Gate
     if (!s.ok()) return s;
     std::unique_ptr<Gate> gate;
     s = Gate::Create(policy, &gate);
-    if (!s.ok()) return Status::InvalidArgument("cannot load the rules: " + s.message());
+    if (!s.ok()) return s;
     for (const std::string& w : gate->warnings()) spdlog::warn("policy_warning message=\"{}\"", w);
     std::shared_ptr<AuditLog>& audit = audits[policy.audit_log];
     if (!policy.audit_log.empty() && !audit) {

@@ -75,6 +75,9 @@ struct GateAdapterOptions {
   // The hook's server-wide policy file (rules, allowlists, bypass, audit,
   // notifications). Empty: /etc/akgate/policy.toml if present, else defaults.
   std::string policy_file;
+  // The fingerprint key ([inspect] fingerprint_key); empty: fingerprint.key
+  // next to the server-wide policy file, as the hook reads it.
+  std::string fingerprint_key_file;
   // Routes with a policy of their own: prefix -> file laid over policy_file.
   std::map<std::string, std::string> route_policies;
 };

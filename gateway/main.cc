@@ -99,6 +99,7 @@ int main(int argc, char** argv) {
 
   GateAdapterOptions io;
   io.policy_file = config.policy_file;
+  io.fingerprint_key_file = config.fingerprint_key_file;
   for (const Route& r : config.routes)
     if (!r.policy_file.empty()) io.route_policies[r.prefix] = r.policy_file;
   std::unique_ptr<GateAdapter> gate;

@@ -57,7 +57,8 @@ const FingerprintSet* PreviousVersions::Fingerprints(const git_oid& id, const st
 }
 
 bool PreviousVersions::FoundIn(const Finding& f, const FingerprintSet& fps) {
-  if (fps.count(f.fingerprint)) return true;
+  // Every part: a pair's own fingerprint is its key ID's, which a lone ID
+  // in the old version also has; adding the secret next to it is new.
   for (const FindingPart& p : f.parts)
     if (!fps.count(p.fingerprint)) return false;
   return true;

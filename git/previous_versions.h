@@ -2,8 +2,9 @@
 // pushed file new, or was it already in that file before this push?
 // The inspector's stage 4 (push_inspector.h).
 //
-// A finding is pre-existing when its fingerprint (or every part's, for a
-// pair) is among the fingerprints of a previous version of the same path.
+// A finding is pre-existing when every part's fingerprint (for a pair: the
+// ID's and the secret's) is among the fingerprints of a previous version of
+// the same path.
 // Previous versions are scanned only here, only for files with findings, and
 // each blob once (cached).
 //
@@ -54,7 +55,7 @@ class PreviousVersions {
   // when that version cannot be compared (absent, oversize, skipped).
   const FingerprintSet* Fingerprints(const git_oid& id, const std::string& path);
 
-  // Is every part of `f` (or `f` itself) in `fps`?
+  // Is every part of `f` in `fps`? (A pair's own fingerprint is its ID's: not enough.)
   static bool FoundIn(const Finding& f, const FingerprintSet& fps);
 
   // Looks up each file in its parents, fetching what is not here (with a

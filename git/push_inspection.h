@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "engine/finding.h"
@@ -69,6 +70,9 @@ struct InspectionStats {
   std::vector<SkippedFile> skipped_examples;  // the first few, for the report
   uint64_t inline_allowed = 0;                // findings suppressed by akgate:allow comments
   uint64_t fingerprint_allowed = 0;           // suppressed by the rules' fingerprint allowlist
+  // Entries of the rules' fingerprint allowlist that matched in their pre-0.2
+  // form: (the entry, the fingerprint that replaces it); engine/fingerprint.h.
+  std::vector<std::pair<std::string, std::string>> legacy_allowlist;
   double duration_ms = 0;
   uint64_t skipped_total() const;
 };

@@ -49,6 +49,13 @@ constexpr uint32_t kNoCommit = UINT32_MAX;
 constexpr size_t kCommitRun = 256;            // consecutive commits per hand-out
 constexpr size_t kParallelCommitsFrom = 512;  // fewer new commits: one thread
 
+// The rules' allowlist entries of the pre-0.2 form that a scan matched, each once.
+void AddLegacy(const std::vector<std::pair<std::string, std::string>>& found, InspectionStats* st) {
+  for (const auto& m : found)
+    if (std::find(st->legacy_allowlist.begin(), st->legacy_allowlist.end(), m) == st->legacy_allowlist.end())
+      st->legacy_allowlist.push_back(m);
+}
+
 // One place a blob was introduced.
 struct Occurrence {
   uint32_t commit = kNoCommit;  // index into NewObjects::commits
@@ -243,6 +250,7 @@ class Inspector {
       st.blobs++;
       st.inline_allowed += r.result.inline_allowed;
       st.fingerprint_allowed += r.result.fingerprint_allowed;
+      AddLegacy(r.result.legacy_allowlist, &st);
       for (const UnscannedMember& u : r.result.unscanned) {  // inside an archive
         Occurrence where = blobs_[i].occurrences.front();
         if (!u.member.empty()) where.path += "!" + u.member;
@@ -290,6 +298,7 @@ class Inspector {
     FragmentResult r = scanner_.Scan({ChooseScanPath(blobs_[i]), content}, scratch_);
     st.inline_allowed += r.inline_allowed;
     st.fingerprint_allowed += r.fingerprint_allowed;
+    AddLegacy(r.legacy_allowlist, &st);
     if (r.skipped != SkipReason::kNone) {
       CountSkip(SkipReasonName(r.skipped), where, pointer.size);
       return Status::Ok();
@@ -307,6 +316,7 @@ class Inspector {
     st.messages_scanned++;
     st.inline_allowed += r.inline_allowed;
     st.fingerprint_allowed += r.fingerprint_allowed;
+    AddLegacy(r.legacy_allowlist, &st);
     KeepInlineAllowed(&r, &r.findings);
     for (Finding& f : r.findings) {
       message_findings_.push_back(std::make_unique<Finding>(std::move(f)));
@@ -419,7 +429,9 @@ class Inspector {
     std::unordered_map<std::string, std::vector<size_t>> by_secret;
     std::vector<std::string> secret_order;
     for (size_t i = 0; i < hits_.size(); ++i) {
-      auto [it, inserted] = by_secret.try_emplace(hits_[i].finding->fingerprint);
+      // One group per rule and credential values (as the fingerprint was
+      // before 0.2): a pair is not merged with a lone ID of the same key.
+      auto [it, inserted] = by_secret.try_emplace(hits_[i].finding->legacy_fingerprint);
       if (inserted) secret_order.push_back(it->first);
       it->second.push_back(i);
     }

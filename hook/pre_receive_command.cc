@@ -82,6 +82,12 @@ class Hook {
     repository_ = ec ? env_.git_dir : abs.lexically_normal().string();
     if (repository_.size() > 1 && repository_.back() == '/') repository_.pop_back();
 
+    // The fingerprint key: --fingerprint-key, else $AKGATE_FINGERPRINT_KEY,
+    // else next to the server-wide policy (LoadPolicy).
+    if (!options_.fingerprint_key.empty())
+      policy_.fingerprint_key_file = options_.fingerprint_key;
+    else if (const char* k = std::getenv("AKGATE_FINGERPRINT_KEY"); k && *k)
+      policy_.fingerprint_key_file = k;
     PolicyFiles files;
     files.server = env_.policy_file;
     files.server_required = env_.policy_explicit;
@@ -115,7 +121,7 @@ class Hook {
 
     std::unique_ptr<Gate> gate;
     s = Gate::Create(policy_, &gate);
-    if (!s.ok()) return Fail(Cause::kError, "cannot load the rules: " + s.message());
+    if (!s.ok()) return Fail(Cause::kError, s.message());
 
     RepositoryOptions ro;
     ro.git_dir = env_.git_dir;

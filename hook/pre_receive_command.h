@@ -18,6 +18,8 @@ namespace akgate {
 
 struct PreReceiveOptions {
   std::string policy;  // overrides $AKGATE_POLICY and /etc/akgate/policy.toml
+  // Overrides $AKGATE_FINGERPRINT_KEY and fingerprint.key next to the policy.
+  std::string fingerprint_key;
 };
 
 int RunPreReceive(const PreReceiveOptions& options);

@@ -60,6 +60,31 @@ bool Listed(const std::vector<std::string>& fps, const Finding& f) {
   return false;
 }
 
+// An allowlist entry in the pre-0.2 form (engine/fingerprint.h) that
+// matched, noted once (for the pusher and the audit) with its replacement.
+// `where`: "policy [allowlist]" or "the rules' [allowlist]".
+void NoteLegacy(const std::string& where, const std::string& old_fp, const std::string& new_fp, PushDecision* d) {
+  std::pair<std::string, std::string> entry(old_fp, new_fp);
+  if (std::find(d->legacy_allowlist.begin(), d->legacy_allowlist.end(), entry) != d->legacy_allowlist.end()) return;
+  d->legacy_allowlist.push_back(entry);
+  d->notes.push_back(where + " fingerprints: \"" + old_fp +
+                     "\" is in the form of akgate before 0.2; replace it with \"" + new_fp + "\"");
+}
+
+// An allowlist entry in the pre-0.2 form that matches `f`: still honoured,
+// and noted with the fingerprint that replaces it.
+bool ListedLegacy(const std::vector<std::string>& fps, const Finding& f, PushDecision* d) {
+  auto note = [&](const std::string& old_fp, const std::string& new_fp) {
+    NoteLegacy("policy [allowlist]", old_fp, new_fp, d);
+    return true;
+  };
+  auto has = [&](const std::string& fp) { return !fp.empty() && std::find(fps.begin(), fps.end(), fp) != fps.end(); };
+  if (has(f.legacy_fingerprint)) return note(f.legacy_fingerprint, f.fingerprint);
+  for (const FindingPart& p : f.parts)
+    if (has(p.legacy_fingerprint)) return note(p.legacy_fingerprint, p.fingerprint);
+  return false;
+}
+
 // Who the pusher is and what they may do; shared by both kinds of decision.
 PushDecision Start(const Policy& policy, const PushRequest& request) {
   PushDecision d;
@@ -120,7 +145,7 @@ PushDecision Decide(const PushInspection& inspection, const Policy& policy, cons
       disp = Disposition::kPreExisting;
     } else if (f.action == Action::kOff) {
       disp = Disposition::kOff;
-    } else if (Listed(policy.allow_fingerprints, f)) {
+    } else if (Listed(policy.allow_fingerprints, f) || ListedLegacy(policy.allow_fingerprints, f, &d)) {
       disp = Disposition::kAllowedByPolicy;
     } else if (honour_allow && Listed(wanted, f)) {
       disp = Disposition::kAllowedByOption;
@@ -157,6 +182,9 @@ PushDecision Decide(const PushInspection& inspection, const Policy& policy, cons
     }
     d.dispositions.push_back(disp);
   }
+  // The rules' allowlist matched these in the engine (the findings are gone).
+  for (const auto& [old_fp, new_fp] : inspection.stats.legacy_allowlist)
+    NoteLegacy("the rules' [allowlist]", old_fp, new_fp, &d);
   for (const std::string& fp : wanted) {
     if (std::find(used.begin(), used.end(), fp) != used.end()) {
       if (std::find(d.allowed_by_option.begin(), d.allowed_by_option.end(), fp) == d.allowed_by_option.end())

@@ -18,6 +18,7 @@
 #pragma once
 
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "git/push_inspection.h"
@@ -91,6 +92,9 @@ struct PushDecision {
   bool verbose = false;                        // list pre-existing findings too
   bool push_options_accepted = true;           // the report may suggest `git push -o`
   std::vector<std::string> notes;              // for the pusher: push option problems, policy warnings
+  // [allowlist] fingerprints entries that matched in their pre-0.2 form
+  // (engine/fingerprint.h): (the entry, the fingerprint to replace it with).
+  std::vector<std::pair<std::string, std::string>> legacy_allowlist;
 
   // Let in only because the pusher or the content asked (a bypass, an
   // allowed finding) or without a complete check (a fail-open): such a

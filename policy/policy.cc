@@ -237,6 +237,10 @@ Status LoadOne(const std::string& path, bool required, Policy* out) {
 }  // namespace
 
 Status LoadPolicy(const PolicyFiles& files, Policy* out) {
+  if (out->fingerprint_key_file.empty()) {
+    fs::path dir = fs::path(files.server.empty() ? PolicyFiles().server : files.server).parent_path();
+    out->fingerprint_key_file = (dir.empty() ? fs::path("fingerprint.key") : dir / "fingerprint.key").string();
+  }
   Status s;
   if (!files.server.empty()) s = LoadOne(files.server, files.server_required, out);
   if (s.ok() && !files.repository.empty()) s = LoadOne(files.repository, files.repository_required, out);

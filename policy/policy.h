@@ -89,6 +89,13 @@ struct Policy {
   std::vector<std::string> notify_command;  // argv; the JSON event on its stdin
   double command_timeout = 5;
 
+  // The installation's fingerprint key (engine/fingerprint.h): set by
+  // LoadPolicy to `fingerprint.key` in the server-wide policy file's
+  // directory (/etc/akgate/fingerprint.key), unless set before (the hook's
+  // --fingerprint-key, the gateway's [inspect] fingerprint_key). Gate::Create
+  // loads it and fails, naming it, when it cannot: never an unkeyed hash.
+  std::string fingerprint_key_file;
+
   std::vector<std::string> sources;  // files read, in order (for messages)
   // Set by LoadPolicy when a file did not load: what was wrong, naming the
   // file and line. Such a policy always fails closed (DecideFailure).

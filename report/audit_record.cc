@@ -86,6 +86,13 @@ nlohmann::json AuditRecord(const PushInspection& in, const PushDecision& d, cons
   if (d.policy_unreadable) record["policy_unreadable"] = true;
   if (!ctx.policy_files.empty()) record["policy"] = ctx.policy_files;
   if (!ctx.warnings.empty()) record["notes"] = ctx.warnings;
+  // Allowlist entries of the pre-0.2 form that matched: what replaces each.
+  if (!d.legacy_allowlist.empty()) {
+    json migrate = json::array();
+    for (const auto& [entry, fingerprint] : d.legacy_allowlist)
+      migrate.push_back({{"entry", entry}, {"fingerprint", fingerprint}});
+    record["allowlist_migration"] = migrate;
+  }
   // The gateway: earlier versions of changed files fetched from the upstream.
   if (s.previous_fetches > 0 || s.previous_unknown > 0) {
     record["previous_fetches"] = s.previous_fetches;

@@ -1,3 +1,4 @@
+#include "engine/fingerprint.h"
 #include "report/report.h"
 
 namespace akgate {
@@ -44,6 +45,9 @@ nlohmann::json FindingToJson(const Finding& f) {
       {"path", f.path},
       {"secret", f.redacted()},
       {"fingerprint", f.fingerprint},
+      // Which credential the fingerprint is of (engine/fingerprint.h): the
+      // provider it is keyed with and the part whose value it is.
+      {"credential", {{"provider", NormaliseProvider(f.provider)}, {"part", f.parts.front().name}}},
       {"parts", std::move(parts)},
   };
   if (f.location().offset != Location::kWholeFile) {

@@ -1,5 +1,6 @@
 #include <set>
 
+#include "engine/fingerprint.h"
 #include "report/report.h"
 
 namespace akgate {
@@ -47,7 +48,9 @@ nlohmann::json RenderSarif(const std::vector<Finding>& findings, const RuleSet& 
         {"level", f.action == Action::kBlock ? "error" : "warning"},
         {"message", {{"text", text}}},
         {"locations", std::move(locations)},
-        {"partialFingerprints", {{"akgate/v1", f.fingerprint}}},
+        // v2: keyed, of (provider, credential), not of the rule (engine/fingerprint.h).
+        {"partialFingerprints", {{"akgate/v2", f.fingerprint}}},
+        {"properties", {{"credential", {{"provider", NormaliseProvider(f.provider)}, {"part", f.parts.front().name}}}}},
     };
     if (rule_index.count(f.rule_id)) result["ruleIndex"] = rule_index[f.rule_id];
     results.push_back(std::move(result));

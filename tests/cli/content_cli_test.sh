@@ -12,6 +12,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/../lib/check.sh"
 containers="$(dirname "${BASH_SOURCE[0]}")/../lib/containers.py"
 
 T="$TEST_TMP"
+export XDG_CONFIG_HOME="$T/config"  # the scan's fingerprint key, created here
 printf 'APP_ENV=production\nALIBABA_CLOUD_ACCESS_KEY_ID=LTAI5t%s\nALIBABA_CLOUD_ACCESS_KEY_SECRET=%s\n' \
   "$(random_alnum 18)" "$(random_alnum 30)" >"$T/pair.env"
 mkdir -p "$T/leak" && cp "$T/pair.env" "$T/leak/.env"

@@ -26,6 +26,11 @@ source "$(dirname "${BASH_SOURCE[0]}")/../lib/hermetic_git.sh"
 hermetic_git "$T/home"
 export GIT_AUTHOR_DATE="2026-11-28T15:46:00Z" GIT_COMMITTER_DATE="2026-11-28T15:46:00Z"
 printf '[audit]\nlog = "%s/audit.log"\n' "$T" >"$T/policy.toml"
+# Fingerprints are keyed per installation (engine/fingerprint.h); the samples'
+# come from this fixed key, next to the policy (where install and the hook
+# look) and given to akgate scan. A real installation's key is random.
+(umask 077 && printf '%s\n' "$(printf '5a%.0s' {1..32})" >"$T/fingerprint.key")
+export AKGATE_FINGERPRINT_KEY="$T/fingerprint.key"
 
 # new_push NAME AUTHOR EMAIL: a bare repository with the hook as
 # install/demo.sh installs it, and a clone of it in $T/NAME-work.
@@ -77,6 +82,30 @@ sample_hook_push_rejected_zh() {
   git -C "$T/hook-zh-work" add .env
   git -C "$T/hook-zh-work" commit -q -m "Add config"
   git -C "$T/hook-zh-work" push -o akgate.lang=zh-CN origin main 2>&1 | grep -E '^(remote:| ! )' || true
+}
+# docs/hook.md: the push of sample_hook_push_rejected under a policy that
+# allows it by its fingerprint of akgate before 0.2 (SHA-256 of the rule id
+# and the secrets, unkeyed): accepted, with the fingerprint to replace it.
+sample_hook_legacy_allowlist() {
+  local old
+  old="$(python3 - "$sample_project/.env" <<'PY'
+import hashlib, re, sys
+text = open(sys.argv[1]).read()
+key_id = re.search(r"ACCESS_KEY_ID=(\S+)", text).group(1)
+secret = re.search(r"ACCESS_KEY_SECRET=(\S+)", text).group(1)
+print(hashlib.sha256("\0".join(["alibaba-accesskey-pair", key_id, secret]).encode()).hexdigest()[:16])
+PY
+)"
+  printf '[audit]\nlog = "%s/legacy-audit.log"\n[allowlist]\nfingerprints = ["%s"]\n' "$T" "$old" >"$T/legacy-policy.toml"
+  git init -q --bare "$T/legacy.git"
+  "$AKGATE" install --repo "$T/legacy.git" --policy "$T/legacy-policy.toml" >/dev/null
+  git clone -q "$T/legacy.git" "$T/legacy-work" 2>/dev/null
+  git -C "$T/legacy-work" config user.name Tester
+  git -C "$T/legacy-work" config user.email t@example.com
+  cp "$sample_project/.env" "$T/legacy-work/.env"
+  git -C "$T/legacy-work" add .env
+  git -C "$T/legacy-work" commit -q -m "Add config"
+  push_lines "$T/legacy-work"
 }
 # docs/output.md: the three report formats on one file.
 sample_scan_text() { (cd "$sample_project" && "$AKGATE" scan --no-color app/sync.py || true); }
@@ -142,7 +171,7 @@ for doc in "$root/README.md" "$root"/docs/*.md "$root/install/README.md"; do
     fi
     awk -v s="$start" 'NR > s && /^```/ { if (open) exit; open = 1; next } open' "$doc" >"$T/doc.txt"
     rc=0
-    "$fn" >"$T/actual.txt" 2>&1 || rc=$?
+    "$fn" >"$T/actual.txt" 2>&1 </dev/null || rc=$?  # stdin is the list of samples: not theirs
     out="" err=""
     if diff_text="$(compare "$T/doc.txt" "$T/actual.txt")"; then
       pass "$rel:$start: sample '$name' is what the program prints"

@@ -12,6 +12,8 @@ source "$(dirname "${BASH_SOURCE[0]}")/../lib/check.sh"
 ID="LTAI5t$(random_alnum 18)"
 SECRET="$(random_alnum 30)"
 T="$TEST_TMP"
+export XDG_CONFIG_HOME="$T/config"  # the scan's fingerprint key is created here (engine/fingerprint.h)
+unset AKGATE_FINGERPRINT_KEY
 
 mkdir -p "$T/clean/src" "$T/leak" "$T/lone" "$T/repo/.git" "$T/repo/src" "$T/allowed"
 
@@ -253,7 +255,10 @@ if [[ "$(id -u)" -ne 0 ]]; then
 elif command -v setpriv >/dev/null 2>&1 && id nobody >/dev/null 2>&1; then
   chmod 755 "$T" "$T/unreadable"
   cp "$AKGATE" "$T/akgate-copy" && chmod 755 "$T/akgate-copy"
-  run setpriv --reuid=nobody --regid="$(id -g nobody)" --clear-groups "$T/akgate-copy" scan "$unreadable"
+  # nobody's own fingerprint key (the user's is root's, mode 0600).
+  (umask 077 && openssl rand -hex 32 >"$T/nobody.key") && chown nobody "$T/nobody.key"
+  run setpriv --reuid=nobody --regid="$(id -g nobody)" --clear-groups "$T/akgate-copy" scan \
+    --fingerprint-key "$T/nobody.key" "$unreadable"
   expect_rc "an unreadable file exits 2 (run as nobody)" 2
   check "the error names the unreadable file" contains "$err" "$unreadable"
 else
@@ -315,6 +320,36 @@ check "symlink loops, --format json: summary.files counts the file and the 4 lin
   test "$(json_field "$TEST_TMP/.out" summary.files 2>/dev/null)" = 5
 
 # --- help -----------------------------------------------------------------------------
+
+# --- fingerprints: keyed per installation -------------------------------------------
+fp_of() { python3 -c 'import json,sys; print(json.load(sys.stdin)["findings"][0]["fingerprint"])' <<<"$1"; }
+rm -rf "$T/config"
+run "$AKGATE" scan --format json "$T/leak"
+expect_rc "fingerprint key: a scan without one creates the user's" 1
+check "the user's key is private (0600) in \$XDG_CONFIG_HOME/akgate" \
+  test "$(stat -c %a "$T/config/akgate/fingerprint.key")" = 600
+fp1="$(fp_of "$out")"
+check "the JSON says which credential: provider and the part it is of" \
+  contains_all "$out" '"credential": {' '"provider": "alibaba-cloud"' '"part": "AccessKey ID"'
+run "$AKGATE" scan --format json "$T/leak"
+check "the same key, the same fingerprint" test "$(fp_of "$out")" = "$fp1"
+(umask 077 && openssl rand -hex 32 >"$T/other.key")
+run "$AKGATE" scan --format json --fingerprint-key "$T/other.key" "$T/leak"
+expect_rc "--fingerprint-key FILE is used" 1
+check "another key, another fingerprint" test "$(fp_of "$out")" != "$fp1"
+AKGATE_FINGERPRINT_KEY="$T/other.key" run "$AKGATE" scan --format json "$T/leak"
+check "\$AKGATE_FINGERPRINT_KEY names the key too" test "$(fp_of "$out")" != "$fp1"
+chmod 644 "$T/other.key"
+run "$AKGATE" scan --fingerprint-key "$T/other.key" "$T/leak"
+expect_rc "a key file others can read is an error" 2
+check "the error names the file and how to fix it" contains_all "$err" "fingerprint key $T/other.key" "chmod 600"
+run "$AKGATE" scan --fingerprint-key "$T/none.key" "$T/leak"
+expect_rc "a missing --fingerprint-key file is an error, not a new key" 2
+check "the error names the missing file" contains "$err" "fingerprint key $T/none.key: no such file"
+printf 'abc\n' >"$T/short.key" && chmod 600 "$T/short.key"
+run "$AKGATE" scan --fingerprint-key "$T/short.key" "$T/leak"
+expect_rc "a key file of the wrong size is an error" 2
+check "the error says what a key file holds" contains "$err" "must hold 64 hex digits"
 
 run "$AKGATE" scan --help
 expect_rc "scan --help exits 0" 0

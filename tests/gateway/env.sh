@@ -81,6 +81,8 @@ upstream_rev() { git --git-dir="$T/repos/$1.git" rev-parse --verify -q "$2" 2>/d
 # --- the gateway ----------------------------------------------------------------
 DOWN_PORT="$(free_port)"   # nothing listens there
 mkdir -p "$T/gw/tmp" "$T/gw2/tmp"
+# The fingerprint key next to the policy, where the gateway looks by default.
+(umask 077 && openssl rand -hex 32 >"$T/fingerprint.key")
 cat >"$T/policy.toml" <<EOF
 [bypass]
 who = ["alice"]

@@ -27,6 +27,9 @@ write_policy() {  # write_policy [extra TOML...]: the audit log plus what is giv
   { printf '[audit]\nlog = "%s"\n' "$AUDIT_LOG"; printf '%s\n' "$@"; } >"$AKGATE_POLICY"
 }
 write_policy
+# The installation's fingerprint key, where the hook looks for it: next to
+# the policy (engine/fingerprint.h). Random, as a real one is.
+(umask 077 && openssl rand -hex 32 >"$TEST_TMP/fingerprint.key")
 
 # new_server NAME [DIR]: a bare repository with the hook and push options on;
 # prints its path.

@@ -81,6 +81,47 @@ expect_rc "the policy's fingerprint allowlist allows one finding, not the other"
 git -C "$work" reset -q --hard "$base"
 write_policy
 
+# --- fingerprints of akgate before 0.2 in the allowlist: still allow, reported ----------
+joined() { remote_lines | sed 's/^remote: *//' | tr '\n' ' ' | tr -s ' '; }  # the report, unwrapped
+id="LTAI5t$(random_alnum 18)" secret="$(random_alnum 30)"
+commit_file "$work" samples/old.ini "$(printf 'access_key_id = %s\naccess_key_secret = %s\n' "$id" "$secret")" "Old fixture"
+push "$work" origin main
+new_fp="$(first_fingerprint)"
+# The old form: the first 64 bits of SHA-256(rule id NUL secret NUL secret), unkeyed.
+old_fp="$(python3 -c 'import hashlib,sys; print(hashlib.sha256("\0".join(sys.argv[1:]).encode()).hexdigest()[:16])' \
+  alibaba-accesskey-pair "$id" "$secret")"
+write_policy '[allowlist]' "fingerprints = [\"$old_fp\"]"
+push "$work" origin main
+expect_rc "a pre-0.2 fingerprint in [allowlist] still allows its finding" 0
+check "the pusher's report names the old entry and the fingerprint to replace it with" \
+  grep -q "\"$old_fp\" is in the form of akgate before 0.2; replace it with \"$new_fp\"" <<<"$(joined)"
+check "audited: allowlist_migration maps the old entry to the new fingerprint" \
+  test "$(audit_field 'a["allowlist_migration"][0]["entry"], a["allowlist_migration"][0]["fingerprint"], a["findings"][0]["disposition"]')" = "$old_fp $new_fp allowed-by-policy"
+check "the old fingerprint is never shown as a finding's" \
+  test "$(audit_field 'a["findings"][0]["fingerprint"]')" = "$new_fp"
+base="$(git -C "$work" rev-parse HEAD)"  # it was accepted
+write_policy
+
+# --- the fingerprint key: no key, no check -------------------------------------------
+commit_file "$work" samples/nokey.ini "$(alibaba_pair)" "Key fixture"
+mv "$TEST_TMP/fingerprint.key" "$TEST_TMP/fingerprint.key.off"
+push "$work" origin main
+expect_rc "a missing fingerprint key: the push is refused (fail closed)" 1
+check "the pusher is told which key file is missing" grep -qF "fingerprint key $TEST_TMP/fingerprint.key: no such file" <<<"$(joined)"
+check "audited as an error" test "$(audit_field 'a["cause"]')" = "error"
+mv "$TEST_TMP/fingerprint.key.off" "$TEST_TMP/fingerprint.key"
+chmod 644 "$TEST_TMP/fingerprint.key"
+push "$work" origin main
+expect_rc "a fingerprint key others can read: refused" 1
+check "the pusher is told the key's mode is wrong" grep -q "lets other users read or change it" <<<"$(joined)"
+chmod 600 "$TEST_TMP/fingerprint.key"
+(umask 077 && openssl rand -hex 32 >"$TEST_TMP/other.key")
+AKGATE_FINGERPRINT_KEY="$TEST_TMP/other.key" push "$work" origin main
+other_fp="$(first_fingerprint)"
+push "$work" origin main
+check "\$AKGATE_FINGERPRINT_KEY picks another key: another fingerprint for the same key" test "$other_fp" != "$(first_fingerprint)"
+git -C "$work" reset -q --hard "$base"
+
 # --- akgate:allow in pushed content: never silent ------------------------------------
 marked="$(alibaba_pair | sed '1s/$/  # akgate:allow/')"
 commit_file "$work" conf/marked.ini "$marked" "A key marked akgate:allow"

@@ -306,7 +306,7 @@ EOF
     # Root installing into the git user's repository leaves it the git user's.
     git init -q --bare "$T/srv/nobody-owned.git"
     chown -R nobody "$T/srv/nobody-owned.git"
-    run "$AKGATE" install --gitea "$T/srv/nobody-owned.git" --force
+    run "$AKGATE" install --gitea "$T/srv/nobody-owned.git" --force --policy "$POLICY"  # not /etc/akgate
     expect_rc "install as root into another user's repository" 0
     check "as root: what install created belongs to the repository's owner" \
       test "$(stat -c %U "$T/srv/nobody-owned.git/hooks/pre-receive.d" "$T/srv/nobody-owned.git/hooks/pre-receive.d/akgate" "$T/srv/nobody-owned.git/config" | sort -u)" = nobody
@@ -331,11 +331,13 @@ audit_log_cases() {
   local akgate="$1" log repo
   # As root: install creates the log's directory and file for the owner.
   log="$T/var-log/akgate/audit.log"
-  printf '[audit]\nlog = "%s"\n' "$log" >"$T/audit-policy.toml"
-  chmod 644 "$T/audit-policy.toml"
+  # A policy directory of its own: install creates its fingerprint key for nobody.
+  mkdir -p -m 755 "$T/audit-etc"
+  printf '[audit]\nlog = "%s"\n' "$log" >"$T/audit-etc/audit-policy.toml"
+  chmod 644 "$T/audit-etc/audit-policy.toml"
   repo="$T/srv/audited.git"
   git init -q --bare "$repo" && chown -R nobody "$repo"
-  run "$AKGATE" install --repo "$repo" --policy "$T/audit-policy.toml" --akgate "$akgate"
+  run "$AKGATE" install --repo "$repo" --policy "$T/audit-etc/audit-policy.toml" --akgate "$akgate"
   expect_rc "install as root: exits 0" 0
   check "install as root: the audit log is made ready for the repository's owner, and it says so" \
     grep -qF "the audit log is ready for nobody (the owner of $repo, who the hook runs as): created $T/var-log/akgate/ (mode 0750) and $log (mode 0640), owned by nobody" <<<"$out"
@@ -349,11 +351,13 @@ audit_log_cases() {
 
   # Not as root: install says exactly what root must run, and that works.
   log="$T/var-log-2/akgate/audit.log"
-  printf '[audit]\nlog = "%s"\n' "$log" >"$T/audit-policy-2.toml"
-  chmod 644 "$T/audit-policy-2.toml"
+  # Its own policy directory, which nobody may write: install (as nobody) creates the key there.
+  mkdir -p -m 755 "$T/audit-etc-2" && chown nobody "$T/audit-etc-2"
+  printf '[audit]\nlog = "%s"\n' "$log" >"$T/audit-etc-2/audit-policy.toml"
+  chmod 644 "$T/audit-etc-2/audit-policy.toml"
   repo="$T/srv/audited-2.git"
   git init -q --bare "$repo" && chown -R nobody "$repo"
-  run runuser -u nobody -- "$akgate" install --repo "$repo" --policy "$T/audit-policy-2.toml"
+  run runuser -u nobody -- "$akgate" install --repo "$repo" --policy "$T/audit-etc-2/audit-policy.toml"
   expect_rc "install as the owner: exits 0" 0
   check "install as the owner: says it cannot create the audit log and what root must run" \
     grep -qF "nobody (the owner of $repo, who the hook runs as) cannot create the audit log $log, so every push would say \"this decision was not recorded\"; as root, run:" <<<"$out"
@@ -366,7 +370,7 @@ audit_log_cases() {
   expect_rc "after them, a push by the owner is accepted" 0
   check "after them, the push is recorded" lacks "$err" "not recorded"
   check "after them, one line in the log" test "$(wc -l <"$log")" = 1
-  run runuser -u nobody -- "$akgate" install --repo "$repo" --policy "$T/audit-policy-2.toml"
+  run runuser -u nobody -- "$akgate" install --repo "$repo" --policy "$T/audit-etc-2/audit-policy.toml"
   check "install again: the log can be written, nothing to run" \
     contains_all "$out" "the audit log $log can be written by nobody"
 }

@@ -7,6 +7,7 @@
 #include "engine/compiled_rules.h"
 #include "engine/content_class.h"
 #include "engine/decode.h"
+#include "engine/fingerprint.h"
 #include "engine/redact.h"
 #include "engine/rule_loader.h"
 #include "engine/scanner.h"
@@ -113,7 +114,11 @@ TEST_CASE("an ID and a secret on neighbouring lines are one blocking pair findin
   CHECK(f.parts[0].location.column == 6);
   CHECK(f.parts[1].location.line == 2);
   CHECK(f.parts[1].name == "AccessKey secret");
-  CHECK(f.fingerprint == Fingerprint("ak-pair", {kId1, kSecret1}));
+  // The pair is its key ID's credential (engine/fingerprint.h).
+  CHECK(f.fingerprint == Fingerprint(FingerprintKey(), FingerprintKind::kCredential, "Alibaba Cloud", kId1));
+  CHECK(f.parts[1].fingerprint ==
+        Fingerprint(FingerprintKey(), FingerprintKind::kCredential, "Alibaba Cloud", kSecret1));
+  CHECK(f.legacy_fingerprint == LegacyFingerprint("ak-pair", {kId1, kSecret1}));
 }
 
 TEST_CASE("a lone ID is a warning of its own rule") {
@@ -183,7 +188,9 @@ TEST_CASE("akgate:allow on the line suppresses the finding and is counted") {
 
 TEST_CASE("a fingerprint in the global allowlist suppresses that finding") {
   std::string toml = std::string(kPairRules);
-  toml.insert(toml.find("stopwords"), "fingerprints = [\"" + Fingerprint("ak-id", {kId1}) + "\"]\n");
+  toml.insert(toml.find("stopwords"),
+              "fingerprints = [\"" +
+                  Fingerprint(FingerprintKey(), FingerprintKind::kCredential, "Alibaba Cloud", kId1) + "\"]\n");
   Engine e(toml.c_str());
   FragmentResult r = e.Scan("id = " + kId1 + "\nid = " + kId2 + "\n");
   REQUIRE(r.findings.size() == 1);
@@ -370,10 +377,10 @@ TEST_CASE("redaction never shows a secret in full") {
         "7d");
   CHECK(Redact("short1234567") == "sh\xE2\x80\xA6");
   CHECK(Redact("abc") == "\xE2\x80\xA6");
-  CHECK(Fingerprint("r", {"a"}) != Fingerprint("r", {"b"}));
-  CHECK(Fingerprint("r", {"a"}) != Fingerprint("s", {"a"}));
-  CHECK(Fingerprint("r", {"ab", "c"}) != Fingerprint("r", {"a", "bc"}));
-  CHECK(Fingerprint("r", {"a"}).size() == 16);
+  CHECK(LegacyFingerprint("r", {"a"}) != LegacyFingerprint("r", {"b"}));
+  CHECK(LegacyFingerprint("r", {"a"}) != LegacyFingerprint("s", {"a"}));
+  CHECK(LegacyFingerprint("r", {"ab", "c"}) != LegacyFingerprint("r", {"a", "bc"}));
+  CHECK(LegacyFingerprint("r", {"a"}).size() == 16);
 }
 
 TEST_CASE("GitHub token checksum") {

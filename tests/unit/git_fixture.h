@@ -17,6 +17,7 @@
 #include <stdlib.h>
 
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <memory>
 #include <random>
@@ -45,6 +46,18 @@ class TempDir {
  private:
   std::string path_;
 };
+
+// A fingerprint key file (engine/fingerprint.h) in `dir`, mode 0600: 32
+// bytes of `byte`, so a test knows its fingerprints. Returns its path.
+inline std::string WriteFingerprintKey(const std::string& dir, char byte = '7', const char* name = "fingerprint.key") {
+  std::string path = (std::filesystem::path(dir) / name).string();
+  {
+    std::ofstream out(path, std::ios::trunc);
+    out << std::string(64, byte) << "\n";
+  }
+  std::filesystem::permissions(path, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+  return path;
+}
 
 inline std::string Hex(const git_oid& id) {
   char buf[GIT_OID_HEXSZ + 1];

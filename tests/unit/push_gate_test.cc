@@ -8,6 +8,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "engine/fingerprint.h"
 #include "git_fixture.h"
 #include "notify/audit_log.h"
 #include "policy/push_options.h"
@@ -32,11 +33,13 @@ std::string AlibabaPair() {
 
 struct GateFixture {
   TestRepo repo;
+  TempDir keys;
   Policy policy;
   git_oid base{}, head{};
 
   GateFixture() {
     policy.audit_log.clear();
+    policy.fingerprint_key_file = WriteFingerprintKey(keys.path());
     base = repo.Commit({{"README", "hello\n"}}, {});
     repo.SetRef("refs/heads/main", base);
   }
@@ -342,5 +345,38 @@ TEST_CASE("gate: an allow or a bypass that cannot be recorded is refused") {
     CHECK(out.decision.accepted);
     CHECK(r.audit["decision"] == "bypass");
     CHECK(r.audit["bypass_reason"] == "test fixture");
+  }
+}
+
+TEST_CASE("gate: no fingerprint key, no check; a pre-0.2 entry in the rules' allowlist still allows, and is noted") {
+  GateFixture g;
+  SUBCASE("a missing key file: Create fails, naming it") {
+    g.policy.fingerprint_key_file = g.keys.path() + "/missing.key";
+    std::unique_ptr<Gate> gate;
+    Status s = Gate::Create(g.policy, &gate);
+    CHECK(s.code() == StatusCode::kNotFound);
+    CHECK(s.message().find(g.policy.fingerprint_key_file) != std::string::npos);
+    g.policy.fingerprint_key_file.clear();
+    CHECK_FALSE(Gate::Create(g.policy, &gate).ok());  // never an unkeyed hash
+  }
+  SUBCASE("the rules' allowlist in the pre-0.2 form") {
+    const std::string id = "LTAI5t" + RandomAlnum(18), secret = RandomAlnum(30);
+    const std::string old_fp = LegacyFingerprint("alibaba-accesskey-pair", {id, secret});
+    const std::string rules = g.keys.path() + "/rules.toml";
+    {
+      std::ofstream out(rules);
+      out << "[extend]\nuseDefault = true\n[allowlist]\nfingerprints = [\"" << old_fp << "\"]\n";
+    }
+    g.policy.rule_files = {rules};
+    PushOutcome out = g.Push({{"app.ini", "access_key_id = " + id + "\naccess_key_secret = " + secret + "\n"}});
+    CHECK(out.decision.accepted);
+    CHECK(out.inspection.stats.fingerprint_allowed == 1);
+    REQUIRE(out.decision.legacy_allowlist.size() == 1);
+    CHECK(out.decision.legacy_allowlist[0].first == old_fp);
+    CHECK(out.decision.legacy_allowlist[0].second.size() == 16);
+    CHECK(out.decision.legacy_allowlist[0].second != old_fp);
+    bool noted = false;
+    for (const std::string& line : out.report) noted |= line.find("rules' [allowlist]") != std::string::npos;
+    CHECK(noted);
   }
 }
