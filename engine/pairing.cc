@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <map>
 #include <unordered_map>
 
 #include "engine/block_structure.h"
@@ -89,12 +90,13 @@ class LineCursor {
   uint32_t line_ = 1;
 };
 
-// The union of the candidates' spans, for "does this value overlap one?"
-// in logarithmic time.
+// The union of the spans of one rule's candidates, for "does this value
+// overlap one?" in logarithmic time.
 class Covered {
  public:
-  explicit Covered(const std::vector<Candidate>& sorted_by_start) {
+  Covered(const std::vector<Candidate>& sorted_by_start, uint32_t rule) {
     for (const Candidate& c : sorted_by_start) {
+      if (c.rule != rule) continue;
       if (!spans_.empty() && c.start <= spans_.back().end)
         spans_.back().end = std::max(spans_.back().end, c.end);
       else
@@ -119,7 +121,10 @@ void AddNearCandidates(const CompiledRules& rules, const CompiledPart& part, std
   re2::StringPiece text(data.data(), data.size());
   re2::StringPiece sub[2];
   std::vector<Candidate> found;
-  const Covered covered(*cands);
+  // Only the part's own rule's candidates: another rule's finding on the same
+  // value (Huawei's SK rule on a `secret_key` that is an AWS secret) must not
+  // keep this pair from forming; the lone finding gives way below.
+  const Covered covered(*cands, static_cast<uint32_t>(part.rule_index));
   NewlineWindow newlines(data);
   LineCursor lines(data);
   uint64_t searched_to = 0;
@@ -194,11 +199,20 @@ FindingPart MakePart(const CompiledRules& rules, const Candidate& c, const std::
 
 int Severity(Action a) { return a == Action::kBlock ? 2 : a == Action::kWarn ? 1 : 0; }
 
+using PairedSpans = std::map<std::pair<uint64_t, uint64_t>, int>;
+
+// A lone value on a span a pair took is that pair's, unless it is more severe.
+bool GivesWay(const PairedSpans& paired, const Candidate& c, int severity) {
+  auto it = paired.find({c.start, c.end});
+  return it != paired.end() && it->second >= severity;
+}
+
 }  // namespace
 
 void PairCandidates(const CompiledRules& rules, std::string_view path, std::string_view data,
                     std::vector<Candidate>* cands, std::vector<Finding>* out, uint64_t* work) {
   CandidateBlocks blocks(data);
+  PairedSpans paired;  // the spans pairs took, with the most severe pair's action
   for (const CompiledPair& pair : rules.pairs()) {
     if (pair.pair->action == Action::kOff) continue;
     const uint32_t anchor_rule = static_cast<uint32_t>(pair.parts[0].rule_index);
@@ -333,6 +347,8 @@ void PairCandidates(const CompiledRules& rules, std::string_view path, std::stri
         if (assigned[a][k] < 0) continue;
         Candidate& c = (*cands)[assigned[a][k]];
         c.used = true;
+        int& sev = paired[{c.start, c.end}];
+        sev = std::max(sev, Severity(pair.pair->action));
         f.parts.push_back(MakePart(rules, c, pair.parts[k].part->name));
         secrets.push_back(c.secret);
       }
@@ -344,10 +360,13 @@ void PairCandidates(const CompiledRules& rules, std::string_view path, std::stri
   }
 
   // Lone candidates: their rule's own action. One finding per secret span:
-  // where rules overlap exactly, the most severe wins.
+  // where rules overlap exactly, the most severe wins, and a span that is
+  // part of a pair is that pair's (unless the lone rule is the more severe).
   std::vector<const Candidate*> lone;
   for (const Candidate& c : *cands)
-    if (!c.used && !c.from_near && rules.rules()[c.rule].rule->action != Action::kOff) lone.push_back(&c);
+    if (!c.used && !c.from_near && rules.rules()[c.rule].rule->action != Action::kOff &&
+        !GivesWay(paired, c, Severity(rules.rules()[c.rule].rule->action)))
+      lone.push_back(&c);
   std::stable_sort(lone.begin(), lone.end(), [&](const Candidate* x, const Candidate* y) {
     if (x->start != y->start) return x->start < y->start;
     if (x->end != y->end) return x->end < y->end;

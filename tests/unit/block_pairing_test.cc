@@ -180,3 +180,25 @@ parts = [{ rule = "id" }, { rule = "secret" }]
   REQUIRE(r.findings.size() == 2);
   CHECK_FALSE(r.findings[0].is_pair());
 }
+
+// Found by bench/detection_eval.sh: in Terraform's AWS provider block,
+// `secret_key` is also Huawei's SK key name, and an AWS secret without '/' or
+// '+' (about a quarter of them) is the Huawei SK's shape too. The Huawei
+// finding on the value must neither keep the AWS pair from forming nor stay
+// beside it as a second, lone finding.
+TEST_CASE("pairing: another rule's finding on the secret does not keep the pair from forming") {
+  static const char kBase32[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";  // AWS key IDs
+  std::mt19937_64 rng(20261203);
+  for (int i = 0; i < 20; ++i) {
+    std::string id = "AKIA";
+    for (int k = 0; k < 16; ++k) id += kBase32[rng() % 32];
+    const std::string secret = Random(rng, 40);  // no '/' or '+'
+    const std::string text = "provider \"aws\" {\n  region     = \"us-west-2\"\n  access_key = \"" + id +
+                             "\"\n  secret_key = \"" + secret + "\"\n}\n";
+    INFO(text);
+    Outcome o = Scan("main.tf", text);
+    CHECK(o.pairs == 1);
+    CHECK(o.lone == 0);
+    CHECK(o.blocks);
+  }
+}
