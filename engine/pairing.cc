@@ -90,13 +90,15 @@ class LineCursor {
   uint32_t line_ = 1;
 };
 
-// The union of the spans of one rule's candidates, for "does this value
-// overlap one?" in logarithmic time.
+// The union of the spans of one pair's candidates (every part's rule), for
+// "does this value overlap one?" in logarithmic time.
 class Covered {
  public:
-  Covered(const std::vector<Candidate>& sorted_by_start, uint32_t rule) {
+  Covered(const std::vector<Candidate>& sorted_by_start, const CompiledPair& pair) {
     for (const Candidate& c : sorted_by_start) {
-      if (c.rule != rule) continue;
+      bool of_pair = false;
+      for (const CompiledPart& part : pair.parts) of_pair |= c.rule == static_cast<uint32_t>(part.rule_index);
+      if (!of_pair) continue;
       if (!spans_.empty() && c.start <= spans_.back().end)
         spans_.back().end = std::max(spans_.back().end, c.end);
       else
@@ -115,16 +117,17 @@ class Covered {
 
 // Values for part `part` of `pair` that the part's near_regex finds around
 // each anchor, added to `cands` (deduplicated against existing candidates).
-void AddNearCandidates(const CompiledRules& rules, const CompiledPart& part, std::string_view path,
-                       std::string_view data, int window, const std::vector<size_t>& anchors,
+void AddNearCandidates(const CompiledRules& rules, const CompiledPair& pair, const CompiledPart& part,
+                       std::string_view path, std::string_view data, int window, const std::vector<size_t>& anchors,
                        std::vector<Candidate>* cands, uint64_t* work) {
   re2::StringPiece text(data.data(), data.size());
   re2::StringPiece sub[2];
   std::vector<Candidate> found;
-  // Only the part's own rule's candidates: another rule's finding on the same
+  // Not a value the pair's own rules found already (the ID itself, or the
+  // part's value found by its rule), but another rule's finding on the same
   // value (Huawei's SK rule on a `secret_key` that is an AWS secret) must not
   // keep this pair from forming; the lone finding gives way below.
-  const Covered covered(*cands, static_cast<uint32_t>(part.rule_index));
+  const Covered covered(*cands, pair);
   NewlineWindow newlines(data);
   LineCursor lines(data);
   uint64_t searched_to = 0;
@@ -229,7 +232,7 @@ void PairCandidates(const CompiledRules& rules, std::string_view path, std::stri
     for (size_t k = 1; k < pair.parts.size(); ++k)
       if (pair.parts[k].near_re) {
         size_t before = cands->size();
-        AddNearCandidates(rules, pair.parts[k], path, data, window, anchors, cands, work);
+        AddNearCandidates(rules, pair, pair.parts[k], path, data, window, anchors, cands, work);
         added_near |= cands->size() != before;
       }
     if (added_near) {
