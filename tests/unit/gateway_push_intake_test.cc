@@ -22,6 +22,7 @@ using namespace akgate;
 using namespace akgate::gateway;
 using akgate::testing::Gzip;
 using akgate::testing::Hex;
+using akgate::testing::PackOf;
 using akgate::testing::TempDir;
 using akgate::testing::TestRepo;
 
@@ -41,19 +42,6 @@ std::string Slurp(const std::string& path) {
   std::stringstream ss;
   ss << in.rdbuf();
   return ss.str();
-}
-
-// A real pack of `commit` and everything it reaches, made by libgit2.
-std::string PackOf(TestRepo& repo, const git_oid& commit) {
-  git_packbuilder* pb = nullptr;
-  REQUIRE(git_packbuilder_new(&pb, repo.raw()) == 0);
-  REQUIRE(git_packbuilder_insert_commit(pb, &commit) == 0);
-  git_buf buf = GIT_BUF_INIT;
-  REQUIRE(git_packbuilder_write_buf(&buf, pb) == 0);
-  std::string pack(buf.ptr, buf.size);
-  git_buf_dispose(&buf);
-  git_packbuilder_free(pb);
-  return pack;
 }
 
 // A thin pack: one delta against a base the pack does not hold.

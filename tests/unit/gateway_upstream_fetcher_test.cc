@@ -35,18 +35,6 @@ std::string FetchResponse(const std::string& pack) {
   return out + "0000";
 }
 
-std::string PackOf(TestRepo& repo, const git_oid& commit) {
-  git_packbuilder* pb = nullptr;
-  REQUIRE(git_packbuilder_new(&pb, repo.raw()) == 0);
-  REQUIRE(git_packbuilder_insert_commit(pb, &commit) == 0);
-  git_buf buf = GIT_BUF_INIT;
-  REQUIRE(git_packbuilder_write_buf(&buf, pb) == 0);
-  std::string pack(buf.ptr, buf.size);
-  git_buf_dispose(&buf);
-  git_packbuilder_free(pb);
-  return pack;
-}
-
 // What a push's exchange gives the fetcher: the route, the pusher's
 // Authorization, the upstream target of the push, the deadline.
 struct PushExchange {

@@ -187,4 +187,17 @@ class TestRepo {
   git_signature* sig_ = nullptr;
 };
 
+// A real pack of `commit` and everything it reaches, made by libgit2.
+inline std::string PackOf(TestRepo& repo, const git_oid& commit) {
+  git_packbuilder* pb = nullptr;
+  REQUIRE(git_packbuilder_new(&pb, repo.raw()) == 0);
+  REQUIRE(git_packbuilder_insert_commit(pb, &commit) == 0);
+  git_buf buf = GIT_BUF_INIT;
+  REQUIRE(git_packbuilder_write_buf(&buf, pb) == 0);
+  std::string pack(buf.ptr, buf.size);
+  git_buf_dispose(&buf);
+  git_packbuilder_free(pb);
+  return pack;
+}
+
 }  // namespace akgate::testing
