@@ -46,19 +46,7 @@ net::awaitable<bool> Refuse(Exchange& x, const ReceivePackRequest& request, bool
 // 503 with Retry-After: limits.max_concurrent_pushes are in progress.
 net::awaitable<bool> RefuseBusy(Exchange& x) {
   x.gw.metrics.pushes_refused++;
-  x.note = "busy";
-  http::response<http::string_body> res{http::status::service_unavailable, x.parser.get().version()};
-  res.set(http::field::content_type, "text/plain; charset=utf-8");
-  res.set(http::field::retry_after, "10");
-  res.body() = "akgate-gateway: too many pushes in progress (limits.max_concurrent_pushes = " +
-               std::to_string(x.gw.config.max_concurrent_pushes) + "); try again shortly\n";
-  res.keep_alive(false);
-  res.prepare_payload();
-  x.status = 503;
-  beast::error_code ec;
-  x.client.ArmTimer(x.idle(), x.deadline);
-  co_await http::async_write(x.client, res, Await(ec));
-  co_return false;
+  co_return co_await SendBusy(x, "in progress");
 }
 
 // 503: the push cannot be stored for inspection (temp_dir missing, full,

@@ -47,19 +47,7 @@ net::awaitable<bool> RelayAdvertisement(Exchange& x) {
     ~Held() { n--; }
   } held{x.gw.advertisements};
   if (held.n.fetch_add(1) >= x.gw.config.max_concurrent_pushes) {
-    x.note = "busy";
-    http::response<http::string_body> res{http::status::service_unavailable, x.parser.get().version()};
-    res.set(http::field::content_type, "text/plain; charset=utf-8");
-    res.set(http::field::retry_after, "10");
-    res.body() = "akgate-gateway: too many pushes starting at once (limits.max_concurrent_pushes = " +
-                 std::to_string(x.gw.config.max_concurrent_pushes) + "); try again shortly\n";
-    res.keep_alive(false);
-    res.prepare_payload();
-    x.status = 503;
-    beast::error_code ec;
-    x.client.ArmTimer(x.idle(), x.deadline);
-    co_await http::async_write(x.client, res, Await(ec));
-    co_return false;
+    co_return co_await SendBusy(x, "starting at once");
   }
   std::string error;
   std::unique_ptr<Stream> up = co_await ConnectUpstream(x, &error);

@@ -28,6 +28,23 @@ net::awaitable<bool> SendText(ClientRequest& r, http::status status, std::string
   co_return !ec && res.keep_alive();
 }
 
+net::awaitable<bool> SendBusy(ClientRequest& r, std::string_view what) {
+  r.note = "busy";
+  http::response<http::string_body> res{http::status::service_unavailable, r.parser.get().version()};
+  res.set(http::field::content_type, "text/plain; charset=utf-8");
+  res.set(http::field::retry_after, "10");
+  res.body() = "akgate-gateway: too many pushes " + std::string(what) +
+               " (limits.max_concurrent_pushes = " + std::to_string(r.gw.config.max_concurrent_pushes) +
+               "); try again shortly\n";
+  res.keep_alive(false);
+  res.prepare_payload();
+  r.status = 503;
+  beast::error_code ec;
+  r.client.ArmTimer(r.idle(), r.deadline);
+  co_await http::async_write(r.client, res, Await(ec));
+  co_return false;
+}
+
 net::awaitable<beast::error_code> AnswerExpectContinue(ClientRequest& r) {
   beast::error_code ec;
   auto& req = r.parser.get();

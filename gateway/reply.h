@@ -3,6 +3,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 
 #include "gateway/exchange.h"
 
@@ -16,6 +17,10 @@ constexpr uint64_t kLingerBytes = 1 << 20;
 // the connection may be kept: `keep_alive`, and the client asked for it,
 // and the gateway is not draining.
 net::awaitable<bool> SendText(ClientRequest& r, http::status status, std::string text, bool keep_alive);
+
+// 503 with Retry-After when limits.max_concurrent_pushes is reached: "too
+// many pushes `what`"; sets r.note to "busy" and closes the connection.
+net::awaitable<bool> SendBusy(ClientRequest& r, std::string_view what);
 
 // Writes "100 Continue" when the client asked for it (and removes Expect
 // from the header, which the gateway never forwards).
