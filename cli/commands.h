@@ -2,6 +2,7 @@
 #pragma once
 
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -22,8 +23,28 @@ struct ScanOptions {
   bool show_warnings = true;
   std::string language = "en";  // of the text report: en | zh-CN (report/language.h)
   std::string fingerprint_key;  // key file; empty: $AKGATE_FINGERPRINT_KEY, else the user's (created)
+  // --history: the paths are repositories (or directories of them) whose
+  // history is scanned (git/history_scan.h); none: the current directory.
+  bool history = false;
+  bool all_refs = false;     // --all-refs: every ref, not only branches and tags
+  bool all_objects = false;  // --all-objects: also objects no ref reaches
+  bool progress = true;      // a progress line on a terminal (--no-progress)
 };
 int RunScan(const ScanOptions& o);
+
+// `akgate scan --history`, once RunScan has checked the options and loaded
+// the rules (cli/history_command.cc).
+class Scanner;
+struct RuleSet;
+enum class Language;
+int RunHistoryScan(const ScanOptions& o, const RuleSet& rules, const Scanner& scanner, Language language);
+
+// Shared by the scans' reports: JSON as UTF-8 (a path that is not valid
+// UTF-8 gets U+FFFD for each bad byte), and the report written to
+// `output` (a file) or, when empty, to standard output. False, with the
+// error printed, when it cannot be written.
+std::string DumpJson(const nlohmann::json& j);
+bool WriteReport(const std::string& output, const std::string& text);
 
 int RunRulesCheck(const std::string& file);
 int RunRulesTest(const std::string& config, const std::string& rule_id, const std::string& text);
@@ -36,8 +57,6 @@ int RunRulesExamples(const std::string& config, const std::string& rule_id);
 // error to stderr. Shared by the subcommands. `require_blocking`: rules that
 // cannot block are an error (RequireBlockingRule); only `rules test`, which
 // tries one rule, does without.
-class Scanner;
-struct RuleSet;
 // `key_file`: the fingerprint key; empty: the all-zero key (commands that
 // show no fingerprint).
 bool LoadScanner(const std::string& config, RuleSet* rules, std::unique_ptr<Scanner>* scanner,

@@ -42,7 +42,17 @@ int main(int argc, char** argv) {
   akgate::ScanOptions scan;
   bool no_color = false, no_warnings = false;
   CLI::App* scan_cmd = app.add_subcommand("scan", "Scan files and directories (recursively; - reads stdin)");
-  scan_cmd->add_option("paths", scan.paths, "Files or directories to scan; - for standard input")->required();
+  scan_cmd->add_option("paths", scan.paths,
+                       "Files or directories to scan; - for standard input. With --history: repositories, or "
+                       "directories holding them (default: the current directory)");
+  scan_cmd->add_flag("--history", scan.history,
+                     "Scan the history of git repositories: every blob of every branch and tag, each once");
+  scan_cmd->add_flag("--all-refs", scan.all_refs,
+                     "With --history: every ref (pull-request refs, notes, stash), not only branches and tags");
+  scan_cmd->add_flag("--all-objects", scan.all_objects,
+                     "With --history: also every object that no ref reaches (dropped branches, rewritten history)");
+  bool no_progress = false;
+  scan_cmd->add_flag("--no-progress", no_progress, "With --history: no progress line on the terminal");
   scan_cmd->add_option("-c,--config", scan.config, "Rule file (TOML, akgate or gitleaks v8 format)");
   scan_cmd->add_option("-f,--format", scan.format, "Output format: text, json or sarif")
       ->check(CLI::IsMember({"text", "json", "sarif"}));
@@ -93,6 +103,11 @@ int main(int argc, char** argv) {
     if (*scan_cmd) {
       scan.color = !no_color;
       scan.show_warnings = !no_warnings;
+      scan.progress = !no_progress;
+      if ((scan.all_refs || scan.all_objects) && !scan.history) {
+        std::cerr << "akgate: --all-refs and --all-objects go with --history\n";
+        return akgate::kExitError;
+      }
       return akgate::RunScan(scan);
     }
     if (*help_cmd) return PrintHelp(app, help_topic);

@@ -64,10 +64,35 @@ FileOutcome ScanOne(const std::string& path, const Scanner& scanner, ScanScratch
 
 }  // namespace
 
+// A path that is not valid UTF-8 gets U+FFFD for each bad byte, as in the
+// hook's audit log: JSON holds only UTF-8.
+std::string DumpJson(const nlohmann::json& j) {
+  return j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+}
+
+bool WriteReport(const std::string& output, const std::string& text) {
+  if (output.empty()) {
+    std::fwrite(text.data(), 1, text.size(), stdout);
+    std::fflush(stdout);
+    return !std::ferror(stdout);
+  }
+  std::ofstream out(output, std::ios::binary);
+  out << text;
+  if (!out) {
+    std::cerr << "akgate: cannot write " << output << "\n";
+    return false;
+  }
+  return true;
+}
+
 int RunScan(const ScanOptions& o) {
   auto started = std::chrono::steady_clock::now();
   if (o.format != "text" && o.format != "json" && o.format != "sarif") {
     std::cerr << "akgate: --format must be text, json or sarif, not \"" << o.format << "\"\n";
+    return kExitError;
+  }
+  if (o.paths.empty() && !o.history) {
+    std::cerr << "akgate: scan needs a path (a file, a directory, or - for standard input)\n";
     return kExitError;
   }
   std::optional<Language> language = ParseLanguage(o.language);
@@ -93,6 +118,7 @@ int RunScan(const ScanOptions& o) {
   RuleSet rules;
   std::unique_ptr<Scanner> scanner;
   if (!LoadScanner(o.config, &rules, &scanner, true, key_file)) return kExitError;
+  if (o.history) return RunHistoryScan(o, rules, *scanner, *language);
 
   WalkResult walk = WalkPaths(o.paths);
   if (!walk.bad_paths.empty()) {  // a mistyped path: no report of the others, only the error
@@ -134,20 +160,15 @@ int RunScan(const ScanOptions& o) {
   }
   summary.duration_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
 
-  // A path that is not valid UTF-8 gets U+FFFD for each bad byte, as in the
-  // hook's audit log: JSON holds only UTF-8.
-  auto dump = [](const nlohmann::json& j) {
-    return j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
-  };
   std::string text;
   if (o.format == "json") {
     nlohmann::json j = RenderJson(findings, summary);
     nlohmann::json errs = nlohmann::json::array();
     for (const std::string& e : errors) errs.push_back(e);
     j["errors"] = errs;
-    text = dump(j);
+    text = DumpJson(j);
   } else if (o.format == "sarif") {
-    text = dump(RenderSarif(findings, rules, AKGATE_VERSION));
+    text = DumpJson(RenderSarif(findings, rules, AKGATE_VERSION));
   } else {
     TextOptions t;
     t.color = o.color && o.output.empty() && isatty(1);
@@ -155,17 +176,7 @@ int RunScan(const ScanOptions& o) {
     t.language = *language;
     text = RenderText(findings, summary, t);
   }
-  if (o.output.empty()) {
-    std::fwrite(text.data(), 1, text.size(), stdout);
-    std::fflush(stdout);
-  } else {
-    std::ofstream out(o.output, std::ios::binary);
-    out << text;
-    if (!out) {
-      std::cerr << "akgate: cannot write " << o.output << "\n";
-      return kExitError;
-    }
-  }
+  if (!WriteReport(o.output, text)) return kExitError;
   for (const auto& [entry, fingerprint] : legacy)
     std::cerr << "akgate: note: the rules' allowlist fingerprint \"" << entry
               << "\" is in the form of akgate before 0.2; replace it with \"" << fingerprint << "\"\n";

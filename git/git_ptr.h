@@ -8,7 +8,9 @@
 #pragma once
 
 #include <git2/commit.h>
+#include <git2/object.h>
 #include <git2/odb.h>
+#include <git2/refs.h>
 #include <git2/tag.h>
 #include <git2/tree.h>
 
@@ -27,6 +29,14 @@ struct GitFree<git_tree> {
 template <>
 struct GitFree<git_tag> {
   void operator()(git_tag* p) const { git_tag_free(p); }
+};
+template <>
+struct GitFree<git_object> {
+  void operator()(git_object* p) const { git_object_free(p); }
+};
+template <>
+struct GitFree<git_reference> {
+  void operator()(git_reference* p) const { git_reference_free(p); }
 };
 template <>
 struct GitFree<git_odb_object> {

@@ -49,7 +49,10 @@ class Collector {
     for (int depth = 0; depth < 64; ++depth) {
       git_object* obj = nullptr;
       int rc = git_object_lookup(&obj, repo_.repo(), &id, GIT_OBJECT_ANY);
-      if (rc == GIT_ENOTFOUND && o_.missing == MissingObjects::kExistUpstream) return Status::Ok();
+      if (rc == GIT_ENOTFOUND && o_.missing != MissingObjects::kError && !git_odb_exists(repo_.odb(), &id)) {
+        if (o_.missing == MissingObjects::kSkip) out_->absent_commits++;  // counted with the commits
+        return Status::Ok();
+      }
       if (rc < 0) return GitStatus("cannot read object " + OidHex(id) + " pushed to " + Printable(ref), rc);
       git_object_t type = git_object_type(obj);
       if (type == GIT_OBJECT_COMMIT) {
@@ -76,7 +79,7 @@ class Collector {
   }
 
   Status Prepare() {
-    if (o_.missing == MissingObjects::kError && !repo_.objects_only())
+    if (o_.hide_existing_refs && o_.missing == MissingObjects::kError && !repo_.objects_only())
       return ExistingRefTargets(repo_.repo(), &ref_targets_);
     return Status::Ok();
   }
@@ -115,10 +118,13 @@ Status WalkHidingRefs(const Repository& repo, const std::vector<git_oid>& tips, 
 }
 
 // The gateway: commits present in the object database, stopping at absent
-// ones (they exist upstream). Depth-first, parents emitted before children.
+// ones (they exist upstream). The history scan: every commit the tips reach,
+// absent ones counted. Depth-first, parents emitted before children.
 Status WalkPresentCommits(const Repository& repo, const std::vector<git_oid>& tips, const NewObjectsOptions& o,
-                          std::vector<git_oid>* commits) {
+                          NewObjects* out) {
+  std::vector<git_oid>* commits = &out->commits;
   OidSet seen;
+  OidMap<uint32_t> index;  // with record_parents: commit -> its place in *commits
   struct Frame {
     git_oid id;
     std::vector<git_oid> parents;
@@ -127,7 +133,10 @@ Status WalkPresentCommits(const Repository& repo, const std::vector<git_oid>& ti
   std::vector<Frame> stack;
   auto enter = [&](const git_oid& id) -> Status {
     if (!seen.insert(id).second) return Status::Ok();
-    if (!git_odb_exists(repo.odb(), &id)) return Status::Ok();  // upstream already has it
+    if (!git_odb_exists(repo.odb(), &id)) {  // upstream already has it, or (kSkip) it is absent
+      if (o.missing == MissingObjects::kSkip) out->absent_commits++;
+      return Status::Ok();
+    }
     git_commit* c = nullptr;
     if (git_commit_lookup(&c, repo.repo(), &id) < 0) return GitStatus("cannot read commit " + OidHex(id));
     Frame f{id, {}, 0};
@@ -147,6 +156,12 @@ Status WalkPresentCommits(const Repository& repo, const std::vector<git_oid>& ti
         s = enter(p);  // may reallocate the stack: `top` is not used after this
         if (!s.ok()) return s;
         continue;
+      }
+      if (o.record_parents) {
+        out->parent_begin.push_back(static_cast<uint32_t>(out->parents.size()));
+        for (const git_oid& p : top.parents)
+          if (auto it = index.find(p); it != index.end()) out->parents.push_back(it->second);
+        index.emplace(top.id, static_cast<uint32_t>(commits->size()));
       }
       commits->push_back(top.id);
       stack.pop_back();
@@ -173,10 +188,16 @@ Status FindNewObjects(const Repository& repo, const std::vector<RefUpdate>& upda
     s = collector.Peel(id, u.ref, &tips);
     if (!s.ok()) return s;
   }
-  if (tips.empty()) return Status::Ok();
-  return o.missing == MissingObjects::kExistUpstream || repo.objects_only()
-             ? WalkPresentCommits(repo, tips, o, &out->commits)
-             : WalkHidingRefs(repo, tips, o, &out->commits);
+  if (!tips.empty()) {
+    // The history scan (no refs hidden) and the gateway walk present commits
+    // themselves; the hook hides what the refs reach with libgit2's walk.
+    s = o.missing != MissingObjects::kError || repo.objects_only() || !o.hide_existing_refs || o.record_parents
+            ? WalkPresentCommits(repo, tips, o, out)
+            : WalkHidingRefs(repo, tips, o, &out->commits);
+    if (!s.ok()) return s;
+  }
+  if (o.record_parents) out->parent_begin.push_back(static_cast<uint32_t>(out->parents.size()));
+  return Status::Ok();
 }
 
 }  // namespace akgate

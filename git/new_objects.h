@@ -35,6 +35,10 @@ enum class MissingObjects {
   // A gateway holding only the pushed pack: an absent object already exists
   // upstream and is not new. Nothing can be compared with it.
   kExistUpstream,
+  // A repository read as it is (the history scan): a partial or shallow
+  // clone lacks objects by design. An absent object is skipped and counted,
+  // never fatal; the report says how many.
+  kSkip,
 };
 
 struct NewTag {
@@ -53,11 +57,21 @@ struct NewObjects {
   std::vector<NewTag> tags;           // new annotated tag objects
   std::vector<TaggedContent> tagged;  // trees and blobs named by refs
   uint32_t deletions = 0;             // ref updates that delete a ref
+  uint64_t absent_commits = 0;        // MissingObjects::kSkip: commits not in the object database
+  // With NewObjectsOptions::record_parents: the parents of commits[i] are
+  // commits[parents[k]] for k in [parent_begin[i], parent_begin[i + 1]);
+  // parents that are absent or not new are left out.
+  std::vector<uint32_t> parent_begin;
+  std::vector<uint32_t> parents;
 };
 
 struct NewObjectsOptions {
   MissingObjects missing = MissingObjects::kError;
   const std::atomic<bool>* cancel = nullptr;  // checked between commits
+  // The hook: everything the existing refs reach is old. The history scan
+  // turns this off: every commit the given tips reach is "new".
+  bool hide_existing_refs = true;
+  bool record_parents = false;  // fill NewObjects::parent_begin / parents
 };
 
 Status FindNewObjects(const Repository& repo, const std::vector<RefUpdate>& updates, const NewObjectsOptions& options,

@@ -22,6 +22,8 @@ struct CommitInfo {
   std::string author;    // "Name <email>"
   std::string subject;   // first line of the message, shortened to 72 bytes
   unsigned parents = 0;  // 0: the root commit (rebase needs --root)
+  int64_t time = 0;      // author date, seconds since the epoch
+  int offset = 0;        // the author's UTC offset, minutes
   bool is_tip = false;   // the new tip of a pushed ref: `git commit --amend` fixes it
 };
 
@@ -31,6 +33,7 @@ enum class SourceKind {
   kCommitMessage,  // the message of `commit`
   kTagMessage,     // the message of an annotated tag pushed as `ref`
   kTaggedObject,   // a blob (or a file of a tree) a ref names directly
+  kUnreachable,    // a blob no ref reaches (the history scan's --all-objects)
 };
 const char* SourceKindName(SourceKind k);  // "file", "commit message", ...
 
@@ -41,6 +44,10 @@ struct PushFinding {
   std::string ref;            // for tags and tagged objects: the ref pushed
   bool pre_existing = false;  // already in the parent's version of the file: not introduced
   uint32_t also_in = 0;       // other places in this push that introduce the same secret
+  // Where the secret occurs at all (introduced or carried on): distinct
+  // blobs, commits and paths, and the blobs' ids (40 hex digits).
+  uint32_t blobs = 0, commits = 0, paths = 0;
+  std::vector<std::string> blob_ids;
 };
 
 struct SkippedFile {
@@ -64,6 +71,9 @@ struct InspectionStats {
   uint64_t previous_fetches = 0;              // fetches of earlier versions the push did not carry (gateway)
   uint64_t previous_unknown = 0;              // files with findings whose earlier version stayed unknown
   uint64_t gitlinks = 0;                      // submodule entries: not content, not read
+  uint64_t absent_commits = 0;                // MissingObjects::kSkip: commits not in the object database
+  uint64_t absent_trees = 0;                  // ... trees (absent blobs count in skipped["missing"])
+  uint64_t unreachable_blobs = 0;             // InspectOptions::unreachable_blobs that no commit brought
   uint64_t lfs_objects = 0;                   // pushed Git LFS pointers (distinct blobs)
   uint64_t lfs_scanned = 0;                   // ... whose object was found in the LFS store and scanned
   std::map<std::string, uint64_t> skipped;    // reason -> distinct blobs not scanned
@@ -83,6 +93,9 @@ struct InspectProgress {
   std::atomic<uint64_t> commits{0};
   std::atomic<uint64_t> blobs{0};
   std::atomic<uint64_t> bytes{0};
+  // Known once the walk is done (0 before): what the counters run up to.
+  std::atomic<uint64_t> commits_total{0};
+  std::atomic<uint64_t> blobs_total{0};
 };
 
 struct PushInspection {

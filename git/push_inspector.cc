@@ -33,6 +33,8 @@ const char* SourceKindName(SourceKind k) {
       return "tag message";
     case SourceKind::kTaggedObject:
       return "tagged object";
+    case SourceKind::kUnreachable:
+      return "unreachable object";
   }
   return "?";
 }
@@ -60,6 +62,7 @@ void AddLegacy(const std::vector<std::pair<std::string, std::string>>& found, In
 struct Occurrence {
   uint32_t commit = kNoCommit;  // index into NewObjects::commits
   uint32_t tagged = 0;          // index into NewObjects::tagged when commit == kNoCommit
+  bool unreachable = false;     // an object no ref reaches (InspectOptions::unreachable_blobs)
   std::string path;
   std::vector<git_oid> previous;
   bool previous_unknown = false;
@@ -80,6 +83,7 @@ struct Hit {
   std::string path;
   uint64_t order;  // commits in topological order, then tags
   bool pre_existing = false;
+  size_t blob = SIZE_MAX;  // index into blobs_ (SIZE_MAX: a message)
 };
 
 std::string ShortenUtf8(std::string s, size_t max) {
@@ -108,10 +112,14 @@ class Inspector {
     NewObjectsOptions no;
     no.missing = o_.missing;
     no.cancel = o_.cancel;
+    no.hide_existing_refs = o_.hide_existing_refs;
+    no.record_parents = o_.objects_out != nullptr;
     AKGATE_RETURN_IF_ERROR(FindNewObjects(repo_, updates, no, &new_));
     st.deletions = new_.deletions;
     st.commits = new_.commits.size();
     st.tags = new_.tags.size();
+    st.absent_commits = new_.absent_commits;
+    if (o_.progress) o_.progress->commits_total.store(new_.commits.size(), std::memory_order_relaxed);
     for (const RefUpdate& u : updates) tips_.insert(u.new_id);
 
     AKGATE_RETURN_IF_ERROR(CollectFiles());
@@ -119,13 +127,15 @@ class Inspector {
     AKGATE_RETURN_IF_ERROR(ScanMessages());
     AKGATE_RETURN_IF_ERROR(FetchUnknownPrevious());
     AKGATE_RETURN_IF_ERROR(MarkPreExisting());
-    return Group();
+    AKGATE_RETURN_IF_ERROR(Group());
+    if (o_.objects_out) *o_.objects_out = std::move(new_);
+    return Status::Ok();
   }
 
  private:
   bool Cancelled() const { return o_.cancel && o_.cancel->load(std::memory_order_relaxed); }
 
-  void AddFile(uint32_t commit, uint32_t tagged, IntroducedFile&& f) {
+  void AddFile(uint32_t commit, uint32_t tagged, IntroducedFile&& f, bool unreachable = false) {
     auto [it, inserted] = blob_index_.emplace(f.blob, blobs_.size());
     if (inserted) {
       blobs_.emplace_back();
@@ -134,6 +144,7 @@ class Inspector {
     Occurrence occ;
     occ.commit = commit;
     occ.tagged = tagged;
+    occ.unreachable = unreachable;
     occ.path = std::move(f.path);
     occ.previous = std::move(f.previous);
     occ.previous_unknown = f.previous_unknown;
@@ -166,6 +177,7 @@ class Inspector {
     if (!s.ok()) return s;
     for (uint32_t i = 0; i < n; ++i) {
       out_->stats.gitlinks += changes[i].gitlinks;
+      out_->stats.absent_trees += changes[i].absent_trees;
       for (IntroducedFile& f : changes[i].files) AddFile(i, 0, std::move(f));
       changes[i] = TreeChanges();
     }
@@ -183,8 +195,18 @@ class Inspector {
       s = differ.ListTree(tc.id, &listed);
       if (!s.ok()) return s;
       out_->stats.gitlinks += listed.gitlinks;
+      out_->stats.absent_trees += listed.absent_trees;
       for (IntroducedFile& f : listed.files) AddFile(kNoCommit, t, std::move(f));
     }
+    // Blobs no ref reaches, each once and only when no commit brought it.
+    for (const git_oid& id : o_.unreachable_blobs) {
+      if (blob_index_.count(id)) continue;
+      IntroducedFile f;
+      f.blob = id;
+      AddFile(kNoCommit, 0, std::move(f), true);
+      out_->stats.unreachable_blobs++;
+    }
+    if (o_.progress) o_.progress->blobs_total.store(blobs_.size(), std::memory_order_relaxed);
     return Status::Ok();
   }
 
@@ -213,6 +235,7 @@ class Inspector {
   }
 
   std::string Where(const Occurrence& where) const {
+    if (where.unreachable) return "(unreachable)";
     return where.commit == kNoCommit ? new_.tagged[where.tagged].ref : OidHex(new_.commits[where.commit]).substr(0, 10);
   }
 
@@ -245,6 +268,7 @@ class Inspector {
       if (r.absent) {
         if (o_.missing == MissingObjects::kError)
           return Status::NotFound("blob " + OidHex(blob_ids_[i]) + " is missing");
+        if (o_.missing == MissingObjects::kSkip) CountSkip("missing", blobs_[i].occurrences.front(), 0);
         continue;
       }
       st.blobs++;
@@ -320,7 +344,7 @@ class Inspector {
     KeepInlineAllowed(&r, &r.findings);
     for (Finding& f : r.findings) {
       message_findings_.push_back(std::make_unique<Finding>(std::move(f)));
-      hits_.push_back({message_findings_.back().get(), source, commit, ref, "", order, false});
+      hits_.push_back({message_findings_.back().get(), source, commit, ref, "", order, false, SIZE_MAX});
     }
   }
 
@@ -387,7 +411,9 @@ class Inspector {
   // Stage 4: a hit per (finding, occurrence), pre-existing when an older
   // version of that file already had the secret.
   Status MarkPreExisting() {
-    for (BlobWork& b : blobs_) {
+    const uint64_t unreachable_order = new_.commits.size() + new_.tags.size() + new_.tagged.size();
+    for (size_t bi = 0; bi < blobs_.size(); ++bi) {
+      BlobWork& b = blobs_[bi];
       if (b.findings.empty()) continue;
       if (Cancelled()) return Status::DeadlineExceeded("cancelled");
       for (const Occurrence& occ : b.occurrences) {
@@ -395,11 +421,18 @@ class Inspector {
         std::vector<const FingerprintSet*> prev;
         for (const git_oid& p : occ.previous)
           if (const FingerprintSet* fps = previous_.Fingerprints(p, occ.path)) prev.push_back(fps);
+        const bool tagged = occ.commit == kNoCommit && !occ.unreachable;
         for (const Finding& f : b.findings) {
-          Hit h{&f,         occ.commit == kNoCommit ? SourceKind::kTaggedObject : SourceKind::kFile,
-                occ.commit, occ.commit == kNoCommit ? new_.tagged[occ.tagged].ref : "",
-                occ.path,   occ.commit == kNoCommit ? new_.commits.size() + new_.tags.size() + occ.tagged : occ.commit,
-                false};
+          Hit h{&f,
+                occ.unreachable ? SourceKind::kUnreachable : tagged ? SourceKind::kTaggedObject : SourceKind::kFile,
+                occ.commit,
+                tagged ? new_.tagged[occ.tagged].ref : "",
+                occ.path,
+                occ.unreachable ? unreachable_order
+                : tagged        ? new_.commits.size() + new_.tags.size() + occ.tagged
+                                : occ.commit,
+                false,
+                bi};
           for (const auto* fps : prev)
             if (PreviousVersions::FoundIn(f, *fps)) h.pre_existing = true;
           hits_.push_back(std::move(h));
@@ -421,7 +454,27 @@ class Inspector {
       info.author = std::string(a->name ? a->name : "") + " <" + (a->email ? a->email : "") + ">";
     if (const char* s = git_commit_summary(c.get())) info.subject = ShortenUtf8(s, 72);
     info.parents = git_commit_parentcount(c.get());
+    if (const git_signature* a = git_commit_author(c.get())) {
+      info.time = a->when.time;
+      info.offset = a->when.offset;
+    }
     return info;
+  }
+
+  // Where a secret occurs: its distinct blobs, commits and paths.
+  void Spread(const std::vector<size_t>& hs, PushFinding* pf) const {
+    std::unordered_set<size_t> blobs;
+    std::unordered_set<uint32_t> commits;
+    std::unordered_set<std::string> paths;
+    for (size_t k : hs) {
+      const Hit& h = hits_[k];
+      if (h.commit != kNoCommit) commits.insert(h.commit);
+      if (!h.path.empty()) paths.insert(h.path);
+      if (h.blob != SIZE_MAX && blobs.insert(h.blob).second) pf->blob_ids.push_back(OidHex(blob_ids_[h.blob]));
+    }
+    pf->blobs = static_cast<uint32_t>(blobs.size());
+    pf->commits = static_cast<uint32_t>(commits.size());
+    pf->paths = static_cast<uint32_t>(paths.size());
   }
 
   // Stage 5: one PushFinding per secret, from its oldest introducing place.
@@ -454,6 +507,7 @@ class Inspector {
       pf.pre_existing = h.pre_existing;
       for (size_t k = 1; k < hs.size(); ++k)
         if (hits_[hs[k]].pre_existing == h.pre_existing) pf.also_in++;
+      Spread(hs, &pf);
       if (h.commit != kNoCommit) pf.commit = Describe(h.commit);
       out_->findings.push_back(std::move(pf));
       order_.push_back(h.order);

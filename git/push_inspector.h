@@ -56,6 +56,14 @@ struct InspectOptions {
   // (an error) when lfs_missing_blocks, else skipped as "lfs-missing".
   std::vector<std::string> lfs_gitlab_storage;
   bool lfs_missing_blocks = true;
+  // The history scan (history_scan.h): every commit the updates' tips reach
+  // is new (no existing ref hides any), and these blobs, which no ref
+  // reaches, are scanned too (SourceKind::kUnreachable).
+  bool hide_existing_refs = true;
+  std::vector<git_oid> unreachable_blobs;
+  // When set, receives the walk's commits with their parents (the history
+  // scan tells from it which refs reach a finding).
+  NewObjects* objects_out = nullptr;
 };
 
 Status InspectPush(const Repository& repo, const Scanner& scanner, const std::vector<RefUpdate>& updates,

@@ -39,12 +39,13 @@ struct DeletedFile {
   git_oid blob;
 };
 
-// A lookup that came back GIT_ENOTFOUND means "upstream has it" only when
-// the object is truly absent: libgit2 also answers GIT_ENOTFOUND for an
-// object of another type (a tree entry naming a blob), and such an object
-// is a push that cannot be read as it claims, never content to skip.
-bool AbsentUpstream(int rc, git_odb* odb, const git_oid& id, MissingObjects missing) {
-  return rc == GIT_ENOTFOUND && missing == MissingObjects::kExistUpstream && !git_odb_exists(odb, &id);
+// A lookup that came back GIT_ENOTFOUND means "upstream has it" (or, for
+// the history scan, "this clone lacks it") only when the object is truly
+// absent: libgit2 also answers GIT_ENOTFOUND for an object of another type
+// (a tree entry naming a blob), and such an object is a push that cannot be
+// read as it claims, never content to skip.
+bool Absent(int rc, git_odb* odb, const git_oid& id, MissingObjects missing) {
+  return rc == GIT_ENOTFOUND && missing != MissingObjects::kError && !git_odb_exists(odb, &id);
 }
 
 }  // namespace
@@ -96,7 +97,7 @@ class Differ {
     }
     git_tree* t = nullptr;
     int rc = git_tree_lookup(&t, repo_, &id);
-    if (AbsentUpstream(rc, odb_, id, missing_)) {
+    if (Absent(rc, odb_, id, missing_)) {
       *absent = true;
       return Status::Ok();
     }
@@ -116,6 +117,7 @@ class Differ {
     TreePtr tree;
     bool absent;
     Status s = Load(tree_id, &tree, &absent);
+    if (absent && missing_ == MissingObjects::kSkip) out_->absent_trees++;
     if (!s.ok() || absent) return s;  // an upstream-only subtree holds nothing new
     bool unknown = false;
     for (Side& p : parents) {
@@ -191,6 +193,7 @@ class Differ {
       return Status::Ok();
     }
     if (!IsFile(mode)) return Status::Ok();
+    // Upstream has it; the history scan keeps it, so the blob reader counts it absent.
     if (missing_ == MissingObjects::kExistUpstream && !git_odb_exists(odb_, id)) return Status::Ok();
     IntroducedFile f;
     f.path = join(git_tree_entry_name(e));
@@ -266,7 +269,7 @@ Status CommitDiffer::Diff(const git_oid& id, TreeChanges* out) {
   for (unsigned i = 0; i < parents.size() && s.ok(); ++i) {
     git_commit* p = nullptr;
     int rc = git_commit_lookup(&p, repo_, git_commit_parent_id(c, i));
-    if (AbsentUpstream(rc, odb_, *git_commit_parent_id(c, i), missing_)) {
+    if (Absent(rc, odb_, *git_commit_parent_id(c, i), missing_)) {
       parents[i].state = Side::kUnknown;
       continue;
     }

@@ -43,7 +43,8 @@ struct IntroducedFile {
 
 struct TreeChanges {
   std::vector<IntroducedFile> files;
-  uint32_t gitlinks = 0;  // submodule entries added or changed
+  uint32_t gitlinks = 0;      // submodule entries added or changed
+  uint32_t absent_trees = 0;  // MissingObjects::kSkip: trees not in the object database
 };
 
 struct TreeCache;

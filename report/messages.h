@@ -174,6 +174,27 @@ enum class Msg {
   kScanBlockingSummary,
   kScanOnlyWarnings,
   kScanNoFindings,
+  // --- `akgate scan --history`'s text report (report/history_report.cc) ---
+  kHistoryRepository,
+  kHistoryRepositoryError,
+  kHistoryIntroducedBy,
+  kHistoryInCommitMessage,
+  kHistoryInTagMessage,
+  kHistoryInTaggedObject,
+  kHistoryUnreachable,
+  kHistorySpread,
+  kHistorySpreadReachable,
+  kHistoryAndMore,
+  kHistoryStillIn,
+  kHistoryOnly,
+  kHistoryScanned,
+  kHistorySkipped,
+  kHistoryAbsent,
+  kHistoryRotate,
+  kRepositories,
+  kRefs,
+  kBlobs,
+  kPaths,
 
   kCount  // not a message
 };

@@ -48,6 +48,8 @@ std::string Place(Language lang, const PushFinding& pf) {
       return Say(lang, Msg::kSourceTagMessage);
     case SourceKind::kTaggedObject:
       return Say(lang, Msg::kSourceTaggedObject);
+    case SourceKind::kUnreachable:  // only the history scan's; its own report
+      break;
   }
   return SourceKindName(pf.source);
 }
@@ -79,6 +81,8 @@ void RenderFinding(Language lang, const PushFinding& pf, const std::string& labe
       break;
     case SourceKind::kTaggedObject:
       Wrap(Say(lang, Msg::kInTaggedObject, {{"ref", pf.ref}}), in, width, out);
+      break;
+    case SourceKind::kUnreachable:  // only the history scan's; its own report
       break;
   }
   size_t name_w = 0, where_w = 0;

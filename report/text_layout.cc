@@ -90,6 +90,23 @@ std::vector<Unit> Units(const std::string& text) {
 
 }  // namespace
 
+std::string Displayable(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (size_t i = 0; i < s.size();) {
+    char32_t cp;
+    size_t len = Decode(s, i, &cp);
+    if (cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp <= 0x9F))
+      out += '?';
+    else if (cp == kInvalid && len == 1 && static_cast<unsigned char>(s[i]) >= 0x80)
+      out += "\xEF\xBF\xBD";
+    else
+      out.append(s, i, len);
+    i += len;
+  }
+  return out;
+}
+
 size_t DisplayWidth(std::string_view s) {
   size_t w = 0;
   for (size_t i = 0; i < s.size();) {

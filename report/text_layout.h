@@ -15,6 +15,11 @@ namespace akgate {
 // sequence counts as one column (it is shown as one replacement character).
 size_t DisplayWidth(std::string_view s);
 
+// `s` safe to show in a terminal: control characters (C0, DEL, C1), which a
+// hostile path, ref or commit subject could use to move the cursor or
+// rewrite the screen, each become "?"; invalid UTF-8 bytes become U+FFFD.
+std::string Displayable(std::string_view s);
+
 // Shortens `s` to at most `max` columns, keeping the end (a path's file
 // name): "..." then the tail. Unchanged when it fits or `max` < 8.
 std::string Ellipsize(const std::string& s, size_t max);
