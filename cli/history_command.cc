@@ -59,7 +59,7 @@ int RunHistoryScan(const ScanOptions& o, const RuleSet& rules, const Scanner& sc
     RepositoryOptions ro;
     ro.git_dir = fr.git_dir;
     std::unique_ptr<Repository> repo;
-    Status s = Repository::Open(ro, &repo);
+    Status s = fr.error.empty() ? Repository::Open(ro, &repo) : Status::Corrupt(fr.error);
     if (s.ok()) {
       InspectProgress progress;
       HistoryOptions ho;

@@ -17,10 +17,13 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// The git directory of the repository at `dir` itself (not above it), or "".
-std::string GitDirAt(const std::string& dir, unsigned flags) {
+// The git directory of the repository at `dir` itself (not above it), or
+// "" with libgit2's reason in *why.
+std::string GitDirAt(const std::string& dir, unsigned flags, std::string* why = nullptr) {
   git_repository* repo = nullptr;
   if (git_repository_open_ext(&repo, dir.c_str(), flags, nullptr) < 0) {
+    const git_error* e = git_error_last();
+    if (why) *why = e && e->message ? e->message : "unknown error";
     git_error_clear();
     return "";
   }
@@ -36,9 +39,14 @@ class Finder {
 
   // Returns how many repositories were found at or below `dir`.
   size_t Visit(const std::string& dir, int depth) {
-    std::string git_dir = GitDirAt(dir, GIT_REPOSITORY_OPEN_NO_SEARCH);
+    std::string why;
+    std::string git_dir = GitDirAt(dir, GIT_REPOSITORY_OPEN_NO_SEARCH, &why);
     if (!git_dir.empty()) {
       Add(dir, git_dir);
+      return 1;
+    }
+    if (LooksLikeRepository(dir)) {  // a damaged repository: reported, not searched
+      Add(dir, dir, "not readable as a git repository: " + why);
       return 1;
     }
     if (depth >= max_depth_) return 0;
@@ -60,12 +68,19 @@ class Finder {
     return found;
   }
 
-  void Add(const std::string& path, const std::string& git_dir) {
+  static bool LooksLikeRepository(const std::string& dir) {
+    std::error_code ec;
+    const fs::path d(dir);
+    if (fs::exists(d / ".git", ec)) return true;
+    return fs::is_directory(d / "objects", ec) && fs::is_directory(d / "refs", ec);
+  }
+
+  void Add(const std::string& path, const std::string& git_dir, const std::string& error = "") {
     std::error_code ec;
     std::string key = fs::weakly_canonical(git_dir, ec).string();
     if (ec) key = git_dir;
     if (!seen_.insert(key).second) return;  // named twice, or found twice
-    out_->repositories.push_back({path, git_dir});
+    out_->repositories.push_back({path, git_dir, error});
   }
 
  private:

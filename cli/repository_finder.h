@@ -12,6 +12,10 @@ namespace akgate {
 struct FoundRepository {
   std::string path;     // as shown in the report (the directory found)
   std::string git_dir;  // what to open: the bare repository or the .git directory
+  // Non-empty: the directory looks like a repository (HEAD, objects/ and
+  // refs/, or a .git entry) but libgit2 cannot open it; this says why. It
+  // is reported as a failed repository, never skipped in silence.
+  std::string error;
 };
 
 struct RepositorySearch {

@@ -3,6 +3,7 @@
 #include "git/history_scan.h"
 
 #include <git2/commit.h>
+#include <git2/config.h>
 #include <git2/errors.h>
 #include <git2/odb.h>
 #include <git2/refs.h>
@@ -49,6 +50,29 @@ bool PeelToCommit(git_repository* repo, const std::string& hex, git_oid* commit)
   if (git_object_peel(peeled.out(), obj.get(), GIT_OBJECT_COMMIT) < 0) return false;
   *commit = *git_object_id(peeled.get());
   return true;
+}
+
+// git marks a partial clone in the repository's configuration: a promisor
+// remote (remote.<name>.promisor = true), or extensions.partialClone.
+bool IsPartialClone(git_repository* repo) {
+  git_config* cfg = nullptr;
+  if (git_repository_config_snapshot(&cfg, repo) < 0) {
+    git_error_clear();
+    return false;
+  }
+  bool partial = false;
+  git_buf value = GIT_BUF_INIT;
+  if (git_config_get_string_buf(&value, cfg, "extensions.partialclone") == 0 && value.size > 0) partial = true;
+  git_buf_dispose(&value);
+  auto promisor = [](const git_config_entry* e, void* payload) {
+    int yes = 0;
+    if (git_config_parse_bool(&yes, e->value) == 0 && yes) *static_cast<bool*>(payload) = true;
+    return 0;
+  };
+  git_config_foreach_match(cfg, R"(^remote\..*\.promisor$)", promisor, &partial);
+  git_config_free(cfg);
+  git_error_clear();
+  return partial;
 }
 
 // Every blob in the object database (packs, loose objects, alternates).
@@ -201,7 +225,12 @@ Status HistoryRefs(const Repository& repo, bool all_refs, std::vector<RefUpdate>
   }
   git_reference_iterator_free(it);
   if (rc != GIT_ITEROVER) return GitStatus("cannot list the refs of " + repo.path());
-  if (git_repository_head_detached(repo.repo()) == 1) {
+  // HEAD that cannot be read is a damaged repository (git refuses to open
+  // it); an unborn branch (an empty repository) is not.
+  const int detached = git_repository_head_detached(repo.repo());
+  if (detached < 0 && git_repository_head_unborn(repo.repo()) != 1)
+    return GitStatus("cannot read HEAD of " + repo.path(), detached);
+  if (detached == 1) {
     GitPtr<git_reference> head;
     if (git_repository_head(head.out(), repo.repo()) == 0 && git_reference_target(head.get()))
       out->push_back({kZeroId, OidHex(*git_reference_target(head.get())), "HEAD"});
@@ -212,6 +241,8 @@ Status HistoryRefs(const Repository& repo, bool all_refs, std::vector<RefUpdate>
 
 Status ScanHistory(const Repository& repo, const Scanner& scanner, const HistoryOptions& o, HistoryScan* out) {
   out->repository = repo.path();
+  out->shallow = git_repository_is_shallow(repo.repo()) == 1;
+  out->partial = IsPartialClone(repo.repo());
   std::vector<RefUpdate> refs;
   AKGATE_RETURN_IF_ERROR(HistoryRefs(repo, o.all_refs, &refs));
   for (const RefUpdate& r : refs) out->refs.push_back(r.ref);

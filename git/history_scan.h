@@ -59,6 +59,13 @@ struct HistoryScan {
   std::vector<std::string> refs;  // the refs scanned, sorted
   std::vector<HistoryFinding> findings;
   InspectionStats stats;  // stats.unreachable_blobs: with all_objects, the blobs no ref reaches
+  // Absent objects are expected in a partial clone (extensions.partialClone)
+  // or a shallow one; in any other repository they are damage (git fsck).
+  bool partial = false;
+  bool shallow = false;
+  bool damaged() const {
+    return !partial && !shallow && (stats.absent_commits || stats.absent_trees || stats.skipped.count("missing"));
+  }
 };
 
 // The refs a history scan starts from, as "create" updates (all zeros to

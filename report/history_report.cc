@@ -92,26 +92,33 @@ void RenderFinding(Language lang, const HistoryFinding& hf, bool color, size_t w
       lines.push_back(line + p.redacted + "  " + PartPlace(f, p));
     }
   }
-  const std::string blobs = Count(lang, Msg::kBlobs, pf.blobs), commits = Count(lang, Msg::kCommits, pf.commits),
-                    paths = Count(lang, Msg::kPaths, pf.paths);
-  Wrap(hf.reachable.empty()
-           ? Say(lang, Msg::kHistorySpread, {{"blobs", blobs}, {"commits", commits}, {"paths", paths}})
-           : Say(lang, Msg::kHistorySpreadReachable,
-                 {{"blobs", blobs},
-                  {"commits", commits},
-                  {"paths", paths},
-                  {"refs", RefList(lang, hf.reachable, kMaxRefsShown)}}),
-       in, width, &lines);
-  if (hf.in_tips.empty()) {
-    lines.push_back(in + Say(lang, Msg::kHistoryOnly));
+  const bool message = pf.source == SourceKind::kCommitMessage || pf.source == SourceKind::kTagMessage;
+  const std::string refs = RefList(lang, hf.reachable, kMaxRefsShown);
+  if (message) {  // one commit or tag, no blob, no path, no tip: only where it is reachable from
+    if (!hf.reachable.empty()) Wrap(Say(lang, Msg::kHistoryReachable, {{"refs", refs}}), in, width, &lines);
   } else {
-    std::string tips;
-    const std::string sep = Say(lang, Msg::kListSeparator);
-    for (size_t i = 0; i < hf.in_tips.size() && i < kMaxTipsShown; ++i)
-      tips += (i ? sep : "") + Displayable(ShortRefName(hf.in_tips[i].ref)) + " (" + Displayable(hf.in_tips[i].path) +
-              ")";
-    if (hf.in_tips.size() > kMaxTipsShown) tips += sep + Count(lang, Msg::kHistoryAndMore, hf.in_tips.size() - kMaxTipsShown);
-    Wrap(Say(lang, Msg::kHistoryStillIn, {{"tips", tips}}), in, width, &lines);
+    const std::string blobs = Count(lang, Msg::kBlobs, pf.blobs), commits = Count(lang, Msg::kCommits, pf.commits),
+                      paths = Count(lang, Msg::kPaths, pf.paths);
+    Wrap(hf.reachable.empty()
+             ? Say(lang, Msg::kHistorySpread, {{"blobs", blobs}, {"commits", commits}, {"paths", paths}})
+             : Say(lang, Msg::kHistorySpreadReachable,
+                   {{"blobs", blobs}, {"commits", commits}, {"paths", paths}, {"refs", refs}}),
+         in, width, &lines);
+    if (hf.in_tips.empty()) lines.push_back(in + Say(lang, Msg::kHistoryOnly));
+    // Per path, the branches whose tip holds it there (most paths: one).
+    std::vector<std::pair<std::string, std::vector<std::string>>> by_path;
+    for (const TipPresence& t : hf.in_tips) {
+      auto it = std::find_if(by_path.begin(), by_path.end(), [&](const auto& p) { return p.first == t.path; });
+      if (it == by_path.end()) it = by_path.insert(by_path.end(), {t.path, {}});
+      it->second.push_back(t.ref);
+    }
+    for (size_t i = 0; i < by_path.size() && i < kMaxTipsShown; ++i)
+      Wrap(Say(lang, Msg::kHistoryStillInPath,
+               {{"path", Displayable(by_path[i].first)}, {"refs", RefList(lang, by_path[i].second, kMaxRefsShown)}}),
+           in, width, &lines);
+    if (by_path.size() > kMaxTipsShown)
+      lines.push_back(
+          in + Say(lang, Msg::kHistoryStillInMore, {{"paths", Count(lang, Msg::kPaths, by_path.size() - kMaxTipsShown)}}));
   }
   for (const std::string& l : lines) *out += l + "\n";
   *out += in + dim + Say(lang, Msg::kScanRuleFingerprint, {{"rule", f.rule_id}, {"fingerprint", f.fingerprint}}) +
@@ -238,6 +245,8 @@ std::string RenderHistoryText(const std::vector<HistoryResult>& results, double 
                 {"trees", std::to_string(absent_trees)},
                 {"blobs", Count(lang, Msg::kBlobs, absent_blobs)}}) +
            "\n";
+  for (const HistoryResult& r : results)
+    if (r.scan.damaged()) out += Say(lang, Msg::kHistoryDamaged, {{"path", Displayable(r.path)}}) + "\n";
   ScanSummary none;
   std::vector<Finding> all;
   for (const HistoryResult& r : results)
@@ -284,6 +293,9 @@ nlohmann::json RenderHistoryJson(const std::vector<HistoryResult>& results, doub
           {"unreachable_blobs", st.unreachable_blobs},
           {"skipped", SkippedJson(st)},
           {"absent", {{"commits", st.absent_commits}, {"trees", st.absent_trees}}},
+          {"partial_clone", r.scan.partial},
+          {"shallow", r.scan.shallow},
+          {"damaged", r.scan.damaged()},
           {"findings", {{"block", block}, {"warn", warn}}},
           {"allowed", {{"inline", st.inline_allowed}, {"fingerprint", st.fingerprint_allowed}}},
           {"duration_ms", st.duration_ms}}},

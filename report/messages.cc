@@ -307,8 +307,10 @@ constexpr MessageText kCatalogue[] = {
     {M::kHistorySpread, "in {blobs}, {commits}, {paths}", nullptr, "出现在 {blobs}、{commits}、{paths}中"},
     {M::kHistorySpreadReachable, "in {blobs}, {commits}, {paths}; reachable from {refs}", nullptr,
      "出现在 {blobs}、{commits}、{paths}中；可从 {refs} 到达"},
+    {M::kHistoryReachable, "reachable from {refs}", nullptr, "可从 {refs} 到达"},
+    {M::kHistoryStillInPath, "still in {path} on {refs}", nullptr, "仍在 {refs} 的 {path} 中"},
+    {M::kHistoryStillInMore, "and in {paths} more", nullptr, "另外还在 {paths}中"},
     {M::kHistoryAndMore, "{n} more", nullptr, "另外 {n} 个"},
-    {M::kHistoryStillIn, "still in {tips}", nullptr, "仍在 {tips} 中"},
     {M::kHistoryOnly, "in history only: no branch tip holds it now", nullptr, "仅在历史中：当前没有分支末端包含它"},
     {M::kHistoryScanned, "Scanned {repositories}: {commits}, {blobs} ({bytes}) in {duration}.", nullptr,
      "已扫描 {repositories}：{commits}，{blobs}（{bytes}），用时 {duration}。"},
@@ -316,6 +318,10 @@ constexpr MessageText kCatalogue[] = {
     {M::kHistoryAbsent,
      "Not in the object database (a partial or shallow clone), skipped: {commits}, {trees} trees, {blobs}.", nullptr,
      "对象库中不存在（部分克隆或浅克隆），已跳过：{commits}，{trees} 个树对象，{blobs}。"},
+    {M::kHistoryDamaged,
+     "{path} is neither a partial nor a shallow clone, so objects should not be absent: it may be damaged (run git "
+     "fsck there).",
+     nullptr, "{path} 既不是部分克隆也不是浅克隆，不应缺少对象：它可能已损坏（请在其中运行 git fsck）。"},
     {M::kHistoryRotate,
      "A key in history has reached every clone: rotate it at the provider; rewriting history does not undo the "
      "leak.",
