@@ -3,6 +3,7 @@
 
 #include <unistd.h>
 
+#include <cmath>
 #include <cstdio>
 
 #include "report/text_layout.h"
@@ -55,7 +56,7 @@ std::string Thousands(uint64_t n) {
 
 std::string HumanDuration(double seconds) {
   if (seconds < 0) seconds = 0;
-  auto s = static_cast<uint64_t>(seconds + 0.5);
+  auto s = static_cast<uint64_t>(std::llround(seconds));
   char buf[48];
   if (s < 60)
     std::snprintf(buf, sizeof buf, "%llu s", static_cast<unsigned long long>(s));

@@ -111,6 +111,20 @@ PY
 sample_scan_text() { (cd "$sample_project" && "$AKGATE" scan --no-color app/sync.py || true); }
 sample_scan_text_zh() { (cd "$sample_project" && "$AKGATE" scan --no-color --lang zh-CN app/sync.py || true); }
 sample_scan_json() { (cd "$sample_project" && "$AKGATE" scan --format json app/sync.py || true); }
+# docs/history.md: the history scan of a repository where the sample project's
+# keys went in with the first commit and .env was removed by the second.
+sample_history_scan() {
+  local w="$T/history-work"
+  git init -q "$w"
+  cp -R "$sample_project/." "$w/"
+  git -C "$w" add -A
+  git -C "$w" -c user.name="Demo Developer" -c user.email=dev@example.com commit -q -m "Add the order sync service"
+  git -C "$w" rm -q --cached .env
+  echo ".env" >"$w/.gitignore"
+  git -C "$w" add .gitignore
+  git -C "$w" -c user.name="Demo Developer" -c user.email=dev@example.com commit -q -m "Stop tracking .env"
+  (cd "$w" && "$AKGATE" scan --history --no-color || true)
+}
 # docs/rules.md: a misspelt rule key, as `akgate rules check` reports it.
 sample_rules_check_typo() {
   mkdir -p "$T/rules-check"

@@ -13,12 +13,9 @@ source "$(dirname "${BASH_SOURCE[0]}")/../lib/check.sh"
 T="$TEST_TMP"
 export XDG_CONFIG_HOME="$T/config"
 unset AKGATE_FINGERPRINT_KEY
-# Hermetic git: no user or system configuration.
-export HOME="$T/home" GIT_CONFIG_NOSYSTEM=1 GIT_AUTHOR_NAME=Alice GIT_AUTHOR_EMAIL=alice@example.com \
-  GIT_COMMITTER_NAME=Alice GIT_COMMITTER_EMAIL=alice@example.com
-mkdir -p "$HOME"
-git config --global init.defaultBranch main
-git config --global protocol.file.allow always
+# shellcheck source=tests/lib/hermetic_git.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/hermetic_git.sh"
+hermetic_git "$T/home" Alice alice@example.com
 
 ID="LTAI5t$(random_alnum 18)"
 SECRET="$(random_alnum 30)"
