@@ -58,6 +58,7 @@ int RunHistoryScan(const ScanOptions& o, const RuleSet& rules, const Scanner& sc
     r.path = fr.path;
     RepositoryOptions ro;
     ro.git_dir = fr.git_dir;
+    ro.read_alternates = true;  // a fork's pool repository, a clone --shared: read as fast as its own
     std::unique_ptr<Repository> repo;
     Status s = fr.error.empty() ? Repository::Open(ro, &repo) : Status::Corrupt(fr.error);
     if (s.ok()) {

@@ -4,7 +4,9 @@
 #include <git2/config.h>
 #include <git2/errors.h>
 
+#include <algorithm>
 #include <filesystem>
+#include <fstream>
 #include <system_error>
 
 #include "git/git_error.h"
@@ -28,6 +30,27 @@ bool IsDirectory(const std::string& p) {
 std::string ResolveQuarantine(const std::string& value) {
   if (value.empty() || IsDirectory(value)) return value;
   return PathFromGitEnv(value);
+}
+
+// The object directories `objects_dir` borrows from (objects/info/alternates),
+// depth first, as git reads them: one path a line, '#' comments, C-quoted
+// when it starts with '"', relative to `objects_dir`; nested up to git's
+// limit of 5 levels; each directory once.
+void Alternates(const fs::path& objects_dir, int depth, std::vector<std::string>* out) {
+  if (depth > 5) return;
+  std::ifstream in(objects_dir / "info" / "alternates");
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.empty() || line[0] == '#') continue;
+    fs::path p = PathFromGitEnv(line);
+    if (p.is_relative()) p = objects_dir / p;
+    std::error_code ec;
+    fs::path canonical = fs::canonical(p, ec);
+    if (ec || !IsDirectory(canonical.string())) continue;  // git warns and goes on; so does libgit2
+    if (std::find(out->begin(), out->end(), canonical.string()) != out->end()) continue;
+    out->push_back(canonical.string());
+    Alternates(canonical, depth + 1, out);
+  }
 }
 
 }  // namespace
@@ -69,6 +92,14 @@ Status Repository::Open(const RepositoryOptions& o, std::unique_ptr<Repository>*
   // repository's own).
   if (o.fast_pack_reader) {
     AKGATE_RETURN_IF_ERROR(AddPackReaderBackend(r->odb_, r->object_dirs_.front(), o.object_cache_bytes));
+  }
+  if (o.read_alternates) {
+    std::vector<std::string> alternates;
+    Alternates(fs::path(r->path_) / "objects", 1, &alternates);
+    for (const std::string& dir : alternates) {
+      if (o.fast_pack_reader) AKGATE_RETURN_IF_ERROR(AddPackReaderBackend(r->odb_, dir, o.object_cache_bytes));
+      r->object_dirs_.push_back(dir);
+    }
   }
   *out = std::move(r);
   return Status::Ok();

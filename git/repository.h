@@ -45,6 +45,13 @@ struct RepositoryOptions {
   // inspection thread). 64 MiB serves a 60,000-commit push; a gateway, which
   // inspects several pushes at once, passes less.
   size_t object_cache_bytes = size_t{64} << 20;
+  // Also read the repository's alternates (objects/info/alternates, as git
+  // follows them: nested, relative to the objects directory) with the pack
+  // reader, and list them in object_dirs(). The history scan reads whole
+  // repositories, and a GitLab fork's objects sit in its pool repository,
+  // a `clone --shared` in its source; libgit2's reader is several times
+  // slower on a long history. The hook reads the pushed objects only.
+  bool read_alternates = false;
 };
 
 class Repository {

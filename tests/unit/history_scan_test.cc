@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <fstream>
 
 #include "ak_pair_rules.h"
 #include "engine/rule_loader.h"
@@ -209,4 +210,29 @@ TEST_CASE("history: reachability holds across many finding commits (more than on
     CHECK(Has(hf.reachable, "refs/heads/old") == (i <= 9));
     CHECK(hf.in_tips.size() == 2 - (i > 9));  // old's tip holds the first ten
   }
+}
+
+TEST_CASE("history: a repository that borrows objects (alternates) is read whole, with the pack reader") {
+  Fixture f;  // the source, like a GitLab pool repository
+  Keys k;
+  git_oid c1 = f.repo.Commit({{"app.ini", k.File()}}, {});
+  f.repo.SetRef("refs/heads/main", c1);
+  TestRepo fork("fork.git");  // holds no object of its own
+  {
+    std::ofstream alt(std::filesystem::path(fork.path()) / "objects" / "info" / "alternates");
+    alt << "# the pool\n" << f.repo.path() << "/objects\n";
+  }
+  fork.SetRef("refs/heads/main", c1);
+  RepositoryOptions o;
+  o.git_dir = fork.path();
+  o.read_alternates = true;
+  std::unique_ptr<Repository> r;
+  REQUIRE(Repository::Open(o, &r).ok());
+  CHECK(r->object_dirs().size() == 2);
+  CHECK(r->object_dirs().back() == std::filesystem::canonical(f.repo.path() + "/objects").string());
+  HistoryScan h;
+  REQUIRE(ScanHistory(*r, *f.scanner, {}, &h).ok());
+  REQUIRE(h.findings.size() == 1);
+  CHECK(h.findings[0].found.commit.id == Hex(c1));
+  CHECK(h.stats.absent_commits == 0);
 }
