@@ -20,10 +20,21 @@ constexpr size_t kParallelFrom = 256;  // fewer blobs: one thread (no start-up c
 
 }  // namespace
 
-Status ReadBlob(git_odb* odb, const git_oid& id, uint64_t max_bytes, git_odb_object** obj, size_t* size, bool* oversize,
+std::string_view BlobBytes::view() const {
+  if (packed_) return {packed_->bytes.get(), packed_->size};
+  if (object_) return {static_cast<const char*>(git_odb_object_data(object_.get())), git_odb_object_size(object_.get())};
+  return {};
+}
+
+void BlobBytes::Reset() {
+  packed_.reset();
+  object_.reset();
+}
+
+Status ReadBlob(git_odb* odb, const git_oid& id, uint64_t max_bytes, BlobBytes* out, size_t* size, bool* oversize,
                 bool* absent) {
   git_object_t type;
-  *obj = nullptr;
+  out->Reset();
   *oversize = *absent = false;
   *size = 0;
   int rc = git_odb_read_header(size, &type, odb, &id);
@@ -40,7 +51,17 @@ Status ReadBlob(git_odb* odb, const git_oid& id, uint64_t max_bytes, git_odb_obj
     *oversize = *size > max_bytes;
     if (*oversize) return Status::Ok();
   }
-  if (git_odb_read(obj, odb, &id) < 0) return GitStatus("cannot read blob " + OidHex(id));
+  std::string why;
+  switch (ReadFromPackReaders(odb, id, &type, &out->packed_, &why)) {
+    case PackReader::Result::kFound:
+      if (type != GIT_OBJECT_BLOB) return Status::Corrupt("object " + OidHex(id) + " is not a blob");
+      return Status::Ok();
+    case PackReader::Result::kCorrupt:
+      return Status::Corrupt(why);
+    default:  // not held whole by a pack reader: libgit2 reads it
+      break;
+  }
+  if (git_odb_read(out->object_.out(), odb, &id) < 0) return GitStatus("cannot read blob " + OidHex(id));
   return Status::Ok();
 }
 
@@ -66,6 +87,7 @@ Status ScanBlobs(const Repository& repo, const Scanner& scanner, const std::vect
 
   return RunWithHandles(repo, threads, [&](const Repository& r, const std::atomic<bool>& failed) -> Status {
     ScanScratch scratch(scanner);
+    BlobBytes bytes;
     for (;;) {
       size_t start = next.fetch_add(kRun);
       if (start >= order.size()) return Status::Ok();
@@ -74,16 +96,14 @@ Status ScanBlobs(const Repository& repo, const Scanner& scanner, const std::vect
         if (o.cancel && o.cancel->load(std::memory_order_relaxed)) return Status::DeadlineExceeded("cancelled");
         const BlobTask& t = tasks[order[k]];
         BlobOutcome& res = (*out)[order[k]];
-        git_odb_object* obj = nullptr;
         size_t size;
         bool oversize, absent;
-        AKGATE_RETURN_IF_ERROR(ReadBlob(r.odb(), t.id, max_bytes, &obj, &size, &oversize, &absent));
+        AKGATE_RETURN_IF_ERROR(ReadBlob(r.odb(), t.id, max_bytes, &bytes, &size, &oversize, &absent));
         res.size = size;
         res.absent = absent;
         if (oversize) res.result.skipped = SkipReason::kOversize;
-        if (!obj) continue;
-        std::unique_ptr<git_odb_object, void (*)(git_odb_object*)> held(obj, git_odb_object_free);
-        std::string_view data(static_cast<const char*>(git_odb_object_data(obj)), git_odb_object_size(obj));
+        if (!bytes.present()) continue;
+        std::string_view data = bytes.view();
         res.result = scanner.Scan({t.path, data}, scratch);
         res.lfs = ParseLfsPointer(data, &res.lfs_pointer);
         if (o.progress) {

@@ -15,12 +15,15 @@
 #include <atomic>
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "engine/finding.h"
 #include "engine/scanner.h"
 #include "engine/status.h"
+#include "git/git_ptr.h"
 #include "git/lfs_store.h"
+#include "git/pack_reader.h"
 #include "git/push_inspection.h"
 #include "git/repository.h"
 
@@ -53,10 +56,24 @@ Status ScanBlobs(const Repository& repo, const Scanner& scanner, const std::vect
 // whether the mark is honoured is the policy's decision, never silent.
 void KeepInlineAllowed(FragmentResult* r, std::vector<Finding>* to);
 
-// One blob, size checked first with git_odb_read_header: *obj is null when
-// the blob is absent (*absent) or larger than `max_bytes` (*oversize).
-// The caller frees *obj.
-Status ReadBlob(git_odb* odb, const git_oid& id, uint64_t max_bytes, git_odb_object** obj, size_t* size, bool* oversize,
+// A blob's bytes however they were read: shared with a pack reader's cache
+// (no copy), or in a libgit2 object (loose objects, other packs).
+class BlobBytes {
+ public:
+  bool present() const { return packed_ || object_; }
+  std::string_view view() const;
+  void Reset();
+
+ private:
+  friend Status ReadBlob(git_odb*, const git_oid&, uint64_t, BlobBytes*, size_t*, bool*, bool*);
+  PackReader::Data packed_;
+  GitPtr<git_odb_object> object_;
+};
+
+// One blob, size checked first with git_odb_read_header: nothing is read
+// (out->present() is false) when the blob is absent (*absent) or larger
+// than `max_bytes` (*oversize).
+Status ReadBlob(git_odb* odb, const git_oid& id, uint64_t max_bytes, BlobBytes* out, size_t* size, bool* oversize,
                 bool* absent);
 
 }  // namespace akgate

@@ -715,6 +715,20 @@ Status AddPackReaderBackend(git_odb* odb, const std::string& objects_dir, size_t
   return Status::Ok();
 }
 
+PackReader::Result ReadFromPackReaders(git_odb* odb, const git_oid& id, git_object_t* type, PackReader::Data* data,
+                                       std::string* error) {
+  PackReader::Result result = PackReader::Result::kNotFound;
+  for (size_t i = 0, n = git_odb_num_backends(odb); i < n; ++i) {
+    git_odb_backend* b = nullptr;
+    if (git_odb_get_backend(&b, odb, i) < 0 || b->read != &BackendRead) continue;
+    PackReader& reader = ReaderOf(b);
+    result = reader.Read(id, type, data);
+    if (result == PackReader::Result::kCorrupt) *error = reader.error();
+    if (result != PackReader::Result::kNotFound) return result;
+  }
+  return result;
+}
+
 Status CheckedObjectSize(git_odb* odb, const git_oid& id, size_t* size) {
   for (size_t i = 0, n = git_odb_num_backends(odb); i < n; ++i) {
     git_odb_backend* b = nullptr;

@@ -34,15 +34,13 @@ const FingerprintSet* PreviousVersions::Fingerprints(const git_oid& id, const st
   auto it = cache_.find(id);
   if (it != cache_.end()) return it->second.get();
   std::unique_ptr<FingerprintSet> fps;
-  GitPtr<git_odb_object> obj;
+  BlobBytes bytes;
   size_t size;
   bool oversize, absent;
-  if (ReadBlob(repo_.odb(), id, scanner_.rules().limits.max_fragment_bytes, obj.out(), &size, &oversize, &absent)
-          .ok() &&
-      obj) {
-    std::string_view data(static_cast<const char*>(git_odb_object_data(obj.get())), git_odb_object_size(obj.get()));
-    FragmentResult r = scanner_.Scan({path, data}, scratch_);
-    obj.reset();
+  if (ReadBlob(repo_.odb(), id, scanner_.rules().limits.max_fragment_bytes, &bytes, &size, &oversize, &absent).ok() &&
+      bytes.present()) {
+    FragmentResult r = scanner_.Scan({path, bytes.view()}, scratch_);
+    bytes.Reset();
     stats_->previous_scanned++;
     if (r.skipped == SkipReason::kNone) {
       fps = std::make_unique<FingerprintSet>();

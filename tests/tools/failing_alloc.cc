@@ -8,8 +8,12 @@
 //   AKGATE_ALLOC_COUNT_FILE=F   at exit (exit or _exit), write the number of
 //                               allocations made to F, to choose N from
 //
-// malloc, calloc, realloc and the aligned forms are counted; operator new
-// and libstdc++ go through malloc, so a failure there is a std::bad_alloc.
+// malloc, calloc, realloc and the aligned forms are counted. Every allocation
+// function is replaced, so all memory comes from glibc whatever allocator
+// the program links (akgate links jemalloc, which brings its own malloc,
+// free and operator new/delete): free goes to glibc too, and operator new
+// and delete are defined here over malloc and free, so a failure there is a
+// std::bad_alloc as in a program without a preload.
 // Built by tests/CMakeLists.txt; used by tests/hook/alloc_failure_test.sh.
 #include <fcntl.h>
 #include <stddef.h>
@@ -21,8 +25,10 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <new>
 
 extern "C" {
+void __libc_free(void*);
 void* __libc_malloc(size_t);
 void* __libc_calloc(size_t, size_t);
 void* __libc_realloc(void*, size_t);
@@ -120,6 +126,9 @@ int posix_memalign(void** out, size_t align, size_t n) {
   return 0;
 }
 
+void free(void* p) { __libc_free(p); }
+void cfree(void* p) { __libc_free(p); }
+
 // The hook leaves with _exit once its decision is out; count those runs too.
 void _exit(int code) {
   WriteCount();
@@ -128,3 +137,38 @@ void _exit(int code) {
 }
 
 }  // extern "C"
+
+// operator new and delete over the functions above (jemalloc defines its own,
+// which would bypass them).
+void* operator new(size_t n) {
+  void* p = malloc(n ? n : 1);
+  if (!p) throw std::bad_alloc();
+  return p;
+}
+void* operator new[](size_t n) { return operator new(n); }
+void* operator new(size_t n, const std::nothrow_t&) noexcept { return malloc(n ? n : 1); }
+void* operator new[](size_t n, const std::nothrow_t&) noexcept { return malloc(n ? n : 1); }
+void* operator new(size_t n, std::align_val_t a) {
+  void* p = memalign(static_cast<size_t>(a), n ? n : 1);
+  if (!p) throw std::bad_alloc();
+  return p;
+}
+void* operator new[](size_t n, std::align_val_t a) { return operator new(n, a); }
+void* operator new(size_t n, std::align_val_t a, const std::nothrow_t&) noexcept {
+  return memalign(static_cast<size_t>(a), n ? n : 1);
+}
+void* operator new[](size_t n, std::align_val_t a, const std::nothrow_t&) noexcept {
+  return memalign(static_cast<size_t>(a), n ? n : 1);
+}
+void operator delete(void* p) noexcept { free(p); }
+void operator delete[](void* p) noexcept { free(p); }
+void operator delete(void* p, size_t) noexcept { free(p); }
+void operator delete[](void* p, size_t) noexcept { free(p); }
+void operator delete(void* p, const std::nothrow_t&) noexcept { free(p); }
+void operator delete[](void* p, const std::nothrow_t&) noexcept { free(p); }
+void operator delete(void* p, std::align_val_t) noexcept { free(p); }
+void operator delete[](void* p, std::align_val_t) noexcept { free(p); }
+void operator delete(void* p, size_t, std::align_val_t) noexcept { free(p); }
+void operator delete[](void* p, size_t, std::align_val_t) noexcept { free(p); }
+void operator delete(void* p, std::align_val_t, const std::nothrow_t&) noexcept { free(p); }
+void operator delete[](void* p, std::align_val_t, const std::nothrow_t&) noexcept { free(p); }
