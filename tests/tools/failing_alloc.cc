@@ -27,6 +27,8 @@
 #include <cstdlib>
 #include <new>
 
+// glibc's own allocator entry points: reserved names, which is the point.
+// NOLINTBEGIN(bugprone-reserved-identifier)
 extern "C" {
 void __libc_free(void*);
 void* __libc_malloc(size_t);
@@ -34,6 +36,7 @@ void* __libc_calloc(size_t, size_t);
 void* __libc_realloc(void*, size_t);
 void* __libc_memalign(size_t, size_t);
 }
+// NOLINTEND(bugprone-reserved-identifier)
 
 namespace {
 
