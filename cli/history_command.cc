@@ -37,7 +37,8 @@ std::string ProgressText(const InspectProgress& p, const std::string& label, Clo
   std::string line = label + ": blobs " + Thousands(blobs) + "/" + Thousands(blobs_total) + ", " + HumanBytes(bytes);
   if (t > 0.5 && blobs > 0) {
     line += ", " + HumanBytes(static_cast<uint64_t>(bytes / t)) + "/s";
-    if (blobs < blobs_total) line += ", " + HumanDuration(t * static_cast<double>(blobs_total - blobs) / blobs) + " left";
+    if (blobs < blobs_total)
+      line += ", " + HumanDuration(t * static_cast<double>(blobs_total - blobs) / blobs) + " left";
   }
   return line;
 }
@@ -68,10 +69,9 @@ int RunHistoryScan(const ScanOptions& o, const RuleSet& rules, const Scanner& sc
       ho.all_objects = o.all_objects;
       ho.threads = o.threads;
       ho.progress = &progress;
-      std::string label = found.repositories.size() > 1
-                              ? "[" + std::to_string(i + 1) + "/" + std::to_string(found.repositories.size()) + "] " +
-                                    fr.path
-                              : fr.path;
+      std::string label = found.repositories.size() > 1 ? "[" + std::to_string(i + 1) + "/" +
+                                                              std::to_string(found.repositories.size()) + "] " + fr.path
+                                                        : fr.path;
       const auto repo_started = Clock::now();
       Clock::time_point blobs_started;
       ProgressLine line([&] { return ProgressText(progress, label, repo_started, &blobs_started); }, o.progress);

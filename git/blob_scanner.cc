@@ -22,7 +22,8 @@ constexpr size_t kParallelFrom = 256;  // fewer blobs: one thread (no start-up c
 
 std::string_view BlobBytes::view() const {
   if (packed_) return {packed_->bytes.get(), packed_->size};
-  if (object_) return {static_cast<const char*>(git_odb_object_data(object_.get())), git_odb_object_size(object_.get())};
+  if (object_)
+    return {static_cast<const char*>(git_odb_object_data(object_.get())), git_odb_object_size(object_.get())};
   return {};
 }
 

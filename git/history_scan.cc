@@ -103,7 +103,7 @@ void MarkReachable(const Repository& repo, const NewObjects& graph, const std::v
   index.reserve(graph.commits.size());
   for (uint32_t i = 0; i < graph.commits.size(); ++i) index.emplace(graph.commits[i], i);
 
-  std::vector<uint32_t> targets;                              // commit indexes that introduced findings
+  std::vector<uint32_t> targets;                                // commit indexes that introduced findings
   std::unordered_map<uint32_t, std::vector<size_t>> of_target;  // commit index -> findings
   for (size_t f = 0; f < findings->size(); ++f) {
     HistoryFinding& hf = (*findings)[f];
@@ -140,7 +140,8 @@ void MarkReachable(const Repository& repo, const NewObjects& graph, const std::v
         const uint64_t* p = &bits[size_t{graph.parents[k]} * words];
         for (size_t w = 0; w < words; ++w) mine[w] |= p[w];
       }
-      if (auto b = bit.find(static_cast<uint32_t>(i)); b != bit.end()) mine[b->second / 64] |= uint64_t{1} << (b->second % 64);
+      if (auto b = bit.find(static_cast<uint32_t>(i)); b != bit.end())
+        mine[b->second / 64] |= uint64_t{1} << (b->second % 64);
     }
     for (const auto& [tip, ref] : tips) {
       const uint64_t* mine = &bits[size_t{tip} * words];

@@ -48,9 +48,9 @@ struct TipPresence {
 };
 
 struct HistoryFinding {
-  PushFinding found;                     // the first introduction; found.commit, finding.path
-  std::vector<std::string> reachable;    // refs whose history holds found.commit (names, sorted)
-  std::vector<TipPresence> in_tips;      // branch tips that still hold it
+  PushFinding found;                   // the first introduction; found.commit, finding.path
+  std::vector<std::string> reachable;  // refs whose history holds found.commit (names, sorted)
+  std::vector<TipPresence> in_tips;    // branch tips that still hold it
   bool in_history_only() const { return in_tips.empty(); }
 };
 

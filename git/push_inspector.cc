@@ -424,7 +424,9 @@ class Inspector {
         const bool tagged = occ.commit == kNoCommit && !occ.unreachable;
         for (const Finding& f : b.findings) {
           Hit h{&f,
-                occ.unreachable ? SourceKind::kUnreachable : tagged ? SourceKind::kTaggedObject : SourceKind::kFile,
+                occ.unreachable ? SourceKind::kUnreachable
+                : tagged        ? SourceKind::kTaggedObject
+                                : SourceKind::kFile,
                 occ.commit,
                 tagged ? new_.tagged[occ.tagged].ref : "",
                 occ.path,

@@ -45,7 +45,8 @@ std::string CommitLine(Language lang, const CommitInfo& c) {
 std::string Origin(Language lang, const PushFinding& pf) {
   switch (pf.source) {
     case SourceKind::kFile:
-      return Say(lang, Msg::kHistoryIntroducedBy, {{"commit", CommitLine(lang, pf.commit)}, {"date", CommitDate(pf.commit)}});
+      return Say(lang, Msg::kHistoryIntroducedBy,
+                 {{"commit", CommitLine(lang, pf.commit)}, {"date", CommitDate(pf.commit)}});
     case SourceKind::kCommitMessage:
       return Say(lang, Msg::kHistoryInCommitMessage,
                  {{"commit", CommitLine(lang, pf.commit)}, {"date", CommitDate(pf.commit)}});
@@ -117,8 +118,8 @@ void RenderFinding(Language lang, const HistoryFinding& hf, bool color, size_t w
                {{"path", Displayable(by_path[i].first)}, {"refs", RefList(lang, by_path[i].second, kMaxRefsShown)}}),
            in, width, &lines);
     if (by_path.size() > kMaxTipsShown)
-      lines.push_back(
-          in + Say(lang, Msg::kHistoryStillInMore, {{"paths", Count(lang, Msg::kPaths, by_path.size() - kMaxTipsShown)}}));
+      lines.push_back(in + Say(lang, Msg::kHistoryStillInMore,
+                               {{"paths", Count(lang, Msg::kPaths, by_path.size() - kMaxTipsShown)}}));
   }
   for (const std::string& l : lines) *out += l + "\n";
   *out += in + dim + Say(lang, Msg::kScanRuleFingerprint, {{"rule", f.rule_id}, {"fingerprint", f.fingerprint}}) +

@@ -50,7 +50,9 @@ struct Fixture {
   }
 };
 
-bool Has(const std::vector<std::string>& v, const std::string& s) { return std::find(v.begin(), v.end(), s) != v.end(); }
+bool Has(const std::vector<std::string>& v, const std::string& s) {
+  return std::find(v.begin(), v.end(), s) != v.end();
+}
 
 }  // namespace
 
@@ -203,7 +205,8 @@ TEST_CASE("history: reachability holds across many finding commits (more than on
   HistoryScan h = f.Scan();
   REQUIRE(h.findings.size() == keys.size());
   for (const HistoryFinding& hf : h.findings) {
-    auto it = std::find_if(commits.begin(), commits.end(), [&](const git_oid& c) { return Hex(c) == hf.found.commit.id; });
+    auto it =
+        std::find_if(commits.begin(), commits.end(), [&](const git_oid& c) { return Hex(c) == hf.found.commit.id; });
     REQUIRE(it != commits.end());
     const size_t i = static_cast<size_t>(it - commits.begin());
     CHECK(Has(hf.reachable, "refs/heads/main"));
