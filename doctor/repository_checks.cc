@@ -39,7 +39,11 @@ bool ReadText(const std::string& path, std::string* text) {
 // specific first: the repository's, the owner's ~/.gitconfig, the system's.
 std::vector<std::string> ConfigFiles(const std::string& git_dir, const Account& owner) {
   std::vector<std::string> files = {git_dir + "/config"};
-  if (struct passwd* pw = getpwuid(owner.uid); pw && pw->pw_dir)
+  // git reads $HOME/.gitconfig: the caller's own when it owns the repository.
+  const char* home = owner.uid == geteuid() ? std::getenv("HOME") : nullptr;
+  if (home && *home)
+    files.push_back(std::string(home) + "/.gitconfig");
+  else if (struct passwd* pw = getpwuid(owner.uid); pw && pw->pw_dir)
     files.push_back(std::string(pw->pw_dir) + "/.gitconfig");
   if (!std::getenv("GIT_CONFIG_NOSYSTEM")) files.push_back(SystemGitConfigPath());
   return files;
