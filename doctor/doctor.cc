@@ -62,12 +62,10 @@ Report RunDoctor(const DoctorOptions& o) {
     std::string policy;
     CheckRepository(git_dir, ro, &g, &policy);
     Account owner;
-    if (!OwnerOf(git_dir, &owner)) continue;
+    if (policy.empty() || !OwnerOf(git_dir, &owner)) continue;  // no hook reads a policy here
     PolicyFiles files;
-    if (!policy.empty()) {
-      files.server = policy;
-      files.server_required = true;
-    }
+    files.server = policy;
+    files.server_required = policy != PolicyFiles().server;
     const std::string overlay = git_dir + "/akgate.toml";
     if (access(overlay.c_str(), F_OK) == 0) {
       files.repository = overlay;

@@ -6,7 +6,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cctype>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <optional>
@@ -14,12 +16,16 @@
 
 #include "doctor/account.h"
 #include "installer/git_config_file.h"
+#include "policy/policy.h"
 
 namespace akgate::doctor {
 
 namespace fs = std::filesystem;
 
 namespace {
+
+// CheckHook's answer for an akgate hook without --policy (the default file).
+constexpr const char* kDefaultPolicyMarker = "\n";
 
 bool IsDir(const std::string& p) {
   struct stat st;
@@ -67,8 +73,8 @@ bool IsTrue(const std::optional<std::string>& v) {
   return s == "true" || s == "yes" || s == "on" || s == "1" || s.empty();
 }
 
-void CheckHook(const std::string& git_dir, const HookPlace& place, const RepositoryOptions& o, const Account& owner,
-               Group* g, std::string* policy) {
+void CheckHook(const HookPlace& place, const RepositoryOptions& o, const Account& owner, Group* g,
+               std::string* policy) {
   struct stat st;
   const std::string& hook = place.hook_file;
   if (lstat(hook.c_str(), &st) != 0) {
@@ -82,13 +88,14 @@ void CheckHook(const std::string& git_dir, const HookPlace& place, const Reposit
     return;
   }
   g->Add("hook.present", Severity::kOk, "akgate's hook is at " + hook + " (" + place.how + ")");
+  *policy = kDefaultPolicyMarker;
 
   InstalledWrapper w;
   if (Status s = ReadInstalledWrapper(hook, o.akgate, &w); !s.ok()) {
     g->Add("hook.current", Severity::kError, s.message(), place.install);
     return;
   }
-  if (!w.policy.empty()) *policy = w.policy;
+  *policy = w.policy.empty() ? kDefaultPolicyMarker : w.policy;
   const std::string reinstall = place.install + (w.policy.empty() ? "" : " --policy " + ShellQuote(w.policy));
   if (!MayAccess(owner, w.akgate, kExec)) {
     g->Add("hook.akgate", Severity::kError,
@@ -223,8 +230,8 @@ void CheckRepository(const std::string& git_dir, const RepositoryOptions& o, Gro
   }
   HookPlace place = FindHookPlace(git_dir, o);
   std::string hook_policy;
-  CheckHook(git_dir, place, o, owner, g, &hook_policy);
-  if (policy->empty()) *policy = hook_policy;
+  CheckHook(place, o, owner, g, &hook_policy);
+  if (policy->empty()) *policy = hook_policy == kDefaultPolicyMarker ? PolicyFiles().server : hook_policy;
   std::vector<std::string> files = ConfigFiles(git_dir, owner);
   CheckPushOptions(git_dir, place, files, g);
   CheckFsck(files, g);

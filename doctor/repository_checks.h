@@ -33,7 +33,8 @@ struct RepositoryOptions {
 HookPlace FindHookPlace(const std::string& git_dir, const RepositoryOptions& o);
 
 // The checks for `git_dir` into `g`. *policy gets the server-wide policy file
-// the hook reads (its --policy, else the default), for the policy checks.
+// the hook reads, for the policy checks: doctor's --policy, else the hook's
+// --policy, else the default; "" when there is no akgate hook to read one.
 void CheckRepository(const std::string& git_dir, const RepositoryOptions& o, Group* g, std::string* policy);
 
 // "git version 2.39.5" -> 2039005; 0 when it does not parse.

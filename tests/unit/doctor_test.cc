@@ -189,7 +189,7 @@ TEST_CASE("doctor: a certificate's expiry, judged at a given time") {
   Group expired;
   CheckCertificate(cert, now + 120 * 86400, &expired);
   CHECK(expired.checks.at(0).severity == Severity::kRisk);
-  CHECK(expired.checks.at(0).finding.find("expired 19 day(s) ago") != std::string::npos);
+  CHECK(expired.checks.at(0).finding.find("expired 20 day(s) ago") != std::string::npos);
   Group early;
   CheckCertificate(cert, now - 86400, &early);
   CHECK(early.checks.at(0).severity == Severity::kRisk);
