@@ -35,7 +35,9 @@ Report RunDoctor(const DoctorOptions& o) {
         server.Add("root.repositories", Severity::kWarn, "no git repositories under " + root,
                    "akgate doctor --root DIR   # the directory that holds the repositories");
       else
-        server.Add("root.repositories", Severity::kOk, std::to_string(found.size()) + " repositories under " + root);
+        server.Add(
+            "root.repositories", Severity::kOk,
+            std::to_string(found.size()) + (found.size() == 1 ? " repository" : " repositories") + " under " + root);
       for (const std::string& f : found)
         if (seen.insert(f).second) repos.push_back(f);
     }
@@ -82,7 +84,7 @@ Report RunDoctor(const DoctorOptions& o) {
     files.server = use.file;
     files.server_required = use.file != PolicyFiles().server;
     Group& g = r.Add("policy " + use.file + " (hooks run as " + use.account.name + ", " +
-                     std::to_string(use.repos.size()) + " repositories)");
+                     std::to_string(use.repos.size()) + (use.repos.size() == 1 ? " repository)" : " repositories)"));
     CheckPolicy(files, &use.account, &g);
   }
   if (!o.gateway_config.empty()) CheckGatewayConfig(o.gateway_config, &r);

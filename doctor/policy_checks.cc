@@ -226,7 +226,7 @@ void CheckWebhookUrl(const Policy& p, const std::string& file, Group* g) {
            "the webhook to " + url.host +
                " is plain http://: the event and any token in the URL cross the network "
                "in the clear",
-           ConfigLine("notify", "webhook", "\"https://" + url.host + "...\"", file));
+           ConfigLine("notify", "webhook", "\"https://" + url.host + "/...\"", file));
   } else {
     g->Add("notify.webhook", Severity::kOk, "the webhook to " + url.host + ":" + url.port + " is https");
   }

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <cctype>
+#include <charconv>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -238,9 +239,26 @@ void CheckRepository(const std::string& git_dir, const RepositoryOptions& o, Gro
 }
 
 long ParseGitVersion(const std::string& text) {
-  unsigned major = 0, minor = 0, patch = 0;
-  if (std::sscanf(text.c_str(), "git version %u.%u.%u", &major, &minor, &patch) < 2) return 0;
-  return static_cast<long>(major) * 1000000 + static_cast<long>(minor) * 1000 + patch;
+  const std::string prefix = "git version ";
+  if (text.compare(0, prefix.size(), prefix) != 0) return 0;
+  const char* p = text.data() + prefix.size();
+  const char* end = text.data() + text.size();
+  long parts[3] = {0, 0, 0};
+  int n = 0;
+  for (; n < 3; ++n) {
+    unsigned v = 0;
+    auto [next, ec] = std::from_chars(p, end, v);
+    if (ec != std::errc() || v > 999) break;
+    parts[n] = v;
+    p = next;
+    if (p == end || *p != '.') {
+      ++n;
+      break;
+    }
+    ++p;
+  }
+  if (n < 2) return 0;
+  return parts[0] * 1000000 + parts[1] * 1000 + parts[2];
 }
 
 void CheckGitVersion(Group* g) {

@@ -270,6 +270,33 @@ expect_rc "bypass by name without a verified identity: exit 1" 1
 check "says the right by name rests on nothing" \
   contains "$out" "WARN  gateway.identity: the policy grants rights by name (bypass: alice) but [identity] has no source"
 
+# Gateway-held mode: developers sign in to the gateway, which holds the
+# upstream credential; whether the upstream refuses direct pushes is said to
+# be out of doctor's reach, with what to do.
+printf 'alice:sha256:%s\n' "$(printf 'fake-token' | sha256sum | cut -c1-64)" >"$T/gw-users"
+printf 'bot:fake-upstream-token\n' >"$T/gw-credential"
+chmod 0600 "$T/gw-users" "$T/gw-credential"
+held_extra="[identity]
+mode = \"gateway-held\"
+users_file = \"$T/gw-users\""
+gateway_config "$C/valid.pem" "$held_extra" |
+  sed "s|^upstream = \"https://git.example.com/\"|&\nupstream_credential_file = \"$T/gw-credential\"|;
+       s|policy = \"$T/etc/policy.toml\"|policy = \"$T/etc/named.toml\"|" >"$T/gw-held.toml"
+run "$AK" doctor --gateway-config "$T/gw-held.toml"
+expect_rc "a gateway-held config with named rights resting on its users file: exit 0" 0
+check "held mode: the upstream's refusal of direct pushes cannot be checked from here" \
+  contains_all "$out" "info  gateway.held: gateway-held mode" "akgate doctor cannot check that from here" \
+  "then try a direct git push: it must be refused"
+check "held mode: the named rights rest on the users file" \
+  contains "$out" "ok    gateway.identity: rights by name (bypass: alice) rest on the users file $T/gw-users"
+check "the held credential is never printed" lacks "$out$err" "fake-upstream-token"
+chmod 0644 "$T/gw-credential"
+run "$AK" doctor --gateway-config "$T/gw-held.toml"
+expect_rc "a held credential readable by others: exit 1" 1
+check "it is the gateway's own load error, naming the file" \
+  contains_all "$out" "ERROR gateway.config:" "$T/gw-credential"
+check "still never printed" lacks "$out$err" "fake-upstream-token"
+
 printf 'not toml [' >"$T/gw-bad.toml"
 run "$AK" doctor --gateway-config "$T/gw-bad.toml"
 expect_rc "a config that does not load: exit 1" 1
