@@ -215,6 +215,21 @@ HookPlace FindHookPlace(const std::string& git_dir, const RepositoryOptions& o) 
       return p;
     }
   }
+  // gitolite links its own update hook into every repository it manages: one
+  // with no pre-receive link has not been given LOCAL_CODE's hooks (yet).
+  const std::string update = git_dir + "/hooks/update";
+  const std::string common_update = "/hooks/common/update";
+  std::error_code ec;
+  std::string update_target = fs::read_symlink(update, ec).string();
+  if (lstat(hook.c_str(), &st) != 0 && !ec && update_target.size() > common_update.size() &&
+      update_target.compare(update_target.size() - common_update.size(), common_update.size(), common_update) == 0) {
+    p.kind = HookKind::kGitolite;
+    p.hook_file = hook;
+    p.how = "a gitolite repository: hooks/update links " + update_target;
+    p.install =
+        "akgate install --gitolite LOCAL_CODE && gitolite setup --hooks-only   # LOCAL_CODE as in ~/.gitolite.rc";
+    return p;
+  }
   p.kind = HookKind::kRepository;
   p.hook_file = hook;
   p.how = "hooks/pre-receive";
