@@ -215,6 +215,23 @@ check "five repositories found" contains "$out" "5 repositories under $F"
 check "the shared policy is checked once" test "$(grep -c '^policy ' <<<"$out")" = 1
 check "exactly two risks" grep -q ' 2 risk, 0 error$' <<<"$out"
 
+# --- a server-wide core.hooksPath (install --hooks-path, in a system gitconfig) ------
+mkdir "$T/wide"
+new_bare "$T/wide/one.git"
+run env -u GIT_CONFIG_NOSYSTEM GIT_CONFIG_SYSTEM="$T/system-gitconfig" \
+  "$AK" install --hooks-path "$T/hooks" --user "$OWNER" --policy "$T/etc/policy.toml"
+expect_rc "akgate install --hooks-path works" 0
+run env -u GIT_CONFIG_NOSYSTEM GIT_CONFIG_SYSTEM="$T/system-gitconfig" "$AK" doctor --root "$T/wide"
+expect_rc "a server-wide hooks path: exit 0" 0
+check "the hook is found through core.hooksPath in the system gitconfig" \
+  contains_all "$out" "one.git (hooks-path)" "ok    hook.present: akgate's hook is at $T/hooks/pre-receive (core.hooksPath in $T/system-gitconfig)"
+check "the pass-through wrapper install wrote is current" contains "$out" "ok    hook.current"
+check "push options come from the system gitconfig" \
+  contains "$out" "ok    git.push-options: receive.advertisePushOptions = true ($T/system-gitconfig)"
+run "$AK" doctor --root "$T/wide"
+check "without that gitconfig git would not run it, and doctor says so" \
+  contains "$out" "RISK  hook.present: no akgate hook at $T/wide/one.git/hooks/pre-receive"
+
 # --- the gateway -----------------------------------------------------------------
 C="$T/ca"
 mkdir -p "$C/newcerts" && touch "$C/index.txt" && echo 01 >"$C/serial"
