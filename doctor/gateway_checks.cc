@@ -4,6 +4,7 @@
 #include <openssl/asn1.h>
 #include <openssl/pem.h>
 #include <openssl/x509.h>
+#include <sys/stat.h>
 
 #include <cstdio>
 #include <memory>
@@ -84,6 +85,13 @@ void CheckIdentity(const Config& c, const std::string& config_path, Report* r, G
 }  // namespace
 
 void CheckCertificate(const std::string& cert_file, std::time_t now, Group* g) {
+  // A named FIFO or device would never end: only a regular file of sane size is read.
+  struct stat st;
+  if (stat(cert_file.c_str(), &st) == 0 && (!S_ISREG(st.st_mode) || st.st_size > (1 << 20))) {
+    g->Add("gateway.tls", Severity::kError, cert_file + " is not a regular PEM file of at most 1 MiB",
+           "ls -l " + ShellQuote(cert_file));
+    return;
+  }
   std::unique_ptr<FILE, int (*)(FILE*)> f(std::fopen(cert_file.c_str(), "rb"), &std::fclose);
   if (!f) {
     g->Add("gateway.tls", Severity::kError, "cannot read the certificate " + cert_file + ": the listener cannot start",

@@ -197,6 +197,9 @@ TEST_CASE("doctor: a certificate's expiry, judged at a given time") {
   Group missing;
   CheckCertificate(d.path + "/none.pem", now, &missing);
   CHECK(missing.checks.at(0).severity == Severity::kError);
+  Group device;
+  CheckCertificate("/dev/zero", now, &device);  // never read: it would not end
+  CHECK(device.checks.at(0).severity == Severity::kError);
   std::ofstream(d.path + "/junk.pem") << "not a certificate";
   Group junk;
   CheckCertificate(d.path + "/junk.pem", now, &junk);
