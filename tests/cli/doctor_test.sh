@@ -154,6 +154,18 @@ run "$AK" doctor --repo "$T/srv/app.git" --policy "$T/etc/bad.toml"
 expect_rc "a policy that does not load: exit 1" 1
 check "names the file and line" contains "$out" "ERROR policy.load: policy $T/etc/bad.toml:2"
 
+# A repository's own akgate.toml is laid over the server's, as in the hook.
+printf '[limits]\non_timeout = "allow"\n' >"$T/srv/app.git/akgate.toml"
+run "$AK" doctor --repo "$T/srv/app.git"
+expect_rc "a repository's akgate.toml that fails open: exit 1" 1
+check "the repository's policy is checked in its own group, both files read" \
+  contains "$out" "ok    policy.load: the policy loads from $T/etc/policy.toml, $T/srv/app.git/akgate.toml"
+check "its fail-open is a risk, fixed in the repository's file" \
+  contains_all "$out" "RISK  policy.fail-mode: fail open: on_timeout = \"allow\"" \
+  "fix: on_timeout = \"block\"   # under [limits] in $T/srv/app.git/akgate.toml"
+check "no shared policy group for it" lacks "$out" "policy $T/etc/policy.toml (hooks run as"
+rm "$T/srv/app.git/akgate.toml"
+
 # Push options turned off again.
 git config --file "$T/srv/app.git/config" receive.advertisePushOptions false
 run "$AK" doctor --repo "$T/srv/app.git"
