@@ -43,7 +43,7 @@ void CheckIdentity(const Config& c, const std::string& config_path, Report* r, G
   }
   Group& pg = r->Add("gateway policy " + base.server);
   Policy policy;
-  CheckPolicy(base, nullptr, &pg, &policy);
+  CheckPolicy(base, nullptr, &pg, &policy, c.fingerprint_key_file);
   std::vector<std::string> named = NamedRights(policy);
   for (const gateway::Route& route : c.routes) {
     if (route.policy_file.empty()) continue;
@@ -52,7 +52,7 @@ void CheckIdentity(const Config& c, const std::string& config_path, Report* r, G
     files.repository_required = true;
     Group& rg = r->Add("gateway route " + route.prefix + " policy " + route.policy_file);
     Policy rp;
-    CheckPolicy(files, nullptr, &rg, &rp);
+    CheckPolicy(files, nullptr, &rg, &rp, c.fingerprint_key_file);
     for (const std::string& n : NamedRights(rp)) named.push_back(route.prefix + " " + n);
   }
   const gateway::IdentityConfig& id = c.identity;

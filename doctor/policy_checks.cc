@@ -98,10 +98,14 @@ void CheckAuditLog(const Policy& p, const PolicyFiles& files, const Account* acc
       g->Add("audit.log", Severity::kOk, "the audit log " + log + " can be appended to by " + who);
       return;
     }
-    g->Add("audit.log", Severity::kRisk,
-           who + " cannot write the audit log " + log + " (owner uid " + std::to_string(st.st_uid) + ", mode " +
-               Octal(st.st_mode) + "): no decision is recorded, and bypasses, allows and fail-opens are refused",
-           "chown " + ShellQuote(OwnerSpec(*account)) + " " + ShellQuote(log));
+    g->Add(
+        "audit.log", Severity::kRisk,
+        who + " cannot write the audit log " + log + " (owner uid " + std::to_string(st.st_uid) + ", mode " +
+            Octal(st.st_mode) + "): no decision is recorded, and bypasses, allows and fail-opens are refused",
+        "chown " + ShellQuote(OwnerSpec(*account)) + " " + ShellQuote(log) +
+            (MayAccess(*account, dir, kExec) ? ""
+                                             : "\nchmod o+x " + ShellQuote(dir) + "   # and each directory above it " +
+                                                   account->name + " cannot enter"));
     return;
   }
   if (MayAccess(*account, dir, kWrite | kExec)) {
@@ -235,8 +239,10 @@ void CheckWebhookUrl(const Policy& p, const std::string& file, Group* g) {
          "people");
 }
 
-void CheckPolicy(const PolicyFiles& files, const Account* account, Group* g, Policy* loaded) {
+void CheckPolicy(const PolicyFiles& files, const Account* account, Group* g, Policy* loaded,
+                 const std::string& key_file) {
   Policy p;
+  p.fingerprint_key_file = key_file;  // LoadPolicy keeps one set before
   Status s = LoadPolicy(files, &p);
   if (!s.ok()) {
     g->Add("policy.load", Severity::kError, s.message() + " (the hook refuses every push while it does not load)",

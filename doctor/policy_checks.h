@@ -15,7 +15,10 @@ namespace akgate::doctor {
 // Checks the policy `files` make (LoadPolicy) into `g`. `account`: who the
 // hook runs as (nullptr: unknown, e.g. the gateway's; the checks of what
 // that account may do are left out). *loaded gets the policy when it loads.
-void CheckPolicy(const PolicyFiles& files, const Account* account, Group* g, Policy* loaded = nullptr);
+// `key_file`: the fingerprint key when not the one next to the server-wide
+// policy (the gateway's [inspect] fingerprint_key).
+void CheckPolicy(const PolicyFiles& files, const Account* account, Group* g, Policy* loaded = nullptr,
+                 const std::string& key_file = "");
 
 // The pure pieces, exposed for the unit tests.
 // on_timeout / on_error: "allow" is a risk.

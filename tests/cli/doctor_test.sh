@@ -291,6 +291,12 @@ check "the certificate's days left" grep -qE "ok    gateway.tls: the certificate
 check "the route" contains "$out" "ok    gateway.route: /up/ -> https://git.example.com/"
 check "its policy is checked too" contains "$out" "gateway policy $T/etc/policy.toml"
 
+gateway_config "$C/valid.pem" "fingerprint_key = \"$T/etc/gateway.key\"" >"$T/gw-key.toml"
+run "$AK" doctor --gateway-config "$T/gw-key.toml"
+expect_rc "the gateway's own fingerprint key missing: exit 1" 1
+check "the key [inspect] names is the one checked" \
+  contains "$out" "ERROR fingerprint.key: no fingerprint key at $T/etc/gateway.key"
+
 gateway_config "$C/expired.pem" >"$T/gw-expired.toml"
 run "$AK" doctor --gateway-config "$T/gw-expired.toml"
 expect_rc "an expired certificate: exit 1" 1
