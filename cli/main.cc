@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "cli/commands.h"
+#include "cli/doctor_command.h"
 #include "cli/install_command.h"
 #include "hook/pre_receive_command.h"
 
@@ -89,6 +90,7 @@ int main(int argc, char** argv) {
                               "Fingerprint key file (default: $AKGATE_FINGERPRINT_KEY, or fingerprint.key next to "
                               "the policy file)");
   akgate::InstallCommands install(&app);  // install, uninstall (docs: install/README.md)
+  akgate::DoctorCommand doctor(&app);     // docs/doctor.md
   std::vector<std::string> help_topic;
   CLI::App* help_cmd = app.add_subcommand("help", "Show this help, or a command's (akgate help scan)");
   help_cmd->add_option("command", help_topic, "The command, and subcommand, to explain");
@@ -113,6 +115,7 @@ int main(int argc, char** argv) {
     if (*help_cmd) return PrintHelp(app, help_topic);
     if (*pre_receive_cmd) return akgate::RunPreReceive(pre_receive);
     if (install.selected()) return install.Run();
+    if (doctor.selected()) return doctor.Run();
     if (*check) return akgate::RunRulesCheck(check_file);
     if (*test) {
       if (!*text_option) return akgate::RunRulesExamples(test_config, test_rule);

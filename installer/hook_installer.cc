@@ -652,6 +652,47 @@ bool IsAkgateWrapper(const std::string& file) {
   return ReadFile(file, &text) && text.find(kMarker) != std::string::npos;
 }
 
+namespace {
+
+// The single-quoted /bin/sh word (ShellQuote's output) that starts at `at`.
+bool UnquoteAt(const std::string& text, size_t at, std::string* word) {
+  word->clear();
+  if (at >= text.size() || text[at] != '\'') return false;
+  while (at < text.size() && text[at] == '\'') {
+    size_t end = text.find('\'', at + 1);
+    if (end == std::string::npos) return false;
+    *word += text.substr(at + 1, end - at - 1);
+    at = end + 1;
+    if (text.compare(at, 2, "\\'") != 0) break;
+    *word += '\'';
+    at += 2;
+  }
+  return true;
+}
+
+}  // namespace
+
+Status ReadInstalledWrapper(const std::string& hook_file, const std::string& akgate, InstalledWrapper* out) {
+  *out = InstalledWrapper();
+  Json record;
+  if (Status s = ReadRecord(hook_file, &record); !s.ok()) return s;
+  if (!ReadFile(hook_file, &out->text)) return Status::IoError(Errno("cannot read " + hook_file));
+  const std::string& t = out->text;
+  size_t at = t.find("\nakgate=");
+  if (at == std::string::npos || !UnquoteAt(t, at + 8, &out->akgate))
+    return Status::Corrupt(hook_file + " names no akgate binary (akgate=...)");
+  if (size_t p = t.find(" pre-receive --policy "); p != std::string::npos) UnquoteAt(t, p + 22, &out->policy);
+  if (size_t p = t.find("|| AKGATE_CACHE_DIR="); p != std::string::npos) UnquoteAt(t, p + 20, &out->cache_dir);
+  Layout l;
+  l.hook_name = fs::path(hook_file).filename().string();
+  InstallOptions o;
+  o.akgate = akgate;
+  o.policy = out->policy;
+  o.cache_dir = out->cache_dir;
+  out->expected = RenderWrapper(l, o, record);
+  return Status::Ok();
+}
+
 std::string CurrentExecutable() {
   std::error_code ec;
   fs::path p = fs::read_symlink("/proc/self/exe", ec);

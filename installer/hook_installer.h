@@ -98,6 +98,19 @@ std::vector<std::string> FindGitDirectories(const std::string& root, std::vector
 // The wrapper's marker line is present: the file is akgate's.
 bool IsAkgateWrapper(const std::string& file);
 
+// What an installed wrapper says, and the wrapper this version of install
+// would write in its place with `akgate` as the binary (same record, same
+// --policy and cache directory), for `akgate doctor`: a hook whose text
+// differs was written by another version or for another binary.
+struct InstalledWrapper {
+  std::string akgate;     // the binary it execs
+  std::string policy;     // its --policy ("" none)
+  std::string cache_dir;  // its AKGATE_CACHE_DIR default ("" none)
+  std::string text;       // as it is
+  std::string expected;   // as install would write it now
+};
+Status ReadInstalledWrapper(const std::string& hook_file, const std::string& akgate, InstalledWrapper* out);
+
 // The absolute path of the running program (/proc/self/exe).
 std::string CurrentExecutable();
 
