@@ -2,9 +2,11 @@
 # Throughput side by side (issue 12): `akgate scan` with the default rules and
 # ripgrep with two Alibaba Cloud regexes, on the same files, in one run.
 #
-#   bash bench/scan_vs_rg.sh [--akgate PATH] [--runs N] [--keep] [DIR]
+#   bash bench/scan_vs_rg.sh [--akgate PATH] [--before PATH] [--runs N] [--keep] [DIR]
 #
 #   --akgate PATH  the binary (default build/akgate; build: bash install/build.sh)
+#   --before PATH  another akgate binary (say, a build before a change), measured
+#                  the same way in the same rounds
 #   --runs N       timed runs of each command, interleaved (default 3); one
 #                  untimed warm-up of each comes first (page cache, rules cache)
 #   --keep         keep the copy of /usr/include (its path is printed)
@@ -29,12 +31,14 @@ akgate="$root/build/akgate"
 runs=3
 keep=0
 dir=""
+before=""
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --akgate) akgate="${2:?--akgate needs a path}"; shift 2 ;;
+    --before) before="${2:?--before needs a path}"; shift 2 ;;
     --runs) runs="${2:?--runs needs a number}"; shift 2 ;;
     --keep) keep=1; shift ;;
-    -h|--help) sed -n '2,22p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,24p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
     -*) die "unknown option '$1' (see --help)" ;;
     *) [[ -z "$dir" ]] || die "one directory only"; dir="$1"; shift ;;
   esac
@@ -63,6 +67,10 @@ cmd_akgate=("$akgate" scan --format json "$dir")
 cmd_akgate1=("$akgate" scan --format json -j 1 "$dir")
 cmd_rg=(rg -j1 -c --no-ignore -e 'LTAI[A-Za-z0-9]{12,20}' -e '(?i)access_?key_?secret' "$dir")
 names=(akgate akgate-j1 rg)
+if [[ -n "$before" ]]; then
+  [[ -x "$before" ]] || die "no akgate binary at $before"
+  names+=(before before-j1)
+fi
 
 # run NAME OK_CODES CMD...: one run; appends "wall user sys rss_kib" to $work/NAME.times.
 run() {
@@ -79,6 +87,10 @@ one_round() {
   run akgate "0 1" "${cmd_akgate[@]}"
   run akgate-j1 "0 1" "${cmd_akgate1[@]}"
   run rg "0 1" "${cmd_rg[@]}"
+  if [[ -n "$before" ]]; then
+    run before "0 1" "$before" scan --format json "$dir"
+    run before-j1 "0 1" "$before" scan --format json -j 1 "$dir"
+  fi
 }
 
 load_start="$(cut -d' ' -f1-3 /proc/loadavg)"
@@ -107,6 +119,8 @@ for n in "${names[@]}"; do
   case "$n" in
     akgate) shown="akgate scan --format json DIR"; result="$akgate_result" ;;
     akgate-j1) shown="akgate scan --format json -j 1 DIR"; result="$akgate_result" ;;
+    before) shown="BEFORE scan --format json DIR"; result="" ;;
+    before-j1) shown="BEFORE scan --format json -j 1 DIR"; result="" ;;
     rg) shown="rg -j1 -c --no-ignore -e 'LTAI[A-Za-z0-9]{12,20}' -e '(?i)access_?key_?secret' DIR"; result="$rg_result" ;;
   esac
   # medians of each column over the runs; RSS: the largest
