@@ -78,8 +78,7 @@ TEST_CASE("default rules: load without warnings and every regex is anchored by a
     CHECK_MESSAGE((cr.anchoring == akgate::Anchoring::kAtoms || cr.anchoring == akgate::Anchoring::kPathOnly),
                   cr.rule->id << " is anchored by " << akgate::AnchoringName(cr.anchoring));
     for (const std::string& atom : cr.atoms)
-      CHECK_MESSAGE((atom.size() >= 4 || IsShortPrefix(atom)),
-                    cr.rule->id << " has the short anchor '" << atom << "'");
+      CHECK_MESSAGE((atom.size() >= 4 || IsShortPrefix(atom)), cr.rule->id << " has the short anchor '" << atom << "'");
   }
 }
 
