@@ -105,8 +105,8 @@ print(f.get("block", 0), "block,", f.get("warn", 0), "warn")' || true)"
 rg_result="$( { "${cmd_rg[@]}" || true; } | wc -l) files with a match"
 
 echo "# bench/scan_vs_rg.sh on $(hostname), $(date -u '+%Y-%m-%d %H:%M UTC')"
-echo "# CPU: $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1), nproc $(nproc);" \
-  "akgate $("$akgate" --version 2>&1 | head -n 1); $(rg --version | head -n 1)"
+echo "# CPU: $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | sed -n 1p), nproc $(nproc);" \
+  "$("$akgate" --version 2>&1 | sed -n 1p); $(rg --version | sed -n 1p)"
 echo "# corpus: $dir, $files files, $mb MB; load average $load_start at the start, $load_end at the end"
 echo "# runs (wall s, user s, sys s, peak RSS KiB):"
 for n in "${names[@]}"; do
