@@ -53,6 +53,10 @@ time_budget = 86400
 log = "$out/audit.log"
 EOF
 
+# The installation's fingerprint key, beside the policy (as `akgate install`
+# makes it): without one the hook fails closed and scans nothing.
+(umask 077 && python3 -c 'import secrets; print(secrets.token_hex(32))' >"$out/fingerprint.key")
+
 git init -q --bare "$out/server.git"
 git -C "$out/server.git" config receive.advertisePushOptions true
 printf '#!/bin/sh\nexec /usr/bin/time -v -o %s %s pre-receive --policy %s\n' \

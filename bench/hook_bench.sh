@@ -79,7 +79,7 @@ log = "$out/audit.log"
 EOF
 
 # --- the machine ---------------------------------------------------------------------------
-cpu="$(lscpu 2>/dev/null | sed -n 's/^Model name: *//p' | head -n 1)"
+cpu="$(lscpu 2>/dev/null | sed -n 's/^Model name: *//p' | sed -n 1p)"
 cores="$(nproc)"
 mem="$(free -g 2>/dev/null | awk '/^Mem:/ {print $2 " GiB"}')"
 load="$(cut -d' ' -f1-3 /proc/loadavg)"
@@ -153,7 +153,7 @@ for i in range(n):
     subprocess.run(["git", "-C", work, "add", "-A"], check=True)
     subprocess.run(["git", "-C", work, "commit", "-q", "-m", "Small change %d" % i], check=True)
 PY
-first="$(git -C "$S/work" rev-list --reverse "$base..HEAD" | head -n 1)"
+first="$(git -C "$S/work" rev-list --reverse "$base..HEAD" | sed -n 1p)"  # not head: git may get SIGPIPE, and pipefail stops the script
 
 # a. The hook alone: the first small commit's objects unpacked loose into a
 #    quarantine directory of plain.git, as receive-pack leaves them.
@@ -259,7 +259,7 @@ PY
 read -r plain_wall plain_cpu plain_rss < <(tv "$L/push-plain.time")
 read -r hooked_wall hooked_cpu hooked_rss < <(tv "$L/push-hooked.time")
 read -r hook_wall hook_cpu hook_rss < <(tv "$L/hook.time")
-summary_line="$(sed -n 's/^remote: \(akgate: push .*\)$/\1/p' "$L/push-hooked.err" | sed 's/ *$//' | head -n 1)"
+summary_line="$(sed -n 's/^remote: \(akgate: push .*\)$/\1/p' "$L/push-hooked.err" | sed 's/ *$//' | sed -n 1p)"
 ratio_wall="$(python3 -c "print('%.2f' % ($hook_wall / $plain_wall))")"
 ratio_cpu="$(python3 -c "print('%.2f' % ($hook_cpu / $plain_cpu))")"
 mb() { python3 -c "print('%.0f' % ($1 / 1e6))"; }
