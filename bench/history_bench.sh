@@ -43,8 +43,9 @@ work="$(mktemp -d "${TMPDIR:-/tmp}/akgate-history-bench.XXXXXX")"
 trap 'rm -rf "$work"' EXIT
 export HOME="$work/home" GIT_CONFIG_NOSYSTEM=1 XDG_CONFIG_HOME="$work/config"
 mkdir -p "$HOME"
-repo="$work/repo.git"
-git init -q --bare "$repo"
+# A work tree with nothing checked out: git-secrets runs only in one.
+git init -q "$work/repo"
+repo="$work/repo/.git"
 echo "$src/objects" >"$repo/objects/info/alternates"
 git -C "$src" for-each-ref --format='create %(refname) %(objectname)' refs/heads refs/tags |
   git -C "$repo" update-ref --stdin
@@ -84,7 +85,7 @@ print(f"  akgate read {s['commits']} commits, {s['blobs_scanned']} blobs, {s['by
       f"findings: {s['findings']['block']} block, {s['findings']['warn']} warn; skipped {s['skipped']}")
 EOF
 rc=0
-(cd "$repo" && measure "git secrets --scan-history" timeout "$peer_timeout" git secrets --scan-history) || rc=$?
+(cd "$work/repo" && measure "git secrets --scan-history" timeout "$peer_timeout" git secrets --scan-history) || rc=$?
 # git-secrets prints what it finds on stdout, which measure drops: only its cost is compared.
 case "$rc" in
   0|1) ;;

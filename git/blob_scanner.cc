@@ -72,7 +72,7 @@ Status ScanBlobs(const Repository& repo, const Scanner& scanner, const std::vect
   // Pack order: sort task indices by where their blob sits.
   std::vector<size_t> order(tasks.size());
   {
-    PackOrder packs(std::vector<std::string>{repo.object_dirs().front()});
+    PackOrder packs(repo.object_dirs());  // the pushed pack first, then the repository's and its alternates'
     std::vector<std::pair<uint64_t, size_t>> keys(tasks.size());
     for (size_t i = 0; i < tasks.size(); ++i) keys[i] = {packs.Key(tasks[i].id), i};
     std::sort(keys.begin(), keys.end(), [&](const auto& a, const auto& b) {
