@@ -74,6 +74,14 @@ inline std::string RandomAlnum(size_t n) {
   return s;
 }
 
+// A random Alibaba-style AccessKey pair, and a config file that holds it on
+// two lines (the git-layer tests' rule sets pair them).
+struct AkKeys {
+  std::string id = "LTAI" + RandomAlnum(20);
+  std::string secret = RandomAlnum(30);
+  std::string File() const { return "access_key_id = " + id + "\naccess_key_secret = " + secret + "\n"; }
+};
+
 class TestRepo {
  public:
   explicit TestRepo(const std::string& subdir = "repo.git") {

@@ -46,11 +46,7 @@ rule = "ak-secret"
 name = "AccessKey secret"
 )";
 
-struct Keys {
-  std::string id = "LTAI" + RandomAlnum(20);
-  std::string secret = RandomAlnum(30);
-  std::string File() const { return "access_key_id = " + id + "\naccess_key_secret = " + secret + "\n"; }
-};
+using Keys = AkKeys;
 
 struct Fixture {
   TestRepo repo;
