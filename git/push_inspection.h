@@ -48,6 +48,14 @@ struct PushFinding {
   // blobs, commits and paths, and the blobs' ids (40 hex digits).
   uint32_t blobs = 0, commits = 0, paths = 0;
   std::vector<std::string> blob_ids;
+  // A lone half of a pair whose other half the same push (the same commit,
+  // in a history scan) introduces elsewhere: another file, or too far away
+  // in the same one to pair there. Its action is the pair's (a split pair
+  // is still the whole credential), and `paired_with` says where the other
+  // half is ("conf/secret.ini:3 (alibaba-accesskey-secret)"); `pair_rule`
+  // names the pair. See docs/hook.md, "A pair split across files".
+  std::string pair_rule;
+  std::vector<std::string> paired_with;
 };
 
 struct SkippedFile {

@@ -479,6 +479,61 @@ class Inspector {
     pf->paths = static_cast<uint32_t>(paths.size());
   }
 
+  // "path:line (rule)" of a finding, for another finding's report.
+  static std::string PlaceOf(const PushFinding& pf) {
+    std::string place = pf.finding.path.empty() ? SourceKindName(pf.source) : pf.finding.path;
+    if (pf.finding.location().offset != Location::kWholeFile) place += ":" + std::to_string(pf.finding.location().line);
+    return place + " (" + pf.finding.rule_id + ")";
+  }
+
+  // Stage 5b: the halves of a pair that did not pair in their file (two
+  // files, or far apart) but are introduced together, by the same push (the
+  // hook, the gateway) or the same commit (a history scan, whose "push" is
+  // the whole history): each becomes the pair's action and names the other.
+  // Only halves whose rule is the pair's provider's own (not a generic rule
+  // some pair also uses), so a lone key ID and any password elsewhere do
+  // not make a pair.
+  void PairAcrossFiles() {
+    std::vector<PushFinding>& fs = out_->findings;
+    const bool whole_push = o_.hide_existing_refs;
+    for (const PairRule& pair : scanner_.rules().pairs) {
+      std::vector<std::vector<size_t>> halves(pair.parts.size());
+      size_t required = 0;
+      for (size_t k = 0; k < pair.parts.size(); ++k) {
+        if (pair.parts[k].optional) continue;
+        ++required;
+        for (size_t i = 0; i < fs.size(); ++i) {
+          const Finding& f = fs[i].finding;
+          if (fs[i].pre_existing || f.is_pair() || f.rule_id != pair.parts[k].rule) continue;
+          if (f.provider.empty() || f.provider != pair.provider) continue;
+          halves[k].push_back(i);
+        }
+      }
+      if (required < 2) continue;
+      // Every required part needs a half that shares the scope of the others.
+      for (size_t a = 0; a < pair.parts.size(); ++a) {
+        for (size_t i : halves[a]) {
+          std::vector<std::string> others;
+          bool complete = true;
+          for (size_t b = 0; b < pair.parts.size() && complete; ++b) {
+            if (b == a || pair.parts[b].optional) continue;
+            bool found = false;
+            for (size_t j : halves[b]) {
+              if (!whole_push && fs[j].commit.id != fs[i].commit.id) continue;
+              if (others.size() < 3) others.push_back(PlaceOf(fs[j]));
+              found = true;
+            }
+            complete = found;
+          }
+          if (!complete) continue;
+          fs[i].pair_rule = pair.id;
+          fs[i].paired_with = std::move(others);
+          if (pair.action == Action::kBlock) fs[i].finding.action = Action::kBlock;
+        }
+      }
+    }
+  }
+
   // Stage 5: one PushFinding per secret, from its oldest introducing place.
   Status Group() {
     std::unordered_map<std::string, std::vector<size_t>> by_secret;
@@ -514,6 +569,7 @@ class Inspector {
       out_->findings.push_back(std::move(pf));
       order_.push_back(h.order);
     }
+    PairAcrossFiles();
     // Introduced before pre-existing; oldest commit first; then by place.
     std::vector<size_t> idx(out_->findings.size());
     for (size_t i = 0; i < idx.size(); ++i) idx[i] = i;

@@ -47,6 +47,7 @@ nlohmann::json AuditRecord(const PushInspection& in, const PushDecision& d, cons
                  {"disposition", i < d.dispositions.size() ? DispositionName(d.dispositions[i]) : "?"}};
     if (!pf.ref.empty()) item["ref"] = pf.ref;
     if (pf.also_in) item["also_in"] = pf.also_in;
+    if (!pf.paired_with.empty()) item["paired_with"] = {{"pair", pf.pair_rule}, {"places", pf.paired_with}};
     findings.push_back(std::move(item));
   }
   json skipped = json::object();

@@ -7,6 +7,7 @@
 
 #include "engine/fingerprint.h"
 #include "report/messages.h"
+#include "report/push_report.h"
 #include "report/text_layout.h"
 
 namespace akgate {
@@ -121,6 +122,7 @@ void RenderFinding(Language lang, const HistoryFinding& hf, bool color, size_t w
       lines.push_back(in + Say(lang, Msg::kHistoryStillInMore,
                                {{"paths", Count(lang, Msg::kPaths, by_path.size() - kMaxTipsShown)}}));
   }
+  if (!pf.paired_with.empty()) Wrap(PairedWith(lang, pf, Msg::kPairedAcrossCommit), in, width, &lines);
   for (const std::string& l : lines) *out += l + "\n";
   *out += in + dim + Say(lang, Msg::kScanRuleFingerprint, {{"rule", f.rule_id}, {"fingerprint", f.fingerprint}}) +
           reset + "\n\n";
@@ -150,6 +152,7 @@ nlohmann::json HistoryFindingJson(const HistoryFinding& hf) {
   for (const TipPresence& t : hf.in_tips) tips.push_back({{"ref", t.ref}, {"path", t.path}});
   j["in_tips"] = std::move(tips);
   j["in_history_only"] = hf.in_history_only();
+  if (!pf.paired_with.empty()) j["paired_with"] = {{"pair", pf.pair_rule}, {"places", pf.paired_with}};
   return j;
 }
 

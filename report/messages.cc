@@ -83,6 +83,10 @@ constexpr MessageText kCatalogue[] = {
     {M::kFiles, "{n} file", "{n} files", "{n} 个文件"},
     {M::kMorePlaces, "(the same secret is in {n} more place of this push)",
      "(the same secret is in {n} more places of this push)", "（此次推送中还有 {n} 处含有同一密钥）"},
+    {M::kPairedAcrossPush, "the other half of this pair ({pair}) is in {places}, added by the same push", nullptr,
+     "该凭证对（{pair}）的另一半位于 {places}，由同一次推送添加"},
+    {M::kPairedAcrossCommit, "the other half of this pair ({pair}) is in {places}, added by the same commit", nullptr,
+     "该凭证对（{pair}）的另一半位于 {places}，由同一个提交添加"},
     {M::kBlockingFindings, "{n} blocking finding", "{n} blocking findings", "{n} 个阻止级发现项"},
     // --- where the secrets are ---
     {M::kCarrierCommits, "the commits", nullptr, "提交"},

@@ -72,6 +72,8 @@ enum class Msg {
   kTags,
   kFiles,
   kMorePlaces,
+  kPairedAcrossPush,
+  kPairedAcrossCommit,
   kBlockingFindings,
   // --- where the secrets are ---
   kCarrierCommits,

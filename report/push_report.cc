@@ -54,6 +54,16 @@ std::string Place(Language lang, const PushFinding& pf) {
   return SourceKindName(pf.source);
 }
 
+}  // namespace
+
+std::string PairedWith(Language lang, const PushFinding& pf, Msg scope) {
+  std::string places;
+  for (const std::string& p : pf.paired_with) places += (places.empty() ? "" : Say(lang, Msg::kListSeparator)) + p;
+  return Say(lang, scope, {{"pair", pf.pair_rule}, {"places", Displayable(places)}});
+}
+
+namespace {
+
 std::string CommitLine(Language lang, const CommitInfo& c) {
   std::string s = c.author.empty() ? Say(lang, Msg::kCommit, {{"commit", c.short_id}})
                                    : Say(lang, Msg::kCommitBy, {{"commit", c.short_id}, {"author", c.author}});
@@ -101,6 +111,7 @@ void RenderFinding(Language lang, const PushFinding& pf, const std::string& labe
   std::string fp = in + Say(lang, Msg::kFingerprint, {{"fingerprint", f.fingerprint}}) + "  ";
   out->push_back(fp + Ellipsize(Say(lang, Msg::kRuleParen, {{"rule", f.rule_id}}), width - DisplayWidth(fp)));
   if (pf.also_in) out->push_back(in + Count(lang, Msg::kMorePlaces, pf.also_in));
+  if (!pf.paired_with.empty()) Wrap(PairedWith(lang, pf, Msg::kPairedAcrossPush), in, width, out);
 }
 
 std::string Checked(Language lang, const InspectionStats& s) {

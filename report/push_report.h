@@ -25,6 +25,7 @@
 #include "git/push_inspection.h"
 #include "policy/decision.h"
 #include "report/language.h"
+#include "report/messages.h"
 
 namespace akgate {
 
@@ -51,6 +52,11 @@ std::vector<std::string> RenderPushReport(const PushInspection& inspection, cons
 // a few such lines. Empty for an accepted push.
 std::vector<std::string> RenderGitLabMessage(const PushInspection& inspection, const PushDecision& decision,
                                              const PushReportOptions& options);
+
+// "the other half of this pair (ID) is in PLACES, added by the same push"
+// (kPairedAcrossPush) or commit (kPairedAcrossCommit): a half that
+// PushFinding::paired_with joins to the rest of its pair.
+std::string PairedWith(Language lang, const PushFinding& pf, Msg scope);
 
 // What to do after a leak, per provider ("Alibaba Cloud", "AWS", ...): lines
 // of advice. Unknown providers get generic advice.

@@ -93,4 +93,23 @@ expect_rc "policy unscannable = \"warn\": an encrypted archive goes in, reported
 check "unscannable = warn: the pusher sees the warning" grep -q "could not be scanned (encrypted)" <<<"$err"
 write_policy
 
+# --- a pair split across two files of one push -----------------------------------------
+reset_work
+alibaba_pair >"$TEST_TMP/split.env"
+commit_file "$work" conf/id.ini "$(sed -n 1p "$TEST_TMP/split.env")"$'\n' "Add the key ID"
+commit_file "$work" deploy/secret.ini "$(sed -n 2p "$TEST_TMP/split.env")"$'\n' "Add the secret"
+push "$work" origin HEAD:refs/heads/split
+expect_rc "an ID in one file and its secret in another, one push: refused" 1
+check "the report names the other half of the split pair" \
+  grep -q "the other half of this pair (alibaba-accesskey-pair) is in deploy/secret.ini:1" <<<"$(flat)"
+check "the audit record says where the other half is" \
+  python3 -c 'import json, sys
+r = json.loads(open(sys.argv[1]).read().splitlines()[-1])
+assert any(f.get("paired_with", {}).get("pair") == "alibaba-accesskey-pair" for f in r["findings"]), r["findings"]' "$AUDIT_LOG"
+reset_work
+commit_file "$work" conf/id.ini "$(sed -n 1p "$TEST_TMP/split.env")"$'\n' "Only the key ID"
+push "$work" origin HEAD:refs/heads/id-only
+expect_rc "the ID alone: accepted with a warning" 0
+reset_work
+
 finish

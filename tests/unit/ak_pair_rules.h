@@ -8,14 +8,17 @@ namespace akgate::testing {
 inline const char* kAkPairRules = R"(
 [[rules]]
 id = "ak-id"
+provider = "Alibaba Cloud"
 regex = '''\b(LTAI[A-Za-z0-9]{20})\b'''
 entropy = 3.0
 [[rules]]
 id = "ak-secret"
+provider = "Alibaba Cloud"
 regex = '''(?i)access_?key_?secret[\\"'\s]*[:=][\\"'\s]*([A-Za-z0-9]{30})\b'''
 entropy = 3.5
 [[pairs]]
 id = "ak-pair"
+provider = "Alibaba Cloud"
 window_lines = 3
 [[pairs.parts]]
 rule = "ak-id"

@@ -235,3 +235,22 @@ TEST_CASE("history: a repository that borrows objects (alternates) is read whole
   CHECK(h.findings[0].found.commit.id == Hex(c1));
   CHECK(h.stats.absent_commits == 0);
 }
+
+TEST_CASE("history: a pair split across files pairs within one commit, not across the whole history") {
+  Fixture f;
+  Keys a, b;
+  git_oid c1 = f.repo.Commit(
+      {{"id.ini", "access_key_id = " + a.id + "\n"}, {"s.ini", "access_key_secret = " + a.secret + "\n"}}, {});
+  git_oid c2 = f.repo.Commit({{"id.ini", "access_key_id = " + a.id + "\n"},
+                              {"s.ini", "access_key_secret = " + a.secret + "\n"},
+                              {"later.ini", "access_key_id = " + b.id + "\n"}},
+                             {c1});
+  f.repo.SetRef("refs/heads/main", c2);
+  HistoryScan h = f.Scan();
+  REQUIRE(h.findings.size() == 3);
+  for (const HistoryFinding& hf : h.findings) {
+    const bool first_commit = hf.found.commit.id == Hex(c1);
+    CHECK(hf.found.paired_with.empty() != first_commit);  // c1's two halves pair; c2's lone ID does not
+    CHECK(hf.found.pair_rule == (first_commit ? "ak-pair" : ""));
+  }
+}

@@ -432,3 +432,47 @@ TEST_CASE("the gateway: a parent in the pack whose subtree is upstream gets that
   CHECK(git_oid_equal(&fetcher.calls[0].trees[0], &conf_tree));
   CHECK(fetcher.calls[1].blobs.size() == 1);
 }
+
+TEST_CASE("a pair split across two files of one push is the pair: both halves take its action and name each other") {
+  Fixture f;
+  Keys k;
+  git_oid c1 = f.repo.Commit({{"README", "hello\n"}}, {});
+  f.repo.SetRef("refs/heads/main", c1);
+  git_oid c2 = f.repo.Commit({{"README", "hello\n"}, {"conf/id.ini", "access_key_id = " + k.id + "\n"}}, {c1});
+  git_oid c3 = f.repo.Commit({{"README", "hello\n"},
+                              {"conf/id.ini", "access_key_id = " + k.id + "\n"},
+                              {"secret.ini", "access_key_secret = " + k.secret + "\n"}},
+                             {c2});
+  PushInspection in = f.Inspect({TestRepo::Update(&c1, &c3, "refs/heads/main")});
+  REQUIRE(in.findings.size() == 2);
+  for (const PushFinding& pf : in.findings) {
+    CHECK(pf.finding.action == Action::kBlock);  // the rules say warn for each half alone
+    CHECK(pf.pair_rule == "ak-pair");
+    REQUIRE(pf.paired_with.size() == 1);
+    const bool is_id = pf.finding.rule_id == "ak-id";
+    CHECK(pf.paired_with[0] == (is_id ? "secret.ini:1 (ak-secret)" : "conf/id.ini:1 (ak-id)"));
+  }
+
+  // A half alone stays a warning.
+  Fixture g;
+  git_oid d1 = g.repo.Commit({{"README", "x\n"}}, {});
+  g.repo.SetRef("refs/heads/main", d1);
+  git_oid d2 = g.repo.Commit({{"README", "x\n"}, {"id.ini", "access_key_id = " + k.id + "\n"}}, {d1});
+  PushInspection lone = g.Inspect({TestRepo::Update(&d1, &d2, "refs/heads/main")});
+  REQUIRE(lone.findings.size() == 1);
+  CHECK(lone.findings[0].finding.action == Action::kWarn);
+  CHECK(lone.findings[0].paired_with.empty());
+}
+
+TEST_CASE("a half already in the repository does not pair with a half the push adds") {
+  Fixture f;
+  Keys k;
+  git_oid c1 = f.repo.Commit({{"id.ini", "access_key_id = " + k.id + "\n"}}, {});
+  f.repo.SetRef("refs/heads/main", c1);
+  git_oid c2 = f.repo.Commit(
+      {{"id.ini", "access_key_id = " + k.id + "\n"}, {"s.ini", "access_key_secret = " + k.secret + "\n"}}, {c1});
+  PushInspection in = f.Inspect({TestRepo::Update(&c1, &c2, "refs/heads/main")});
+  REQUIRE(in.findings.size() == 1);  // the ID is not introduced by this push
+  CHECK(in.findings[0].finding.rule_id == "ak-secret");
+  CHECK(in.findings[0].finding.action == Action::kWarn);
+}
