@@ -11,6 +11,7 @@
 #include <git2/tree.h>
 
 #include <algorithm>
+#include <string_view>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -64,12 +65,20 @@ bool IsPartialClone(git_repository* repo) {
   git_buf value = GIT_BUF_INIT;
   if (git_config_get_string_buf(&value, cfg, "extensions.partialclone") == 0 && value.size > 0) partial = true;
   git_buf_dispose(&value);
-  auto promisor = [](const git_config_entry* e, void* payload) {
-    int yes = 0;
-    if (git_config_parse_bool(&yes, e->value) == 0 && yes) *static_cast<bool*>(payload) = true;
-    return 0;
-  };
-  git_config_foreach_match(cfg, R"(^remote\..*\.promisor$)", promisor, &partial);
+  // Every entry, matched here by name: libgit2's regex matching
+  // (git_config_foreach_match) leaks PCRE2 match data in 1.5.
+  git_config_iterator* it = nullptr;
+  if (git_config_iterator_new(&it, cfg) == 0) {
+    git_config_entry* e = nullptr;
+    while (!partial && git_config_next(&e, it) == 0) {
+      const std::string_view name(e->name);
+      int yes = 0;
+      if (name.size() > 16 && name.substr(0, 7) == "remote." && name.substr(name.size() - 9) == ".promisor" &&
+          git_config_parse_bool(&yes, e->value) == 0 && yes)
+        partial = true;
+    }
+    git_config_iterator_free(it);
+  }
   git_config_free(cfg);
   git_error_clear();
   return partial;
