@@ -29,6 +29,8 @@ done
 # Sanitizer reports fail the run; UBSan shows where.
 export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}"
 export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
+# Leaks in libraries that are not akgate's are listed, with why, in tests/lsan.supp.
+export LSAN_OPTIONS="${LSAN_OPTIONS:-suppressions=$root/tests/lsan.supp:print_suppressions=0}"
 
 passed=0
 failed=0
