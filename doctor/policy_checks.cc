@@ -172,6 +172,16 @@ std::string ConfigLine(const std::string& section, const std::string& key, const
   return key + " = " + value + "   # under [" + section + "] in " + file;
 }
 
+void CheckMode(const Policy& p, const std::string& file, Group* g) {
+  if (p.monitor)
+    g->Add("policy.mode", Severity::kRisk,
+           "[gate] mode = \"monitor\": a push with a secret is let through (audited and notified as \"monitor\"), "
+           "not refused",
+           ConfigLine("gate", "mode", "\"enforce\"", file));
+  else
+    g->Add("policy.mode", Severity::kOk, "enforcing: a push with a blocking finding is refused");
+}
+
 void CheckFailMode(const Policy& p, const std::string& file, Group* g) {
   if (p.on_timeout == FailMode::kAllow || p.on_error == FailMode::kAllow) {
     std::string which = p.on_timeout == FailMode::kAllow && p.on_error == FailMode::kAllow ? "on_timeout and on_error"
@@ -258,6 +268,7 @@ void CheckPolicy(const PolicyFiles& files, const Account* account, Group* g, Pol
   else
     g->Add("policy.load", Severity::kOk, "the policy loads from " + read);
   CheckRules(p, file, g);
+  CheckMode(p, file, g);
   CheckFailMode(p, file, g);
   CheckTimeBudget(p, file, g);
   CheckBypass(p, file, g);

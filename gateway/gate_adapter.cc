@@ -83,7 +83,9 @@ class PolicyGateAdapter : public GateAdapter {
       // "(pre-receive hook declined)".
       v.ref_reason = failure ? "akgate could not check this push" : "akgate: push contains secrets";
     } else {
-      v.decision = d.bypass_used ? PushVerdict::Decision::kBypass : PushVerdict::Decision::kAllow;
+      v.decision = d.bypass_used ? PushVerdict::Decision::kBypass
+                   : d.monitored ? PushVerdict::Decision::kMonitor
+                                 : PushVerdict::Decision::kAllow;
     }
     return v;
   }

@@ -42,9 +42,10 @@ struct InspectInput {
 };
 
 struct PushVerdict {
-  enum class Decision { kAllow, kBlock, kBypass, kError };
+  enum class Decision { kAllow, kBlock, kBypass, kMonitor, kError };
   Decision decision = Decision::kAllow;
-  // The audit record's words for the decision ("accept", "reject", "bypass")
+  // The audit record's words for the decision ("accept", "reject", "bypass",
+  // "monitor")
   // and its cause ("clean", "allowed", "findings", "error", ...), for the
   // gateway's log, so the two read alike.
   std::string decision_name = "reject", cause = "error";  // until the gate has decided
@@ -53,7 +54,9 @@ struct PushVerdict {
   uint64_t commits = 0, blobs = 0, bytes = 0;
   uint64_t findings = 0;  // blocking findings
   double scan_ms = 0;
-  bool forwards() const { return decision == Decision::kAllow || decision == Decision::kBypass; }
+  bool forwards() const {
+    return decision == Decision::kAllow || decision == Decision::kBypass || decision == Decision::kMonitor;
+  }
 };
 
 // Implementations are shared by every connection and called from worker

@@ -26,6 +26,9 @@ std::string Metrics::Render() const {
   Counter(&out, "akgate_gateway_pushes_blocked_total", "Pushes rejected for a blocking finding.", pushes_blocked);
   Counter(&out, "akgate_gateway_pushes_bypassed_total", "Blocked pushes let through by an allowed bypass.",
           pushes_bypassed);
+  Counter(&out, "akgate_gateway_pushes_monitored_total",
+          "Pushes that would have been blocked, let through in monitor mode ([gate] mode = \"monitor\").",
+          pushes_monitored);
   Counter(&out, "akgate_gateway_pushes_refused_total",
           "Pushes refused before inspection (malformed, too large, thin pack, busy).", pushes_refused);
   Counter(&out, "akgate_gateway_pushes_unauthorized_total",

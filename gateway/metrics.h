@@ -17,6 +17,7 @@ struct Metrics {
   std::atomic<uint64_t> pushes_scanned{0};
   std::atomic<uint64_t> pushes_blocked{0};
   std::atomic<uint64_t> pushes_bypassed{0};
+  std::atomic<uint64_t> pushes_monitored{0};
   std::atomic<uint64_t> pushes_refused{0};       // malformed, too large, thin, busy
   std::atomic<uint64_t> pushes_unauthorized{0};  // the upstream refused the pusher's credentials
   std::atomic<uint64_t> auth_failures{0};        // gateway-held: requests that did not sign in

@@ -396,6 +396,9 @@ net::awaitable<bool> Answer(Push& p) {
     if (v.decision == PushVerdict::Decision::kBypass) {
       x.gw.metrics.pushes_bypassed++;
       x.note = "bypassed";
+    } else if (v.decision == PushVerdict::Decision::kMonitor) {
+      x.gw.metrics.pushes_monitored++;
+      x.note = "would have been blocked (monitor mode)";
     }
     std::string notes;
     if (p.request().HasCapability("side-band-64k")) notes = SidebandMessages(v.report);

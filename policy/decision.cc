@@ -47,7 +47,8 @@ const char* CauseName(Cause c) {
 }
 
 const char* DecisionName(const PushDecision& d) {
-  return d.accepted ? (d.bypass_used ? "bypass" : "accept") : "reject";
+  if (!d.accepted) return "reject";
+  return d.bypass_used ? "bypass" : d.monitored ? "monitor" : "accept";
 }
 
 namespace {
@@ -131,6 +132,14 @@ void ApplyBypass(const Policy& policy, PushDecision* d) {
   d->bypass_used = true;
 }
 
+// Monitor mode: a push still rejected is let through, its cause kept. Not
+// for a policy that did not load: its mode is not trusted.
+void ApplyMonitor(const Policy& policy, PushDecision* d) {
+  if (d->accepted || !policy.monitor || d->policy_unreadable) return;
+  d->accepted = true;
+  d->monitored = true;
+}
+
 }  // namespace
 
 PushDecision Decide(const PushInspection& inspection, const Policy& policy, const PushRequest& request) {
@@ -197,6 +206,7 @@ PushDecision Decide(const PushInspection& inspection, const Policy& policy, cons
   d.cause = d.blocking ? Cause::kFindings : d.allowed ? Cause::kAllowed : d.warnings ? Cause::kWarnings : Cause::kClean;
   ApplyBypass(policy, &d);
   if (d.bypass_used) d.cause = Cause::kBypassed;
+  ApplyMonitor(policy, &d);
   return d;
 }
 
@@ -211,15 +221,18 @@ PushDecision DecideFailure(Cause cause, const std::string& what, const Policy& p
   }
   d.accepted = d.fail_mode == FailMode::kAllow;
   ApplyBypass(policy, &d);
+  ApplyMonitor(policy, &d);
   return d;
 }
 
 void RefuseUnrecorded(const std::string& why, PushDecision* d) {
   std::string what = d->bypass_used                                             ? "bypassed"
+                     : d->monitored                                             ? "let through in monitor mode"
                      : d->cause == Cause::kError || d->cause == Cause::kTimeout ? "accepted without a complete check"
                                                                                 : "accepted with allowed findings";
   d->accepted = false;
   d->bypass_used = false;
+  d->monitored = false;
   d->cause = Cause::kUnrecorded;
   d->error = "this push would be " + what + ", which is only let in when it is recorded, and it cannot be: " + why;
 }

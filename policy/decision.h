@@ -15,6 +15,10 @@
 // A push that could not be checked (error, timeout) gets DecideFailure: the
 // policy's on_error / on_timeout, which a permitted bypass can also override.
 // A policy that did not load (Policy::unreadable) always blocks.
+//
+// Last, monitor mode ([gate] mode = "monitor"): a push still rejected after
+// all of the above is let through, `monitored`, with its cause unchanged
+// (what would have rejected it), and must be recorded like a bypass.
 #pragma once
 
 #include <string>
@@ -78,6 +82,7 @@ struct PushDecision {
   std::string pusher;
   bool bypass_requested = false;
   bool bypass_used = false;
+  bool monitored = false;  // would have been rejected; let through by [gate] mode = "monitor"
   std::string bypass_reason;
   std::string bypass_refused;                  // why a requested bypass was refused
   Refusal bypass_refusal = Refusal::kNone;     // ... as a kind
@@ -100,16 +105,20 @@ struct PushDecision {
   // allowed finding) or without a complete check (a fail-open): such a
   // push is accepted only if its record can be written (gate/push_gate.h).
   bool must_be_recorded() const {
-    return accepted && (bypass_used || !allowed_by_option.empty() || allowed_inline > 0 || cause == Cause::kError ||
-                        cause == Cause::kTimeout);
+    return accepted && (bypass_used || monitored || !allowed_by_option.empty() || allowed_inline > 0 ||
+                        cause == Cause::kError || cause == Cause::kTimeout);
   }
-  // Events worth a notification: a block, a bypass, an allowed finding
-  // (by -o akgate.allow or an akgate:allow line).
-  bool notify() const { return !accepted || bypass_used || !allowed_by_option.empty() || allowed_inline > 0; }
+  // Events worth a notification: a block, a bypass, a push let through in
+  // monitor mode, an allowed finding (by -o akgate.allow or an akgate:allow
+  // line).
+  bool notify() const {
+    return !accepted || bypass_used || monitored || !allowed_by_option.empty() || allowed_inline > 0;
+  }
   int exit_code() const { return accepted ? 0 : 1; }
 };
 
-// The audit's word for the decision: "accept", "reject" or "bypass". The
+// The audit's word for the decision: "accept", "reject", "bypass" or
+// "monitor" (would have been rejected, let through in monitor mode). The
 // gateway's log uses the same words.
 const char* DecisionName(const PushDecision& d);
 

@@ -94,6 +94,21 @@ void ReadAllowlist(TomlReader& top, Policy* out) {
   top.SetError(r.status());
 }
 
+void ReadGate(TomlReader& top, Policy* out) {
+  const toml::table* t = top.Table("gate");
+  if (!t) return;
+  TomlReader r = top.Child(*t, "gate");
+  std::string mode;
+  if (r.Str("mode", &mode)) {
+    if (mode == "enforce" || mode == "monitor")
+      out->monitor = mode == "monitor";
+    else
+      r.Fail(nullptr, "mode", "must be \"enforce\" or \"monitor\", not \"" + mode + "\"");
+  }
+  r.FailUnknown();
+  top.SetError(r.status());
+}
+
 void ReadLimits(TomlReader& top, Policy* out) {
   const toml::table* t = top.Table("limits");
   if (!t) return;
@@ -208,6 +223,7 @@ Status ParsePolicy(std::string_view text, const std::string& origin, const std::
   // Read into a copy: a file with an error changes nothing.
   Policy next = *out;
   TomlReader top(doc, label);
+  ReadGate(top, &next);
   ReadLimits(top, &next);
   ReadRules(top, base_dir, &next);
   ReadAllowlist(top, &next);

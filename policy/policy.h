@@ -37,6 +37,13 @@ enum class FailMode { kBlock, kAllow };
 const char* FailModeName(FailMode m);  // "block", "allow"
 
 struct Policy {
+  // [gate] mode = "monitor": everything is inspected, decided, reported,
+  // audited and notified as when enforcing ("enforce", the default), but a
+  // push that would be rejected is let through, told "would have been
+  // rejected". For measuring a rollout's impact before enforcing. A policy
+  // that did not load still blocks (its mode is not trusted).
+  bool monitor = false;
+
   // [rules]
   std::vector<std::string> rule_files;         // none: the built-in rules
   std::map<std::string, Action> rule_actions;  // [rules.actions] id = "block" | "warn" | "off"

@@ -22,6 +22,7 @@ std::string NotificationEvent(const PushDecision& d) {
   if (!d.notify()) return "";
   if (!d.accepted) return "block";
   if (d.bypass_used) return "bypass";
+  if (d.monitored) return "monitor";
   return "allow";
 }
 

@@ -22,10 +22,11 @@ constexpr MessageText kCatalogue[] = {
     {M::kRejectedUnrecorded, "akgate: push REJECTED: it could not be recorded.", nullptr,
      "akgate: 推送被拒绝：无法记录此次推送。"},
     {M::kUnrecordedExplained,
-     "A bypass, an allowed finding or a push accepted without a complete check is let in only when the audit log "
+     "A bypass, an allowed finding, a push let through in monitor mode or a push accepted without a complete check "
+     "is let in only when the audit log "
      "records it. Please tell the server administrators ([audit] log in the policy).",
      nullptr,
-     "绕过检查、被允许的发现项以及未经完整检查而接受的推送，只有在审计日志记录之后才会放行。"
+     "绕过检查、被允许的发现项、监控模式下放行的推送以及未经完整检查而接受的推送，只有在审计日志记录之后才会放行。"
      "请告知服务器管理员（策略中的 [audit] log）。"},
     {M::kCheckTimedOut, "the check did not finish in time", nullptr, "检查未能在限定时间内完成"},
     {M::kCheckFailed, "the push could not be checked", nullptr, "无法检查此次推送"},
@@ -64,6 +65,18 @@ constexpr MessageText kCatalogue[] = {
     {M::kNotified, "The security team is notified.", nullptr, "已通知安全团队。"},
     {M::kRejectedFindings, "akgate: push REJECTED: {secrets} found in {carriers} you are pushing.", nullptr,
      "akgate: 推送被拒绝：在您推送的{carriers}中发现 {secrets}。"},
+    {M::kMonitoredFindings,
+     "akgate: push ACCEPTED IN MONITOR MODE; it would have been REJECTED: {secrets} found in {carriers} you are "
+     "pushing.",
+     nullptr, "akgate: 推送在监控模式下已接受；否则会被拒绝：在您推送的{carriers}中发现 {secrets}。"},
+    {M::kMonitoredFailure, "akgate: push ACCEPTED IN MONITOR MODE; it would have been REJECTED: {what}.", nullptr,
+     "akgate: 推送在监控模式下已接受；否则会被拒绝：{what}。"},
+    {M::kMonitorExplained,
+     "akgate only monitors this server for now ([gate] mode = \"monitor\"): it refuses nothing yet, and records "
+     "this push as one it would have refused. Once it enforces, the same push will be refused.",
+     nullptr,
+     "akgate 目前在此服务器上仅做监控（[gate] mode = \"monitor\"）：暂不拒绝任何推送，"
+     "并把此次推送记录为本应拒绝的推送。一旦开始强制执行，同样的推送将被拒绝。"},
     {M::kCheckedParen, "({checked})", nullptr, "（{checked}）"},
     {M::kAlsoWarnings, "Also {warnings} (not blocking):", nullptr, "另有 {warnings}（不阻止推送）："},
     {M::kAccepted, "akgate: push accepted: {checked}.", nullptr, "akgate: 推送已接受：{checked}。"},

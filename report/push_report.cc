@@ -432,6 +432,8 @@ void RenderFailure(Language lang, const PushInspection& in, const PushDecision& 
   std::string what = Say(lang, timeout ? Msg::kCheckTimedOut : Msg::kCheckFailed);
   if (d.bypass_used)
     out->push_back(Say(lang, Msg::kAcceptedFailureBypassed, {{"what", what}, {"pusher", d.pusher}}));
+  else if (d.monitored)
+    out->push_back(Say(lang, Msg::kMonitoredFailure, {{"what", what}}));
   else if (d.accepted)
     out->push_back(Say(lang, Msg::kAcceptedUnchecked, {{"what", what}}));
   else
@@ -442,6 +444,7 @@ void RenderFailure(Language lang, const PushInspection& in, const PushDecision& 
                            : Say(lang, d.fail_mode == FailMode::kBlock ? Msg::kFailModeBlock : Msg::kFailModeAllow,
                                  {{"key", timeout ? "on_timeout" : "on_error"}, {"mode", FailModeName(d.fail_mode)}});
   Wrap(JoinSentences(lang, policy, Accountability(lang, o)), "", width, out);
+  if (d.monitored) Wrap(Say(lang, Msg::kMonitorExplained), "", width, out);
   if (s.commits || s.blobs)
     out->push_back(Say(lang, Msg::kSoFar,
                        {{"commits", Count(lang, Msg::kCommits, s.commits)},
@@ -493,6 +496,11 @@ std::vector<std::string> RenderPushReport(const PushInspection& in, const PushDe
       std::string reason =
           JoinSentences(lang, Say(lang, Msg::kReasonGiven, {{"reason", d.bypass_reason}}), Accountability(lang, o));
       Wrap(JoinSentences(lang, reason, Say(lang, Msg::kRotateIfReal)), "", width, &out);
+    } else if (d.monitored) {
+      out.push_back(Say(lang, Msg::kMonitoredFindings,
+                        {{"secrets", n}, {"carriers", CarrierWords(lang, Carriers(in, blocking))}}));
+      std::string told = JoinSentences(lang, Say(lang, Msg::kMonitorExplained), Accountability(lang, o));
+      Wrap(JoinSentences(lang, told, Say(lang, Msg::kRotateIfReal)), "", width, &out);
     } else {
       out.push_back(Say(lang, Msg::kRejectedFindings,
                         {{"secrets", n}, {"carriers", CarrierWords(lang, Carriers(in, blocking))}}));
@@ -506,7 +514,7 @@ std::vector<std::string> RenderPushReport(const PushInspection& in, const PushDe
       out.push_back(Say(lang, Msg::kAlsoWarnings, {{"warnings", Count(lang, Msg::kWarnings, warnings.size())}}));
       RenderList(lang, in, warnings, o.max_findings, width, &out);
     }
-    if (!d.bypass_used) HowToFix(lang, in, d, blocking, o, width, &out);
+    if (!d.bypass_used && !d.monitored) HowToFix(lang, in, d, blocking, o, width, &out);
   } else {
     if (warnings.empty()) {
       out.push_back(Say(lang, Msg::kAccepted, {{"checked", Checked(lang, s)}}));

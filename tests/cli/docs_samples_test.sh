@@ -107,6 +107,20 @@ PY
   git -C "$T/legacy-work" commit -q -m "Add config"
   push_lines "$T/legacy-work"
 }
+# docs/hook.md: the push of sample_hook_push_rejected under a policy in
+# monitor mode: let through, saying it would have been rejected.
+sample_hook_push_monitor() {
+  printf '[gate]\nmode = "monitor"\n[audit]\nlog = "%s/monitor-audit.log"\n' "$T" >"$T/monitor-policy.toml"
+  git init -q --bare "$T/monitor.git"
+  "$AKGATE" install --repo "$T/monitor.git" --policy "$T/monitor-policy.toml" >/dev/null
+  git clone -q "$T/monitor.git" "$T/monitor-work" 2>/dev/null
+  git -C "$T/monitor-work" config user.name Tester
+  git -C "$T/monitor-work" config user.email t@example.com
+  cp "$sample_project/.env" "$T/monitor-work/.env"
+  git -C "$T/monitor-work" add .env
+  git -C "$T/monitor-work" commit -q -m "Add config"
+  git -C "$T/monitor-work" push origin main 2>&1 | grep -E '^(remote:| \* )' || true
+}
 # docs/output.md: the three report formats on one file.
 sample_scan_text() { (cd "$sample_project" && "$AKGATE" scan --no-color app/sync.py || true); }
 sample_scan_text_zh() { (cd "$sample_project" && "$AKGATE" scan --no-color --lang zh-CN app/sync.py || true); }

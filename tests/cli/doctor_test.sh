@@ -135,6 +135,15 @@ run "$AK" doctor --repo "$T/srv/app.git" --policy "$T/etc/open.toml"
 expect_rc "a fail-open policy: exit 1" 1
 check "fail open is a risk, naming the setting" contains "$out" "RISK  policy.fail-mode: fail open: on_error = \"allow\""
 check "the fix is the config line" contains "$out" "fix: on_error = \"block\"   # under [limits] in $T/etc/open.toml"
+check "an enforcing policy says so" contains "$out" "ok    policy.mode: enforcing"
+
+cp "$T/etc/policy.toml" "$T/etc/monitor.toml"
+printf '[gate]\nmode = "monitor"\n' >>"$T/etc/monitor.toml"
+run "$AK" doctor --repo "$T/srv/app.git" --policy "$T/etc/monitor.toml"
+expect_rc "monitor mode: exit 1" 1
+check "monitor mode is a risk, fixed by enforcing" \
+  contains_all "$out" "RISK  policy.mode: [gate] mode = \"monitor\": a push with a secret is let through" \
+  "fix: mode = \"enforce\"   # under [gate] in $T/etc/monitor.toml"
 
 : >"$T/etc/empty-rules.toml"
 printf '[[rules]]\nid = "x"\nregex = '"'"'tok_[0-9]{8}'"'"'\naction = "warn"\n' >"$T/etc/warn-rules.toml"

@@ -167,6 +167,21 @@ check "route policy: alice may not bypass through /p/" test "$rc" -ne 0 -a -z "$
 check "route policy: alice is told why" grep -q "^remote: .*does not let alice bypass" <<<"$out"
 git -C "$c" checkout -q main
 
+# --- monitor mode ([gate] mode = "monitor" in the /m/ route's policy) --------------
+git -C "$c" checkout -q -b via-m main && add_key_file "$c" "via_m.py" && git -C "$c" add via_m.py &&
+  git -C "$c" commit -qm "a key pushed in monitor mode"
+out="$(git -C "$c" push "http://alice:s3cret-pass@127.0.0.1:$GW_HTTP/m/app.git" via-m 2>&1)"; rc=$?
+detail="$out"
+check "monitor mode: a push with a key is let through to the upstream" test "$rc" -eq 0 -a "$(upstream_rev app via-m)" = "$(git -C "$c" rev-parse via-m)"
+check "monitor mode: the pusher is told it would have been rejected" grep -q "^remote: akgate: push ACCEPTED IN MONITOR MODE; it would have been REJECTED" <<<"$out"
+detail="$(tail -n 1 "$T/audit.log" 2>&1)"
+check "monitor mode: audited as decision monitor, cause findings" python3 -c '
+import json, sys
+a = json.loads(open(sys.argv[1]).read().splitlines()[-1])
+assert a["decision"] == "monitor" and a["cause"] == "findings" and a["blocking"] >= 1, a
+assert any(f["path"] == "via_m.py" and f["disposition"] == "block" for f in a["findings"]), a' "$T/audit.log"
+git -C "$c" checkout -q main
+
 # --- a secret already upstream: fetched and compared, as the hook does --------------
 # The pushed pack does not carry the earlier version of a file it modifies; the
 # gateway fetches it from the upstream (protocol v2, filter blob:none, the
@@ -412,6 +427,7 @@ check "git shows the 502 for an upstream that is down" grep -q "502" <<<"$out"
 curl -s "$G/metrics" >"$T/metrics"
 detail="$(cat "$T/metrics")"
 check "/metrics counts blocked pushes" grep -Eq '^akgate_gateway_pushes_blocked_total [1-9]' "$T/metrics"
+check "/metrics counts pushes let through in monitor mode" grep -Eq '^akgate_gateway_pushes_monitored_total 1$' "$T/metrics"
 check "/metrics counts upstream errors" grep -Eq '^akgate_gateway_upstream_errors_total [1-9]' "$T/metrics"
 check "/metrics counts scanned pushes and scan time" bash -c 'grep -Eq "^akgate_gateway_pushes_scanned_total [1-9]" "$1" && grep -q "^akgate_gateway_scan_seconds_total" "$1"' _ "$T/metrics"
 detail="$(grep -i -E 'authorization|s3cret' "$T/gw/gateway.log" | head -n 3)"

@@ -96,6 +96,11 @@ cat >"$T/route-policy.toml" <<EOF
 [bypass]
 who = ["bob"]
 EOF
+# The route /m/ reaches it in monitor mode: nothing refused, all recorded.
+cat >"$T/monitor-policy.toml" <<EOF
+[gate]
+mode = "monitor"
+EOF
 # Who pushes (identity.h): here the git client itself plays the authenticating
 # proxy, sending X-Akgate-User from 127.0.0.1 (git -c http.extraHeader=...);
 # HTTPS clients may show alice's certificate instead.
@@ -139,6 +144,10 @@ ca_file = "$T/tls/ca.pem"
 prefix = "/p/"
 upstream = "http://127.0.0.1:$UP_HTTP/git/"
 policy = "$T/route-policy.toml"
+[[route]]
+prefix = "/m/"
+upstream = "http://127.0.0.1:$UP_HTTP/git/"
+policy = "$T/monitor-policy.toml"
 [[route]]
 prefix = "/down/"
 upstream = "http://127.0.0.1:$DOWN_PORT/git/"

@@ -283,7 +283,7 @@ GW_IDENTITY="" write_gateway_config "$T/gw-none"
 out="$("$GATEWAY" --check --config "$T/gw-none/gateway.toml" 2>&1)"; rc=$?
 detail="$out"
 check "--check warns of rights by name without an identity source" \
-  bash -c '[[ $1 -eq 0 ]] && grep -q "warning: the policy grants rights by name (\[bypass\] who = alice; route /p/: \[bypass\] who = bob)" <<<"$2"' _ "$rc" "$out"
+  bash -c '[[ $1 -eq 0 ]] && grep -q "warning: the policy grants rights by name (\[bypass\] who = alice; route /m/: \[bypass\] who = alice; route /p/: \[bypass\] who = bob)" <<<"$2"' _ "$rc" "$out"
 
 # --- the time budget bounds the wait for a scan thread and the indexing too -------------
 # One scan thread, a 2 s budget. A large push (40000 commits, 200000 objects,

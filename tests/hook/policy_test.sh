@@ -322,6 +322,36 @@ expect_rc "webhook unreachable: still rejected" 1
 check "webhook unreachable: bounded by webhook_timeout (${elapsed_ms} ms)" test "$elapsed_ms" -lt 2500
 write_policy
 
+# --- monitor mode: decided as when enforcing, let through, recorded ----------------
+# (the clone may hold rejected commits from above: both ends are put back after)
+server_before="$(server_ref "$server" main)"
+work_before="$(git -C "$work" rev-parse HEAD)"
+write_policy '[gate]' 'mode = "monitor"'
+commit_file "$work" monitor.ini "$(alibaba_pair)" "Key in monitor mode"
+push "$work" origin main
+expect_rc "monitor mode: a push that would be rejected is let through" 0
+check "monitor mode: the pusher is told it would have been rejected" grep -q "push ACCEPTED IN MONITOR MODE; it would have been REJECTED: [0-9]* secrets\\? found" <<<"$err"
+check "monitor mode: the finding is listed with its fingerprint" grep -q "fingerprint [0-9a-f]\{16\}" <<<"$err"
+check "monitor mode: the ref was updated" test "$(server_ref "$server" main)" = "$(git -C "$work" rev-parse HEAD)"
+check "monitor mode: audited as monitor, with the cause and the blocking finding" test "$(audit_field 'a["decision"], a["cause"], a["blocking"] > 0, [f["disposition"] for f in a["findings"] if f["path"] == "monitor.ini"]')" = "monitor findings True ['block']"
+printf '[gate]\nmode = "enforce"\n' >"$server/akgate.toml"
+commit_file "$work" monitor2.ini "$(alibaba_pair)" "Another key"
+push "$work" origin main
+expect_rc "monitor mode: a repository's akgate.toml can enforce where the server monitors" 1
+rm "$server/akgate.toml"
+printf '[gate]\nmode = "monitor"\n[audit]\nlog = "/proc/akgate-nowhere/audit.log"\n' >"$AKGATE_POLICY"
+push "$work" origin main
+expect_rc "monitor mode: a push that cannot be recorded is refused, like a bypass" 1
+check "monitor mode unrecorded: says why" grep -q "this push would be let through in monitor mode" <<<"$err"
+printf '[gate]\nmode = "monitor"\n[limits]\ntime_budget = "soon"\n' >"$AKGATE_POLICY"
+push "$work" origin main
+expect_rc "monitor mode: a policy that did not load still blocks" 1
+write_policy
+push "$work" origin main
+expect_rc "enforcing again: the same kind of push is rejected" 1
+git -C "$server" update-ref refs/heads/main "$server_before"
+git -C "$work" reset -q --hard "$work_before"
+
 # --- the audit log cannot be written: the decision stands, the pusher is told -------
 write_policy
 printf '[audit]\nlog = "/proc/akgate-nowhere/audit.log"\n' >"$AKGATE_POLICY"

@@ -454,4 +454,55 @@ TEST_CASE("decisions") {
     CHECK(b.accepted);
     CHECK(b.bypass_used);
   }
+  SUBCASE("monitor mode: decided as when enforcing, then let through, recorded, notified") {
+    p.monitor = true;
+    PushDecision d = Decide(in, p, Request("bob"));
+    CHECK(d.accepted);
+    CHECK(d.monitored);
+    CHECK(d.cause == Cause::kFindings);  // what would have rejected it
+    CHECK(d.blocking == 1);
+    CHECK(d.dispositions[0] == Disposition::kBlocks);
+    CHECK(DecisionName(d) == std::string("monitor"));
+    CHECK(d.exit_code() == 0);
+    CHECK(d.notify());
+    CHECK(d.must_be_recorded());
+    RefuseUnrecorded("cannot open the audit log", &d);  // unrecorded, it is refused like a bypass
+    CHECK_FALSE(d.accepted);
+    CHECK_FALSE(d.monitored);
+    CHECK(d.error.find("let through in monitor mode") != std::string::npos);
+    // A permitted bypass is still a bypass; a clean push is nothing to monitor.
+    p.bypass_who = {"bob"};
+    PushDecision b = Decide(in, p, Request("bob", {"akgate.bypass=hotfix"}));
+    CHECK(b.bypass_used);
+    CHECK_FALSE(b.monitored);
+    PushDecision c = Decide(PushInspection{}, p, Request("bob"));
+    CHECK_FALSE(c.monitored);
+    CHECK_FALSE(c.must_be_recorded());
+    // A check that failed or timed out is let through too, its fail mode kept.
+    PushDecision t = DecideFailure(Cause::kTimeout, "slow", p, Request("carol"));
+    CHECK(t.accepted);
+    CHECK(t.monitored);
+    CHECK(t.fail_mode == FailMode::kBlock);
+    // A policy that did not load is not trusted to say "monitor".
+    p.unreadable = "policy x.toml:1: broken";
+    PushDecision u = DecideFailure(Cause::kError, "broken", p, Request("carol"));
+    CHECK_FALSE(u.accepted);
+    CHECK_FALSE(u.monitored);
+  }
+}
+
+TEST_CASE("[gate] mode: \"enforce\" or \"monitor\"; the repository's file may set it; anything else an error") {
+  Policy p;
+  CHECK_FALSE(p.monitor);
+  REQUIRE(Parse("[gate]\nmode = \"monitor\"\n", &p).ok());
+  CHECK(p.monitor);
+  REQUIRE(Parse("[gate]\nmode = \"enforce\"\n", &p).ok());
+  CHECK_FALSE(p.monitor);
+  Status s = Parse("[gate]\nmode = \"audit\"\n", &p);
+  CHECK_FALSE(s.ok());
+  CHECK(s.message().find("gate: 'mode' must be \"enforce\" or \"monitor\", not \"audit\"") != std::string::npos);
+  CHECK(s.message().find("policy.toml:2") != std::string::npos);
+  s = Parse("[gate]\nmonitor = true\n", &p);
+  CHECK_FALSE(s.ok());
+  CHECK(s.message().find("monitor") != std::string::npos);
 }

@@ -174,6 +174,37 @@ TEST_CASE("errors and timeouts say what happened and what the policy decided") {
   CHECK(Contains(allowed, "on_error = \"allow\""));
 }
 
+TEST_CASE("monitor mode: the report says it would have been rejected, lists what, and why it went in") {
+  PushInspection in;
+  in.findings.push_back(Pair(3));
+  in.stats.commits = 1;
+  PushDecision d;
+  d.accepted = true;
+  d.monitored = true;
+  d.cause = Cause::kFindings;
+  d.blocking = 1;
+  d.dispositions = {Disposition::kBlocks};
+  PushReportOptions o;
+  o.recorded = true;
+  auto lines = RenderPushReport(in, d, o);
+  CHECK(lines[0] ==
+        "akgate: push ACCEPTED IN MONITOR MODE; it would have been REJECTED: 1 secret found in the commits you are "
+        "pushing.");
+  CHECK(Contains(lines, "[gate] mode = \"monitor\""));
+  CHECK(Contains(lines, "This was recorded."));
+  CHECK(Contains(lines, in.findings[0].finding.fingerprint));
+  CHECK_FALSE(Contains(lines, "How to fix it"));  // nothing to push again; rotate
+  CHECK(Contains(lines, "Rotate the key"));
+  CHECK(RenderGitLabMessage(in, d, o).empty());
+  CHECK(NotificationEvent(d) == "monitor");
+  d.cause = Cause::kTimeout;
+  d.error = "the check took longer than its time budget of 5 s (time_budget in the policy)";
+  auto failed = RenderPushReport(in, d, o);
+  CHECK(failed[0] ==
+        "akgate: push ACCEPTED IN MONITOR MODE; it would have been REJECTED: the check did not finish in time.");
+  CHECK(Contains(failed, "[gate] mode = \"monitor\""));
+}
+
 TEST_CASE("rotation advice exists for every default provider") {
   for (const char* p : {"Alibaba Cloud", "AWS", "Tencent Cloud", "Huawei Cloud", "Volcengine", "Google Cloud", "Azure",
                         "GitHub", "GitLab", "Slack", "Stripe"})
