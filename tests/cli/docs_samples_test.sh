@@ -32,17 +32,28 @@ printf '[audit]\nlog = "%s/audit.log"\n' "$T" >"$T/policy.toml"
 (umask 077 && printf '%s\n' "$(printf '5a%.0s' {1..32})" >"$T/fingerprint.key")
 export AKGATE_FINGERPRINT_KEY="$T/fingerprint.key"
 
-# new_push NAME AUTHOR EMAIL: a bare repository with the hook as
-# install/demo.sh installs it, and a clone of it in $T/NAME-work.
+# new_push NAME AUTHOR EMAIL [POLICY]: a bare repository with the hook as
+# install/demo.sh installs it (with $T/policy.toml unless POLICY is given),
+# and a clone of it in $T/NAME-work.
 new_push() {
   git init -q --bare "$T/$1.git"
-  "$AKGATE" install --repo "$T/$1.git" --policy "$T/policy.toml" >/dev/null
+  "$AKGATE" install --repo "$T/$1.git" --policy "${4:-$T/policy.toml}" >/dev/null
   git clone -q "$T/$1.git" "$T/$1-work" 2>/dev/null
   git -C "$T/$1-work" config user.name "$2"
   git -C "$T/$1-work" config user.email "$3"
 }
 # What the pusher sees of a push: git's remote: lines and the ref's status.
 push_lines() { git -C "$1" push origin main 2>&1 | grep -E '^(remote:| ! |   [0-9a-f]+\.\.)' || true; }
+# push_env NAME POLICY: sample_hook_push_rejected's push (the sample
+# project's .env, committed by Tester) into a new repository under POLICY;
+# prints all git says.
+push_env() {
+  new_push "$1" Tester t@example.com "$2"
+  cp "$sample_project/.env" "$T/$1-work/.env"
+  git -C "$T/$1-work" add .env
+  git -C "$T/$1-work" commit -q -m "Add config"
+  git -C "$T/$1-work" push origin main 2>&1
+}
 
 # --- generators: one per sample name --------------------------------------------------
 
@@ -67,13 +78,7 @@ sample_demo_push_accepted() {
   push_lines "$T/demo-work" | grep '^remote: akgate'
 }
 # docs/hook.md: one pair in one file, refused.
-sample_hook_push_rejected() {
-  new_push hook Tester t@example.com
-  cp "$sample_project/.env" "$T/hook-work/.env"
-  git -C "$T/hook-work" add .env
-  git -C "$T/hook-work" commit -q -m "Add config"
-  push_lines "$T/hook-work"
-}
+sample_hook_push_rejected() { push_env hook "$T/policy.toml" | grep -E '^(remote:| ! )' || true; }
 # docs/hook.md: the same push as sample_hook_push_rejected, asking for the
 # report in Chinese with -o akgate.lang=zh-CN.
 sample_hook_push_rejected_zh() {
@@ -97,29 +102,13 @@ print(hashlib.sha256("\0".join(["alibaba-accesskey-pair", key_id, secret]).encod
 PY
 )"
   printf '[audit]\nlog = "%s/legacy-audit.log"\n[allowlist]\nfingerprints = ["%s"]\n' "$T" "$old" >"$T/legacy-policy.toml"
-  git init -q --bare "$T/legacy.git"
-  "$AKGATE" install --repo "$T/legacy.git" --policy "$T/legacy-policy.toml" >/dev/null
-  git clone -q "$T/legacy.git" "$T/legacy-work" 2>/dev/null
-  git -C "$T/legacy-work" config user.name Tester
-  git -C "$T/legacy-work" config user.email t@example.com
-  cp "$sample_project/.env" "$T/legacy-work/.env"
-  git -C "$T/legacy-work" add .env
-  git -C "$T/legacy-work" commit -q -m "Add config"
-  push_lines "$T/legacy-work"
+  push_env legacy "$T/legacy-policy.toml" | grep -E '^(remote:| ! |   [0-9a-f]+\.\.)' || true
 }
 # docs/hook.md: the push of sample_hook_push_rejected under a policy in
 # monitor mode: let through, saying it would have been rejected.
 sample_hook_push_monitor() {
   printf '[gate]\nmode = "monitor"\n[audit]\nlog = "%s/monitor-audit.log"\n' "$T" >"$T/monitor-policy.toml"
-  git init -q --bare "$T/monitor.git"
-  "$AKGATE" install --repo "$T/monitor.git" --policy "$T/monitor-policy.toml" >/dev/null
-  git clone -q "$T/monitor.git" "$T/monitor-work" 2>/dev/null
-  git -C "$T/monitor-work" config user.name Tester
-  git -C "$T/monitor-work" config user.email t@example.com
-  cp "$sample_project/.env" "$T/monitor-work/.env"
-  git -C "$T/monitor-work" add .env
-  git -C "$T/monitor-work" commit -q -m "Add config"
-  git -C "$T/monitor-work" push origin main 2>&1 | grep -E '^(remote:| \* )' || true
+  push_env monitor "$T/monitor-policy.toml" | grep -E '^(remote:| \* )' || true
 }
 # docs/output.md: the three report formats on one file.
 sample_scan_text() { (cd "$sample_project" && "$AKGATE" scan --no-color app/sync.py || true); }
