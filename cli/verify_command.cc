@@ -115,6 +115,9 @@ VerifyCommand::VerifyCommand(CLI::App* app) {
   cmd_->add_option("-p,--provider", provider_, "alibaba, aws or tencent")->required();
   cmd_->add_option("--id", id_, "The AccessKey ID (the secret is read from standard input)")->required();
   cmd_->add_option("--secret-env", secret_env_, "Read the secret from this environment variable, not stdin");
+  // Hidden: taken only to refuse it without echoing it (an unknown option's
+  // error would print the value back).
+  cmd_->add_option("--secret", refused_secret_, "")->group("");
   cmd_->add_option("--token-env", token_env_, "The session token of a temporary credential, from this variable");
   cmd_->add_option("--endpoint", endpoint_, "https://host[:port] instead of the provider's official endpoint");
   cmd_->add_option("--ca-file", ca_file_, "Extra CA certificates for the endpoint (PEM)");
@@ -136,6 +139,12 @@ VerifyCommand::VerifyCommand(CLI::App* app) {
 bool VerifyCommand::selected() const { return cmd_->parsed(); }
 
 int VerifyCommand::Run() {
+  if (!refused_secret_.empty()) {
+    refused_secret_.assign(refused_secret_.size(), '\0');
+    std::cerr << "akgate verify: the secret is never taken from the command line (other users see it in ps); "
+                 "give it on standard input or name a variable with --secret-env\n";
+    return kExitError;
+  }
   verify::Provider provider;
   if (!verify::ParseProvider(provider_, &provider)) {
     std::cerr << "akgate verify: --provider must be alibaba, aws or tencent, not \"" << provider_ << "\"\n";

@@ -27,6 +27,7 @@ class VerifyCommand {
   CLI::App* cmd_ = nullptr;
   std::string provider_, id_, secret_env_, token_env_, endpoint_, ca_file_, format_ = "text";
   std::string cache_, fingerprint_key_;
+  std::string refused_secret_;  // a hidden --secret, refused with the reason
   bool no_cache_ = false;
   double timeout_seconds_ = 5;
   long cache_ttl_ = 3600;
