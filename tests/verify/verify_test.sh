@@ -190,6 +190,15 @@ assert r["key_id"] != sys.argv[2] and r["key_id"].startswith(sys.argv[2][:4]), r
 assert r["summary"].startswith("live: root key of account"), r
 assert r["cached"] is False and r["provider"] == "alibaba"
 ' "$out" "$ALI_ROOT"
+check "JSON: the sample in docs/verify.md is this answer (all but the key ID and the time)" python3 -c '
+import json, re, sys
+doc = json.loads(re.search(r"```json\n(.*?)```", open(sys.argv[2]).read(), re.S).group(1))
+r = json.loads(sys.argv[1])
+assert set(doc) == set(r), (sorted(doc), sorted(r))
+for k in doc:
+    if k not in ("key_id", "checked_at"):
+        assert doc[k] == r[k], (k, doc[k], r[k])
+' "$out" "$HERE/../../docs/verify.md"
 
 # --- AWS -------------------------------------------------------------------------------
 ask aws "$AWS_EP" "$AWS_ROOT" "$AWS_ROOT_S"
