@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "verify/acs3_signer.h"
+#include "verify/answer_shape.h"
 #include "verify/identity.h"
 
 namespace akgate::verify {
@@ -42,7 +43,8 @@ std::string NameFromArn(const std::string& arn) {
 
 Identity ReadAlibabaAnswer(unsigned status, const std::string& body) {
   Identity id;
-  nlohmann::json j = nlohmann::json::parse(body, nullptr, false);
+  nlohmann::json j;
+  if (JsonNestingAtMost(body, 16)) j = nlohmann::json::parse(body, nullptr, false);
   if (j.is_discarded() || !j.is_object()) {
     id.reason = status >= 500 ? "server-error" : "bad-answer";
     id.message = "HTTP " + std::to_string(status) + " with an answer that is not JSON";

@@ -9,7 +9,9 @@
 #include <boost/property_tree/ptree.hpp>
 #include <boost/property_tree/xml_parser.hpp>
 #include <sstream>
+#include <stdexcept>
 
+#include "verify/answer_shape.h"
 #include "verify/identity.h"
 #include "verify/sigv4_signer.h"
 
@@ -31,6 +33,7 @@ Identity ReadAwsAnswer(unsigned status, const std::string& body) {
   Identity id;
   pt::ptree tree;
   try {
+    if (!XmlTagsAtMost(body, 256)) throw std::runtime_error("too many tags");
     std::istringstream in(body);
     pt::read_xml(in, tree);
   } catch (const std::exception&) {

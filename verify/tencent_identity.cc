@@ -8,6 +8,7 @@
 // credential; otherwise a CAM user.
 #include <nlohmann/json.hpp>
 
+#include "verify/answer_shape.h"
 #include "verify/identity.h"
 #include "verify/tc3_signer.h"
 
@@ -40,7 +41,8 @@ std::string JsonString(const nlohmann::json& j, const char* name) {
 
 Identity ReadTencentAnswer(unsigned status, const std::string& body) {
   Identity id;
-  nlohmann::json j = nlohmann::json::parse(body, nullptr, false);
+  nlohmann::json j;
+  if (JsonNestingAtMost(body, 16)) j = nlohmann::json::parse(body, nullptr, false);
   if (j.is_discarded() || !j.is_object() || !j.contains("Response") || !j["Response"].is_object()) {
     id.reason = status >= 500 ? "server-error" : "bad-answer";
     id.message = "HTTP " + std::to_string(status) + " without a JSON Response object";

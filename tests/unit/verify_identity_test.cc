@@ -195,3 +195,13 @@ TEST_CASE("verify: the answers' cache keeps live and not-live answers for their 
   CHECK(s.message().find(junk) != std::string::npos);
   std::filesystem::remove_all(dir);
 }
+
+TEST_CASE("verify: a deeply nested answer is refused, not parsed (the parsers recurse per level)") {
+  std::string json(200000, '['), xml;
+  for (int i = 0; i < 85000; ++i) xml += "<a>";
+  CHECK(ReadAlibabaAnswer(200, json).reason == "bad-answer");
+  CHECK(ReadTencentAnswer(200, std::string(R"({"Response":)") + json).reason == "bad-answer");
+  CHECK(ReadAwsAnswer(200, xml).reason == "bad-answer");
+  // A string may hold any brackets.
+  CHECK(ReadAlibabaAnswer(400, R"({"Code":"Throttling","Message":"[[[[{{{{\"[[[["})").reason == "Throttling");
+}
