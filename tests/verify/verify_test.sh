@@ -36,24 +36,31 @@ mkdir -p "$T/tls"
 ) >"$T/tls/log" 2>&1 || { fail "test CA created" "$(cat "$T/tls/log")"; finish; exit 1; }
 
 # --- fake keys (random, made here) ------------------------------------------------
-upper_alnum() { python3 -c 'import secrets,string,sys; print("".join(secrets.choice(string.ascii_uppercase+string.digits) for _ in range(int(sys.argv[1]))))' "$1"; }
-ALI_ROOT="LTAI$(random_alnum 20)";  ALI_ROOT_S="$(random_alnum 30)"
-ALI_USER="LTAI$(random_alnum 20)";  ALI_USER_S="$(random_alnum 30)"
-ALI_STS="STS.$(random_alnum 24)";   ALI_STS_S="$(random_alnum 30)"; ALI_TOKEN="CAIS$(random_alnum 60)"
-ALI_OLD="STS.$(random_alnum 24)";   ALI_OLD_S="$(random_alnum 30)"; ALI_OLD_TOKEN="CAIS$(random_alnum 60)"
-ALI_OFF="LTAI$(random_alnum 20)";   ALI_OFF_S="$(random_alnum 30)"
-ALI_BUSY="LTAI$(random_alnum 20)";  ALI_BUSY_S="$(random_alnum 30)"
-ALI_SLOW="LTAI$(random_alnum 20)";  ALI_SLOW_S="$(random_alnum 30)"
-AWS_ROOT="AKIA$(upper_alnum 16)";   AWS_ROOT_S="$(random_alnum 18)/+$(random_alnum 20)"
-AWS_USER="AKIA$(upper_alnum 16)";   AWS_USER_S="$(random_alnum 40)"
-AWS_STS="ASIA$(upper_alnum 16)";    AWS_STS_S="$(random_alnum 40)"; AWS_TOKEN="IQoJb3JpZ2luX2Vj$(random_alnum 80)/+=="
-AWS_OLD="ASIA$(upper_alnum 16)";    AWS_OLD_S="$(random_alnum 40)"; AWS_OLD_TOKEN="IQoJb3JpZ2luX2Vj$(random_alnum 80)"
-AWS_BUSY="AKIA$(upper_alnum 16)";   AWS_BUSY_S="$(random_alnum 40)"
-TC_ROOT="AKID$(random_alnum 32)";   TC_ROOT_S="$(random_alnum 32)"
-TC_USER="AKID$(random_alnum 32)";   TC_USER_S="$(random_alnum 32)"
-TC_STS="AKID$(random_alnum 32)";    TC_STS_S="$(random_alnum 32)"; TC_TOKEN="$(random_alnum 64)"
-TC_OLD="AKID$(random_alnum 32)";    TC_OLD_S="$(random_alnum 32)"; TC_OLD_TOKEN="$(random_alnum 64)"
-TC_BUSY="AKID$(random_alnum 32)";   TC_BUSY_S="$(random_alnum 32)"
+# One python3 for all of them (each start costs about a second on a loaded machine).
+eval "$(python3 - <<'PY'
+import secrets, string
+A, U = string.ascii_letters + string.digits, string.ascii_uppercase + string.digits
+r = lambda n, alphabet=A: "".join(secrets.choice(alphabet) for _ in range(n))
+keys = {
+    "ALI_ROOT": "LTAI" + r(20), "ALI_USER": "LTAI" + r(20), "ALI_STS": "STS." + r(24), "ALI_OLD": "STS." + r(24),
+    "ALI_OFF": "LTAI" + r(20), "ALI_BUSY": "LTAI" + r(20), "ALI_SLOW": "LTAI" + r(20),
+    "AWS_ROOT": "AKIA" + r(16, U), "AWS_USER": "AKIA" + r(16, U), "AWS_STS": "ASIA" + r(16, U),
+    "AWS_OLD": "ASIA" + r(16, U), "AWS_BUSY": "AKIA" + r(16, U),
+    "TC_ROOT": "AKID" + r(32), "TC_USER": "AKID" + r(32), "TC_STS": "AKID" + r(32), "TC_OLD": "AKID" + r(32),
+    "TC_BUSY": "AKID" + r(32),
+}
+for name, value in list(keys.items()):
+    length = 30 if name.startswith("ALI") else 32 if name.startswith("TC") else 40
+    keys[name + "_S"] = r(length)
+keys["AWS_ROOT_S"] = r(18) + "/+" + r(20)  # SigV4 secrets hold / and +
+keys.update(ALI_TOKEN="CAIS" + r(60), ALI_OLD_TOKEN="CAIS" + r(60), AWS_TOKEN="IQoJb3JpZ2luX2Vj" + r(80) + "/+==",
+            AWS_OLD_TOKEN="IQoJb3JpZ2luX2Vj" + r(80), TC_TOKEN=r(64), TC_OLD_TOKEN=r(64),
+            WRONG_30=r(30), WRONG_30B=r(30), WRONG_40=r(40), WRONG_32=r(32),
+            NEW_ALI="LTAI" + r(20), NEW_AWS="AKIA" + r(16, U), NEW_TC="AKID" + r(32))
+for name, value in keys.items():
+    print(f"{name}='{value}'")
+PY
+)"
 cat >"$T/keys.json" <<JSON
 {
   "alibaba": {
@@ -108,12 +115,15 @@ ask() {
     --ca-file "$T/tls/ca.pem" --timeout "${ASK_TIMEOUT:-5}" --no-cache "$@"
   rm -f "$T/secret"
 }
-# verdict ID: what the fake decided of the last request signed with ID.
-verdict() { python3 -c 'import json,sys
-v = [json.loads(l) for l in open(sys.argv[1])]
-v = [e["verdict"] for e in v if e["key_id"] == sys.argv[2]]
-print(v[-1] if v else "no-request")' "$LOG" "$1"; }
-requests_with() { python3 -c 'import json,sys; print(sum(1 for l in open(sys.argv[1]) if json.loads(l)["key_id"] == sys.argv[2]))' "$LOG" "$1"; }
+# verdict ID: what the fake decided of the last request signed with ID (its
+# log is json.dumps' lines: "key_id": "ID", "verdict": "V").
+verdict() {
+  local line
+  line="$(grep -F "\"key_id\": \"$1\"," "$LOG" | tail -n 1)"
+  [[ -n "$line" ]] || { echo no-request; return; }
+  sed -E 's/.*"verdict": "([^"]*)".*/\1/' <<<"$line"
+}
+requests_with() { grep -cF "\"key_id\": \"$1\"," "$LOG" || true; }
 no_secret_out() { lacks "$out$err" "$1"; }
 
 # --- Alibaba Cloud -------------------------------------------------------------------
@@ -136,12 +146,12 @@ expect_rc "alibaba STS session: exit 1 (live)" 1
 check "alibaba STS session: token signed and accepted; a temporary credential, its role and session" \
   eval '[ "$(verdict "$ALI_STS")" = signature-ok ] && contains "$out" "live: temporary credential (ci-deploy/session-7) of account 1234…"'
 
-ask alibaba "$ALI_EP" "$ALI_ROOT" "$(random_alnum 30)"
+ask alibaba "$ALI_EP" "$ALI_ROOT" "$WRONG_30"
 expect_rc "alibaba wrong secret: exit 0 (not live)" 0
 check "alibaba wrong secret: the fake refused the signature; reported as signature mismatch" \
   eval '[ "$(verdict "$ALI_ROOT")" = signature-mismatch ] && contains "$out" "not live: SignatureDoesNotMatch"'
 
-ask alibaba "$ALI_EP" "LTAI$(random_alnum 20)" "$(random_alnum 30)"
+ask alibaba "$ALI_EP" "$NEW_ALI" "$WRONG_30"
 expect_rc "alibaba unknown key: exit 0" 0
 check "alibaba unknown key: InvalidAccessKeyId.NotFound" contains "$out" "not live: InvalidAccessKeyId.NotFound"
 
@@ -211,10 +221,10 @@ export AWS_TOKEN_VAR="$AWS_TOKEN"
 ask aws "$AWS_EP" "$AWS_STS" "$AWS_STS_S" --token-env AWS_TOKEN_VAR
 check "aws assumed role: X-Amz-Security-Token signed; live temporary credential" \
   eval '[ "$rc" = 1 ] && [ "$(verdict "$AWS_STS")" = signature-ok ] && contains "$out" "live: temporary credential (Admin/jane)"'
-ask aws "$AWS_EP" "$AWS_USER" "$(random_alnum 40)"
+ask aws "$AWS_EP" "$AWS_USER" "$WRONG_40"
 check "aws wrong secret: botocore's signature differs; not live: SignatureDoesNotMatch" \
   eval '[ "$rc" = 0 ] && [ "$(verdict "$AWS_USER")" = signature-mismatch ] && contains "$out" "not live: SignatureDoesNotMatch"'
-ask aws "$AWS_EP" "AKIA$(upper_alnum 16)" "$(random_alnum 40)"
+ask aws "$AWS_EP" "$NEW_AWS" "$WRONG_40"
 check "aws unknown key: not live: InvalidClientTokenId" eval '[ "$rc" = 0 ] && contains "$out" "not live: InvalidClientTokenId"'
 export AWS_OLD_TOKEN_VAR="$AWS_OLD_TOKEN"
 ask aws "$AWS_EP" "$AWS_OLD" "$AWS_OLD_S" --token-env AWS_OLD_TOKEN_VAR
@@ -234,10 +244,10 @@ export TC_TOKEN_VAR="$TC_TOKEN"
 ask tencent "$TC_EP" "$TC_STS" "$TC_STS_S" --token-env TC_TOKEN_VAR
 check "tencent role credential: X-TC-Token accepted; live temporary credential" \
   eval '[ "$rc" = 1 ] && [ "$(verdict "$TC_STS")" = signature-ok ] && contains "$out" "live: temporary credential"'
-ask tencent "$TC_EP" "$TC_USER" "$(random_alnum 32)"
+ask tencent "$TC_EP" "$TC_USER" "$WRONG_32"
 check "tencent wrong secret: not live: AuthFailure.SignatureFailure" \
   eval '[ "$rc" = 0 ] && [ "$(verdict "$TC_USER")" = signature-mismatch ] && contains "$out" "not live: AuthFailure.SignatureFailure"'
-ask tencent "$TC_EP" "AKID$(random_alnum 32)" "$(random_alnum 32)"
+ask tencent "$TC_EP" "$NEW_TC" "$WRONG_32"
 check "tencent unknown key: not live: AuthFailure.SecretIdNotFound" \
   eval '[ "$rc" = 0 ] && contains "$out" "not live: AuthFailure.SecretIdNotFound"'
 export TC_OLD_TOKEN_VAR="$TC_OLD_TOKEN"
@@ -263,7 +273,7 @@ cached_ask alibaba "$ALI_EP" "$ALI_USER" "$ALI_USER_S"
 n2="$(requests_with "$ALI_USER")"
 check "cache: the first call asks the provider, the second answers from the cache" \
   eval '[ "$n1" = $((n0 + 1)) ] && [ "$n2" = "$n1" ] && contains "$out" "live: RAM user alice" && contains "$out" "(cached answer)"'
-cached_ask alibaba "$ALI_EP" "$ALI_USER" "$(random_alnum 30)"
+cached_ask alibaba "$ALI_EP" "$ALI_USER" "$WRONG_30B"
 check "cache: another secret for the same ID is asked, not answered from the cache" \
   eval '[ "$(requests_with "$ALI_USER")" = $((n2 + 1)) ] && contains "$out" "not live: SignatureDoesNotMatch"'
 cached_ask alibaba "$ALI_EP" "$ALI_BUSY" "$ALI_BUSY_S"
