@@ -10,12 +10,28 @@
 #include <boost/property_tree/xml_parser.hpp>
 #include <sstream>
 #include <stdexcept>
+#include <string_view>
 
 #include "verify/answer_shape.h"
 #include "verify/identity.h"
 #include "verify/sigv4_signer.h"
 
 namespace akgate::verify {
+
+std::string AwsRegionForHost(const std::string& host) {
+  // sts.REGION.amazonaws.com[.cn] (a regional endpoint, the China and
+  // GovCloud partitions'); the global sts.amazonaws.com and anything else
+  // (a test's 127.0.0.1) sign for us-east-1.
+  if (host.empty() || host[0] == '[') return "us-east-1";  // an IPv6 literal
+  std::string h = host.substr(0, host.find(':'));          // without the port
+  for (const char* suffix : {".amazonaws.com", ".amazonaws.com.cn"}) {
+    std::string_view sv(h), sfx(suffix);
+    if (sv.size() <= sfx.size() + 4 || sv.substr(sv.size() - sfx.size()) != sfx || sv.rfind("sts.", 0) != 0) continue;
+    std::string_view region = sv.substr(4, sv.size() - sfx.size() - 4);
+    if (!region.empty() && region.find('.') == std::string_view::npos) return std::string(region);
+  }
+  return "us-east-1";
+}
 
 IdentityCall AwsIdentityCall(const AccessKey& key, const std::string& host, int64_t unix_time) {
   IdentityCall call;
@@ -24,7 +40,7 @@ IdentityCall AwsIdentityCall(const AccessKey& key, const std::string& host, int6
   call.request.path = "/";
   call.request.headers = {{"Content-Type", "application/x-www-form-urlencoded; charset=utf-8"}};
   call.request.body = "Action=GetCallerIdentity&Version=2011-06-15";
-  call.signed_request = SignSigV4(call.request, SigV4Params{"us-east-1", "sts", unix_time, false}, key);
+  call.signed_request = SignSigV4(call.request, SigV4Params{AwsRegionForHost(host), "sts", unix_time, false}, key);
   return call;
 }
 

@@ -77,6 +77,9 @@ IdentityCall AlibabaIdentityCall(const AccessKey& key, const std::string& host, 
 Identity ReadAlibabaAnswer(unsigned status, const std::string& body);
 IdentityCall AwsIdentityCall(const AccessKey& key, const std::string& host, int64_t unix_time);
 Identity ReadAwsAnswer(unsigned status, const std::string& body);
+// The region a SigV4 request to `host` is signed for: REGION of
+// sts.REGION.amazonaws.com[.cn], else us-east-1 (the global endpoint).
+std::string AwsRegionForHost(const std::string& host);
 IdentityCall TencentIdentityCall(const AccessKey& key, const std::string& host, int64_t unix_time);
 Identity ReadTencentAnswer(unsigned status, const std::string& body);
 

@@ -73,6 +73,12 @@ TEST_CASE("verify: AWS's GetCallerIdentity answers (XML)") {
   CHECK(err(400, "Throttling").liveness == Liveness::kUnknown);
   CHECK(err(400, "Throttling").reason == "Throttling");
   CHECK(ReadAwsAnswer(200, "<unclosed").reason == "bad-answer");
+  CHECK(AwsRegionForHost("sts.amazonaws.com") == "us-east-1");
+  CHECK(AwsRegionForHost("sts.eu-west-1.amazonaws.com") == "eu-west-1");
+  CHECK(AwsRegionForHost("sts.cn-north-1.amazonaws.com.cn") == "cn-north-1");
+  CHECK(AwsRegionForHost("sts.us-gov-west-1.amazonaws.com:443") == "us-gov-west-1");
+  CHECK(AwsRegionForHost("127.0.0.1:8443") == "us-east-1");
+  CHECK(AwsRegionForHost("sts.evil.example.com") == "us-east-1");
   CHECK(ReadAwsAnswer(503, "").reason == "server-error");
 }
 
