@@ -36,6 +36,8 @@ group_build() {
   echo libspdlog-dev                      # logging
   echo libcli11-dev                       # command line
   echo nlohmann-json3-dev                 # JSON and SARIF reports
+  echo libsqlite3-dev                     # akgate verify: the answers of identity calls,
+                                          # cached by fingerprint in one SQLite file
   echo libjemalloc-dev                    # the programs' allocator: reading a history
                                           # allocates a buffer per object; glibc's malloc
                                           # took 16% of the CPU, jemalloc cuts the whole
@@ -50,6 +52,8 @@ group_test() {
   echo openssl curl                       # gateway tests: test CA, raw HTTP requests
   echo openssh-server openssh-client      # transport tests: pushes over ssh to a local sshd
                                           # (nginx-light, fcgiwrap: their smart-HTTP pushes)
+  echo python3-botocore                   # verify tests: the fake AWS STS checks SigV4
+                                          # with botocore's own signer, not akgate's
   echo git-lfs                            # hook tests: a real LFS push (objects land in the
                                           # server's lfs/objects before the hook runs)
 }
