@@ -20,8 +20,12 @@ struct WalkResult {
 
 // Expands files and directories (recursively, skipping `.git` directories
 // and not following symlinks; a path named on the command line is followed).
-// "-" stands for standard input and is kept.
-WalkResult WalkPaths(const std::vector<std::string>& paths);
+// "-" stands for standard input and is kept. With `git_aware`, a directory
+// inside a git work tree gives what git lists there (cli/git_files.h):
+// tracked files and untracked ones that are not ignored; a tracked file
+// deleted from the work tree is not there to read and is left out. A file
+// named on the command line is read whatever git thinks of it.
+WalkResult WalkPaths(const std::vector<std::string>& paths, bool git_aware = false);
 
 // A file's bytes: read into a caller-owned buffer that is reused from file to
 // file (cheaper than mapping small files), memory-mapped when large. Empty

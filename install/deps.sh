@@ -52,6 +52,8 @@ group_test() {
                                           # (nginx-light, fcgiwrap: their smart-HTTP pushes)
   echo git-lfs                            # hook tests: a real LFS push (objects land in the
                                           # server's lfs/objects before the hook runs)
+  echo pre-commit                         # client hook tests: the pre-commit framework runs
+                                          # .pre-commit-hooks.yaml (tests/cli/client_hooks_test.sh)
 }
 
 group_bench() {
