@@ -198,8 +198,48 @@ if command -v pre-commit >/dev/null 2>&1; then
   git rm -q --cached leak.ini && rm leak.ini && printf 'fine\n' >fine.txt && git add fine.txt
   PATH="$(dirname "$AKGATE"):$PATH" run pre-commit try-repo "$hooks_repo" akgate
   expect_rc "pre-commit try-repo: clean staged changes pass" 0
+  git commit -qm fine && pair >leak.ini && git add leak.ini && git commit -qm "leak" && printf 'z\n' >z && git add z &&
+    git commit -qm after
+  PATH="$(dirname "$AKGATE"):$PATH" run pre-commit try-repo "$hooks_repo" akgate-push --hook-stage push \
+    --from-ref HEAD~2 --to-ref HEAD
+  check "pre-commit try-repo, push stage: a pushed secret fails akgate-push" test "$rc" -ne 0
+  check "... with the hook's report" contains_all "$out" "push REJECTED" "leak.ini:2"
+  PATH="$(dirname "$AKGATE"):$PATH" run pre-commit try-repo "$hooks_repo" akgate-push --hook-stage push \
+    --from-ref HEAD~1 --to-ref HEAD
+  expect_rc "pre-commit try-repo, push stage: a clean range passes" 0
 else
   skip "the pre-commit framework" "pre-commit is not installed (bash install/deps.sh test)"
 fi
+
+# --- hostile input on the pre-push path ------------------------------------------
+cd "$W"
+printf 'refs/heads/main not-an-id refs/heads/main 0000\n' >"$T/bad-pre-push"
+run_stdin "$T/bad-pre-push" "$AKGATE" scan --pre-push origin
+expect_rc "malformed pre-push lines: exit 2" 2
+check "... naming the line and what is wrong" contains "$err" "pre-push input line 1: object ids must be 40"
+printf 'refs/heads/main %s refs/heads/main %s\n' "$(git rev-parse HEAD)" "$(printf '0%.0s' {1..40})" >"$T/new-branch"
+run_stdin "$T/new-branch" "$AKGATE" scan --no-color --pre-push nowhere
+expect_rc "a new branch to a remote with nothing: the whole history, which holds the pair: exit 1" 1
+
+# --- --global: a core.hooksPath for every repository -----------------------------
+cd "$T" && git init -q gclone && cd gclone && printf 'x\n' >README && git add README && git commit -qm start
+printf '#!/bin/sh\necho own >>"%s/own-hook.log"\n' "$T" >.git/hooks/pre-commit && chmod +x .git/hooks/pre-commit
+run "$AKGATE" install --client --global
+expect_rc "install --client --global: exit 0" 0
+check "... sets core.hooksPath in ~/.gitconfig" test "$(git config --global core.hooksPath)" = "$XDG_CONFIG_HOME/akgate/hooks"
+pair >g.ini && git add g.ini
+run git commit -qm "global"
+check "the global pre-commit hook refuses a staged secret" test "$rc" -ne 0
+check "... naming it" contains "$out$err" "g.ini:2"
+git rm -q --cached g.ini && printf 'y\n' >>README && git add README
+run git commit -qm "clean"
+expect_rc "a clean commit goes through the global hook" 0
+check "... which also ran the repository's own hook" test -s "$T/own-hook.log"
+run "$AKGATE" install --client
+expect_rc "a clone under a core.hooksPath: install --client refuses" 2
+check "... and says why" contains "$err" "core.hooksPath is set"
+run "$AKGATE" uninstall --client --global
+expect_rc "uninstall --client --global: exit 0" 0
+check "... unsets core.hooksPath" test -z "$(git config --global core.hooksPath || true)"
 
 finish
