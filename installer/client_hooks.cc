@@ -8,11 +8,11 @@
 
 #include <cerrno>
 #include <cstdlib>
-#include <memory>
-#include <optional>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <memory>
+#include <optional>
 #include <sstream>
 #include <system_error>
 
@@ -70,8 +70,7 @@ std::string DefaultGlobalHooksDir() {
 Status ClientHooksDirOfClone(const std::string& path, std::string* hooks_dir) {
   InitLibgit2(false);
   git_repository* repo = nullptr;
-  if (git_repository_open_ext(&repo, path.c_str(), 0, nullptr) < 0)
-    return GitStatus("no git clone at " + path);
+  if (git_repository_open_ext(&repo, path.c_str(), 0, nullptr) < 0) return GitStatus("no git clone at " + path);
   std::unique_ptr<git_repository, void (*)(git_repository*)> owner(repo, git_repository_free);
   if (git_repository_is_bare(repo) == 1)
     return Status::InvalidArgument(path + " is a bare repository: server-side, use akgate install --repo");
@@ -136,8 +135,8 @@ std::string ClientHookScript(const std::string& name, const ClientHooks& h) {
   s += "  echo \"akgate: the " + name + " hook cannot run: akgate is not at \"" + ShellQuote(h.akgate) +
        "\" nor on PATH.\" >&2\n";
   s += "  echo \"akgate: install akgate, or remove this hook ($0) with: akgate uninstall --client\" >&2\n";
-  s += std::string("  echo \"akgate: to ") + (pre_push ? "push" : "commit") +
-       " once without the check: git " + (pre_push ? "push" : "commit") + " --no-verify\" >&2\n";
+  s += std::string("  echo \"akgate: to ") + (pre_push ? "push" : "commit") + " once without the check: git " +
+       (pre_push ? "push" : "commit") + " --no-verify\" >&2\n";
   s += "  exit 1\n";
   s += "fi\n";
   if (pre_push) {
