@@ -78,9 +78,9 @@ bool WalkGit(const std::string& dir, WalkResult* out) {
   std::string error;
   GitListing how = ListGitFiles(dir, &listed, &error);
   if (how == GitListing::kNotWorkTree) return false;
-  if (how == GitListing::kFailed) {
-    out->errors.push_back(error);
-    return true;
+  if (how == GitListing::kFailed) {  // scanning more is safe; scanning less is not
+    out->notes.push_back(error + "; every file under " + dir + " is scanned");
+    return false;
   }
   std::sort(listed.begin(), listed.end());
   listed.erase(std::unique(listed.begin(), listed.end()), listed.end());  // unmerged paths: once

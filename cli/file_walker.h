@@ -16,6 +16,9 @@ struct WalkResult {
   std::vector<std::string> bad_paths;
   std::vector<std::string> errors;  // "PATH: reason", for directories that could not be read
   uint64_t symlinks = 0;            // inside directories: not followed (so never a loop), counted
+  // Directories git could not list (a repository owned by another user, a
+  // damaged index): walked in full instead, and said ("PATH: reason").
+  std::vector<std::string> notes;
 };
 
 // Expands files and directories (recursively, skipping `.git` directories

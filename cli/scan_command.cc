@@ -173,6 +173,7 @@ int RunScan(const ScanOptions& o) {
   }
 
   WalkResult walk = WalkPaths(o.paths, !o.all_files);
+  for (const std::string& n : walk.notes) std::cerr << "akgate: note: " << n << "\n";
   if (!walk.bad_paths.empty()) {  // a mistyped path: no report of the others, only the error
     for (const std::string& e : walk.bad_paths) std::cerr << "akgate: cannot read " << e << "\n";
     return kExitError;

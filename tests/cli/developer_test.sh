@@ -106,6 +106,12 @@ run "$AKGATE" scan --no-color .
 expect_rc "an untracked file that is not ignored is scanned: exit 1" 1
 check "... named" contains "$out" "untracked.ini:2"
 rm untracked.ini
+# git cannot list (here a damaged index): every file is scanned, and said.
+git init -q "$T/damaged" && pair >"$T/damaged/.env" && printf '.env\n' >"$T/damaged/.gitignore" &&
+  printf 'garbage' >"$T/damaged/.git/index"
+run "$AKGATE" scan --no-color "$T/damaged"
+expect_rc "git cannot list the directory: every file scanned, exit 1" 1
+check "... said on stderr" contains "$err" "is scanned"
 
 # --- baseline --------------------------------------------------------------------
 run "$AKGATE" baseline --all-files -o "$T/baseline.json" .
