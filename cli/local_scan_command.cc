@@ -198,6 +198,12 @@ int RunLocalScan(const ScanOptions& o, const std::string& key_file, Language lan
   if (decision.allowed_inline && !server_honours_marks)
     notes.push_back(PassesHere(decision.allowed_inline, "an akgate:allow mark"));
   if (in_baseline) notes.push_back(PassesHere(in_baseline, "the baseline " + o.baseline));
+  // The report's fingerprints are this machine's (its own key): an allow
+  // request must name the one the server's report shows.
+  if (!o.staged && !inspection.findings.empty())
+    notes.push_back(
+        "the fingerprints here are made with this machine's key; for -o akgate.allow or the policy's allowlist, "
+        "use those the server's report names");
 
   // What a commit would record reads like a file scan (path:line of the
   // staged content); what a push would send reads as the hook's report.

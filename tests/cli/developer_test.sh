@@ -74,6 +74,7 @@ expect_rc "A..B with the pair: exit 1" 1
 check "the hook's report: push REJECTED, the commit, the path" \
   contains_all "$out" "push REJECTED" "add config" "conf/app.ini:3"
 check "the range never prints the secret" never_in_full
+check "... and says its fingerprints are this machine's, not the server's" contains "$err" "made with this machine's key"
 run "$AKGATE" scan --no-color --since HEAD~1
 expect_rc "--since HEAD~1 (only the readme commit): exit 0" 0
 check "... and says what it checked" contains "$out" "push accepted"
