@@ -50,8 +50,9 @@ std::vector<std::string> NextSteps(HookKind kind, const std::string& path) {
 }  // namespace
 
 InstallCommands::InstallCommands(CLI::App* app) {
-  install_ = app->add_subcommand("install", "Install the pre-receive hook into repositories or a git server");
-  uninstall_ = app->add_subcommand("uninstall", "Remove the pre-receive hook and restore what was there");
+  install_ = app->add_subcommand(
+      "install", "Install the pre-receive hook into repositories or a git server (--client: a developer's hooks)");
+  uninstall_ = app->add_subcommand("uninstall", "Remove the hooks install put there and restore what was there");
   AddTargets(install_, &install_args_, true);
   AddTargets(uninstall_, &uninstall_args_, false);
   install_->footer(
