@@ -178,6 +178,19 @@ check "... with the hook's report" contains_all "$out$err" "push REJECTED" "prod
 check "... and the remote did not get it" test "$(git -C "$T/remote.git" rev-parse main)" = "$(git rev-parse HEAD~1)"
 check "the hooks never print the secret" never_in_full
 
+# git commit -a gives the hook its own index ($GIT_INDEX_FILE): what it commits is checked.
+git reset -q --hard HEAD~1 && pair >>ok.txt
+run git commit -qam "commit -a"
+check "git commit -a with a secret in a tracked file is refused" test "$rc" -ne 0
+check "... naming it" contains "$out$err" "ok.txt:"
+git checkout -q -- ok.txt
+# A pair split across two staged files blocks, as on the server.
+printf 'access_key_id = "%s"\n' "$ID" >id.ini && printf 'access_key_secret = "%s"\n' "$SECRET" >secret.ini
+git add id.ini secret.ini
+run "$AKGATE" scan --staged --no-color
+expect_rc "a pair split across two staged files: exit 1" 1
+git reset -q && rm id.ini secret.ini
+
 run "$AKGATE" uninstall --client
 expect_rc "uninstall --client: exit 0" 0
 check "... puts the original pre-commit hook back" grep -q old-hook.log .git/hooks/pre-commit
@@ -185,7 +198,7 @@ check "... and removes pre-push" test ! -e .git/hooks/pre-push
 
 # A hook whose akgate is gone: the commit is refused, and says why.
 run "$AKGATE" install --client --akgate /nonexistent/akgate
-git rm -q --cached prod.ini && printf 'y\n' >>ok.txt && git add ok.txt
+printf 'y\n' >>ok.txt && git add ok.txt
 PATH=/usr/bin:/bin run git commit -qm "no akgate"
 check "akgate not found: the commit is refused" test "$rc" -ne 0
 check "... saying where it looked and what to do" contains_all "$err" "akgate is not at" "--no-verify"
