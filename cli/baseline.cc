@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <array>
+#include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -13,6 +14,7 @@ namespace akgate {
 namespace {
 
 constexpr int kVersion = 1;
+constexpr uintmax_t kMaxBytes = uintmax_t{64} << 20;
 
 // Names the key without revealing it: 64 bits of its HMAC of a fixed text.
 std::string KeyId(const FingerprintKey& key) {
@@ -46,6 +48,9 @@ Status Baseline::Load(const std::string& file, const FingerprintKey& key, Baseli
   const std::string where = "baseline " + file;
   std::ifstream in(file, std::ios::binary);
   if (!in) return Status::NotFound(where + ": cannot be read (akgate baseline --output " + file + " writes one)");
+  std::error_code ec;
+  if (std::filesystem::file_size(file, ec) > kMaxBytes)
+    return Status::ResourceExhausted(where + ": larger than 64 MiB, which no baseline is");
   std::stringstream text;
   text << in.rdbuf();
   nlohmann::json j = nlohmann::json::parse(text.str(), nullptr, false);

@@ -9,7 +9,6 @@
 #include <chrono>
 #include <filesystem>
 #include <iostream>
-#include <iterator>
 
 #include "cli/baseline.h"
 #include "cli/commands.h"
@@ -159,8 +158,16 @@ int RunLocalScan(const ScanOptions& o, const std::string& key_file, Language lan
     if (o.staged) {
       s = StagedPush(&local, &push);
     } else if (!o.pre_push.empty()) {
-      std::string input(std::istreambuf_iterator<char>(std::cin), {});
-      s = PrePush(&local, o.pre_push, input, &push);
+      // git writes one line per pushed ref; 256 MiB is far beyond any push.
+      constexpr size_t kMaxInput = size_t{256} << 20;
+      std::string input;
+      char buf[65536];
+      while (std::cin.read(buf, sizeof buf) || std::cin.gcount() > 0) {
+        input.append(buf, static_cast<size_t>(std::cin.gcount()));
+        if (input.size() > kMaxInput) break;
+      }
+      s = input.size() > kMaxInput ? Status::ResourceExhausted("more than 256 MiB of pre-push lines on stdin")
+                                   : PrePush(&local, o.pre_push, input, &push);
     } else {
       s = RangePush(&local, range.empty() ? o.since : range, &push);
     }

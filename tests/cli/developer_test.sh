@@ -145,6 +145,10 @@ printf '{"akgate_baseline": 1, "fingerprint_key": "0123456789abcdef", "findings"
 run "$AKGATE" scan --baseline "$T/other-key.json" .
 expect_rc "a baseline made with another key: exit 2" 2
 check "... says so" contains "$err" "made with another fingerprint key"
+truncate -s 65M "$T/huge.json"
+run "$AKGATE" scan --baseline "$T/huge.json" .
+expect_rc "a 65 MiB baseline: exit 2, not read into memory" 2
+check "... said" contains "$err" "larger than 64 MiB"
 run "$AKGATE" scan --staged --baseline "$T/missing.json"
 expect_rc "a missing baseline: exit 2" 2
 
