@@ -6,6 +6,10 @@
 #include <string>
 #include <vector>
 
+namespace CLI {
+class App;
+}
+
 namespace akgate {
 
 // Exit codes shared by every subcommand.
@@ -29,8 +33,36 @@ struct ScanOptions {
   bool all_refs = false;     // --all-refs: every ref, not only branches and tags
   bool all_objects = false;  // --all-objects: also objects no ref reaches
   bool progress = true;      // a progress line on a terminal (--no-progress)
+  // The developer's side (docs/developer.md, cli/local_scan_command.cc):
+  // what `git commit` would record (--staged), what `git push` would send
+  // (--since REV, a path argument A..B, --pre-push REMOTE with git's pre-push
+  // lines on stdin), checked as the hook checks a push.
+  bool staged = false;
+  std::string since;
+  std::string pre_push;  // the remote's name (git's pre-push $1)
+  std::string policy;    // --policy: a policy file laid over the defaults, as the server's would be
+  // Directories inside a git work tree: what `git ls-files -co
+  // --exclude-standard` lists (cli/git_files.h), unless --all-files.
+  bool all_files = false;
+  std::string baseline;        // --baseline FILE: report only findings not in it (cli/baseline.h)
+  std::string write_baseline;  // `akgate baseline`: write the findings there instead of a report
 };
 int RunScan(const ScanOptions& o);
+
+// The scan's developer-side options, registered on `akgate scan`, and
+// `akgate baseline` (cli/local_scan_command.cc).
+void AddDeveloperOptions(CLI::App* scan, ScanOptions* o);
+struct BaselineCommand {
+  explicit BaselineCommand(CLI::App* app);
+  bool selected() const;
+  int Run();
+  CLI::App* cmd = nullptr;
+  ScanOptions options;
+};
+// True when RunScan hands `o` to RunLocalScan: a commit or a push to check.
+bool IsLocalScan(const ScanOptions& o);
+enum class Language;
+int RunLocalScan(const ScanOptions& o, const std::string& key_file, Language language);
 
 // `akgate scan --history`, once RunScan has checked the options and loaded
 // the rules (cli/history_command.cc).

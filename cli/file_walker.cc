@@ -6,9 +6,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+
+#include "cli/git_files.h"
 
 namespace akgate {
 
@@ -67,9 +70,41 @@ void Walk(const std::string& dir, WalkResult* out) {
   for (const std::string& sub : subdirs) Walk(sub, out);
 }
 
+// What git lists in `dir`; false when dir is not in a work tree (walked
+// as any directory then). A listed directory is a submodule: listed by its
+// own git in turn.
+bool WalkGit(const std::string& dir, WalkResult* out) {
+  std::vector<std::string> listed;
+  std::string error;
+  GitListing how = ListGitFiles(dir, &listed, &error);
+  if (how == GitListing::kNotWorkTree) return false;
+  if (how == GitListing::kFailed) {  // scanning more is safe; scanning less is not
+    out->notes.push_back(error + "; every file under " + dir + " is scanned");
+    return false;
+  }
+  std::sort(listed.begin(), listed.end());
+  listed.erase(std::unique(listed.begin(), listed.end()), listed.end());  // unmerged paths: once
+  for (const std::string& rel : listed) {
+    std::string path = Join(dir, rel.c_str());
+    struct stat st;
+    if (::lstat(path.c_str(), &st) != 0) {
+      if (errno != ENOENT) out->errors.push_back(path + ": " + std::strerror(errno));
+      continue;  // tracked, deleted from the work tree: nothing to read (--staged reads the index)
+    }
+    if (S_ISLNK(st.st_mode)) {
+      out->symlinks++;
+    } else if (S_ISDIR(st.st_mode)) {
+      if (!WalkGit(path, out)) Walk(path, out);
+    } else if (S_ISREG(st.st_mode)) {
+      out->files.push_back(path);
+    }
+  }
+  return true;
+}
+
 }  // namespace
 
-WalkResult WalkPaths(const std::vector<std::string>& paths) {
+WalkResult WalkPaths(const std::vector<std::string>& paths, bool git_aware) {
   WalkResult out;
   for (const std::string& p : paths) {
     if (p == "-") {
@@ -81,7 +116,7 @@ WalkResult WalkPaths(const std::vector<std::string>& paths) {
     if (ec) {
       out.bad_paths.push_back(p + ": " + ec.message());
     } else if (fs::is_directory(st)) {
-      Walk(p, &out);
+      if (!git_aware || !WalkGit(p, &out)) Walk(p, &out);
     } else if (fs::is_regular_file(st)) {
       out.files.push_back(p);
     } else {

@@ -16,12 +16,19 @@ struct WalkResult {
   std::vector<std::string> bad_paths;
   std::vector<std::string> errors;  // "PATH: reason", for directories that could not be read
   uint64_t symlinks = 0;            // inside directories: not followed (so never a loop), counted
+  // Directories git could not list (a repository owned by another user, a
+  // damaged index): walked in full instead, and said ("PATH: reason").
+  std::vector<std::string> notes;
 };
 
 // Expands files and directories (recursively, skipping `.git` directories
 // and not following symlinks; a path named on the command line is followed).
-// "-" stands for standard input and is kept.
-WalkResult WalkPaths(const std::vector<std::string>& paths);
+// "-" stands for standard input and is kept. With `git_aware`, a directory
+// inside a git work tree gives what git lists there (cli/git_files.h):
+// tracked files and untracked ones that are not ignored; a tracked file
+// deleted from the work tree is not there to read and is left out. A file
+// named on the command line is read whatever git thinks of it.
+WalkResult WalkPaths(const std::vector<std::string>& paths, bool git_aware = false);
 
 // A file's bytes: read into a caller-owned buffer that is reused from file to
 // file (cheaper than mapping small files), memory-mapped when large. Empty

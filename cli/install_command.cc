@@ -15,6 +15,7 @@
 #include "cli/commands.h"
 #include "engine/fingerprint.h"
 #include "installer/audit_log_setup.h"
+#include "installer/client_hooks.h"
 #include "installer/hook_installer.h"
 #include "policy/policy.h"
 
@@ -49,16 +50,23 @@ std::vector<std::string> NextSteps(HookKind kind, const std::string& path) {
 }  // namespace
 
 InstallCommands::InstallCommands(CLI::App* app) {
-  install_ = app->add_subcommand("install", "Install the pre-receive hook into repositories or a git server");
-  uninstall_ = app->add_subcommand("uninstall", "Remove the pre-receive hook and restore what was there");
+  install_ = app->add_subcommand(
+      "install", "Install the pre-receive hook into repositories or a git server (--client: a developer's hooks)");
+  uninstall_ = app->add_subcommand("uninstall", "Remove the hooks install put there and restore what was there");
   AddTargets(install_, &install_args_, true);
   AddTargets(uninstall_, &uninstall_args_, false);
   install_->footer(
       "An existing pre-receive hook is kept and runs after akgate accepts the push.\n"
+      "--client [REPO]: the developer's pre-commit and pre-push hooks in a clone (--global: in a core.hooksPath\n"
+      "for every repository); docs/developer.md.\n"
       "Exit code: 0 done, 2 error. Commands for each server: install/README.md\n");
 }
 
 void InstallCommands::AddTargets(CLI::App* cmd, Args* a, bool install) {
+  cmd->add_flag("--client", a->client,
+                std::string("The developer's pre-commit and pre-push hooks (not pre-receive): into the clone REPO ") +
+                    "(default: the current one), or with --global into a core.hooksPath for every repository");
+  cmd->add_option("client_repo", a->client_repo, "With --client: the clone (default: the current directory)");
   auto* group = cmd->add_option_group("target", "Where (exactly one)");
   group->add_option("--repo", a->repo, "One repository (bare, or a working copy)");
   group->add_option("--all-under", a->all_under, "Every repository under this directory (recursively)");
@@ -70,7 +78,7 @@ void InstallCommands::AddTargets(CLI::App* cmd, Args* a, bool install) {
                     "GitLab, every repository: DIR/pre-receive.d/akgate (DIR: Gitaly's custom_hooks_dir)");
   group->add_option("--gitea", a->gitea, "A Gitea repository: hooks/pre-receive.d/akgate");
   group->add_option("--gitolite", a->gitolite, "gitolite: LOCAL_CODE/hooks/common/pre-receive");
-  group->require_option(1);
+  group->require_option(0, 1);
   cmd->add_option("--kind", a->kind, "With --all-under: repository, gitlab or gitea (default: repository)")
       ->check(CLI::IsMember({"repository", "gitlab", "gitea"}));
   cmd->add_option("--gitconfig", a->gitconfig, "With --global/--hooks-path: this gitconfig instead of the system one");
@@ -92,6 +100,17 @@ int InstallCommands::Run() { return install_->parsed() ? Run(install_args_, true
 
 int InstallCommands::Run(const Args& a, bool install) {
   const char* verb = install ? "install" : "uninstall";
+  if (a.client) return RunClient(a, install);
+  if (!a.client_repo.empty()) {
+    std::cerr << "akgate " << verb << ": " << a.client_repo << ": a repository is named with --repo (or --client)\n";
+    return kExitError;
+  }
+  if (a.repo.empty() && a.all_under.empty() && !a.global && a.hooks_path.empty() && a.gitlab.empty() &&
+      a.gitlab_global.empty() && a.gitea.empty() && a.gitolite.empty()) {
+    std::cerr << "akgate " << verb << ": give one target (--repo, --all-under, --global, --hooks-path, --gitlab, "
+              << "--gitlab-global, --gitea, --gitolite), or --client for a developer's clone\n";
+    return kExitError;
+  }
   InstallOptions options;
   options.force = a.force;
   options.policy = a.policy;
@@ -160,6 +179,40 @@ int InstallCommands::Run(const Args& a, bool install) {
   if (install) PrepareAuditLogs(a, installed);
   if (install && !installed.empty()) PrepareFingerprintKey(a, installed);
   return failed ? kExitError : 0;
+}
+
+// `--client`: the developer's hooks into a clone, or into a core.hooksPath
+// for every repository (--global).
+int InstallCommands::RunClient(const Args& a, bool install) {
+  const char* verb = install ? "install" : "uninstall";
+  if (!a.all_under.empty() || !a.hooks_path.empty() || !a.gitlab.empty() || !a.gitlab_global.empty() ||
+      !a.gitea.empty() || !a.gitolite.empty() || (a.global && (!a.repo.empty() || !a.client_repo.empty()))) {
+    std::cerr << "akgate " << verb << " --client: give a clone (REPO or --repo) or --global, nothing else\n";
+    return kExitError;
+  }
+  ClientHooks hooks;
+  hooks.akgate = a.akgate.empty() ? CurrentExecutable() : a.akgate;
+  if (install && (hooks.akgate.empty() || hooks.akgate[0] != '/')) {
+    std::cerr << "akgate install --client: give --akgate with the absolute path of akgate\n";
+    return kExitError;
+  }
+  std::vector<std::string> done;
+  Status s;
+  if (a.global) {
+    s = ClientHooksDirGlobal(a.gitconfig, install, &hooks.hooks_dir, &done);
+    hooks.global = true;
+  } else {
+    s = ClientHooksDirOfClone(a.repo.empty() ? (a.client_repo.empty() ? "." : a.client_repo) : a.repo,
+                              &hooks.hooks_dir);
+  }
+  if (s.ok()) s = install ? InstallClientHooks(hooks, &done) : UninstallClientHooks(hooks, &done);
+  if (s.ok() && a.global && !install) s = ForgetGlobalClientHooksDir(a.gitconfig, hooks.hooks_dir, &done);
+  for (const std::string& line : done) std::cout << line << "\n";
+  if (!s.ok()) {
+    std::cerr << "akgate " << verb << " --client: " << s.message() << "\n";
+    return kExitError;
+  }
+  return kExitClean;
 }
 
 void InstallCommands::PrepareFingerprintKey(const Args& a, const std::vector<InstallTarget>& installed) {

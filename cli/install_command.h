@@ -26,7 +26,10 @@ class InstallCommands {
     std::string repo, all_under, kind = "repository", hooks_path, gitconfig, gitlab, gitlab_global, gitea, gitolite,
                                  akgate, policy, cache_dir, user;
     bool global = false, force = false;
+    bool client = false;      // --client: the developer's hooks (installer/client_hooks.h)
+    std::string client_repo;  // its optional REPO
   };
+  int RunClient(const Args& args, bool install);
   void AddTargets(CLI::App* cmd, Args* args, bool install);
   int Run(const Args& args, bool install);
   // After an install: the audit log each target's hook writes, ready for the

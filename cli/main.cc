@@ -67,6 +67,8 @@ int main(int argc, char** argv) {
                        "$XDG_CONFIG_HOME/akgate/fingerprint.key, created on first use)");
   scan_cmd->add_option("--lang", scan.language,
                        "Language of the text report: en or zh-CN (JSON and SARIF are always English)");
+  akgate::AddDeveloperOptions(scan_cmd, &scan);  // --staged, ranges, --baseline: docs/developer.md
+  akgate::BaselineCommand baseline(&app);
 
   CLI::App* rules_cmd = app.add_subcommand("rules", "Inspect and try rule files");
   rules_cmd->require_subcommand(1);
@@ -117,6 +119,7 @@ int main(int argc, char** argv) {
     if (*help_cmd) return PrintHelp(app, help_topic);
     if (*pre_receive_cmd) return akgate::RunPreReceive(pre_receive);
     if (install.selected()) return install.Run();
+    if (baseline.selected()) return baseline.Run();
     if (doctor.selected()) return doctor.Run();
     if (verify.selected()) return verify.Run();
     if (*check) return akgate::RunRulesCheck(check_file);

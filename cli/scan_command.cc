@@ -11,6 +11,7 @@
 #include <memory>
 #include <thread>
 
+#include "cli/baseline.h"
 #include "cli/commands.h"
 #include "cli/file_walker.h"
 #include "engine/compile_cache.h"
@@ -62,6 +63,42 @@ FileOutcome ScanOne(const std::string& path, const Scanner& scanner, ScanScratch
   return out;
 }
 
+// `akgate baseline`: the findings into the baseline file, not a report.
+int WriteBaseline(const ScanOptions& o, const std::string& key_file, const std::vector<Finding>& findings,
+                  const std::vector<std::string>& errors) {
+  for (const std::string& e : errors) std::cerr << "akgate: cannot read " << e << "\n";
+  if (!errors.empty()) {
+    std::cerr << "akgate: no baseline written: some files could not be read\n";
+    return kExitError;
+  }
+  FingerprintKey key;
+  Status s = FingerprintKey::Load(key_file, &key);
+  if (!s.ok()) {
+    std::cerr << "akgate: " << s.message() << "\n";
+    return kExitError;
+  }
+  if (!WriteReport(o.write_baseline, Baseline::Render(findings, key))) return kExitError;
+  std::cerr << "akgate: wrote " << Plural(findings.size(), "finding", "findings") << " to " << o.write_baseline
+            << "; review it, then commit it (docs/developer.md)\n";
+  return kExitClean;
+}
+
+// After a scan with --baseline: what it let pass here, and its entries
+// that matched nothing (fixed, or moved: a stale entry can be dropped).
+void ReportBaseline(const std::string& file, const Baseline& baseline, uint64_t covered) {
+  if (covered)
+    std::cerr << "akgate: note: " << Plural(covered, "finding passes", "findings pass")
+              << " here only because of the baseline " << file << "; the server may refuse "
+              << (covered == 1 ? "it" : "them") << " (docs/developer.md)\n";
+  std::vector<BaselineEntry> stale = baseline.Stale();
+  if (stale.empty()) return;
+  std::cerr << "akgate: " << Plural(stale.size(), "baseline entry is", "baseline entries are")
+            << " no longer found (fixed or moved; remove from " << file << "):\n";
+  for (const BaselineEntry& e : stale)
+    std::cerr << "  " << e.path << (e.line ? ":" + std::to_string(e.line) : "") << "  " << e.rule << "  " << e.secret
+              << "  fingerprint " << e.fingerprint << "\n";
+}
+
 }  // namespace
 
 // A path that is not valid UTF-8 gets U+FFFD for each bad byte, as in the
@@ -91,7 +128,7 @@ int RunScan(const ScanOptions& o) {
     std::cerr << "akgate: --format must be text, json or sarif, not \"" << o.format << "\"\n";
     return kExitError;
   }
-  if (o.paths.empty() && !o.history) {
+  if (o.paths.empty() && !o.history && !IsLocalScan(o)) {
     std::cerr << "akgate: scan needs a path (a file, a directory, or - for standard input)\n";
     return kExitError;
   }
@@ -115,12 +152,28 @@ int RunScan(const ScanOptions& o) {
       return kExitError;
     }
   }
+  if (IsLocalScan(o)) return RunLocalScan(o, key_file, *language);
+  if (!o.policy.empty()) {
+    std::cerr << "akgate: --policy goes with --staged, --since, A..B or --pre-push\n";
+    return kExitError;
+  }
   RuleSet rules;
   std::unique_ptr<Scanner> scanner;
   if (!LoadScanner(o.config, &rules, &scanner, true, key_file)) return kExitError;
   if (o.history) return RunHistoryScan(o, rules, *scanner, *language);
+  Baseline baseline;
+  if (!o.baseline.empty()) {
+    FingerprintKey key;
+    Status s = FingerprintKey::Load(key_file, &key);
+    if (s.ok()) s = Baseline::Load(o.baseline, key, &baseline);
+    if (!s.ok()) {
+      std::cerr << "akgate: " << s.message() << "\n";
+      return kExitError;
+    }
+  }
 
-  WalkResult walk = WalkPaths(o.paths);
+  WalkResult walk = WalkPaths(o.paths, !o.all_files);
+  for (const std::string& n : walk.notes) std::cerr << "akgate: note: " << n << "\n";
   if (!walk.bad_paths.empty()) {  // a mistyped path: no report of the others, only the error
     for (const std::string& e : walk.bad_paths) std::cerr << "akgate: cannot read " << e << "\n";
     return kExitError;
@@ -158,6 +211,12 @@ int RunScan(const ScanOptions& o) {
       if (std::find(legacy.begin(), legacy.end(), m) == legacy.end()) legacy.push_back(m);
     for (Finding& fd : f.result.findings) findings.push_back(std::move(fd));
   }
+  if (!o.write_baseline.empty()) return WriteBaseline(o, key_file, findings, errors);
+  uint64_t in_baseline = 0;
+  if (!o.baseline.empty())
+    findings.erase(std::remove_if(findings.begin(), findings.end(),
+                                  [&](const Finding& f) { return baseline.Covers(f) && ++in_baseline; }),
+                   findings.end());
   summary.duration_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
 
   std::string text;
@@ -181,6 +240,7 @@ int RunScan(const ScanOptions& o) {
     std::cerr << "akgate: note: the rules' allowlist fingerprint \"" << entry
               << "\" is in the form of akgate before 0.2; replace it with \"" << fingerprint << "\"\n";
   for (const std::string& e : errors) std::cerr << "akgate: cannot read " << e << "\n";
+  if (!o.baseline.empty()) ReportBaseline(o.baseline, baseline, in_baseline);
   if (!errors.empty()) return kExitError;
   return summary.Count(Action::kBlock, findings) ? kExitBlocked : kExitClean;
 }

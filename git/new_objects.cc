@@ -79,7 +79,7 @@ class Collector {
   }
 
   Status Prepare() {
-    if (o_.hide_existing_refs && o_.missing == MissingObjects::kError && !repo_.objects_only())
+    if (o_.hide_existing_refs && !o_.hide_commits && o_.missing == MissingObjects::kError && !repo_.objects_only())
       return ExistingRefTargets(repo_.repo(), &ref_targets_);
     return Status::Ok();
   }
@@ -105,8 +105,12 @@ Status WalkHidingRefs(const Repository& repo, const std::vector<git_oid>& tips, 
   git_revwalk_sorting(walk, GIT_SORT_TOPOLOGICAL | GIT_SORT_REVERSE);
   for (const git_oid& t : tips)
     if (git_revwalk_push(walk, &t) < 0) return GitStatus("cannot walk from commit " + OidHex(t));
-  if (!repo.objects_only() && git_revwalk_hide_glob(walk, "refs/*") < 0)
+  if (o.hide_commits) {
+    for (const git_oid& h : *o.hide_commits)
+      if (git_revwalk_hide(walk, &h) < 0) return GitStatus("cannot hide the commits " + OidHex(h) + " reaches");
+  } else if (!repo.objects_only() && git_revwalk_hide_glob(walk, "refs/*") < 0) {
     return GitStatus("cannot hide the commits the existing refs reach");
+  }
   git_oid id;
   int rc;
   while ((rc = git_revwalk_next(&id, walk)) == 0) {
@@ -191,7 +195,8 @@ Status FindNewObjects(const Repository& repo, const std::vector<RefUpdate>& upda
   if (!tips.empty()) {
     // The history scan (no refs hidden) and the gateway walk present commits
     // themselves; the hook hides what the refs reach with libgit2's walk.
-    s = o.missing != MissingObjects::kError || repo.objects_only() || !o.hide_existing_refs || o.record_parents
+    s = o.hide_commits && !o.record_parents ? WalkHidingRefs(repo, tips, o, &out->commits)
+        : o.missing != MissingObjects::kError || repo.objects_only() || !o.hide_existing_refs || o.record_parents
             ? WalkPresentCommits(repo, tips, o, out)
             : WalkHidingRefs(repo, tips, o, &out->commits);
     if (!s.ok()) return s;

@@ -71,6 +71,11 @@ struct NewObjectsOptions {
   // The hook: everything the existing refs reach is old. The history scan
   // turns this off: every commit the given tips reach is "new".
   bool hide_existing_refs = true;
+  // A push seen from the client (akgate scan A..B, the pre-push hook): what
+  // these commits reach is old (the remote has it), instead of what every
+  // ref reaches; a local clone's own branches already hold the commits being
+  // pushed. Empty (and set): every commit the tips reach is new.
+  const std::vector<git_oid>* hide_commits = nullptr;
   bool record_parents = false;  // fill NewObjects::parent_begin / parents
 };
 

@@ -113,6 +113,7 @@ class Inspector {
     no.missing = o_.missing;
     no.cancel = o_.cancel;
     no.hide_existing_refs = o_.hide_existing_refs;
+    if (o_.hide_existing_refs) no.hide_commits = o_.hide_commits;
     no.record_parents = o_.objects_out != nullptr;
     AKGATE_RETURN_IF_ERROR(FindNewObjects(repo_, updates, no, &new_));
     st.deletions = new_.deletions;

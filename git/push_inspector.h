@@ -61,6 +61,10 @@ struct InspectOptions {
   // reaches, are scanned too (SourceKind::kUnreachable).
   bool hide_existing_refs = true;
   std::vector<git_oid> unreachable_blobs;
+  // A push seen from the client (akgate scan A..B, --staged, the pre-push
+  // hook): with hide_existing_refs, what these commits reach is old instead
+  // of what the refs reach (NewObjectsOptions::hide_commits).
+  const std::vector<git_oid>* hide_commits = nullptr;
   // When set, receives the walk's commits with their parents (the history
   // scan tells from it which refs reach a finding).
   NewObjects* objects_out = nullptr;

@@ -56,6 +56,8 @@ group_test() {
                                           # with botocore's own signer, not akgate's
   echo git-lfs                            # hook tests: a real LFS push (objects land in the
                                           # server's lfs/objects before the hook runs)
+  echo pre-commit                         # client hook tests: the pre-commit framework runs
+                                          # .pre-commit-hooks.yaml (tests/cli/client_hooks_test.sh)
 }
 
 group_bench() {

@@ -111,6 +111,15 @@ sample_hook_push_monitor() {
   push_env monitor "$T/monitor-policy.toml" | grep -E '^(remote:| \* )' || true
 }
 # docs/output.md: the three report formats on one file.
+# docs/developer.md: the client pre-commit hook refusing a commit of the
+# sample project's app/sync.py.
+sample_developer_commit_refused() {
+  git init -q "$T/dev-work"
+  "$AKGATE" install --client "$T/dev-work" >/dev/null
+  mkdir -p "$T/dev-work/app" && cp "$sample_project/app/sync.py" "$T/dev-work/app/"
+  git -C "$T/dev-work" add app/sync.py
+  (cd "$T/dev-work" && git commit -q -m "Add the order sync service" 2>&1) || true
+}
 sample_scan_text() { (cd "$sample_project" && "$AKGATE" scan --no-color app/sync.py || true); }
 sample_scan_text_zh() { (cd "$sample_project" && "$AKGATE" scan --no-color --lang zh-CN app/sync.py || true); }
 sample_scan_json() { (cd "$sample_project" && "$AKGATE" scan --format json app/sync.py || true); }
