@@ -175,7 +175,10 @@ int OutboxCommand::Flush() {
     return s.ok() ? 0 : kExitError;
   }
   o.wait_for_retries = wait_;
-  if (now_) s = box->RetryNow(NowMillis());
+  // Delivered rows are kept a while for `status`, then removed; dead ones stay.
+  constexpr int64_t kKeepDelivered = 30LL * 86400 * 1000;
+  s = box->PruneDelivered(NowMillis() - kKeepDelivered);
+  if (s.ok() && now_) s = box->RetryNow(NowMillis());
   if (s.ok()) s = DrainOutbox(*box, o, &r);
   OutboxCounts c;
   if (s.ok()) s = box->Counts(&c);

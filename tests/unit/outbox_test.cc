@@ -122,6 +122,15 @@ TEST_CASE("outbox: a failure waits with exponential backoff and jitter, then the
   REQUIRE(box->List("dead", 10, &dead).ok());
   REQUIRE(dead.size() == 2);
   CHECK(dead[1].last_error.find("expired") != std::string::npos);
+
+  // Pruning removes old delivered rows, never dead ones.
+  REQUIRE(box->Enqueue({Item("done")}).ok());
+  REQUIRE(box->Claim(NowMillis(), 1, 30000, &got).ok());
+  REQUIRE(box->MarkDelivered("done", NowMillis()).ok());
+  REQUIRE(box->PruneDelivered(NowMillis() + 1).ok());
+  REQUIRE(box->Counts(&c).ok());
+  CHECK(c.delivered == 0);
+  CHECK(c.dead == 2);
 }
 
 TEST_CASE("outbox: a robot's rate limit holds sends back to when a slot frees") {
