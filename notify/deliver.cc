@@ -6,6 +6,7 @@
 #include "notify/command.h"
 #include "notify/formats.h"
 #include "notify/message.h"
+#include "notify/smtp.h"
 #include "notify/webhook.h"
 
 namespace akgate {
@@ -17,6 +18,20 @@ Status DeliverToTarget(const NotifyTarget& t, const std::string& event_json, con
   deadline = std::min(deadline, own);
   if (t.kind == TargetKind::kCommand) {
     return RunNotifyCommand(CommandRequest{t.command, event_json, deadline});
+  }
+  if (t.kind == TargetKind::kEmail) {
+    nlohmann::json event = nlohmann::json::parse(event_json, nullptr, false);
+    if (!event.is_object()) return Status::InvalidArgument("the event is not a JSON object");
+    PushMessage m = MessageFromEvent(event, console_url);
+    SmtpRequest r{t.url,
+                  t.ca_file,
+                  t.username,
+                  t.password,
+                  t.from,
+                  t.to,
+                  EmailMessage(t.from, t.to, m.headline, MessageText(m, TextStyle::kPlain), delivery_id),
+                  deadline};
+    return SendMail(r);
   }
   HttpPost post;
   if (t.kind == TargetKind::kWebhook) {

@@ -8,6 +8,7 @@
 //   slack.cc     Slack incoming webhook: blocks, with text as the fallback
 //   teams.cc     Microsoft Teams Workflows webhook: an Adaptive Card
 //   json_webhook.cc  the generic webhook: the event as JSON, Idempotency-Key
+// (email is not HTTP: smtp.h.)
 #pragma once
 
 #include <cstdint>

@@ -15,7 +15,7 @@ struct KindName {
 constexpr KindName kKinds[] = {{TargetKind::kWebhook, "webhook"},   {TargetKind::kCommand, "command"},
                                {TargetKind::kDingTalk, "dingtalk"}, {TargetKind::kFeishu, "feishu"},
                                {TargetKind::kWeCom, "wecom"},       {TargetKind::kSlack, "slack"},
-                               {TargetKind::kTeams, "teams"}};
+                               {TargetKind::kTeams, "teams"},       {TargetKind::kEmail, "email"}};
 
 bool Glob(const std::string& pattern, const std::string& s) { return fnmatch(pattern.c_str(), s.c_str(), 0) == 0; }
 
@@ -73,8 +73,9 @@ RateLimit RateLimitOf(TargetKind kind) {
 }
 
 nlohmann::json TargetToJson(const NotifyTarget& t) {
-  return {{"name", t.name},       {"kind", TargetKindName(t.kind)}, {"url", t.url},        {"secret", t.secret},
-          {"command", t.command}, {"timeout", t.timeout},           {"ca_file", t.ca_file}};
+  return {{"name", t.name},       {"kind", TargetKindName(t.kind)}, {"url", t.url},          {"secret", t.secret},
+          {"command", t.command}, {"timeout", t.timeout},           {"ca_file", t.ca_file},  {"from", t.from},
+          {"to", t.to},           {"username", t.username},         {"password", t.password}};
 }
 
 Status TargetFromJson(const nlohmann::json& j, NotifyTarget* out) {
@@ -89,6 +90,10 @@ Status TargetFromJson(const nlohmann::json& j, NotifyTarget* out) {
     t.command = j.value("command", std::vector<std::string>{});
     t.timeout = j.value("timeout", 3.0);
     t.ca_file = j.value("ca_file", "");
+    t.from = j.value("from", "");
+    t.to = j.value("to", std::vector<std::string>{});
+    t.username = j.value("username", "");
+    t.password = j.value("password", "");
     *out = std::move(t);
   } catch (const std::exception& e) {
     return Status::InvalidArgument(std::string("notification target: ") + e.what());

@@ -13,7 +13,7 @@
 
 namespace akgate {
 
-enum class TargetKind { kWebhook, kCommand, kDingTalk, kFeishu, kWeCom, kSlack, kTeams };
+enum class TargetKind { kWebhook, kCommand, kDingTalk, kFeishu, kWeCom, kSlack, kTeams, kEmail };
 
 const char* TargetKindName(TargetKind k);  // "webhook", "command", "dingtalk", ...
 std::optional<TargetKind> ParseTargetKind(const std::string& name);
@@ -34,8 +34,12 @@ struct NotifyTarget {
   std::string secret;                // dingtalk, feishu: the robot's signing secret ("": unsigned)
   std::vector<std::string> command;  // kind command: argv
   double timeout = 3;                // seconds per attempt
-  std::string ca_file;               // extra CA bundle for https
+  std::string ca_file;               // extra CA bundle for https (and the SMTP server's STARTTLS)
   NotifyFilter filter;
+  // kind email: url is smtp://host[:port]
+  std::string from;
+  std::vector<std::string> to;
+  std::string username, password;  // AUTH PLAIN, when username is set
 };
 
 // Does `target` want this event? `event` is "block", "bypass" or "allow";

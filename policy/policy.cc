@@ -221,10 +221,14 @@ bool ReadTarget(TomlReader r, NotifyTarget* t, TomlReader* parent) {
     r.Fail(nullptr, "kind", "must be one of " + TargetKindNames() + ", not \"" + kind + "\"");
   }
   const bool command = t->kind == TargetKind::kCommand;
+  const bool email = t->kind == TargetKind::kEmail;
   if (r.Str("url", &t->url)) {
     if (command)
       r.Fail(nullptr, "url", "is not for kind \"command\" (give command = [...])");
-    else if (t->url.rfind("http://", 0) != 0 && t->url.rfind("https://", 0) != 0)
+    else if (email && t->url.rfind("smtp://", 0) != 0)
+      r.Fail(nullptr, "url",
+             "must be smtp://host[:port] for kind \"email\" (STARTTLS is always used), not \"" + t->url + "\"");
+    else if (!email && t->url.rfind("http://", 0) != 0 && t->url.rfind("https://", 0) != 0)
       r.Fail(nullptr, "url", "must be an http:// or https:// URL, not \"" + t->url + "\"");
   } else if (!command && !kind.empty()) {
     r.Fail(nullptr, "url", "is required for kind \"" + kind + "\"");
@@ -242,7 +246,16 @@ bool ReadTarget(TomlReader r, NotifyTarget* t, TomlReader* parent) {
   } else if (command) {
     r.Fail(nullptr, "command", "is required for kind \"command\"");
   }
-  t->timeout = command ? 5 : 3;
+  for (const char* key : {"from", "username", "password"}) {
+    std::string v;
+    if (!r.Str(key, &v)) continue;
+    if (!email) r.Fail(nullptr, key, "is only for kind \"email\"");
+    (std::string(key) == "from" ? t->from : std::string(key) == "username" ? t->username : t->password) = v;
+  }
+  if (r.StrList("to", &t->to, true) && !email) r.Fail(nullptr, "to", "is only for kind \"email\"");
+  if (email && t->from.empty()) r.Fail(nullptr, "from", "is required for kind \"email\"");
+  if (email && t->to.empty()) r.Fail(nullptr, "to", "is required for kind \"email\" (one address or a list)");
+  t->timeout = command ? 5 : email ? 10 : 3;
   r.Seconds("timeout", 0.1, 600, &t->timeout);
   r.Str("ca_file", &t->ca_file);
   if (r.StrList("events", &t->filter.events, true)) {

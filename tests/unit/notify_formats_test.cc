@@ -214,7 +214,12 @@ retry_base = 0.5
             "\"a\"\nkind = \"teams\"\nurl = \"https://y\"\n",
             "\"a\" is used twice"},
         Bad{"[notify.target]\nname = \"a\"\n", "must be an array of tables"},
-        Bad{"[outbox]\nfile = \"relative.db\"\n", "'file' must be an absolute path"}}) {
+        Bad{"[outbox]\nfile = \"relative.db\"\n", "'file' must be an absolute path"},
+        Bad{"[[notify.target]]\nname = \"m\"\nkind = \"email\"\nurl = \"smtp://h\"\nto = \"a@b\"\n",
+            "'from' is required for kind \"email\""},
+        Bad{"[[notify.target]]\nname = \"m\"\nkind = \"email\"\nurl = \"https://h\"\n", "must be smtp://"},
+        Bad{"[[notify.target]]\nname = \"a\"\nkind = \"slack\"\nurl = \"https://x\"\nto = \"a@b\"\n",
+            "'to' is only for kind \"email\""}}) {
     Policy q;
     Status e = ParsePolicy(b.toml, "bad.toml", "", &q);
     CHECK_FALSE(e.ok());
