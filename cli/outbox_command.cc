@@ -166,11 +166,18 @@ int OutboxCommand::Flush() {
     o.wait_for_retries = true;
     o.follow_since_ms = since;
     DrainLock lock(outbox_);
+    // A push whose drainer found the lock taken counts on this one: follow
+    // its rows too, for `follow` seconds from their creation.
+    const int64_t follow_ms = static_cast<int64_t>(follow_ * 1000);
     while (lock.TryLock()) {
       s = DrainOutbox(*box, o, &r);
       lock.Unlock();
-      int64_t due = -1;
-      if (!s.ok() || Clock::now() >= o.deadline || !box->NextDue(since, {}, &due).ok() || due < 0) break;
+      int64_t newest = -1;
+      if (!s.ok() || !box->NewestPending(&newest).ok() || newest < 0) break;
+      const int64_t until = newest + follow_ms, now = NowMillis();
+      if (until <= now) break;
+      o.deadline = Clock::now() + std::chrono::milliseconds(until - now);
+      o.follow_since_ms = now - follow_ms;
     }
     return s.ok() ? 0 : kExitError;
   }

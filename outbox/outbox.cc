@@ -69,6 +69,7 @@ class Stmt {
     return *this;
   }
   int Step() { return sqlite3_step(s_); }
+  sqlite3_stmt* raw() const { return s_; }
   int64_t Int(int col) const { return sqlite3_column_int64(s_, col); }
   std::string Text(int col) const {
     const unsigned char* t = sqlite3_column_text(s_, col);
@@ -356,6 +357,14 @@ Status Outbox::NextDue(int64_t created_since_ms, const OutboxFilter& filter, int
     return Status::Ok();
   }
   if (rc != SQLITE_DONE) return Fail("cannot read");
+  return Status::Ok();
+}
+
+Status Outbox::NewestPending(int64_t* created_ms) {
+  *created_ms = -1;
+  Stmt s(db_, "SELECT MAX(created_ms) FROM delivery WHERE state = 'pending'");
+  if (!s.ok() || s.Step() != SQLITE_ROW) return Fail("cannot read");
+  if (sqlite3_column_type(s.raw(), 0) != SQLITE_NULL) *created_ms = s.Int(0);
   return Status::Ok();
 }
 

@@ -119,6 +119,8 @@ class Outbox {
   Status MarkFailed(const OutboxItem& item, const std::string& error, int64_t now_ms);
 
   Status Counts(OutboxCounts* out);
+  // When the newest pending row was created; -1 when none is pending.
+  Status NewestPending(int64_t* created_ms);
   // The earliest next attempt of a pending row that passes `filter` and was
   // created at or after `created_since_ms`; -1 when there is none.
   Status NextDue(int64_t created_since_ms, const OutboxFilter& filter, int64_t* due_ms);
