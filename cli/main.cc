@@ -9,6 +9,7 @@
 #include "cli/doctor_command.h"
 #include "cli/install_command.h"
 #include "cli/verify_command.h"
+#include "cli/outbox_command.h"
 #include "hook/pre_receive_command.h"
 
 namespace {
@@ -95,6 +96,7 @@ int main(int argc, char** argv) {
   akgate::InstallCommands install(&app);  // install, uninstall (docs: install/README.md)
   akgate::DoctorCommand doctor(&app);     // docs/doctor.md
   akgate::VerifyCommand verify(&app);     // docs/verify.md
+  akgate::OutboxCommand outbox(&app);     // docs/notifications.md
   std::vector<std::string> help_topic;
   CLI::App* help_cmd = app.add_subcommand("help", "Show this help, or a command's (akgate help scan)");
   help_cmd->add_option("command", help_topic, "The command, and subcommand, to explain");
@@ -122,6 +124,7 @@ int main(int argc, char** argv) {
     if (baseline.selected()) return baseline.Run();
     if (doctor.selected()) return doctor.Run();
     if (verify.selected()) return verify.Run();
+    if (outbox.selected()) return outbox.Run();
     if (*check) return akgate::RunRulesCheck(check_file);
     if (*test) {
       if (!*text_option) return akgate::RunRulesExamples(test_config, test_rule);

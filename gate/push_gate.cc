@@ -67,16 +67,27 @@ PushReportOptions ReportOptions(const Policy& p, const PushRequest& request) {
   PushReportOptions o;
   o.max_findings = p.max_findings;
   o.recorded = !p.audit_log.empty();
-  o.notified = !p.webhook_url.empty() || !p.notify_command.empty();
+  o.notified = !NotifyTargetsOf(p).empty();
   o.language = request.options.language.value_or(p.language);
   o.unknown_language = request.options.unknown_language;
   return o;
 }
 
+NotifySettings NotifySettingsOf(const Policy& p) {
+  NotifySettings s;
+  s.targets = NotifyTargetsOf(p);
+  s.console_url = p.console_url;
+  s.outbox = p.outbox_file;
+  s.max_attempts = p.outbox_max_attempts;
+  s.max_age = p.outbox_max_age;
+  s.retry_base = p.outbox_retry_base;
+  s.follow_for = p.outbox_follow;
+  return s;
+}
+
 PushBudget BudgetFor(const Policy& p, Clock::time_point started) {
   double reserve = 0;
-  if (!p.webhook_url.empty()) reserve = std::max(reserve, p.webhook_timeout);
-  if (!p.notify_command.empty()) reserve = std::max(reserve, p.command_timeout);
+  for (const NotifyTarget& t : NotifyTargetsOf(p)) reserve = std::max(reserve, t.timeout);
   reserve = std::min(reserve, p.time_budget / 2);
   PushBudget b;
   b.deadline = started + Seconds(p.time_budget);
@@ -209,16 +220,18 @@ std::vector<std::string> RecordPush(const Policy& policy, const PushInput& input
   nlohmann::json record = AuditRecord(outcome->inspection, outcome->decision, ctx);
 
   std::string event = NotificationEvent(outcome->decision);
-  NotifyTargets targets{policy.webhook_url, policy.webhook_timeout, policy.webhook_ca_file, policy.notify_command,
-                        policy.command_timeout};
-  if (!event.empty() && !targets.empty()) {
+  NotifySettings targets = NotifySettingsOf(policy);
+  if (!event.empty() && !targets.targets.empty()) {
     nlohmann::json message = record;
     message["event"] = event;
-    std::vector<std::string> failures =
-        SendNotifications(targets, message.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
-                          BudgetFor(policy, input.started).deadline);
-    record["notified"] = failures.empty();
-    if (!failures.empty()) record["notify_errors"] = failures;
+    message["event_id"] = NewEventId();
+    NotifyResult sent = Notify(targets, event, message, BudgetFor(policy, input.started).deadline);
+    if (sent.wanted > 0) {
+      record["event_id"] = message["event_id"];
+      record["notified"] = sent.failures.empty() && sent.delivered == sent.wanted;
+      if (!sent.failures.empty()) record["notify_errors"] = sent.failures;
+      if (sent.queued > 0) record["notify_queued"] = sent.queued;
+    }
   }
   if (audit) {
     Status s = audit->Write(record);

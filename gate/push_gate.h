@@ -35,6 +35,7 @@
 #include "engine/status.h"
 #include "git/push_inspector.h"
 #include "git/repository.h"
+#include "notify/notifier.h"
 #include "policy/decision.h"
 #include "policy/policy.h"
 #include "report/audit_record.h"
@@ -71,9 +72,14 @@ struct PushOutcome {
 // else the policy's.
 PushReportOptions ReportOptions(const Policy& policy, const PushRequest& request);
 
+// The notification settings of a policy: its targets, console link and
+// outbox (notify/notifier.h).
+NotifySettings NotifySettingsOf(const Policy& policy);
+
 // The time a push may take: the policy's time_budget from `started`. The
-// notifications get the larger of the webhook and command timeouts (at most
-// half the budget) after the check, so the check ends by check_deadline.
+// notifications get the largest of the targets' timeouts (at most half the
+// budget) after the check, so the check ends by check_deadline; what is not
+// delivered by then waits in the outbox.
 struct PushBudget {
   std::chrono::steady_clock::time_point deadline;        // everything, notifications included
   std::chrono::steady_clock::time_point check_deadline;  // inspection and decision

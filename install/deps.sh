@@ -35,6 +35,7 @@ group_build() {
   echo libboost-dev
   echo libspdlog-dev                      # logging
   echo libcli11-dev                       # command line
+  echo libsqlite3-dev                     # the notification outbox (outbox/): durable, one file per host
   echo nlohmann-json3-dev                 # JSON and SARIF reports
   echo libsqlite3-dev                     # akgate verify: the answers of identity calls,
                                           # cached by fingerprint in one SQLite file

@@ -85,7 +85,8 @@ Status Failed(const std::string& what, const beast::error_code& ec) {
 }
 
 template <typename Stream>
-Status Exchange(net::io_context& ioc, Stream& stream, const WebhookUrl& u, const std::string& body) {
+Status Exchange(net::io_context& ioc, Stream& stream, const WebhookUrl& u, const WebhookRequest& r,
+                std::string* answer) {
   http::request<http::string_body> req{http::verb::post, u.target, 11};
   std::string host = u.host.find(':') != std::string::npos ? "[" + u.host + "]" : u.host;
   if (u.port != (u.tls ? "443" : "80")) host += ":" + u.port;
@@ -93,7 +94,8 @@ Status Exchange(net::io_context& ioc, Stream& stream, const WebhookUrl& u, const
   req.set(http::field::user_agent, std::string("akgate/") + AKGATE_VERSION);
   req.set(http::field::content_type, "application/json");
   req.set(http::field::connection, "close");
-  req.body() = body;
+  for (const auto& [name, value] : r.headers) req.set(name, value);
+  req.body() = r.body;
   req.prepare_payload();
   beast::error_code ec = Step(ioc, [&](auto h) { http::async_write(stream, req, h); });
   if (ec) return Failed("webhook: sending", ec);
@@ -103,12 +105,13 @@ Status Exchange(net::io_context& ioc, Stream& stream, const WebhookUrl& u, const
   ec = Step(ioc, [&](auto h) { http::async_read(stream, buffer, parser, h); });
   if (ec && ec != http::error::body_limit) return Failed("webhook: reading the answer", ec);
   unsigned status = parser.get().result_int();
+  *answer = parser.get().body();
   if (status < 200 || status >= 300)
     return Status::Unavailable("webhook: the receiver answered HTTP " + std::to_string(status));
   return Status::Ok();
 }
 
-Status Post(const WebhookRequest& r) {
+Status Post(const WebhookRequest& r, std::string* answer) {
   WebhookUrl u;
   Status s = ParseWebhookUrl(r.url, &u);
   if (!s.ok()) return s;
@@ -125,7 +128,7 @@ Status Post(const WebhookRequest& r) {
     stream.expires_at(r.deadline);
     ec = Step(ioc, [&](auto h) { stream.async_connect(endpoints, h); });
     if (ec) return Failed("webhook: cannot connect to " + u.host + ":" + u.port, ec);
-    s = Exchange(ioc, stream, u, r.body);
+    s = Exchange(ioc, stream, u, r, answer);
     stream.socket().shutdown(tcp::socket::shutdown_both, ec);
     return s;
   }
@@ -146,7 +149,7 @@ Status Post(const WebhookRequest& r) {
   if (ec) return Failed("webhook: cannot connect to " + u.host + ":" + u.port, ec);
   ec = Step(ioc, [&](auto h) { stream.async_handshake(ssl::stream_base::client, h); });
   if (ec) return Failed("webhook: TLS handshake with " + u.host, ec);
-  s = Exchange(ioc, stream, u, r.body);
+  s = Exchange(ioc, stream, u, r, answer);
   // A polite close; the receiver dropping the connection (stream_truncated) is fine.
   Step(ioc, [&](auto h) { stream.async_shutdown(h); });
   return s;
@@ -154,7 +157,7 @@ Status Post(const WebhookRequest& r) {
 
 }  // namespace
 
-Status PostWebhook(const WebhookRequest& request) {
+Status PostWebhook(const WebhookRequest& request, std::string* answer) {
   if (std::chrono::steady_clock::now() >= request.deadline)
     return Status::DeadlineExceeded("webhook: no time left to send");
   struct Shared {
@@ -162,17 +165,20 @@ Status PostWebhook(const WebhookRequest& request) {
     std::condition_variable cv;
     bool done = false;
     Status result;
+    std::string answer;
   };
   auto shared = std::make_shared<Shared>();
   std::thread worker([shared, request] {
     Status s;
+    std::string body;
     try {
-      s = Post(request);
+      s = Post(request, &body);
     } catch (const std::exception& e) {
       s = Status::Unavailable(std::string("webhook: ") + e.what());
     }
     std::lock_guard<std::mutex> lock(shared->mu);
     shared->result = s;
+    shared->answer = std::move(body);
     shared->done = true;
     shared->cv.notify_all();
   });
@@ -186,6 +192,7 @@ Status PostWebhook(const WebhookRequest& request) {
     return Status::DeadlineExceeded("webhook: timed out");
   }
   worker.join();
+  if (answer) *answer = std::move(shared->answer);
   return shared->result;
 }
 

@@ -11,6 +11,8 @@
 
 #include <chrono>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "engine/status.h"
 
@@ -32,9 +34,11 @@ struct WebhookRequest {
   std::string body;     // JSON
   std::string ca_file;  // extra CA bundle for https ("" = system CAs only)
   std::chrono::steady_clock::time_point deadline;
+  std::vector<std::pair<std::string, std::string>> headers;  // extra ones (Idempotency-Key)
 };
 
-// POSTs; Ok only for a 2xx answer before the deadline.
-Status PostWebhook(const WebhookRequest& request);
+// POSTs; Ok only for a 2xx answer before the deadline. `answer`, when not
+// null, gets the answer's body (at most 64 KiB).
+Status PostWebhook(const WebhookRequest& request, std::string* answer = nullptr);
 
 }  // namespace akgate

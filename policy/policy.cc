@@ -2,6 +2,7 @@
 // with the file and line of the offending key.
 #include "policy/policy.h"
 
+#include <cctype>
 #include <filesystem>
 #include <set>
 
@@ -10,6 +11,29 @@
 namespace akgate {
 
 const char* FailModeName(FailMode m) { return m == FailMode::kBlock ? "block" : "allow"; }
+
+std::vector<NotifyTarget> NotifyTargetsOf(const Policy& p) {
+  std::vector<NotifyTarget> all;
+  if (!p.webhook_url.empty()) {
+    NotifyTarget t;
+    t.name = "webhook";
+    t.kind = TargetKind::kWebhook;
+    t.url = p.webhook_url;
+    t.timeout = p.webhook_timeout;
+    t.ca_file = p.webhook_ca_file;
+    all.push_back(t);
+  }
+  if (!p.notify_command.empty()) {
+    NotifyTarget t;
+    t.name = "command";
+    t.kind = TargetKind::kCommand;
+    t.command = p.notify_command;
+    t.timeout = p.command_timeout;
+    all.push_back(t);
+  }
+  all.insert(all.end(), p.notify_targets.begin(), p.notify_targets.end());
+  return all;
+}
 
 bool PusherListed(const std::vector<std::string>& who, const std::string& pusher) {
   for (const std::string& w : who)
@@ -189,6 +213,84 @@ void ReadAudit(TomlReader& top, Policy* out) {
   top.SetError(r.status());
 }
 
+bool IsTargetName(const std::string& s) {
+  if (s.empty() || s.size() > 64) return false;
+  for (char c : s)
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_') return false;
+  return true;
+}
+
+// One [[notify.target]]. Errors go to `parent` (the [notify] reader), with
+// the target's own WHERE ("notify.target[1]").
+bool ReadTarget(TomlReader r, NotifyTarget* t, TomlReader* parent) {
+  if (!r.Str("name", &t->name))
+    r.Fail(nullptr, "name", "is required (letters, digits, - and _)");
+  else if (!IsTargetName(t->name))
+    r.Fail(nullptr, "name", "must be letters, digits, - and _ (at most 64), not \"" + t->name + "\"");
+  std::string kind;
+  if (!r.Str("kind", &kind)) {
+    r.Fail(nullptr, "kind", "is required: one of " + TargetKindNames());
+  } else if (std::optional<TargetKind> k = ParseTargetKind(kind)) {
+    t->kind = *k;
+  } else {
+    r.Fail(nullptr, "kind", "must be one of " + TargetKindNames() + ", not \"" + kind + "\"");
+  }
+  const bool command = t->kind == TargetKind::kCommand;
+  const bool email = t->kind == TargetKind::kEmail;
+  if (r.Str("url", &t->url)) {
+    if (command)
+      r.Fail(nullptr, "url", "is not for kind \"command\" (give command = [...])");
+    else if (email && t->url.rfind("smtp://", 0) != 0)
+      r.Fail(nullptr, "url",
+             "must be smtp://host[:port] for kind \"email\" (STARTTLS is always used), not \"" + t->url + "\"");
+    else if (!email && t->url.rfind("http://", 0) != 0 && t->url.rfind("https://", 0) != 0)
+      r.Fail(nullptr, "url", "must be an http:// or https:// URL, not \"" + t->url + "\"");
+  } else if (!command && !kind.empty()) {
+    r.Fail(nullptr, "url", "is required for kind \"" + kind + "\"");
+  }
+  if (r.Str("secret", &t->secret) && t->kind != TargetKind::kDingTalk && t->kind != TargetKind::kFeishu)
+    r.Fail(nullptr, "secret", "is only for kinds dingtalk and feishu (their signed requests)");
+  if (const toml::node* n = r.Get("command")) {
+    if (!command)
+      r.Fail(n, "command", "is only for kind \"command\"");
+    else if (auto s = n->value<std::string>())
+      t->command = {"/bin/sh", "-c", *s};
+    else if (!r.StrList("command", &t->command))
+      r.Fail(n, "command", "must be a string or an array of strings");
+    if (command && t->command.empty()) r.Fail(n, "command", "must not be empty");
+  } else if (command) {
+    r.Fail(nullptr, "command", "is required for kind \"command\"");
+  }
+  for (const char* key : {"from", "username", "password"}) {
+    std::string v;
+    if (!r.Str(key, &v)) continue;
+    if (!email) r.Fail(nullptr, key, "is only for kind \"email\"");
+    (std::string(key) == "from" ? t->from : std::string(key) == "username" ? t->username : t->password) = v;
+  }
+  if (r.StrList("to", &t->to, true) && !email) r.Fail(nullptr, "to", "is only for kind \"email\"");
+  if (email && t->from.empty()) r.Fail(nullptr, "from", "is required for kind \"email\"");
+  if (email && t->to.empty()) r.Fail(nullptr, "to", "is required for kind \"email\" (one address or a list)");
+  t->timeout = command ? 5 : email ? 10 : 3;
+  r.Seconds("timeout", 0.1, 600, &t->timeout);
+  r.Str("ca_file", &t->ca_file);
+  if (r.StrList("events", &t->filter.events, true)) {
+    for (std::string& e : t->filter.events) {
+      if (e == "blocked") e = "block";
+      if (e == "bypassed") e = "bypass";
+      if (e == "allowed") e = "allow";
+      if (e == "monitored") e = "monitor";
+      if (e != "block" && e != "bypass" && e != "allow" && e != "monitor")
+        r.Fail(nullptr, "events",
+               "must list \"block\", \"bypass\", \"monitor\" or \"allow\", not \"" + e + "\"");
+    }
+  }
+  r.StrList("rules", &t->filter.rules, true);
+  r.StrList("repositories", &t->filter.repositories, true);
+  r.FailUnknown();
+  parent->SetError(r.status());
+  return r.status().ok();
+}
+
 void ReadNotify(TomlReader& top, Policy* out) {
   const toml::table* t = top.Table("notify");
   if (!t) return;
@@ -210,6 +312,49 @@ void ReadNotify(TomlReader& top, Policy* out) {
     r.StrList("command", &out->notify_command);
   }
   r.Seconds("command_timeout", 0.1, 600, &out->command_timeout);
+  std::string console;
+  if (r.Str("console_url", &console)) {
+    if (!console.empty() && console.rfind("http://", 0) != 0 && console.rfind("https://", 0) != 0)
+      r.Fail(nullptr, "console_url", "must be an http:// or https:// URL, not \"" + console + "\"");
+    out->console_url = console;
+  }
+  std::vector<NotifyTarget> targets;
+  bool listed = false;
+  r.Tables("target", false, [&](const toml::table& tt, const std::string& where) {
+    listed = true;
+    NotifyTarget target;
+    if (ReadTarget(r.Child(tt, where), &target, &r)) targets.push_back(std::move(target));
+  });
+  if (listed) {
+    std::set<std::string> names;
+    if (!out->webhook_url.empty()) names.insert("webhook");
+    if (!out->notify_command.empty()) names.insert("command");
+    for (const NotifyTarget& target : targets)
+      if (!names.insert(target.name).second)
+        r.Fail(nullptr, "target",
+               "names must be unique (\"webhook\" and \"command\" are the [notify] webhook and "
+               "command): \"" +
+                   target.name + "\" is used twice");
+    out->notify_targets = std::move(targets);
+  }
+  r.FailUnknown();
+  top.SetError(r.status());
+}
+
+void ReadOutbox(TomlReader& top, Policy* out) {
+  const toml::table* t = top.Table("outbox");
+  if (!t) return;
+  TomlReader r = top.Child(*t, "outbox");
+  std::string file;
+  if (r.Str("file", &file)) {
+    if (!file.empty() && !fs::path(file).is_absolute())
+      r.Fail(nullptr, "file", "must be an absolute path, not \"" + file + "\"");
+    out->outbox_file = file;
+  }
+  r.IntAs("max_attempts", 1, 1000, &out->outbox_max_attempts);
+  r.Seconds("max_age", 1, 90 * 86400, &out->outbox_max_age);
+  r.Seconds("retry_base", 0.01, 3600, &out->outbox_retry_base);
+  r.Seconds("follow", 0, 86400, &out->outbox_follow);
   r.FailUnknown();
   top.SetError(r.status());
 }
@@ -232,6 +377,7 @@ Status ParsePolicy(std::string_view text, const std::string& origin, const std::
   ReadBypass(top, &next);
   ReadAudit(top, &next);
   ReadNotify(top, &next);
+  ReadOutbox(top, &next);
   top.FailUnknown();
   if (!top.status().ok()) return top.status();
   next.sources.push_back(origin);

@@ -26,6 +26,7 @@
 
 #include "engine/rule.h"
 #include "engine/status.h"
+#include "notify/target.h"
 #include "report/language.h"
 
 namespace akgate {
@@ -95,6 +96,18 @@ struct Policy {
   std::string webhook_ca_file;              // extra CA bundle for an https webhook
   std::vector<std::string> notify_command;  // argv; the JSON event on its stdin
   double command_timeout = 5;
+  // [[notify.target]]: more targets, each with a kind (format) and a filter
+  // (docs/notifications.md). The webhook and command above are one target
+  // each ("webhook", "command"): NotifyTargetsOf lists them all.
+  std::vector<NotifyTarget> notify_targets;
+  std::string console_url;  // [notify] console_url: messages link to CONSOLE_URL/leaks/FINGERPRINT
+
+  // [outbox] (outbox/outbox.h): where notifications wait for a retry.
+  std::string outbox_file = "/var/lib/akgate/outbox.db";  // "": none (one attempt each)
+  int outbox_max_attempts = 24;
+  double outbox_max_age = 2 * 86400;  // seconds; then dead (reported by akgate outbox status)
+  double outbox_retry_base = 10;      // seconds before the first retry, doubling up to an hour
+  double outbox_follow = 600;         // seconds the detached drainer keeps retrying after a push
 
   // The installation's fingerprint key (engine/fingerprint.h): set by
   // LoadPolicy to `fingerprint.key` in the server-wide policy file's
@@ -108,6 +121,10 @@ struct Policy {
   // file and line. Such a policy always fails closed (DecideFailure).
   std::string unreadable;
 };
+
+// Every notification target: the [notify] webhook and command, then the
+// [[notify.target]] ones.
+std::vector<NotifyTarget> NotifyTargetsOf(const Policy& policy);
 
 // Is `pusher` in `who` (exact names; "*" matches anyone)?
 bool PusherListed(const std::vector<std::string>& who, const std::string& pusher);

@@ -41,7 +41,7 @@ std::string UtcNow();
 
 nlohmann::json AuditRecord(const PushInspection& inspection, const PushDecision& decision, const AuditContext& ctx);
 
-// "block", "bypass", "allow" (a finding allowed by -o akgate.allow or an
+// "block", "bypass", "monitor" (let through in monitor mode), "allow" (a finding allowed by -o akgate.allow or an
 // akgate:allow line) or "" when nothing is worth a notification
 // (PushDecision::notify). Goes into the notification as "event".
 std::string NotificationEvent(const PushDecision& decision);

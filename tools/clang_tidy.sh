@@ -22,7 +22,7 @@ tidy="$(command -v clang-tidy-14 || command -v clang-tidy || true)"
 [[ -f "$build_dir/compile_commands.json" ]] ||
   { echo "tools/clang_tidy.sh: no $build_dir/compile_commands.json; run: bash install/build.sh" >&2; exit 2; }
 
-source_dirs='^(cli|config|doctor|engine|gate|gateway|git|hook|installer|notify|policy|report|verify)/'
+source_dirs='^(cli|config|doctor|engine|gate|gateway|git|hook|installer|notify|outbox|policy|report|verify)/'
 changed_since() {  # REV: changed files since REV plus the work tree's changes
   { git diff --name-only "$1" -- ; git diff --name-only HEAD -- ; git ls-files --others --exclude-standard; } |
     sort -u | grep -E "$source_dirs" | grep -E '\.(cc|h)$' || true

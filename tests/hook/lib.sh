@@ -23,8 +23,9 @@ hermetic_git "$TEST_TMP/home" "Test Pusher" pusher@example.com
 # The server-wide policy every test hook reads (tests rewrite it as needed).
 export AKGATE_POLICY="$TEST_TMP/policy.toml"
 AUDIT_LOG="$TEST_TMP/audit.log"
-write_policy() {  # write_policy [extra TOML...]: the audit log plus what is given
-  { printf '[audit]\nlog = "%s"\n' "$AUDIT_LOG"; printf '%s\n' "$@"; } >"$AKGATE_POLICY"
+OUTBOX="$TEST_TMP/outbox.db"   # the notification outbox, not the host's /var/lib/akgate
+write_policy() {  # write_policy [extra TOML...]: the audit log and outbox plus what is given
+  { printf '[audit]\nlog = "%s"\n[outbox]\nfile = "%s"\nfollow = 3\n' "$AUDIT_LOG" "$OUTBOX"; printf '%s\n' "$@"; } >"$AKGATE_POLICY"
 }
 write_policy
 # The installation's fingerprint key, where the hook looks for it: next to

@@ -13,8 +13,11 @@
 #include "git_fixture.h"
 #include "notify/audit_log.h"
 #include "notify/command.h"
+#include "notify/deliver.h"
 #include "notify/notifier.h"
 #include "notify/webhook.h"
+#include "outbox/drain.h"
+#include "outbox/outbox.h"
 
 using namespace akgate;
 using namespace akgate::testing;
@@ -174,13 +177,57 @@ TEST_CASE("notification command: gets the JSON on stdin, is bounded, failures ar
 
 TEST_CASE("notifier: webhook and command together; failures listed") {
   TempDir d;
-  NotifyTargets t;
-  t.webhook_url = "http://127.0.0.1:" + std::to_string(ClosedPort()) + "/";
-  t.command = {"/bin/sh", "-c", "cat > '" + d.path() + "/n.json'"};
-  std::vector<std::string> failures = SendNotifications(t, "{\"a\":1}", Clock::now() + std::chrono::seconds(5));
-  REQUIRE(failures.size() == 1);
-  CHECK(failures[0].find("webhook") != std::string::npos);
+  NotifySettings s;
+  s.outbox = "";  // one attempt each
+  NotifyTarget web;
+  web.name = "webhook";
+  web.url = "http://127.0.0.1:" + std::to_string(ClosedPort()) + "/";
+  NotifyTarget cmd;
+  cmd.name = "command";
+  cmd.kind = TargetKind::kCommand;
+  cmd.command = {"/bin/sh", "-c", "cat > '" + d.path() + "/n.json'"};
+  s.targets = {web, cmd};
+  nlohmann::json message = {{"a", 1}};
+  NotifyResult r = Notify(s, "block", message, Clock::now() + std::chrono::seconds(5));
+  CHECK(r.wanted == 2);
+  CHECK(r.delivered == 1);
+  REQUIRE(r.failures.size() == 1);
+  CHECK(r.failures[0].find("webhook") != std::string::npos);
   CHECK(Slurp(d.path() + "/n.json") == "{\"a\":1}");
+}
+
+TEST_CASE("notifier: through the outbox, a failed delivery stays for a retry and is sent once the receiver is back") {
+  TempDir d;
+  NotifySettings s;
+  s.outbox = d.path() + "/outbox.db";
+  s.spawn_drainer = false;
+  s.retry_base = 0.01;
+  NotifyTarget cmd;
+  cmd.name = "flaky";
+  cmd.kind = TargetKind::kCommand;
+  // Fails until the flag file exists.
+  cmd.command = {"/bin/sh", "-c", "test -e '" + d.path() + "/up' && cat >> '" + d.path() + "/got'"};
+  s.targets = {cmd};
+  nlohmann::json message = {{"event", "block"}, {"event_id", "e1"}};
+  NotifyResult r = Notify(s, "block", message, Clock::now() + std::chrono::seconds(5));
+  CHECK(r.delivered == 0);
+  CHECK(r.queued == 1);
+  std::unique_ptr<Outbox> box;
+  REQUIRE(Outbox::Open(s.outbox, &box).ok());
+  std::vector<OutboxItem> pending;
+  REQUIRE(box->List("pending", 10, &pending).ok());
+  REQUIRE(pending.size() == 1);
+  CHECK(pending[0].id == "e1.flaky");
+  CHECK(pending[0].last_error.find("exited 1") != std::string::npos);
+  std::ofstream(d.path() + "/up") << "";
+  REQUIRE(box->RetryNow(NowMillis()).ok());
+  DrainOptions o;
+  o.senders[kNotifyKind] = SendNotifyItem;
+  o.deadline = Clock::now() + std::chrono::seconds(5);
+  DrainResult dr;
+  REQUIRE(DrainOutbox(*box, o, &dr).ok());
+  CHECK(dr.delivered == 1);
+  CHECK(nlohmann::json::parse(Slurp(d.path() + "/got"))["event_id"] == "e1");
 }
 
 TEST_CASE("audit log: one JSON line per record, appended") {
