@@ -8,8 +8,8 @@
 #include "cli/commands.h"
 #include "cli/doctor_command.h"
 #include "cli/install_command.h"
-#include "cli/verify_command.h"
 #include "cli/outbox_command.h"
+#include "cli/verify_command.h"
 #include "hook/pre_receive_command.h"
 
 namespace {

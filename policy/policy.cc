@@ -280,8 +280,7 @@ bool ReadTarget(TomlReader r, NotifyTarget* t, TomlReader* parent) {
       if (e == "allowed") e = "allow";
       if (e == "monitored") e = "monitor";
       if (e != "block" && e != "bypass" && e != "allow" && e != "monitor")
-        r.Fail(nullptr, "events",
-               "must list \"block\", \"bypass\", \"monitor\" or \"allow\", not \"" + e + "\"");
+        r.Fail(nullptr, "events", "must list \"block\", \"bypass\", \"monitor\" or \"allow\", not \"" + e + "\"");
     }
   }
   r.StrList("rules", &t->filter.rules, true);

@@ -141,7 +141,7 @@ TEST_CASE("webhook: delivered, refused, rejected, and never past its deadline") 
     auto took = Clock::now() - start;
     CHECK_FALSE(s.ok());
     CHECK(s.message().find("timed out") != std::string::npos);
-    CHECK(took < std::chrono::milliseconds(1000));
+    CHECK(took < std::chrono::milliseconds(3000));
   }
   {
     SilentListener silent;  // TLS handshake against a silent peer: bounded too
@@ -149,7 +149,7 @@ TEST_CASE("webhook: delivered, refused, rejected, and never past its deadline") 
     WebhookRequest r{"https://127.0.0.1:" + std::to_string(silent.port) + "/", "{}", "",
                      start + std::chrono::milliseconds(300)};
     CHECK_FALSE(PostWebhook(r).ok());
-    CHECK(Clock::now() - start < std::chrono::milliseconds(1000));
+    CHECK(Clock::now() - start < std::chrono::milliseconds(3000));
   }
 }
 
@@ -172,7 +172,7 @@ TEST_CASE("notification command: gets the JSON on stdin, is bounded, failures ar
   CommandRequest slow{{"/bin/sh", "-c", "sleep 10"}, std::string(1 << 20, 'x'), start + std::chrono::milliseconds(300)};
   Status t = RunNotifyCommand(slow);
   CHECK(t.message().find("timed out") != std::string::npos);
-  CHECK(Clock::now() - start < std::chrono::seconds(2));
+  CHECK(Clock::now() - start < std::chrono::seconds(3));
 }
 
 TEST_CASE("notifier: webhook and command together; failures listed") {
